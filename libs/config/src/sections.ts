@@ -1,0 +1,124 @@
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Env } from './env.decorator';
+
+/**
+ * Every setting of every Berkas service, grouped by concern. A service loads the sections it needs
+ * (see services.ts); deploy files are checked against these names by test/deploy.
+ */
+
+export class RuntimeEnv {
+  @Env('LOG_LEVEL', 'pino log level')
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  logLevel = 'info';
+
+  @Env('LOG_PRETTY', 'human-readable logs instead of JSON lines (development only)')
+  @IsBoolean()
+  logPretty = false;
+}
+
+export class HttpEnv {
+  @Env('HTTP_PORT', 'port of the service\'s own HTTP listener (health and metrics only)')
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port = 3100;
+
+  @Env('HTTP_HOST', 'address the HTTP listener binds to')
+  @IsString()
+  @MinLength(1)
+  host = '0.0.0.0';
+}
+
+export class GatewayHttpEnv {
+  @Env('PORT', 'public HTTP port of the gateway')
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port = 3000;
+
+  @Env('HTTP_HOST', 'address the HTTP listener binds to')
+  @IsString()
+  @MinLength(1)
+  host = '0.0.0.0';
+
+  @Env('PUBLIC_URL', 'URL at which citizens reach the gateway (printed, used in QR codes)')
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  publicUrl = 'http://localhost:3000';
+}
+
+export class DatabaseEnv {
+  @Env('DATABASE_URL', 'PostgreSQL server URL without a database name, e.g. postgres://berkas:secret@db:5432', {
+    secret: true,
+  })
+  @Matches(/^postgres(ql)?:\/\/[^\s/]+\/?$/, { message: 'must be a postgres:// URL without a database name' })
+  url = 'postgres://postgres@127.0.0.1:5432';
+
+  @Env('DATABASE_NAME', 'database owned by this service; created on start if missing')
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case PostgreSQL identifier' })
+  name: string;
+
+  @Env('DATABASE_POOL_SIZE', 'maximum connections this replica opens')
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  poolSize = 10;
+}
+
+export class NatsEnv {
+  @Env('NATS_URL', 'comma-separated NATS server URLs')
+  @ArrayNotEmpty()
+  @Matches(/^(nats|tls):\/\/[^\s,]+$/, { each: true, message: 'must list nats:// or tls:// URLs' })
+  servers: string[] = ['nats://127.0.0.1:4222'];
+
+  @Env('NATS_REQUEST_TIMEOUT_MS', 'how long a request over NATS waits for its reply')
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  requestTimeoutMs = 5000;
+
+  @Env('EVENTS_STREAM', 'JetStream stream holding domain events (subjects evt.>)')
+  @Matches(/^[A-Z0-9_-]+$/, { message: 'must be an upper-case stream name' })
+  eventsStream = 'BERKAS_EVENTS';
+
+  @Env('EVENTS_REPLICAS', 'JetStream replicas of the event stream (3 on a NATS cluster)')
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  eventsReplicas = 1;
+}
+
+export class S3Env {
+  @Env('S3_ENDPOINT', 'host name of the S3-compatible object store (MinIO)')
+  @IsString()
+  @MinLength(1)
+  endpoint = '127.0.0.1';
+
+  @Env('S3_PORT', 'port of the object store')
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port = 9000;
+
+  @Env('S3_USE_SSL', 'use HTTPS to reach the object store')
+  @IsBoolean()
+  useSsl = false;
+
+  @Env('S3_ACCESS_KEY', 'object store access key', { secret: true })
+  @IsString()
+  @MinLength(3)
+  accessKey = 'S3RVER';
+
+  @Env('S3_SECRET_KEY', 'object store secret key', { secret: true })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(128)
+  secretKey = 'S3RVER';
+
+  @Env('S3_REGION', 'object store region')
+  @IsString()
+  region = 'us-east-1';
+
+  @Env('S3_BUCKET', 'bucket holding the documents; created on start if missing')
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' })
+  bucket = 'berkas-documents';
+}

@@ -1,0 +1,26 @@
+import { version } from '../../../package.json';
+import { DatabaseEnv, GatewayHttpEnv, HttpEnv, NatsEnv, RuntimeEnv, S3Env } from './sections';
+import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
+
+export const APP_VERSION: string = process.env['BERKAS_VERSION'] ?? version;
+
+const backend = { runtime: RuntimeEnv, http: HttpEnv, database: DatabaseEnv, nats: NatsEnv };
+
+/** Which sections each service reads, and its defaults; one table for operators and the deploy test. */
+export const SERVICE_CONFIG = {
+  gateway: { sections: { runtime: RuntimeEnv, http: GatewayHttpEnv, nats: NatsEnv }, defaults: {} },
+  identity: { sections: backend, defaults: { HTTP_PORT: '3101', DATABASE_NAME: 'berkas_identity' } },
+  tracking: {
+    sections: { ...backend, s3: S3Env },
+    defaults: { HTTP_PORT: '3102', DATABASE_NAME: 'berkas_tracking' },
+  },
+  permits: { sections: backend, defaults: { HTTP_PORT: '3103', DATABASE_NAME: 'berkas_permits' } },
+} satisfies Record<string, { sections: ConfigSections; defaults: Record<string, string> }>;
+
+export type ServiceName = keyof typeof SERVICE_CONFIG;
+export type ServiceConfig<N extends ServiceName> = LoadedConfig<(typeof SERVICE_CONFIG)[N]['sections']>;
+
+export function loadServiceConfig<N extends ServiceName>(name: N): ServiceConfig<N> {
+  const { sections, defaults } = SERVICE_CONFIG[name];
+  return loadConfigOrExit(sections, defaults as Record<string, string>) as ServiceConfig<N>;
+}

@@ -1,0 +1,33 @@
+import type { ErrorReply } from './generated';
+
+export type ErrorDetail = NonNullable<ErrorReply['details']>[number];
+
+/**
+ * An expected failure with a stable code and the HTTP status the gateway answers. Services throw it
+ * (or a subclass); it crosses NATS as an ErrorReply and becomes a problem document at the gateway.
+ * Anything that is not an AppError is a bug and becomes a 500 with an error id.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toReply(): ErrorReply {
+    return { code: this.code, status: this.status, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+
+  static isReply(value: unknown): value is ErrorReply {
+    const v = value as ErrorReply | null;
+    return !!v && typeof v === 'object' && typeof v.code === 'string' && typeof v.status === 'number' && typeof v.message === 'string';
+  }
+
+  static fromReply(reply: ErrorReply): AppError {
+    return new AppError(reply.code, reply.status, reply.message, reply.details);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './generated';
+export * from './app-error';
+export * from './validation';
+export * from './cloud-event';

@@ -1,0 +1,126 @@
+// Generates libs/contracts/src/generated from proto/*.yaml: TypeScript types for every schema,
+// typed maps of request and event subjects, and the schemas themselves for runtime validation.
+// Run through Nx (`nx run contracts:generate`); every build, lint and test depends on it.
+import { readFileSync, readdirSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { compile } from 'json-schema-to-typescript';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const protoDir = join(here, '../../../proto');
+const outDir = join(here, '../src/generated');
+const BANNER = '// Generated from proto/ by libs/contracts/tools/generate.mjs. Do not edit.\n/* eslint-disable */\n';
+
+const problems = [];
+const schemas = {};
+const requests = {};
+const events = {};
+let headers = {};
+
+for (const file of readdirSync(protoDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  const doc = parse(readFileSync(join(protoDir, file), 'utf8')) ?? {};
+  for (const [name, schema] of Object.entries(doc.schemas ?? {})) {
+    if (schemas[name]) problems.push(`${file}: schema ${name} is declared twice`);
+    schemas[name] = schema;
+  }
+  if (doc.headers) headers = { ...headers, ...doc.headers };
+  const service = doc.service;
+  for (const [subject, spec] of Object.entries(doc.requests ?? {})) {
+    if (!subject.startsWith(`${service}.`)) problems.push(`${file}: request subject ${subject} must start with "${service}."`);
+    requests[subject] = { service, ...spec };
+  }
+  for (const [subject, spec] of Object.entries(doc.events ?? {})) {
+    if (!subject.startsWith(`evt.${service}.`)) problems.push(`${file}: event subject ${subject} must start with "evt.${service}."`);
+    events[subject] = { service, ...spec };
+  }
+}
+
+const need = (name, where) => {
+  if (!schemas[name]) problems.push(`${where} refers to unknown schema ${name}`);
+};
+for (const [s, r] of Object.entries(requests)) {
+  need(r.request, `request ${s}`);
+  need(r.reply, `reply of ${s}`);
+}
+for (const [s, e] of Object.entries(events)) need(e.data, `event ${s}`);
+
+// Object schemas must say whether extra properties are allowed: silence is how fields slip through.
+const walk = (schema, path) => {
+  if (!schema || typeof schema !== 'object') return;
+  if (schema.type === 'object' && schema.properties && !('additionalProperties' in schema)) {
+    problems.push(`${path}: object schema must declare additionalProperties`);
+  }
+  for (const [k, v] of Object.entries(schema.properties ?? {})) walk(v, `${path}.${k}`);
+  if (schema.items) walk(schema.items, `${path}[]`);
+};
+for (const [name, schema] of Object.entries(schemas)) walk(schema, name);
+
+if (problems.length) {
+  console.error(`proto/ has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  process.exit(1);
+}
+
+// Local refs are written as "#/schemas/Name" or bare names in proto; normalise to definitions.
+const rewriteRefs = (node) => {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    out[k] = k === '$ref' && typeof v === 'string' ? `#/definitions/${v.replace(/^#\/schemas\//, '')}` : rewriteRefs(v);
+  }
+  return out;
+};
+const definitions = Object.fromEntries(
+  Object.entries(schemas).map(([name, s]) => [name, { title: name, ...rewriteRefs(s) }]),
+);
+
+const root = {
+  title: 'AllContracts',
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.keys(definitions).map((n) => [n, { $ref: `#/definitions/${n}` }])),
+  definitions,
+};
+let types = await compile(root, 'AllContracts', { bannerComment: '', additionalProperties: false, unreachableDefinitions: true, ignoreMinAndMaxItems: true, format: true });
+types = types
+  .replace(/export interface AllContracts \{[\s\S]*?\n\}\n/, '')
+  .replace(/\/\*\*\n \* This interface was referenced by[\s\S]*?\*\/\n/g, '');
+
+const lit = (v) => JSON.stringify(v);
+const subjectsTs = [
+  BANNER,
+  `import type * as T from './types';\n`,
+  `/** NATS header names shared by every service. */`,
+  `export const HEADERS = ${lit(headers)} as const;\n`,
+  `/** Request/reply subjects with their owner and message schemas. */`,
+  `export const REQUESTS = {`,
+  ...Object.entries(requests).map(
+    ([s, r]) => `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, summary: ${lit(r.summary ?? '')} },`,
+  ),
+  `} as const;\n`,
+  `export interface RequestMap {`,
+  ...Object.entries(requests).map(([s, r]) => `  ${lit(s)}: { request: T.${r.request}; reply: T.${r.reply} };`),
+  `}\n`,
+  `/** Durable event subjects (JetStream) with the schema of their CloudEvents data. */`,
+  `export const EVENTS = {`,
+  ...Object.entries(events).map(([s, e]) => `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`),
+  `} as const;\n`,
+  `export interface EventMap {`,
+  ...Object.entries(events).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),
+  `}\n`,
+  `export type RequestSubject = keyof RequestMap;`,
+  `export type EventSubject = keyof EventMap;`,
+  `export type SchemaName = keyof typeof SCHEMAS;\n`,
+  `/** JSON Schemas (draft-07) of every message shape, for runtime validation. */`,
+  `export const SCHEMAS = ${JSON.stringify(definitions, null, 2)} as const;\n`,
+].join('\n');
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'types.ts'), BANNER + types);
+writeFileSync(join(outDir, 'subjects.ts'), subjectsTs);
+writeFileSync(join(outDir, 'index.ts'), `${BANNER}export * from './types';\nexport * from './subjects';\n`);
+console.log(
+  `contracts: ${Object.keys(schemas).length} schemas, ${Object.keys(requests).length} request subjects, ${Object.keys(events).length} event subjects`,
+);

@@ -1,0 +1,52 @@
+import type { IncomingMessage } from 'node:http';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { RuntimeEnv } from '@berkas/config';
+import { HEADERS } from '@berkas/contracts';
+import { RequestContext } from './request-context';
+import { requestIdFrom } from './request-id';
+
+/** Paths whose values must never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.secret',
+];
+
+/**
+ * JSON logs through pino. Every line carries the service name and, when there is one, the request id
+ * of the work in progress (from RequestContext), so one action can be followed across services.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(service: string, runtime: RuntimeEnv): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.logLevel,
+            base: { service },
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            messageKey: 'msg',
+            timestamp: () => `,"time":"${new Date().toISOString()}"`,
+            transport: runtime.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+            // requestContextMiddleware has already fixed req.id; reuse it so both agree.
+            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? requestIdFrom(req.headers[HEADERS.requestId]),
+            mixin: () => {
+              const ctx = RequestContext.current();
+              return ctx ? { requestId: ctx.requestId, ...(ctx.principal ? { actor: ctx.principal.id } : {}) } : {};
+            },
+            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+          },
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}

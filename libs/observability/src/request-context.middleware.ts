@@ -1,0 +1,16 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HEADERS } from '@berkas/contracts';
+import { RequestContext } from './request-context';
+import { requestIdFrom } from './request-id';
+
+/**
+ * First middleware of every HTTP app (installed with `app.use` before Nest's own): fixes the request
+ * id, echoes it in the response, and runs the rest of the request inside a RequestContext so logs and
+ * outgoing NATS requests carry it.
+ */
+export function requestContextMiddleware(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
+  const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
+  req.id = requestId;
+  res.setHeader(HEADERS.requestId, requestId);
+  RequestContext.run({ requestId }, next);
+}

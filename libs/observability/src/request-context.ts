@@ -1,0 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Principal } from '@berkas/contracts';
+
+export interface RequestContextData {
+  requestId: string;
+  principal?: Principal;
+  /** Set when an acting official (Plt/Plh) uses another position's authority. */
+  onBehalfOf?: Principal;
+}
+
+const storage = new AsyncLocalStorage<RequestContextData>();
+
+/**
+ * The request id and acting principal of the work in progress, carried across awaits. Set on entry
+ * (HTTP middleware, NATS interceptor, event consumer) and read by the logger and outgoing requests.
+ */
+export const RequestContext = {
+  run<T>(data: RequestContextData, fn: () => T): T {
+    return storage.run(data, fn);
+  },
+  current(): RequestContextData | undefined {
+    return storage.getStore();
+  },
+};

@@ -1,0 +1,4 @@
+export * from './snake-naming.strategy';
+export * from './ensure-database';
+export * from './run-migrations';
+export * from './persistence.module';
