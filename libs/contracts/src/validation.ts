@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { EVENTS, REQUESTS, SCHEMAS, type EventSubject, type RequestSubject, type SchemaName } from './generated';
+import { EVENTS, REQUESTS, SCHEMAS, type EventMap, type EventSubject, type RequestMap, type RequestSubject, type SchemaName } from './generated';
 import { AppError, type ErrorDetail } from './app-error';
 
 // One Ajv instance for the process; validators are compiled once per schema on first use.
@@ -37,10 +37,10 @@ export function assertSchema<T>(name: SchemaName, value: unknown, what: string):
 }
 
 export const validateRequest = <S extends RequestSubject>(subject: S, payload: unknown) =>
-  assertSchema(REQUESTS[subject].request, payload, `request on ${subject}`);
+  assertSchema<RequestMap[S]['request']>(REQUESTS[subject].request, payload, `request on ${subject}`);
 
 export const validateReply = <S extends RequestSubject>(subject: S, payload: unknown) =>
-  assertSchema(REQUESTS[subject].reply, payload, `reply on ${subject}`);
+  assertSchema<RequestMap[S]['reply']>(REQUESTS[subject].reply, payload, `reply on ${subject}`);
 
 export const validateEventData = <S extends EventSubject>(subject: S, data: unknown) =>
-  assertSchema(EVENTS[subject].data, data, `event ${subject}`);
+  assertSchema<EventMap[S]>(EVENTS[subject].data, data, `event ${subject}`);

@@ -6,6 +6,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { compile } from 'json-schema-to-typescript';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const protoDir = join(here, '../../../proto');
@@ -74,6 +76,21 @@ const rewriteRefs = (node) => {
 const definitions = Object.fromEntries(
   Object.entries(schemas).map(([name, s]) => [name, { title: name, ...rewriteRefs(s) }]),
 );
+
+// Compile every schema now, strictly, so a typo in proto/ fails the build rather than a request.
+const ajv = addFormats(new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true }));
+ajv.addSchema({ $id: 'berkas', definitions });
+for (const name of Object.keys(definitions)) {
+  try {
+    ajv.getSchema(`berkas#/definitions/${name}`);
+  } catch (e) {
+    problems.push(`schema ${name}: ${e.message}`);
+  }
+}
+if (problems.length) {
+  console.error(`proto/ has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  process.exit(1);
+}
 
 const root = {
   title: 'AllContracts',

@@ -1,0 +1,50 @@
+import { type INestApplication, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { Logger } from 'nestjs-pino';
+import type { NatsEnv } from '@berkas/config';
+import { httpMetricsMiddleware, requestContextMiddleware } from '@berkas/observability';
+import { RpcContextInterceptor } from './rpc-context.interceptor';
+import { RpcErrorFilter } from './rpc-exception.filter';
+
+export interface ServiceBootstrap {
+  service: string;
+  module: NonNullable<ModuleMetadata['imports']>[number];
+  http: { port: number; host: string };
+  /** Backend services also serve NATS requests in their queue group; the gateway does not. */
+  nats?: NatsEnv;
+}
+
+/**
+ * Starts a Nest application the same way for every service: JSON logs, request ids on HTTP, the
+ * NATS microservice in a queue group named after the service (so replicas share the load and one
+ * dying loses nothing), graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
+  const app = await NestFactory.create(options.module as never, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.use(requestContextMiddleware, httpMetricsMiddleware);
+  app.enableShutdownHooks();
+  if (options.nats) {
+    // connectMicroservice registers its handlers at once with the globals set so far: set them first.
+    app.useGlobalInterceptors(new RpcContextInterceptor());
+    app.useGlobalFilters(new RpcErrorFilter(app.getHttpAdapter()));
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.NATS,
+        options: {
+          servers: options.nats.servers,
+          queue: options.service,
+          name: `${options.service}-server`,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 500,
+        },
+      },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.http.port, options.http.host);
+  app.get(Logger).log(`${options.service} listening on ${options.http.host}:${options.http.port}`, 'Bootstrap');
+  return app;
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscardPolicy, RetentionPolicy, StorageType, type NatsConnection, type StreamConfig } from 'nats';
+import { NatsEnv } from '@berkas/config';
+import { NATS_CONNECTION } from './nats.module';
+
+const DAY_NS = 24 * 60 * 60 * 1e9;
+
+/** The stream every domain event lands in. Deduplication by Nats-Msg-Id covers the relay's retries. */
+export function eventStreamConfig(env: NatsEnv): Partial<StreamConfig> {
+  return {
+    name: env.eventsStream,
+    subjects: ['evt.>'],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    num_replicas: env.eventsReplicas,
+    max_age: 90 * DAY_NS,
+    duplicate_window: 10 * 60 * 1e9,
+  };
+}
+
+/** Creates the stream if missing, or brings its settings up to date; safe from every replica. */
+export async function ensureEventStream(nc: NatsConnection, env: NatsEnv): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const config = eventStreamConfig(env);
+  try {
+    const info = await jsm.streams.info(env.eventsStream);
+    const { name: _name, ...wanted } = config;
+    const current = info.config as unknown as Record<string, unknown>;
+    if (Object.entries(wanted).some(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))) {
+      await jsm.streams.update(env.eventsStream, { ...info.config, ...wanted });
+    }
+  } catch (e) {
+    if (!/stream not found/i.test(String(e))) throw e;
+    try {
+      await jsm.streams.add(config);
+    } catch (raced) {
+      if (!/already in use/i.test(String(raced))) throw raced;
+    }
+  }
+}
+
+@Injectable()
+export class EventStream implements OnModuleInit {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly env: NatsEnv,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureEventStream(this.nc, this.env);
+    new Logger('EventStream').log(`stream ${this.env.eventsStream} ready`);
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import type { DataSource, EntityManager } from 'typeorm';
+import { NatsEnv } from '@berkas/config';
+import { assertSchema, HEADERS, type CloudEvent } from '@berkas/contracts';
+import { RequestContext, requestIdFrom } from '@berkas/observability';
+import { NATS_CONNECTION } from './nats.module';
+
+export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Durable consumer name; also the key under which processed event ids are remembered. */
+  durable: string;
+  /** Subject filter, e.g. `evt.tracking.>`. */
+  filterSubject: string;
+  handle: EventHandler;
+  maxDeliver?: number;
+}
+
+export type ProcessOutcome = 'applied' | 'duplicate' | 'rejected' | 'failed';
+
+/**
+ * Applies each JetStream event at most once: the event id is recorded in processed_events in the
+ * same transaction as the handler's writes, and the message is acknowledged only after commit. A
+ * redelivery (crash before ack, broker retry, replay) finds the id and is acknowledged untouched.
+ */
+@Injectable()
+export class IdempotentConsumers {
+  private readonly logger = new Logger('Consumer');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly env: NatsEnv,
+  ) {}
+
+  /** Ensures the durable consumer and processes its messages until `stop()` is called. */
+  async start(options: ConsumerOptions): Promise<{ stop(): Promise<void> }> {
+    const jsm = await this.nc.jetstreamManager();
+    await jsm.consumers.add(this.env.eventsStream, {
+      durable_name: options.durable,
+      filter_subject: options.filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_deliver: options.maxDeliver ?? 20,
+      ack_wait: 30 * 1e9,
+    });
+    const consumer = await this.nc.jetstream().consumers.get(this.env.eventsStream, options.durable);
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: 64 });
+    const done = (async () => {
+      for await (const msg of messages) await this.process(msg, options);
+    })();
+    return {
+      stop: async () => {
+        await messages.close();
+        await done;
+      },
+    };
+  }
+
+  /** Handles one delivery; exposed so tests can deliver the same message twice. */
+  async process(msg: Pick<JsMsg, 'data' | 'headers' | 'ack' | 'nak' | 'term' | 'info'>, options: ConsumerOptions): Promise<ProcessOutcome> {
+    let event: CloudEvent;
+    try {
+      event = assertSchema<CloudEvent>('CloudEvent', JSON.parse(Buffer.from(msg.data).toString('utf8')), 'event');
+    } catch (e) {
+      this.logger.error({ consumer: options.durable, error: String(e) }, 'unreadable event; terminated');
+      msg.term();
+      return 'rejected';
+    }
+    const requestId = requestIdFrom(msg.headers?.get(HEADERS.requestId) || undefined);
+    try {
+      const applied = await RequestContext.run({ requestId }, () =>
+        this.dataSource.transaction(async (manager) => {
+          const fresh = await manager.query(
+            `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+            [options.durable, event.id],
+          );
+          if (!fresh.length) return false;
+          await options.handle(event, manager);
+          return true;
+        }),
+      );
+      msg.ack();
+      return applied ? 'applied' : 'duplicate';
+    } catch (e) {
+      const attempt = msg.info?.redeliveryCount ?? 1;
+      this.logger.warn({ consumer: options.durable, eventId: event.id, attempt, error: String(e) }, 'handler failed; will retry');
+      msg.nak(Math.min(1000 * 2 ** attempt, 60000));
+      return 'failed';
+    }
+  }
+}

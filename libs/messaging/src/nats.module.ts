@@ -1,0 +1,66 @@
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { connect, type NatsConnection } from 'nats';
+import { NatsEnv } from '@berkas/config';
+import type { ReadinessCheck } from '@berkas/observability';
+import { ServiceClient, NATS_CLIENT } from './service-client';
+
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
+/** Reconnect forever: a replica should ride out a NATS node restarting, not exit. */
+export async function connectNats(env: NatsEnv, name: string): Promise<NatsConnection> {
+  return connect({ servers: env.servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true });
+}
+
+@Injectable()
+export class NatsReadiness implements ReadinessCheck, OnApplicationShutdown {
+  readonly name = 'nats';
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+  async check(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('connection closed');
+    await this.nc.flush();
+  }
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+/**
+ * NATS for a service: a raw connection (JetStream, readiness) and the typed ServiceClient for
+ * request/reply through @nestjs/microservices.
+ */
+@Global()
+@Module({})
+export class NatsModule {
+  static forRoot(service: string): DynamicModule {
+    return {
+      module: NatsModule,
+      imports: [
+        ClientsModule.registerAsync([
+          {
+            name: NATS_CLIENT,
+            inject: [NatsEnv],
+            useFactory: (env: NatsEnv) => ({
+              transport: Transport.NATS,
+              options: { servers: env.servers, name: `${service}-client`, maxReconnectAttempts: -1, reconnectTimeWait: 500 },
+            }),
+          },
+        ]),
+      ],
+      providers: [
+        {
+          provide: NATS_CONNECTION,
+          inject: [NatsEnv],
+          useFactory: async (env: NatsEnv) => {
+            const nc = await connectNats(env, service);
+            new Logger('Nats').log(`connected to ${nc.getServer()}`);
+            return nc;
+          },
+        },
+        NatsReadiness,
+        ServiceClient,
+      ],
+      exports: [NATS_CONNECTION, NatsReadiness, ServiceClient],
+    };
+  }
+}

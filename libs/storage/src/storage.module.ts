@@ -1,0 +1,68 @@
+import { Global, Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { Client } from 'minio';
+import { S3Env } from '@berkas/config';
+import type { ReadinessCheck } from '@berkas/observability';
+
+export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
+
+/** The only way Berkas reaches object storage: the minio client, pointed at S3_* settings. */
+export function createStorageClient(env: S3Env): Client {
+  return new Client({
+    endPoint: env.endpoint,
+    port: env.port,
+    useSSL: env.useSsl,
+    accessKey: env.accessKey,
+    secretKey: env.secretKey,
+    region: env.region,
+    pathStyle: true,
+  });
+}
+
+/** Creates the bucket if missing; a concurrent creator (another replica) is not an error. */
+export async function ensureBucket(client: Client, bucket: string, region: string): Promise<boolean> {
+  if (await client.bucketExists(bucket)) return false;
+  try {
+    await client.makeBucket(bucket, region);
+    return true;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return false;
+    throw e;
+  }
+}
+
+@Injectable()
+export class BucketInitializer implements OnModuleInit {
+  constructor(
+    @Inject(OBJECT_STORAGE) private readonly client: Client,
+    private readonly env: S3Env,
+  ) {}
+  async onModuleInit(): Promise<void> {
+    if (await ensureBucket(this.client, this.env.bucket, this.env.region)) {
+      new Logger('Storage').log(`created bucket ${this.env.bucket}`);
+    }
+  }
+}
+
+@Injectable()
+export class StorageReadiness implements ReadinessCheck {
+  readonly name = 'object-storage';
+  constructor(
+    @Inject(OBJECT_STORAGE) private readonly client: Client,
+    private readonly env: S3Env,
+  ) {}
+  async check(): Promise<void> {
+    if (!(await this.client.bucketExists(this.env.bucket))) throw new Error(`bucket ${this.env.bucket} is missing`);
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: OBJECT_STORAGE, inject: [S3Env], useFactory: createStorageClient },
+    BucketInitializer,
+    StorageReadiness,
+  ],
+  exports: [OBJECT_STORAGE, StorageReadiness],
+})
+export class StorageModule {}
