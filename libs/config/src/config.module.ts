@@ -7,8 +7,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: Record<string, object>): DynamicModule {
-    const providers = Object.values(config).map((section) => ({ provide: section.constructor, useValue: section }));
+  static forRoot(config: object): DynamicModule {
+    const providers = Object.values(config as Record<string, object>).map((section) => ({ provide: section.constructor, useValue: section }));
     return { module: ConfigModule, providers, exports: providers };
   }
 }

@@ -11,3 +11,4 @@ export * from './events.module';
 export * from './system.module';
 export * from './bootstrap';
 export * from './migrations';
+export * from './backend.module';

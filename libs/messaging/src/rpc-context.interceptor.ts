@@ -54,7 +54,7 @@ export class RpcContextInterceptor implements NestInterceptor {
           .pipe(
             map((reply) => validateReply(known, reply)),
             tap({
-              next: () => end({ outcome: 'ok' }),
+              next: () => this.logger.debug({ subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) }, 'handled'),
               error: (e) => {
                 end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
                 this.logger.debug({ subject, error: (e as Error).message }, 'request failed');

@@ -34,6 +34,7 @@ export class LoggingModule {
             base: { service },
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             messageKey: 'msg',
+            formatters: { level: (label: string) => ({ level: label }) },
             timestamp: () => `,"time":"${new Date().toISOString()}"`,
             transport: runtime.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
             // requestContextMiddleware has already fixed req.id; reuse it so both agree.
@@ -42,7 +43,8 @@ export class LoggingModule {
               const ctx = RequestContext.current();
               return ctx ? { requestId: ctx.requestId, ...(ctx.principal ? { actor: ctx.principal.id } : {}) } : {};
             },
-            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+            // Probes every few seconds would drown the log; the system health page is still logged.
+            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health\/(live|ready)|metrics)\b/.test(req.url ?? '') },
           },
         }),
       ],

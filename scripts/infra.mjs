@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Makes sure the real servers Berkas needs are up: PostgreSQL, NATS with JetStream, and an
+// S3-compatible server (s3rver here; MinIO in production). Starts whichever is down and is safe to run
+// twice. Usage: node scripts/infra.mjs [up|down|status]. `down` stops only what this script started.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(root, '.data');
+const env = process.env;
+
+export const INFRA = {
+  pg: new URL(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432'),
+  nats: new URL((env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',')[0]),
+  s3: { host: env.S3_ENDPOINT ?? '127.0.0.1', port: Number(env.S3_PORT ?? 9000) },
+  databases: ['berkas_identity', 'berkas_tracking', 'berkas_permits'],
+};
+
+const log = (msg) => process.stdout.write(`[infra] ${msg}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function portOpen(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitForPort(name, host, port, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await portOpen(host, port)) return;
+    await sleep(250);
+  }
+  throw new Error(`${name} did not open ${host}:${port} within ${timeoutMs / 1000} s`);
+}
+
+async function ensurePostgres() {
+  const { hostname: host, port = '5432' } = INFRA.pg;
+  if (!(await portOpen(host, Number(port)))) {
+    const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql').sort() : [];
+    if (!versions.length) throw new Error(`PostgreSQL is not reachable at ${host}:${port} and no local cluster is installed`);
+    const version = versions.at(-1);
+    log(`PostgreSQL is down; starting cluster ${version}/main`);
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+    await waitForPort('PostgreSQL', host, Number(port));
+  }
+  const { default: pg } = await import('pg');
+  // The server accepts connections a moment before it accepts queries after a start.
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: `${INFRA.pg.href.replace(/\/$/, '')}/postgres` });
+    try {
+      await client.connect();
+      for (const db of INFRA.databases) {
+        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
+        if (!found.rowCount) {
+          await client.query(`CREATE DATABASE "${db}"`).catch((e) => {
+            if (e.code !== '42P04' && e.code !== '23505') throw e;
+          });
+          log(`created database ${db}`);
+        }
+      }
+      await client.end();
+      break;
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      if (attempt >= 20) throw e;
+      await sleep(500);
+    }
+  }
+  log(`PostgreSQL ready at ${host}:${port}`);
+  return null;
+}
+
+async function ensureNats() {
+  const { hostname: host, port = '4222' } = INFRA.nats;
+  let started = null;
+  if (!(await portOpen(host, Number(port)))) {
+    log('NATS is down; starting nats-server with JetStream');
+    const args = ['-a', host, '-p', String(port), '-js'];
+    try {
+      execFileSync(
+        'start-stop-daemon',
+        ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/nats-server', '--', ...args, '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'],
+        { stdio: 'inherit' },
+      );
+    } catch {
+      // Not root, or no Debian layout: run it from the project's own data folder instead.
+      mkdirSync(join(dataDir, 'nats'), { recursive: true });
+      const child = spawn('nats-server', [...args, '-sd', join(dataDir, 'nats')], {
+        detached: true,
+        stdio: ['ignore', openSync(join(dataDir, 'nats.log'), 'a'), openSync(join(dataDir, 'nats.log'), 'a')],
+      });
+      child.unref();
+      writeFileSync(join(dataDir, 'nats.pid'), String(child.pid));
+      started = 'nats';
+    }
+    await waitForPort('NATS', host, Number(port));
+  }
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: `nats://${host}:${port}`, reconnect: false });
+  try {
+    await (await nc.jetstreamManager()).getAccountInfo();
+  } catch (e) {
+    throw new Error(`NATS at ${host}:${port} runs without JetStream (${e.message}); restart it with -js`);
+  } finally {
+    await nc.close();
+  }
+  log(`NATS with JetStream ready at ${host}:${port}`);
+  return started;
+}
+
+async function ensureS3() {
+  const { host, port } = INFRA.s3;
+  if (await portOpen(host, port)) {
+    log(`S3 server already answering at ${host}:${port}`);
+    return null;
+  }
+  mkdirSync(join(dataDir, 's3'), { recursive: true });
+  const bin = join(root, 'node_modules', 's3rver', 'bin', 's3rver.js');
+  const out = openSync(join(dataDir, 's3rver.log'), 'a');
+  const child = spawn(process.execPath, [bin, '-d', join(dataDir, 's3'), '-a', host, '-p', String(port), '--silent'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  writeFileSync(join(dataDir, 's3rver.pid'), String(child.pid));
+  await waitForPort('s3rver', host, port);
+  log(`started s3rver at ${host}:${port} (data in .data/s3)`);
+  return 's3rver';
+}
+
+/** Brings everything up; returns the names of the servers this call started. */
+export async function up() {
+  mkdirSync(dataDir, { recursive: true });
+  const started = [await ensurePostgres(), await ensureNats(), await ensureS3()].filter(Boolean);
+  return started;
+}
+
+/** Stops the servers this script started (s3rver, and NATS if it had to start its own). */
+export function down(names = ['s3rver', 'nats']) {
+  for (const name of names) {
+    const pidFile = join(dataDir, `${name}.pid`);
+    if (!existsSync(pidFile)) continue;
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      process.kill(pid, 'SIGTERM');
+      log(`stopped ${name} (pid ${pid})`);
+    } catch {
+      /* already gone */
+    }
+    rmSync(pidFile, { force: true });
+  }
+}
+
+async function status() {
+  const { hostname: ph, port: pp = '5432' } = INFRA.pg;
+  const { hostname: nh, port: np = '4222' } = INFRA.nats;
+  for (const [name, host, port] of [
+    ['postgres', ph, pp],
+    ['nats', nh, np],
+    ['s3', INFRA.s3.host, INFRA.s3.port],
+  ]) {
+    log(`${name.padEnd(8)} ${host}:${port} ${(await portOpen(host, Number(port))) ? 'up' : 'DOWN'}`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const command = process.argv[2] ?? 'up';
+  const run = { up, down: async () => down(), status }[command];
+  if (!run) {
+    process.stderr.write('usage: node scripts/infra.mjs [up|down|status]\n');
+    process.exit(64);
+  }
+  run().catch((e) => {
+    process.stderr.write(`[infra] ${e.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing, brings PostgreSQL, NATS and S3 up, builds, starts the four
+// services and prints where to go. Ctrl-C stops everything it started.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const say = (msg) => process.stdout.write(`\n\x1b[1m▶ ${msg}\x1b[0m\n`);
+
+function installIfNeeded() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
+  say('Installing dependencies from package-lock.json');
+  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+}
+
+installIfNeeded();
+const infra = await import('./infra.mjs');
+const { SERVICES, spawnService, waitForHealthy, stopAll } = require('./lib/services.cjs');
+
+say('Checking PostgreSQL, NATS (JetStream) and the S3 server');
+const startedInfra = await infra.up();
+
+say('Building the services');
+execSync('npx nx run-many -t build --output-style=static', { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+
+const port = Number(process.env.PORT ?? 3000);
+const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
+const colors = { identity: 35, tracking: 36, permits: 33, gateway: 32 };
+const env = { LOG_PRETTY: process.env.LOG_PRETTY ?? 'true', PUBLIC_URL: publicUrl };
+const children = [];
+let stopping = false;
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping services');
+  await stopAll(children);
+  infra.down(startedInfra);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+say('Starting services');
+for (const name of SERVICES) {
+  const child = spawnService(name, env, (svc, line) => process.stdout.write(`\x1b[${colors[svc]}m${svc.padEnd(8)}\x1b[0m ${line}\n`));
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`\n${name} exited (${signal ?? code}); stopping the rest.\n`);
+    void shutdown(1);
+  });
+  children.push(child);
+}
+
+try {
+  await waitForHealthy(`http://127.0.0.1:${port}/health`, 120000);
+} catch (e) {
+  process.stderr.write(`\n${e.message}\n`);
+  await shutdown(1);
+}
+
+say(`Berkas is running: ${publicUrl}`);
+process.stdout.write(
+  [
+    `  System health      ${publicUrl}/health`,
+    `  Gateway metrics    ${publicUrl}/metrics`,
+    `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits)`,
+    '  Press Ctrl-C to stop everything this command started.',
+    '',
+  ].join('\n'),
+);

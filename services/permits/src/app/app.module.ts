@@ -1,0 +1,14 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ServiceConfig } from '@berkas/config';
+import { backendCore } from '@berkas/messaging';
+import { PERMITS_MIGRATIONS } from '../migrations';
+
+@Module({})
+export class AppModule {
+  static register(config: ServiceConfig<'permits'>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [...backendCore({ service: 'permits', config, entities: [], migrations: PERMITS_MIGRATIONS })],
+    };
+  }
+}

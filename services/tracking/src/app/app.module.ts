@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ServiceConfig } from '@berkas/config';
+import { backendCore } from '@berkas/messaging';
+import { StorageModule, StorageReadiness } from '@berkas/storage';
+import { TRACKING_MIGRATIONS } from '../migrations';
+
+@Module({})
+export class AppModule {
+  static register(config: ServiceConfig<'tracking'>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ...backendCore({
+          service: 'tracking',
+          config,
+          entities: [],
+          migrations: TRACKING_MIGRATIONS,
+          imports: [StorageModule],
+          readiness: [StorageReadiness],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import {
+  dropDatabase,
+  freePort,
+  startPrivateNats,
+  startPrivateS3,
+  TEST_INFRA,
+  uniqueName,
+  type PrivateNats,
+  type PrivateS3,
+} from '@berkas/testing';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const launcher = require('../../scripts/lib/services.cjs') as {
+  SERVICES: ServiceName[];
+  spawnService(name: string, env: Record<string, string>, onLine: (name: string, line: string) => void): ChildProcess;
+  waitForHealthy(url: string, timeoutMs?: number, isDead?: () => boolean): Promise<string>;
+  stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
+  root: string;
+};
+
+export type ServiceName = 'identity' | 'tracking' | 'permits' | 'gateway';
+export type BackendName = Exclude<ServiceName, 'gateway'>;
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  natsUrl: string;
+  httpPorts: Record<ServiceName, number>;
+  databases: Record<BackendName, string>;
+  processes: Record<ServiceName, ChildProcess>;
+  logs: Record<ServiceName, string[]>;
+  /** Where each service's log lines were written, for diagnosis after a failure. */
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the four built services as real processes against real PostgreSQL (fresh databases), a
+ * private nats-server with JetStream and a private s3rver, and waits until the gateway reports every
+ * service healthy. Private servers keep a test run from sharing queue groups with a running Berkas.
+ */
+export async function startSystem(): Promise<RunningSystem> {
+  const nats: PrivateNats = await startPrivateNats();
+  const s3: PrivateS3 = await startPrivateS3();
+  const run = uniqueName('e2e');
+  const databases = { identity: `berkas_${run}_identity`, tracking: `berkas_${run}_tracking`, permits: `berkas_${run}_permits` };
+  const httpPorts = {} as Record<ServiceName, number>;
+  for (const name of launcher.SERVICES) httpPorts[name] = await freePort();
+  const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);
+  mkdirSync(logDir, { recursive: true });
+
+  const logs = {} as Record<ServiceName, string[]>;
+  const files = {} as Record<ServiceName, WriteStream>;
+  const processes = {} as Record<ServiceName, ChildProcess>;
+  const shared = {
+    NATS_URL: nats.url,
+    DATABASE_URL: TEST_INFRA.databaseUrl,
+    S3_ENDPOINT: '127.0.0.1',
+    S3_PORT: String(s3.port),
+    LOG_LEVEL: 'debug',
+    LOG_PRETTY: 'false',
+  };
+  for (const name of launcher.SERVICES) {
+    logs[name] = [];
+    files[name] = createWriteStream(join(logDir, `${name}.log`));
+    const env: Record<string, string> = { ...shared };
+    if (name === 'gateway') {
+      env['PORT'] = String(httpPorts.gateway);
+      env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.gateway}`;
+    } else {
+      env['HTTP_PORT'] = String(httpPorts[name]);
+      env['DATABASE_NAME'] = databases[name];
+    }
+    processes[name] = launcher.spawnService(name, env, (svc, line) => {
+      logs[svc as ServiceName].push(line);
+      files[svc as ServiceName].write(`${line}\n`);
+    });
+  }
+
+  const gatewayUrl = `http://127.0.0.1:${httpPorts.gateway}`;
+  const stop = async () => {
+    await launcher.stopAll(Object.values(processes));
+    Object.values(files).forEach((f) => f.end());
+    await nats.stop();
+    await s3.stop();
+    await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
+  };
+  try {
+    const dead = () => Object.values(processes).some((p) => p.exitCode !== null);
+    await launcher.waitForHealthy(`${gatewayUrl}/health`, 90000, dead);
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);
+  }
+  return { gatewayUrl, natsUrl: nats.url, httpPorts, databases, processes, logs, logDir, stop };
+}
