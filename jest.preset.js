@@ -29,5 +29,6 @@ module.exports = {
     ],
   },
   moduleNameMapper,
+  reporters: ['default', path.join(__dirname, 'scripts/lib/jest-summary-reporter.cjs')],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
 };

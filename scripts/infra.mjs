@@ -48,10 +48,13 @@ async function ensurePostgres() {
   const { hostname: host, port = '5432' } = INFRA.pg;
   if (!(await portOpen(host, Number(port)))) {
     const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql').sort() : [];
-    if (!versions.length) throw new Error(`PostgreSQL is not reachable at ${host}:${port} and no local cluster is installed`);
+    if (!versions.length)
+      throw new Error(`PostgreSQL is not reachable at ${host}:${port} and no local cluster is installed`);
     const version = versions.at(-1);
     log(`PostgreSQL is down; starting cluster ${version}/main`);
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+      stdio: 'inherit',
+    });
     await waitForPort('PostgreSQL', host, Number(port));
   }
   const { default: pg } = await import('pg');
@@ -90,7 +93,19 @@ async function ensureNats() {
     try {
       execFileSync(
         'start-stop-daemon',
-        ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/nats-server', '--', ...args, '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'],
+        [
+          '--start',
+          '--oknodo',
+          '--background',
+          '--exec',
+          '/usr/sbin/nats-server',
+          '--',
+          ...args,
+          '-sd',
+          '/var/lib/nats-server',
+          '-l',
+          '/var/log/nats-server.log',
+        ],
         { stdio: 'inherit' },
       );
     } catch {
@@ -128,10 +143,14 @@ async function ensureS3() {
   mkdirSync(join(dataDir, 's3'), { recursive: true });
   const bin = join(root, 'node_modules', 's3rver', 'bin', 's3rver.js');
   const out = openSync(join(dataDir, 's3rver.log'), 'a');
-  const child = spawn(process.execPath, [bin, '-d', join(dataDir, 's3'), '-a', host, '-p', String(port), '--silent'], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, '-d', join(dataDir, 's3'), '-a', host, '-p', String(port), '--silent'],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
   child.unref();
   writeFileSync(join(dataDir, 's3rver.pid'), String(child.pid));
   await waitForPort('s3rver', host, port);

@@ -12,7 +12,8 @@ const say = (msg) => process.stdout.write(`\n\x1b[1m▶ ${msg}\x1b[0m\n`);
 
 function installIfNeeded() {
   const marker = join(root, 'node_modules', '.package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs)
+    return;
   say('Installing dependencies from package-lock.json');
   execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
@@ -25,7 +26,11 @@ say('Checking PostgreSQL, NATS (JetStream) and the S3 server');
 const startedInfra = await infra.up();
 
 say('Building the services');
-execSync('npx nx run-many -t build --output-style=static', { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+execSync('npx nx run-many -t build --output-style=static', {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NX_DAEMON: 'false' },
+});
 
 const port = Number(process.env.PORT ?? 3000);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -47,7 +52,9 @@ process.on('SIGTERM', () => void shutdown(0));
 
 say('Starting services');
 for (const name of SERVICES) {
-  const child = spawnService(name, env, (svc, line) => process.stdout.write(`\x1b[${colors[svc]}m${svc.padEnd(8)}\x1b[0m ${line}\n`));
+  const child = spawnService(name, env, (svc, line) =>
+    process.stdout.write(`\x1b[${colors[svc]}m${svc.padEnd(8)}\x1b[0m ${line}\n`),
+  );
   child.on('exit', (code, signal) => {
     if (stopping) return;
     process.stderr.write(`\n${name} exited (${signal ?? code}); stopping the rest.\n`);

@@ -1,13 +1,18 @@
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import request from 'supertest';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace version every service reports
 import { version } from '../package.json';
 import { TEST_INFRA, uniqueName, waitFor } from '@berkas/testing';
 import { startSystem, type BackendName, type RunningSystem } from './support/system';
 
 const BACKENDS: BackendName[] = ['identity', 'tracking', 'permits'];
 
-async function query<T = Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T = Record<string, unknown>>(
+  database: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: `${TEST_INFRA.databaseUrl}/${database}` });
   await client.connect();
   try {
@@ -32,7 +37,10 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
   });
 
   it('answers GET /health once the gateway reached every service over NATS', async () => {
-    const res = await request(system.gatewayUrl).get('/health').set('x-request-id', 'e2e-health-0001').expect(200);
+    const res = await request(system.gatewayUrl)
+      .get('/health')
+      .set('x-request-id', 'e2e-health-0001')
+      .expect(200);
     expect(res.headers['x-request-id']).toBe('e2e-health-0001');
     expect(res.body.status).toBe('ok');
     for (const service of BACKENDS) {
@@ -47,7 +55,11 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
     const requestId = `e2e-trace-${Date.now()}`;
     await request(system.gatewayUrl).get('/health').set('x-request-id', requestId).expect(200);
     // The gateway logs its line when the response has gone out, so wait for all four.
-    await waitFor(() => (['gateway', ...BACKENDS] as const).every((s) => system.logs[s].some((l) => l.includes(requestId))), 5000);
+    await waitFor(
+      () =>
+        (['gateway', ...BACKENDS] as const).every((s) => system.logs[s].some((l) => l.includes(requestId))),
+      5000,
+    );
     for (const service of ['gateway', ...BACKENDS] as const) {
       const lines = system.logs[service].filter((l) => l.includes(requestId)).map((l) => JSON.parse(l));
       expect(lines.length).toBeGreaterThan(0);
@@ -57,7 +69,10 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
 
   it('gives each service its own database with its migrations applied', async () => {
     for (const service of BACKENDS) {
-      const migrations = await query<{ name: string }>(system.databases[service], 'SELECT name FROM migrations ORDER BY id');
+      const migrations = await query<{ name: string }>(
+        system.databases[service],
+        'SELECT name FROM migrations ORDER BY id',
+      );
       expect(migrations.map((m) => m.name)).toContain('CreateMessagingTables1763900000000');
       const tables = await query<{ table_name: string }>(
         system.databases[service],
@@ -69,12 +84,18 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
 
   it('reports each replica ready with its own dependencies, and exposes metrics', async () => {
     for (const service of BACKENDS) {
-      const ready = await request(`http://127.0.0.1:${system.httpPorts[service]}`).get('/health/ready').expect(200);
+      const ready = await request(`http://127.0.0.1:${system.httpPorts[service]}`)
+        .get('/health/ready')
+        .expect(200);
       expect(Object.keys(ready.body.checks)).toEqual(
         service === 'tracking' ? ['postgres', 'nats', 'object-storage'] : ['postgres', 'nats'],
       );
-      const metrics = await request(`http://127.0.0.1:${system.httpPorts[service]}`).get('/metrics').expect(200);
-      expect(metrics.text).toContain(`berkas_rpc_handler_duration_seconds_count{service="${service}",subject="${service}.ping",outcome="ok"}`);
+      const metrics = await request(`http://127.0.0.1:${system.httpPorts[service]}`)
+        .get('/metrics')
+        .expect(200);
+      expect(metrics.text).toContain(
+        `berkas_rpc_handler_duration_seconds_count{service="${service}",subject="${service}.ping",outcome="ok"}`,
+      );
     }
     await request(system.gatewayUrl).get('/health/live').expect(200);
   });
@@ -92,9 +113,11 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
     // As if the relay died after JetStream acknowledged the publish but before the row was marked sent.
     await query(db, 'UPDATE outbox SET sent_at = NULL WHERE id = $1', [row.id]);
     const republished = await waitFor(async () => {
-      const [r] = await query<{ sent_at: Date | null; attempts: number }>(db, 'SELECT sent_at, attempts FROM outbox WHERE id = $1', [
-        row.id,
-      ]);
+      const [r] = await query<{ sent_at: Date | null; attempts: number }>(
+        db,
+        'SELECT sent_at, attempts FROM outbox WHERE id = $1',
+        [row.id],
+      );
       return r.sent_at ? r : null;
     });
     expect(republished.attempts).toBe(2);

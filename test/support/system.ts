@@ -12,10 +12,15 @@ import {
   type PrivateS3,
 } from '@berkas/testing';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The same launcher `npm start` uses, so tests run the system exactly as a newcomer would.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 const launcher = require('../../scripts/lib/services.cjs') as {
   SERVICES: ServiceName[];
-  spawnService(name: string, env: Record<string, string>, onLine: (name: string, line: string) => void): ChildProcess;
+  spawnService(
+    name: string,
+    env: Record<string, string>,
+    onLine: (name: string, line: string) => void,
+  ): ChildProcess;
   waitForHealthy(url: string, timeoutMs?: number, isDead?: () => boolean): Promise<string>;
   stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
   root: string;
@@ -45,7 +50,11 @@ export async function startSystem(): Promise<RunningSystem> {
   const nats: PrivateNats = await startPrivateNats();
   const s3: PrivateS3 = await startPrivateS3();
   const run = uniqueName('e2e');
-  const databases = { identity: `berkas_${run}_identity`, tracking: `berkas_${run}_tracking`, permits: `berkas_${run}_permits` };
+  const databases = {
+    identity: `berkas_${run}_identity`,
+    tracking: `berkas_${run}_tracking`,
+    permits: `berkas_${run}_permits`,
+  };
   const httpPorts = {} as Record<ServiceName, number>;
   for (const name of launcher.SERVICES) httpPorts[name] = await freePort();
   const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);

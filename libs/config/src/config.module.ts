@@ -8,7 +8,10 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 @Module({})
 export class ConfigModule {
   static forRoot(config: object): DynamicModule {
-    const providers = Object.values(config as Record<string, object>).map((section) => ({ provide: section.constructor, useValue: section }));
+    const providers = Object.values(config as Record<string, object>).map((section) => ({
+      provide: section.constructor,
+      useValue: section,
+    }));
     return { module: ConfigModule, providers, exports: providers };
   }
 }

@@ -4,10 +4,19 @@ describe('loadConfig', () => {
   it('reads, coerces and defaults each section', () => {
     const cfg = loadConfig(
       { db: DatabaseEnv, nats: NatsEnv, s3: S3Env },
-      { NATS_URL: 'nats://a:4222, nats://b:4222', S3_USE_SSL: 'true', S3_PORT: '9443', DATABASE_POOL_SIZE: '4' },
+      {
+        NATS_URL: 'nats://a:4222, nats://b:4222',
+        S3_USE_SSL: 'true',
+        S3_PORT: '9443',
+        DATABASE_POOL_SIZE: '4',
+      },
       { DATABASE_NAME: 'berkas_x' },
     );
-    expect(cfg.db).toMatchObject({ name: 'berkas_x', poolSize: 4, url: 'postgres://postgres@127.0.0.1:5432' });
+    expect(cfg.db).toMatchObject({
+      name: 'berkas_x',
+      poolSize: 4,
+      url: 'postgres://postgres@127.0.0.1:5432',
+    });
     expect(cfg.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
     expect(cfg.s3).toMatchObject({ useSsl: true, port: 9443 });
     expect(Object.isFrozen(cfg.db)).toBe(true);
@@ -26,7 +35,9 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     expect(message.split('\n')).toHaveLength(1);
-    expect(message).toContain('DATABASE_URL must be a postgres:// URL without a database name (got (hidden))');
+    expect(message).toContain(
+      'DATABASE_URL must be a postgres:// URL without a database name (got (hidden))',
+    );
     expect(message).toContain('DATABASE_POOL_SIZE');
     expect(message).toContain('S3_USE_SSL');
     expect(message).toContain('DATABASE_NAME is required');
@@ -39,6 +50,9 @@ describe('loadConfig', () => {
     const ports = backends.map((s) => SERVICE_CONFIG[s].defaults.HTTP_PORT);
     expect(new Set(names).size).toBe(3);
     expect(new Set(ports).size).toBe(3);
-    expect([...envSpecs(S3Env).values()].filter((s) => s.secret).map((s) => s.name)).toEqual(['S3_ACCESS_KEY', 'S3_SECRET_KEY']);
+    expect([...envSpecs(S3Env).values()].filter((s) => s.secret).map((s) => s.name)).toEqual([
+      'S3_ACCESS_KEY',
+      'S3_SECRET_KEY',
+    ]);
   });
 });

@@ -12,7 +12,11 @@ export interface EnvSpec {
 const SPECS = Symbol('berkas:env');
 
 /** Binds a config property to an environment variable. */
-export function Env(name: string, description: string, options: { secret?: boolean } = {}): PropertyDecorator {
+export function Env(
+  name: string,
+  description: string,
+  options: { secret?: boolean } = {},
+): PropertyDecorator {
   return (target, property) => {
     const specs: Map<string | symbol, EnvSpec> = Reflect.getOwnMetadata(SPECS, target) ?? new Map();
     specs.set(property, { name, description, secret: options.secret ?? false });

@@ -27,7 +27,11 @@ function coerce(raw: string, type: unknown): unknown {
     if (['false', '0', 'no'].includes(v)) return false;
     return raw; // left as a string so @IsBoolean reports it
   }
-  if (type === Array) return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (type === Array)
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return raw;
 }
 
@@ -73,7 +77,10 @@ export function loadConfig<S extends ConfigSections>(
 }
 
 /** For main.ts: load, or print the one-line reason and exit with status 78 (EX_CONFIG). */
-export function loadConfigOrExit<S extends ConfigSections>(sections: S, defaults: Record<string, string> = {}): LoadedConfig<S> {
+export function loadConfigOrExit<S extends ConfigSections>(
+  sections: S,
+  defaults: Record<string, string> = {},
+): LoadedConfig<S> {
   try {
     return loadConfig(sections, process.env, defaults);
   } catch (e) {

@@ -1,4 +1,15 @@
-import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { Env } from './env.decorator';
 
 /**
@@ -17,7 +28,7 @@ export class RuntimeEnv {
 }
 
 export class HttpEnv {
-  @Env('HTTP_PORT', 'port of the service\'s own HTTP listener (health and metrics only)')
+  @Env('HTTP_PORT', "port of the service's own HTTP listener (health and metrics only)")
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -47,9 +58,13 @@ export class GatewayHttpEnv {
 }
 
 export class DatabaseEnv {
-  @Env('DATABASE_URL', 'PostgreSQL server URL without a database name, e.g. postgres://berkas:secret@db:5432', {
-    secret: true,
-  })
+  @Env(
+    'DATABASE_URL',
+    'PostgreSQL server URL without a database name, e.g. postgres://berkas:secret@db:5432',
+    {
+      secret: true,
+    },
+  )
   @Matches(/^postgres(ql)?:\/\/[^\s/]+\/?$/, { message: 'must be a postgres:// URL without a database name' })
   url = 'postgres://postgres@127.0.0.1:5432';
 

@@ -1,3 +1,5 @@
+// The workspace's one package.json is the version of every service; tsc copies it into each build.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { version } from '../../../package.json';
 import { DatabaseEnv, GatewayHttpEnv, HttpEnv, NatsEnv, RuntimeEnv, S3Env } from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';

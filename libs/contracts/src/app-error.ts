@@ -19,12 +19,23 @@ export class AppError extends Error {
   }
 
   toReply(): ErrorReply {
-    return { code: this.code, status: this.status, message: this.message, ...(this.details ? { details: this.details } : {}) };
+    return {
+      code: this.code,
+      status: this.status,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 
   static isReply(value: unknown): value is ErrorReply {
     const v = value as ErrorReply | null;
-    return !!v && typeof v === 'object' && typeof v.code === 'string' && typeof v.status === 'number' && typeof v.message === 'string';
+    return (
+      !!v &&
+      typeof v === 'object' &&
+      typeof v.code === 'string' &&
+      typeof v.status === 'number' &&
+      typeof v.message === 'string'
+    );
   }
 
   static fromReply(reply: ErrorReply): AppError {

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { CloudEvent, EventMap, EventSubject } from './generated';
 import { validateEventData } from './validation';
 
-export type TypedCloudEvent<S extends EventSubject> = Omit<CloudEvent, 'data' | 'type'> & { type: S; data: EventMap[S] };
+export type TypedCloudEvent<S extends EventSubject> = Omit<CloudEvent, 'data' | 'type'> & {
+  type: S;
+  data: EventMap[S];
+};
 
 /** Builds a CloudEvents 1.0 envelope after checking its data against the event's schema. */
 export function cloudEvent<S extends EventSubject>(

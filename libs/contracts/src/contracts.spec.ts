@@ -20,8 +20,10 @@ describe('contracts generated from proto/', () => {
       const err = e as AppError;
       expect(err.status).toBe(400);
       expect(err.code).toBe('INVALID_MESSAGE');
-      const paths = err.details!.map((d) => d.path).sort();
-      expect(paths).toEqual(expect.arrayContaining(['/service', '/version', '/extra', '/instanceId', '/time']));
+      const paths = (err.details ?? []).map((d) => d.path).sort();
+      expect(paths).toEqual(
+        expect.arrayContaining(['/service', '/version', '/extra', '/instanceId', '/time']),
+      );
     }
   });
 
@@ -31,18 +33,27 @@ describe('contracts generated from proto/', () => {
   });
 
   it('builds CloudEvents and refuses data that breaks the schema', () => {
-    const data = { service: 'permits' as const, version: '1', instanceId: 'a', startedAt: new Date().toISOString() };
+    const data = {
+      service: 'permits' as const,
+      version: '1',
+      instanceId: 'a',
+      startedAt: new Date().toISOString(),
+    };
     const evt = cloudEvent('evt.permits.service-started', data, { source: '/berkas/permits' });
     expect(evt).toMatchObject({ specversion: '1.0', type: 'evt.permits.service-started', data });
     expect(evt.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(() => cloudEvent('evt.permits.service-started', { ...data, startedAt: 'yesterday' }, { source: 's' })).toThrow(
-      /does not match ServiceStarted/,
-    );
+    expect(() =>
+      cloudEvent('evt.permits.service-started', { ...data, startedAt: 'yesterday' }, { source: 's' }),
+    ).toThrow(/does not match ServiceStarted/);
   });
 
   it('round-trips AppError through its wire shape', () => {
     const reply = new AppError('NOT_FOUND', 404, 'no such dossier').toReply();
     expect(AppError.isReply(reply)).toBe(true);
-    expect(AppError.fromReply(reply)).toMatchObject({ code: 'NOT_FOUND', status: 404, message: 'no such dossier' });
+    expect(AppError.fromReply(reply)).toMatchObject({
+      code: 'NOT_FOUND',
+      status: 404,
+      message: 'no such dossier',
+    });
   });
 });

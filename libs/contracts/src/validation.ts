@@ -1,6 +1,15 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { EVENTS, REQUESTS, SCHEMAS, type EventMap, type EventSubject, type RequestMap, type RequestSubject, type SchemaName } from './generated';
+import {
+  EVENTS,
+  REQUESTS,
+  SCHEMAS,
+  type EventMap,
+  type EventSubject,
+  type RequestMap,
+  type RequestSubject,
+  type SchemaName,
+} from './generated';
 import { AppError, type ErrorDetail } from './app-error';
 
 // One Ajv instance for the process; validators are compiled once per schema on first use.
@@ -21,9 +30,16 @@ function validatorFor(name: SchemaName): ValidateFunction {
 
 function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
   return (errors ?? []).map((e) => {
-    const missing = e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
-    const extra = e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '';
-    return { path: `${e.instancePath}${missing}${extra}` || '/', message: extra ? 'is not allowed' : (e.message ?? 'is invalid') };
+    const missing =
+      e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? `/${(e.params as { additionalProperty: string }).additionalProperty}`
+        : '';
+    return {
+      path: `${e.instancePath}${missing}${extra}` || '/',
+      message: extra ? 'is not allowed' : (e.message ?? 'is invalid'),
+    };
   });
 }
 

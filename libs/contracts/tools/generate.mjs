@@ -12,7 +12,8 @@ import addFormats from 'ajv-formats';
 const here = dirname(fileURLToPath(import.meta.url));
 const protoDir = join(here, '../../../proto');
 const outDir = join(here, '../src/generated');
-const BANNER = '// Generated from proto/ by libs/contracts/tools/generate.mjs. Do not edit.\n/* eslint-disable */\n';
+const BANNER =
+  '// Generated from proto/ by libs/contracts/tools/generate.mjs. Do not edit.\n/* eslint-disable */\n';
 
 const problems = [];
 const schemas = {};
@@ -20,7 +21,9 @@ const requests = {};
 const events = {};
 let headers = {};
 
-for (const file of readdirSync(protoDir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(protoDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const doc = parse(readFileSync(join(protoDir, file), 'utf8')) ?? {};
   for (const [name, schema] of Object.entries(doc.schemas ?? {})) {
     if (schemas[name]) problems.push(`${file}: schema ${name} is declared twice`);
@@ -29,11 +32,13 @@ for (const file of readdirSync(protoDir).filter((f) => f.endsWith('.yaml')).sort
   if (doc.headers) headers = { ...headers, ...doc.headers };
   const service = doc.service;
   for (const [subject, spec] of Object.entries(doc.requests ?? {})) {
-    if (!subject.startsWith(`${service}.`)) problems.push(`${file}: request subject ${subject} must start with "${service}."`);
+    if (!subject.startsWith(`${service}.`))
+      problems.push(`${file}: request subject ${subject} must start with "${service}."`);
     requests[subject] = { service, ...spec };
   }
   for (const [subject, spec] of Object.entries(doc.events ?? {})) {
-    if (!subject.startsWith(`evt.${service}.`)) problems.push(`${file}: event subject ${subject} must start with "evt.${service}."`);
+    if (!subject.startsWith(`evt.${service}.`))
+      problems.push(`${file}: event subject ${subject} must start with "evt.${service}."`);
     events[subject] = { service, ...spec };
   }
 }
@@ -69,7 +74,10 @@ const rewriteRefs = (node) => {
   if (!node || typeof node !== 'object') return node;
   const out = {};
   for (const [k, v] of Object.entries(node)) {
-    out[k] = k === '$ref' && typeof v === 'string' ? `#/definitions/${v.replace(/^#\/schemas\//, '')}` : rewriteRefs(v);
+    out[k] =
+      k === '$ref' && typeof v === 'string'
+        ? `#/definitions/${v.replace(/^#\/schemas\//, '')}`
+        : rewriteRefs(v);
   }
   return out;
 };
@@ -99,7 +107,13 @@ const root = {
   properties: Object.fromEntries(Object.keys(definitions).map((n) => [n, { $ref: `#/definitions/${n}` }])),
   definitions,
 };
-let types = await compile(root, 'AllContracts', { bannerComment: '', additionalProperties: false, unreachableDefinitions: true, ignoreMinAndMaxItems: true, format: true });
+let types = await compile(root, 'AllContracts', {
+  bannerComment: '',
+  additionalProperties: false,
+  unreachableDefinitions: true,
+  ignoreMinAndMaxItems: true,
+  format: true,
+});
 types = types
   .replace(/export interface AllContracts \{[\s\S]*?\n\}\n/, '')
   .replace(/\/\*\*\n \* This interface was referenced by[\s\S]*?\*\/\n/g, '');
@@ -113,15 +127,21 @@ const subjectsTs = [
   `/** Request/reply subjects with their owner and message schemas. */`,
   `export const REQUESTS = {`,
   ...Object.entries(requests).map(
-    ([s, r]) => `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, summary: ${lit(r.summary ?? '')} },`,
+    ([s, r]) =>
+      `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, summary: ${lit(r.summary ?? '')} },`,
   ),
   `} as const;\n`,
   `export interface RequestMap {`,
-  ...Object.entries(requests).map(([s, r]) => `  ${lit(s)}: { request: T.${r.request}; reply: T.${r.reply} };`),
+  ...Object.entries(requests).map(
+    ([s, r]) => `  ${lit(s)}: { request: T.${r.request}; reply: T.${r.reply} };`,
+  ),
   `}\n`,
   `/** Durable event subjects (JetStream) with the schema of their CloudEvents data. */`,
   `export const EVENTS = {`,
-  ...Object.entries(events).map(([s, e]) => `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`),
+  ...Object.entries(events).map(
+    ([s, e]) =>
+      `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`,
+  ),
   `} as const;\n`,
   `export interface EventMap {`,
   ...Object.entries(events).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),

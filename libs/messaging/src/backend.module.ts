@@ -24,7 +24,9 @@ export interface BackendCoreOptions<N extends BackendService> {
  * What every backend service is made of besides its domain: config, JSON logs, metrics, its own
  * database with migrations, NATS with the outbox, `<service>.ping`, and health checks.
  */
-export function backendCore<N extends BackendService>(options: BackendCoreOptions<N>): NonNullable<DynamicModule['imports']> {
+export function backendCore<N extends BackendService>(
+  options: BackendCoreOptions<N>,
+): NonNullable<DynamicModule['imports']> {
   return [
     ConfigModule.forRoot(options.config),
     LoggingModule.forRoot(options.service, options.config.runtime),

@@ -45,6 +45,8 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
     await app.startAllMicroservices();
   }
   await app.listen(options.http.port, options.http.host);
-  app.get(Logger).log(`${options.service} listening on ${options.http.host}:${options.http.port}`, 'Bootstrap');
+  app
+    .get(Logger)
+    .log(`${options.service} listening on ${options.http.host}:${options.http.port}`, 'Bootstrap');
   return app;
 }

@@ -60,10 +60,17 @@ export class IdempotentConsumers {
   }
 
   /** Handles one delivery; exposed so tests can deliver the same message twice. */
-  async process(msg: Pick<JsMsg, 'data' | 'headers' | 'ack' | 'nak' | 'term' | 'info'>, options: ConsumerOptions): Promise<ProcessOutcome> {
+  async process(
+    msg: Pick<JsMsg, 'data' | 'headers' | 'ack' | 'nak' | 'term' | 'info'>,
+    options: ConsumerOptions,
+  ): Promise<ProcessOutcome> {
     let event: CloudEvent;
     try {
-      event = assertSchema<CloudEvent>('CloudEvent', JSON.parse(Buffer.from(msg.data).toString('utf8')), 'event');
+      event = assertSchema<CloudEvent>(
+        'CloudEvent',
+        JSON.parse(Buffer.from(msg.data).toString('utf8')),
+        'event',
+      );
     } catch (e) {
       this.logger.error({ consumer: options.durable, error: String(e) }, 'unreadable event; terminated');
       msg.term();
@@ -86,7 +93,10 @@ export class IdempotentConsumers {
       return applied ? 'applied' : 'duplicate';
     } catch (e) {
       const attempt = msg.info?.redeliveryCount ?? 1;
-      this.logger.warn({ consumer: options.durable, eventId: event.id, attempt, error: String(e) }, 'handler failed; will retry');
+      this.logger.warn(
+        { consumer: options.durable, eventId: event.id, attempt, error: String(e) },
+        'handler failed; will retry',
+      );
       msg.nak(Math.min(1000 * 2 ** attempt, 60000));
       return 'failed';
     }

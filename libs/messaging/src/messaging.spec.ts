@@ -7,7 +7,14 @@ import { ConfigModule, DatabaseEnv, NatsEnv } from '@berkas/config';
 import { AppError, HEADERS, type PingReply } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { PersistenceModule } from '@berkas/persistence';
-import { dropDatabase, startPrivateNats, TEST_INFRA, uniqueName, waitFor, type PrivateNats } from '@berkas/testing';
+import {
+  dropDatabase,
+  startPrivateNats,
+  TEST_INFRA,
+  uniqueName,
+  waitFor,
+  type PrivateNats,
+} from '@berkas/testing';
 import { Transport } from '@nestjs/microservices';
 import {
   EventsModule,
@@ -59,7 +66,11 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
     nats = await startPrivateNats();
     dbName = uniqueName('berkas_test_messaging');
     const natsEnv = Object.assign(new NatsEnv(), { servers: [nats.url], requestTimeoutMs: 1500 });
-    const dbEnv = Object.assign(new DatabaseEnv(), { url: TEST_INFRA.databaseUrl, name: dbName, poolSize: 4 });
+    const dbEnv = Object.assign(new DatabaseEnv(), {
+      url: TEST_INFRA.databaseUrl,
+      name: dbName,
+      poolSize: 4,
+    });
 
     @Module({
       imports: [
@@ -102,17 +113,26 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
       expect(seen.at(-1)).toEqual({ requestId: 'req-spec-0001', principal: principal.id });
 
       // A reply that breaks its contract never reaches the caller as data.
-      await expect(client.request('tracking.ping', {})).rejects.toMatchObject({ code: 'INVALID_MESSAGE', status: 400 });
+      await expect(client.request('tracking.ping', {})).rejects.toMatchObject({
+        code: 'INVALID_MESSAGE',
+        status: 400,
+      });
     });
 
     it('refuses a payload that breaks the contract before any handler runs', async () => {
       const client = app.get(ServiceClient);
       const before = seen.length;
-      await expect(client.request('identity.ping', { admin: true } as never)).rejects.toBeInstanceOf(AppError);
+      await expect(client.request('identity.ping', { admin: true } as never)).rejects.toBeInstanceOf(
+        AppError,
+      );
       // Also when a foreign client skips our own check and sends it raw.
-      const raw = await nc.request('identity.ping', JSON.stringify({ pattern: 'identity.ping', data: { admin: true }, id: 'x1' }), {
-        timeout: 2000,
-      });
+      const raw = await nc.request(
+        'identity.ping',
+        JSON.stringify({ pattern: 'identity.ping', data: { admin: true }, id: 'x1' }),
+        {
+          timeout: 2000,
+        },
+      );
       const answer = JSON.parse(Buffer.from(raw.data).toString());
       expect(answer.err).toMatchObject({ code: 'INVALID_MESSAGE', status: 400 });
       expect(answer.err.details).toEqual([{ path: '/admin', message: 'is not allowed' }]);
@@ -158,14 +178,20 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
       const ds = app.get(DataSource);
       const outbox = app.get(Outbox);
       const event = await RequestContext.run({ requestId: 'req-outbox-1' }, () =>
-        ds.transaction((m) => outbox.add(m, 'evt.identity.service-started', data(), { source: '/berkas/identity' })),
+        ds.transaction((m) =>
+          outbox.add(m, 'evt.identity.service-started', data(), { source: '/berkas/identity' }),
+        ),
       );
-      await waitFor(async () => (await ds.query('SELECT sent_at FROM outbox WHERE id = $1', [event.id]))[0]?.sent_at);
+      await waitFor(
+        async () => (await ds.query('SELECT sent_at FROM outbox WHERE id = $1', [event.id]))[0]?.sent_at,
+      );
 
       // Simulate a relay that crashed after publishing but before marking the row: it publishes again.
       await ds.query('UPDATE outbox SET sent_at = NULL WHERE id = $1', [event.id]);
       await app.get(OutboxRelay).publishPending();
-      const row = (await ds.query('SELECT sent_at, attempts, headers FROM outbox WHERE id = $1', [event.id]))[0];
+      const row = (
+        await ds.query('SELECT sent_at, attempts, headers FROM outbox WHERE id = $1', [event.id])
+      )[0];
       expect(row.sent_at).not.toBeNull();
       expect(row.attempts).toBe(2);
       expect(row.headers).toEqual({ [HEADERS.requestId]: 'req-outbox-1' });
@@ -174,7 +200,10 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
       expect(delivered).toHaveLength(1);
       expect(delivered[0].headers?.get('Nats-Msg-Id')).toBe(event.id);
       expect(delivered[0].headers?.get(HEADERS.requestId)).toBe('req-outbox-1');
-      expect(JSON.parse(delivered[0].string())).toMatchObject({ specversion: '1.0', type: 'evt.identity.service-started' });
+      expect(JSON.parse(delivered[0].string())).toMatchObject({
+        specversion: '1.0',
+        type: 'evt.identity.service-started',
+      });
     });
 
     it('never publishes an event whose transaction rolled back', async () => {
@@ -183,7 +212,9 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
       let eventId = '';
       await expect(
         ds.transaction(async (m) => {
-          eventId = (await outbox.add(m, 'evt.identity.service-started', data(), { source: '/berkas/identity' })).id;
+          eventId = (
+            await outbox.add(m, 'evt.identity.service-started', data(), { source: '/berkas/identity' })
+          ).id;
           throw new Error('business rule failed');
         }),
       ).rejects.toThrow('business rule failed');
@@ -215,7 +246,10 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
         durable: 'spec-consumer',
         filterSubject: 'evt.identity.>',
         handle: async (event: { id: string }, m: import('typeorm').EntityManager) => {
-          await m.query('INSERT INTO spec_counter VALUES ($1, $2)', [event.id, RequestContext.current()?.requestId]);
+          await m.query('INSERT INTO spec_counter VALUES ($1, $2)', [
+            event.id,
+            RequestContext.current()?.requestId,
+          ]);
           if (failNext) {
             failNext = false;
             throw new Error('database hiccup');

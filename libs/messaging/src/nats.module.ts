@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { connect, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
@@ -9,7 +17,13 @@ export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
 /** Reconnect forever: a replica should ride out a NATS node restarting, not exit. */
 export async function connectNats(env: NatsEnv, name: string): Promise<NatsConnection> {
-  return connect({ servers: env.servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true });
+  return connect({
+    servers: env.servers,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
 }
 
 @Injectable()
@@ -42,7 +56,12 @@ export class NatsModule {
             inject: [NatsEnv],
             useFactory: (env: NatsEnv) => ({
               transport: Transport.NATS,
-              options: { servers: env.servers, name: `${service}-client`, maxReconnectAttempts: -1, reconnectTimeWait: 500 },
+              options: {
+                servers: env.servers,
+                name: `${service}-client`,
+                maxReconnectAttempts: -1,
+                reconnectTimeWait: 500,
+              },
             }),
           },
         ]),

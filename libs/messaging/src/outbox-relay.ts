@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { headers as natsHeaders, type JetStreamClient, type NatsConnection } from 'nats';
 import { Client } from 'pg';
@@ -87,18 +93,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         try {
           const hdrs = natsHeaders();
           for (const [k, v] of Object.entries(row.headers ?? {})) hdrs.set(k, v);
-          const ack = await this.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: hdrs });
+          const ack = await this.js.publish(row.subject, JSON.stringify(row.payload), {
+            msgID: row.id,
+            headers: hdrs,
+          });
           published.inc({ duplicate: String(ack.duplicate) });
           sent.push(row.id);
         } catch (e) {
           // Keep order: stop at the first failure and retry from here on the next pass.
-          await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, String(e)]);
-          this.logger.warn({ eventId: row.id, subject: row.subject, error: String(e) }, 'publish failed; will retry');
+          await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+            row.id,
+            String(e),
+          ]);
+          this.logger.warn(
+            { eventId: row.id, subject: row.subject, error: String(e) },
+            'publish failed; will retry',
+          );
           break;
         }
       }
       if (sent.length) {
-        await manager.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [sent]);
+        await manager.query(
+          'UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
+          [sent],
+        );
       }
       pending.set(rows.length - sent.length);
       return sent.length;
@@ -140,7 +158,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)`, [RETENTION_DAYS]);
+    await this.dataSource.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)`, [
+      RETENTION_DAYS,
+    ]);
   }
 
   private async listen(): Promise<void> {

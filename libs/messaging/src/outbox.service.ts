@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { cloudEvent, HEADERS, type EventMap, type EventSubject, type TypedCloudEvent } from '@berkas/contracts';
+import {
+  cloudEvent,
+  HEADERS,
+  type EventMap,
+  type EventSubject,
+  type TypedCloudEvent,
+} from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { OutboxEvent } from './outbox.entity';
 import { OUTBOX_CHANNEL } from './outbox-relay';

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
 import { map, Observable, tap } from 'rxjs';
 import {
@@ -54,7 +60,8 @@ export class RpcContextInterceptor implements NestInterceptor {
           .pipe(
             map((reply) => validateReply(known, reply)),
             tap({
-              next: () => this.logger.debug({ subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) }, 'handled'),
+              next: () =>
+                this.logger.debug({ subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) }, 'handled'),
               error: (e) => {
                 end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
                 this.logger.debug({ subject, error: (e as Error).message }, 'request failed');

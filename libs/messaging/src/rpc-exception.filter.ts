@@ -9,12 +9,16 @@ import { RequestContext } from '@berkas/observability';
 /** Maps any error thrown by a NATS handler to an ErrorReply; unknown ones are logged with an error id. */
 export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
   if (exception instanceof AppError) return exception.toReply();
-  if (exception instanceof RpcException && AppError.isReply(exception.getError())) return exception.getError() as ErrorReply;
+  if (exception instanceof RpcException && AppError.isReply(exception.getError()))
+    return exception.getError() as ErrorReply;
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return { code: 'BAD_REQUEST', status: exception.getStatus(), message: exception.message };
   }
   const errorId = randomUUID();
-  logger.error({ err: exception, errorId, requestId: RequestContext.current()?.requestId }, 'unhandled error in handler');
+  logger.error(
+    { err: exception, errorId, requestId: RequestContext.current()?.requestId },
+    'unhandled error in handler',
+  );
   return { code: 'INTERNAL', status: 500, message: `Internal error; reference ${errorId}` };
 }
 

@@ -66,7 +66,11 @@ export class ServiceClient implements OnApplicationShutdown {
 function toAppError(e: unknown, service: string, waitMs: number): AppError {
   if (AppError.isReply(e)) return AppError.fromReply(e);
   if (e instanceof TimeoutError) {
-    return new AppError('SERVICE_UNAVAILABLE', 503, `The ${service} service did not answer within ${waitMs} ms`);
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      503,
+      `The ${service} service did not answer within ${waitMs} ms`,
+    );
   }
   const code = (e as { code?: string }).code;
   const message = e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e);

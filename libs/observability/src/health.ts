@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Module, Res, type DynamicModule, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Module,
+  Res,
+  type DynamicModule,
+  type Type,
+} from '@nestjs/common';
 import type { Response } from 'express';
 
 /** One dependency a replica needs to serve traffic (its database, NATS, object storage). */
@@ -23,13 +33,22 @@ export async function runChecks(checks: ReadinessCheck[]): Promise<ReadinessRepo
       let timer: NodeJS.Timeout | undefined;
       try {
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+            CHECK_TIMEOUT_MS,
+          );
         });
         await Promise.race([c.check(), timeout]);
-        return [c.name, { status: 'up' as const, latencyMs: Math.round(performance.now() - started) }] as const;
+        return [
+          c.name,
+          { status: 'up' as const, latencyMs: Math.round(performance.now() - started) },
+        ] as const;
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        return [c.name, { status: 'down' as const, latencyMs: Math.round(performance.now() - started), error }] as const;
+        return [
+          c.name,
+          { status: 'down' as const, latencyMs: Math.round(performance.now() - started), error },
+        ] as const;
       } finally {
         clearTimeout(timer);
       }
@@ -66,7 +85,9 @@ export class HealthModule {
     return {
       module: HealthModule,
       controllers: [HealthController],
-      providers: [{ provide: READINESS_CHECKS, useFactory: (...all: ReadinessCheck[]) => all, inject: checks }],
+      providers: [
+        { provide: READINESS_CHECKS, useFactory: (...all: ReadinessCheck[]) => all, inject: checks },
+      ],
     };
   }
 }

@@ -1,21 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import type { RuntimeEnv } from '@berkas/config';
 import { HEADERS } from '@berkas/contracts';
 import { RequestContext } from './request-context';
 import { requestIdFrom } from './request-id';
 
 /** Paths whose values must never reach a log line. */
+const SECRET_KEYS = ['password', 'token', 'accessToken', 'refreshToken', 'secret', 'otp'];
+
+/** Paths whose values must never reach a log line: at the top of a log object and one level down. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.secret',
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
 ];
 
 /**
@@ -24,28 +26,34 @@ export const REDACTED_PATHS = [
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(service: string, runtime: RuntimeEnv): DynamicModule {
+  /** `destination` replaces stdout; tests use it to read what would be logged. */
+  static forRoot(service: string, runtime: RuntimeEnv, destination?: DestinationStream): DynamicModule {
+    const options: Options = {
+      level: runtime.logLevel,
+      base: { service },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      messageKey: 'msg',
+      formatters: { level: (label: string) => ({ level: label }) },
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      transport: runtime.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      // requestContextMiddleware has already fixed req.id; reuse it so both agree.
+      genReqId: (req: IncomingMessage) => req.id ?? requestIdFrom(req.headers[HEADERS.requestId]),
+      mixin: () => {
+        const ctx = RequestContext.current();
+        return ctx ? { requestId: ctx.requestId, ...(ctx.principal ? { actor: ctx.principal.id } : {}) } : {};
+      },
+      // Lines logged while handling a request carry its id, not the whole request again.
+      quietReqLogger: true,
+      // Probes every few seconds would drown the log; the system health page is still logged.
+      autoLogging: {
+        ignore: (req: IncomingMessage) => /^\/(health\/(live|ready)|metrics)\b/.test(req.url ?? ''),
+      },
+    };
     return {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: runtime.logLevel,
-            base: { service },
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            messageKey: 'msg',
-            formatters: { level: (label: string) => ({ level: label }) },
-            timestamp: () => `,"time":"${new Date().toISOString()}"`,
-            transport: runtime.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-            // requestContextMiddleware has already fixed req.id; reuse it so both agree.
-            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? requestIdFrom(req.headers[HEADERS.requestId]),
-            mixin: () => {
-              const ctx = RequestContext.current();
-              return ctx ? { requestId: ctx.requestId, ...(ctx.principal ? { actor: ctx.principal.id } : {}) } : {};
-            },
-            // Probes every few seconds would drown the log; the system health page is still logged.
-            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health\/(live|ready)|metrics)\b/.test(req.url ?? '') },
-          },
+          pinoHttp: destination ? [options, destination] : options,
         }),
       ],
       exports: [LoggerModule],

@@ -8,7 +8,11 @@ import { requestIdFrom } from './request-id';
  * id, echoes it in the response, and runs the rest of the request inside a RequestContext so logs and
  * outgoing NATS requests carry it.
  */
-export function requestContextMiddleware(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
+export function requestContextMiddleware(
+  req: IncomingMessage & { id?: string },
+  res: ServerResponse,
+  next: () => void,
+): void {
   const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
   req.id = requestId;
   res.setHeader(HEADERS.requestId, requestId);

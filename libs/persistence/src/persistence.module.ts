@@ -33,7 +33,8 @@ export function dataSourceOptions(db: DatabaseEnv, options: PersistenceOptions):
 
 async function migrate(dataSource: DataSource): Promise<DataSource> {
   const applied = await runMigrationsLocked(dataSource);
-  if (applied.length) new Logger('Persistence').log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+  if (applied.length)
+    new Logger('Persistence').log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
   return dataSource;
 }
 
@@ -62,10 +63,12 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           inject: [DatabaseEnv],
           useFactory: async (db: DatabaseEnv) => {
-            if (await ensureDatabase(db.url, db.name)) new Logger('Persistence').log(`created database ${db.name}`);
+            if (await ensureDatabase(db.url, db.name))
+              new Logger('Persistence').log(`created database ${db.name}`);
             return dataSourceOptions(db, options);
           },
-          dataSourceFactory: async (resolved) => migrate(await new DataSource(resolved!).initialize()),
+          dataSourceFactory: async (resolved) =>
+            migrate(await new DataSource(resolved as DataSourceOptions).initialize()),
         }),
       ],
       providers: [PostgresReadiness],

@@ -22,7 +22,11 @@ describe('persistence against the real PostgreSQL', () => {
   afterAll(() => dropDatabase(name));
 
   it('creates a missing database once, even when callers race', async () => {
-    const results = await Promise.all([ensureDatabase(db.url, name), ensureDatabase(db.url, name), ensureDatabase(db.url, name)]);
+    const results = await Promise.all([
+      ensureDatabase(db.url, name),
+      ensureDatabase(db.url, name),
+      ensureDatabase(db.url, name),
+    ]);
     expect(results.filter(Boolean).length).toBeLessThanOrEqual(1);
     expect(await ensureDatabase(db.url, name)).toBe(false);
     await expect(ensureDatabase(db.url, 'bad"; DROP')).rejects.toThrow(/unsafe/);

@@ -52,7 +52,8 @@ export class StorageReadiness implements ReadinessCheck {
     private readonly env: S3Env,
   ) {}
   async check(): Promise<void> {
-    if (!(await this.client.bucketExists(this.env.bucket))) throw new Error(`bucket ${this.env.bucket} is missing`);
+    if (!(await this.client.bucketExists(this.env.bucket)))
+      throw new Error(`bucket ${this.env.bucket} is missing`);
   }
 }
 

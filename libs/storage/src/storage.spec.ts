@@ -15,8 +15,11 @@ describe('object storage through the minio client against a real S3 server', () 
     const readiness = new StorageReadiness(client, env);
     await expect(readiness.check()).rejects.toThrow(/missing/);
 
-    const created = await Promise.all([ensureBucket(client, env.bucket, env.region), ensureBucket(client, env.bucket, env.region)]);
-    expect(created.filter(Boolean).length).toBeLessThanOrEqual(1);
+    // Two replicas starting together: neither fails (S3 may answer both with success).
+    await Promise.all([
+      ensureBucket(client, env.bucket, env.region),
+      ensureBucket(client, env.bucket, env.region),
+    ]);
     expect(await ensureBucket(client, env.bucket, env.region)).toBe(false);
     await expect(readiness.check()).resolves.toBeUndefined();
 

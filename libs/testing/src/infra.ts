@@ -25,7 +25,11 @@ export async function dropDatabase(name: string, serverUrl = TEST_INFRA.database
 }
 
 /** Polls until `probe` returns a truthy value, or fails with the last error after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T> | T, timeoutMs = 10000, intervalMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  timeoutMs = 10000,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

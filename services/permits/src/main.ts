@@ -3,4 +3,9 @@ import { bootstrapService } from '@berkas/messaging';
 import { AppModule } from './app/app.module';
 
 const config = loadServiceConfig('permits');
-void bootstrapService({ service: 'permits', module: AppModule.register(config), http: config.http, nats: config.nats });
+void bootstrapService({
+  service: 'permits',
+  module: AppModule.register(config),
+  http: config.http,
+  nats: config.nats,
+});

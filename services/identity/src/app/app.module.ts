@@ -8,7 +8,9 @@ export class AppModule {
   static register(config: ServiceConfig<'identity'>): DynamicModule {
     return {
       module: AppModule,
-      imports: [...backendCore({ service: 'identity', config, entities: [], migrations: IDENTITY_MIGRATIONS })],
+      imports: [
+        ...backendCore({ service: 'identity', config, entities: [], migrations: IDENTITY_MIGRATIONS }),
+      ],
     };
   }
 }

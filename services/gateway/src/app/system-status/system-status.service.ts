@@ -26,7 +26,10 @@ export class SystemStatusService {
         const latency = () => Math.round(performance.now() - started);
         try {
           const reply = await this.client.request(`${service}.ping`, {}, { timeoutMs: PING_TIMEOUT_MS });
-          return [service, { status: 'up', version: reply.version, instanceId: reply.instanceId, latencyMs: latency() }];
+          return [
+            service,
+            { status: 'up', version: reply.version, instanceId: reply.instanceId, latencyMs: latency() },
+          ];
         } catch (e) {
           const error = e instanceof AppError ? e.message : String(e);
           return [service, { status: 'down', error, latencyMs: latency() }];

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { envSpecs, loadConfig, SERVICE_CONFIG, type ServiceName } from '@berkas/config';
+
+// Docker does not run here, so the deploy files are kept honest by reading them: every service, port,
+// host and variable they name must exist in the code, and the values must pass the services' own
+// configuration validation.
+const deploy = join(__dirname, '..', 'deploy');
+const read = (file: string) => readFileSync(join(deploy, file), 'utf8');
+const SERVICES = Object.keys(SERVICE_CONFIG) as ServiceName[];
+
+type Env = Record<string, string>;
+
+function knownVariables(service: ServiceName): Set<string> {
+  const names = new Set<string>();
+  for (const cls of Object.values(SERVICE_CONFIG[service].sections)) {
+    for (const spec of envSpecs(cls as new () => object).values()) names.add(spec.name);
+  }
+  return names;
+}
+
+/** Loads a service's config from `env` exactly as main.ts would; throws the one-line error otherwise. */
+function loadFor(service: ServiceName, env: Env) {
+  const { sections, defaults } = SERVICE_CONFIG[service];
+  return loadConfig(sections, env, defaults as Env) as Record<string, Record<string, unknown>>;
+}
+
+const httpPortOf = (config: Record<string, Record<string, unknown>>) => Number(config['http']['port']);
+
+function dockerfileTargets(): Map<string, { expose: number[]; cmd: string }> {
+  const targets = new Map<string, { expose: number[]; cmd: string }>();
+  let current: { expose: number[]; cmd: string } | null = null;
+  for (const line of read('Dockerfile').split('\n')) {
+    const from = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(line);
+    if (from) targets.set(from[1], (current = { expose: [], cmd: '' }));
+    const expose = /^EXPOSE\s+(\d+)/.exec(line);
+    if (expose && current) current.expose.push(Number(expose[1]));
+    if (/^CMD\s/.test(line) && current) current.cmd = line;
+  }
+  return targets;
+}
+
+describe('deploy/docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<
+      string,
+      { build?: { dockerfile: string; target: string }; environment?: Env; ports?: string[] }
+    >;
+  };
+  // Compose substitutes ${VAR:-default}; use the defaults, as a trial run would.
+  const substitute = (v: unknown) => String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+  const envOf = (name: string): Env =>
+    Object.fromEntries(
+      Object.entries(compose.services[name].environment ?? {}).map(([k, v]) => [k, substitute(v)]),
+    );
+
+  it.each(SERVICES)('builds %s from its own Dockerfile target with a config that loads', (service) => {
+    const spec = compose.services[service];
+    expect(spec?.build?.target).toBe(service);
+    expect(existsSync(join(deploy, '..', spec.build!.dockerfile))).toBe(true);
+    const target = dockerfileTargets().get(service);
+    expect(target?.cmd).toContain(`dist/services/${service}/src/main.js`);
+
+    const env = envOf(service);
+    const known = knownVariables(service);
+    expect(Object.keys(env).filter((k) => !known.has(k))).toEqual([]);
+    const config = loadFor(service, env);
+    expect(target?.expose).toEqual([httpPortOf(config)]);
+  });
+
+  it('points every service at hosts the stack defines', () => {
+    const hosts = new Set(Object.keys(compose.services));
+    for (const service of SERVICES) {
+      const config = loadFor(service, envOf(service));
+      for (const url of config['nats']['servers'] as string[]) expect(hosts).toContain(new URL(url).hostname);
+      if (config['database']) expect(hosts).toContain(new URL(String(config['database']['url'])).hostname);
+      if (config['s3']) expect(hosts).toContain(config['s3']['endpoint']);
+    }
+    const gateway = loadFor('gateway', envOf('gateway'));
+    expect(compose.services['gateway'].ports).toContain(`${httpPortOf(gateway)}:${httpPortOf(gateway)}`);
+  });
+
+  it('runs a 3-node NATS cluster with JetStream, enough for the stream replicas the services ask for', () => {
+    const natsNodes = Object.keys(compose.services).filter((s) => /^nats-\d$/.test(s));
+    expect(natsNodes).toHaveLength(3);
+    const conf = read('nats/cluster.conf');
+    expect(conf).toMatch(/jetstream\s*\{/);
+    for (const node of natsNodes) expect(conf).toContain(`nats-route://${node}:6222`);
+    const replicas = Number(loadFor('identity', envOf('identity'))['nats']['eventsReplicas']);
+    expect(replicas).toBe(3);
+    expect(compose.services['minio']).toBeDefined();
+  });
+});
+
+describe('deploy/k8s', () => {
+  type Doc = { kind: string; metadata: { name: string }; spec?: any; data?: Env; stringData?: Env }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const kustomization = parse(read('k8s/kustomization.yaml')) as { resources: string[] };
+  const docs: Doc[] = kustomization.resources.flatMap((file) =>
+    parseAllDocuments(read(`k8s/${file}`)).map((d) => {
+      expect(d.errors).toEqual([]);
+      return d.toJSON() as Doc;
+    }),
+  );
+  const find = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
+
+  it.each(SERVICES)('runs %s with probes, ports and a config that loads', (service) => {
+    const deployment = find('Deployment', service);
+    expect(deployment).toBeDefined();
+    expect(deployment!.spec.replicas).toBeGreaterThanOrEqual(2);
+    const [container] = deployment!.spec.template.spec.containers;
+    expect(container.image).toBe(`berkas/${service}`);
+
+    // Assemble the environment the pod would see: ConfigMaps, then Secrets, then literal values.
+    const env: Env = {};
+    for (const from of container.envFrom ?? []) {
+      const map = find('ConfigMap', from.configMapRef.name);
+      expect(map).toBeDefined();
+      Object.assign(env, map!.data);
+    }
+    for (const e of container.env ?? []) {
+      if (e.valueFrom?.secretKeyRef) {
+        const secret = find('Secret', e.valueFrom.secretKeyRef.name);
+        expect(secret?.stringData?.[e.valueFrom.secretKeyRef.key]).toBeDefined();
+        env[e.name] = secret!.stringData![e.valueFrom.secretKeyRef.key];
+      } else {
+        env[e.name] = String(e.value);
+      }
+    }
+    const own = (container.env ?? []).map((e: { name: string }) => e.name);
+    const known = knownVariables(service);
+    expect(own.filter((name: string) => !known.has(name))).toEqual([]);
+
+    const port = httpPortOf(loadFor(service, env));
+    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port });
+    expect(find('Service', service)!.spec.ports[0].targetPort).toBe(port);
+  });
+
+  it('names in the shared ConfigMap only settings some service reads', () => {
+    const all = new Set(SERVICES.flatMap((s) => [...knownVariables(s)]));
+    const map = find('ConfigMap', 'berkas-config')!;
+    expect(Object.keys(map.data!).filter((k) => !all.has(k))).toEqual([]);
+  });
+
+  it('runs NATS as a 3-node JetStream cluster and MinIO distributed', () => {
+    const nats = find('StatefulSet', 'nats')!;
+    expect(nats.spec.replicas).toBe(3);
+    const conf = find('ConfigMap', 'nats-config')!.data!['nats.conf'];
+    expect(conf).toMatch(/jetstream\s*\{/);
+    for (let i = 0; i < 3; i++) expect(conf).toContain(`nats-route://nats-${i}.nats:6222`);
+    const minio = find('StatefulSet', 'minio')!;
+    expect(minio.spec.replicas).toBe(4);
+    expect(minio.spec.template.spec.containers[0].args.join(' ')).toContain('minio-{0...3}');
+  });
+});
