@@ -15,7 +15,13 @@ function installIfNeeded() {
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs)
     return;
   say('Installing dependencies from package-lock.json');
-  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  try {
+    execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  } catch {
+    // The registry here lacks other platforms' optional binaries, which the lock file then omits and
+    // `npm ci` refuses; `npm install` still installs the versions the lock file pins.
+    execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  }
 }
 
 installIfNeeded();
