@@ -4,8 +4,16 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import type { NatsEnv } from '@berkas/config';
 import { httpMetricsMiddleware, requestContextMiddleware } from '@berkas/observability';
-import { RpcContextInterceptor } from './rpc-context.interceptor';
+import { PRINCIPAL_RESOLVER, RpcContextInterceptor, type PrincipalResolver } from './rpc-context.interceptor';
 import { RpcErrorFilter } from './rpc-exception.filter';
+
+function optional<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ServiceBootstrap {
   service: string;
@@ -27,7 +35,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   app.enableShutdownHooks();
   if (options.nats) {
     // connectMicroservice registers its handlers at once with the globals set so far: set them first.
-    app.useGlobalInterceptors(new RpcContextInterceptor());
+    app.useGlobalInterceptors(
+      new RpcContextInterceptor(optional<PrincipalResolver>(app, PRINCIPAL_RESOLVER)),
+    );
     app.useGlobalFilters(new RpcErrorFilter(app.getHttpAdapter()));
     app.connectMicroservice<MicroserviceOptions>(
       {

@@ -37,6 +37,12 @@ const data = () => ({
   startedAt: new Date().toISOString(),
 });
 
+const officer = {
+  kind: 'staff' as const,
+  id: '6f1d2a8e-4b7c-4d9a-9e2f-0a1b2c3d4e5f',
+  roles: ['verifier' as const],
+};
+
 const seen: Array<{ requestId?: string; principal?: string }> = [];
 
 @Controller()
@@ -85,7 +91,14 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
 
     const moduleRef = await Test.createTestingModule({ imports: [SpecModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalInterceptors(new RpcContextInterceptor());
+    // Stands in for @berkas/auth's verifier: the token format is not this library's concern.
+    const resolver = {
+      verify: async (token: string) => {
+        if (token !== 'token-of-an-officer') throw new AppError('UNAUTHENTICATED', 401, 'token rejected');
+        return officer;
+      },
+    };
+    app.useGlobalInterceptors(new RpcContextInterceptor(resolver));
     app.useGlobalFilters(new RpcErrorFilter(app.getHttpAdapter()));
     app.connectMicroservice(
       { transport: Transport.NATS, options: { servers: [nats.url], queue: 'identity' } },
@@ -103,14 +116,23 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
   });
 
   describe('request/reply', () => {
-    it('carries the request id and principal in headers and checks both ends against proto/', async () => {
+    it('carries the request id and the access token in headers, and checks both ends against proto/', async () => {
       const client = app.get(ServiceClient);
-      const principal = { kind: 'staff' as const, id: 'nip-198503302010011002', roles: ['verifier'] };
-      const reply = await RequestContext.run({ requestId: 'req-spec-0001', principal }, () =>
-        client.request('identity.ping', {}),
+      const reply = await RequestContext.run(
+        { requestId: 'req-spec-0001', accessToken: 'token-of-an-officer' },
+        () => client.request('identity.ping', {}),
       );
       expect(reply.service).toBe('identity');
-      expect(seen.at(-1)).toEqual({ requestId: 'req-spec-0001', principal: principal.id });
+      expect(seen.at(-1)).toEqual({ requestId: 'req-spec-0001', principal: officer.id });
+
+      // A token the service cannot verify stops the request before the handler.
+      const before = seen.length;
+      await expect(
+        RequestContext.run({ requestId: 'req-spec-0002', accessToken: 'forged' }, () =>
+          client.request('identity.ping', {}),
+        ),
+      ).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+      expect(seen.length).toBe(before);
 
       // A reply that breaks its contract never reaches the caller as data.
       await expect(client.request('tracking.ping', {})).rejects.toMatchObject({

@@ -9,7 +9,6 @@ import type { NatsContext } from '@nestjs/microservices';
 import { map, Observable, tap } from 'rxjs';
 import {
   AppError,
-  assertSchema,
   HEADERS,
   REQUESTS,
   validateReply,
@@ -19,24 +18,24 @@ import {
 } from '@berkas/contracts';
 import { RequestContext, requestIdFrom, rpcHandlerDuration } from '@berkas/observability';
 
-function principalFrom(raw: string | undefined, header: string): Principal | undefined {
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new AppError('INVALID_MESSAGE', 400, `header ${header} is not JSON`);
-  }
-  return assertSchema<Principal>('Principal', parsed, `header ${header}`);
+/** Turns a verified access token into a principal; provided by @berkas/auth. */
+export interface PrincipalResolver {
+  verify(accessToken: string): Promise<Principal>;
 }
+export const PRINCIPAL_RESOLVER = Symbol('PRINCIPAL_RESOLVER');
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
 /**
- * Entry of every NATS request: restores the caller's request id and principal from the headers,
- * checks the payload against proto/ before the handler sees it and the reply after, and times it.
+ * Entry of every NATS request: restores the request id, verifies the caller's access token (when
+ * there is one) into the principal, checks the payload against proto/ before the handler sees it and
+ * the reply after, and times it.
  */
 @Injectable()
 export class RpcContextInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Rpc');
+
+  constructor(private readonly principals?: PrincipalResolver) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
@@ -46,30 +45,52 @@ export class RpcContextInterceptor implements NestInterceptor {
     const hdrs = nats.getHeaders();
     if (!(subject in REQUESTS)) throw new AppError('UNKNOWN_SUBJECT', 404, `No contract for ${subject}`);
     const known = subject as RequestSubject;
-    const ctx = {
-      requestId: requestIdFrom(hdrs?.get(HEADERS.requestId) || undefined),
-      principal: principalFrom(hdrs?.get(HEADERS.principal) || undefined, HEADERS.principal),
-      onBehalfOf: principalFrom(hdrs?.get(HEADERS.onBehalfOf) || undefined, HEADERS.onBehalfOf),
-    };
-    return new Observable((subscriber) =>
-      RequestContext.run(ctx, () => {
-        const end = rpcHandlerDuration.startTimer({ subject });
-        validateRequest(known, rpc.getData());
-        return next
-          .handle()
-          .pipe(
-            map((reply) => validateReply(known, reply)),
-            tap({
-              next: () =>
-                this.logger.debug({ subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) }, 'handled'),
-              error: (e) => {
-                end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
-                this.logger.debug({ subject, error: (e as Error).message }, 'request failed');
-              },
-            }),
-          )
-          .subscribe(subscriber);
-      }),
-    );
+    const requestId = requestIdFrom(hdrs?.get(HEADERS.requestId) || undefined);
+    const authorization = hdrs?.get(HEADERS.authorization) || undefined;
+
+    return new Observable((subscriber) => {
+      const end = rpcHandlerDuration.startTimer({ subject });
+      this.principalFrom(authorization).then(
+        ({ principal, accessToken }) =>
+          RequestContext.run({ requestId, principal, accessToken }, () => {
+            try {
+              validateRequest(known, rpc.getData());
+            } catch (e) {
+              end({ outcome: 'rejected' });
+              return subscriber.error(e);
+            }
+            next
+              .handle()
+              .pipe(
+                map((reply) => validateReply(known, reply)),
+                tap({
+                  next: () =>
+                    this.logger.debug({ subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) }, 'handled'),
+                  error: (e) => {
+                    end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
+                    this.logger.debug({ subject, error: (e as Error).message }, 'request failed');
+                  },
+                }),
+              )
+              .subscribe(subscriber);
+          }),
+        (e) => {
+          end({ outcome: 'rejected' });
+          subscriber.error(e);
+        },
+      );
+    });
+  }
+
+  private async principalFrom(
+    authorization: string | undefined,
+  ): Promise<{ principal?: Principal; accessToken?: string }> {
+    if (!authorization) return {};
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token)
+      throw new AppError('UNAUTHENTICATED', 401, 'The authorization header must be "Bearer <token>"');
+    if (!this.principals)
+      throw new AppError('UNAUTHENTICATED', 401, 'This service does not accept user tokens');
+    return { principal: await this.principals.verify(token), accessToken: token };
   }
 }

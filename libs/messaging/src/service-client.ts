@@ -43,8 +43,7 @@ export class ServiceClient implements OnApplicationShutdown {
     const hdrs = natsHeaders();
     if (ctx) {
       hdrs.set(HEADERS.requestId, ctx.requestId);
-      if (ctx.principal) hdrs.set(HEADERS.principal, JSON.stringify(ctx.principal));
-      if (ctx.onBehalfOf) hdrs.set(HEADERS.onBehalfOf, JSON.stringify(ctx.onBehalfOf));
+      if (ctx.accessToken) hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
     }
     const record = new NatsRecordBuilder(payload).setHeaders(hdrs).build();
     const waitMs = options.timeoutMs ?? this.env.requestTimeoutMs;

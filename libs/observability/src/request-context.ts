@@ -3,9 +3,10 @@ import type { Principal } from '@berkas/contracts';
 
 export interface RequestContextData {
   requestId: string;
+  /** Who acts, from a verified access token; absent when a service acts on its own. */
   principal?: Principal;
-  /** Set when an acting official (Plt/Plh) uses another position's authority. */
-  onBehalfOf?: Principal;
+  /** The verified token itself, forwarded on outgoing requests so the next service can verify it too. */
+  accessToken?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContextData>();

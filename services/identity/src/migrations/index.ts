@@ -1,5 +1,7 @@
+import { CreateIdentitySchema1763910000000 } from './1763910000000-CreateIdentitySchema';
+
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
  */
-export const IDENTITY_MIGRATIONS: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+export const IDENTITY_MIGRATIONS = [CreateIdentitySchema1763910000000];
