@@ -1,4 +1,13 @@
-import { ConfigError, envSpecs, loadConfig, DatabaseEnv, NatsEnv, S3Env, SERVICE_CONFIG } from './index';
+import {
+  ConfigError,
+  envSpecs,
+  loadConfig,
+  DatabaseEnv,
+  IdentityEnv,
+  NatsEnv,
+  S3Env,
+  SERVICE_CONFIG,
+} from './index';
 
 describe('loadConfig', () => {
   it('reads, coerces and defaults each section', () => {
@@ -54,5 +63,29 @@ describe('loadConfig', () => {
       'S3_ACCESS_KEY',
       'S3_SECRET_KEY',
     ]);
+  });
+});
+
+describe('production guards', () => {
+  const original = process.env['NODE_ENV'];
+  afterEach(() => {
+    process.env['NODE_ENV'] = original;
+  });
+
+  it('refuses development secrets and demo data in production only', () => {
+    expect(() => loadConfig({ identity: IdentityEnv }, { DEMO_DATA: 'true' })).not.toThrow();
+    process.env['NODE_ENV'] = 'production';
+    expect(() => loadConfig({ identity: IdentityEnv }, { DEMO_DATA: 'true' })).toThrow(
+      /SIGNING_KEYS_SECRET must be set to your own secret in production.*DEMO_DATA cannot be on in production/,
+    );
+    expect(() =>
+      loadConfig(
+        { identity: IdentityEnv },
+        { SIGNING_KEYS_SECRET: 'a-real-secret-of-at-least-32-characters!' },
+      ),
+    ).not.toThrow();
+    expect(() => loadConfig({ identity: IdentityEnv }, { SIGNING_KEYS_SECRET: 'short' })).toThrow(
+      /SIGNING_KEYS_SECRET/,
+    );
   });
 });

@@ -39,7 +39,10 @@ function describe(error: ValidationError, env: string, secret: boolean, raw: str
   const why = Object.values(error.constraints ?? {})
     .map((m) => m.replace(new RegExp(`^${error.property} `), ''))
     .join(', ');
-  if (raw === undefined) return `${env} is required (${why})`;
+  if (raw === undefined)
+    return error.value === undefined
+      ? `${env} is required (${why})`
+      : `${env} ${why} (not set; the default does not do)`;
   return `${env} ${why} (got ${secret ? '(hidden)' : JSON.stringify(raw)})`;
 }
 

@@ -9,6 +9,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
 import { Env } from './env.decorator';
 
@@ -136,4 +137,49 @@ export class S3Env {
   @Env('S3_BUCKET', 'bucket holding the documents; created on start if missing')
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' })
   bucket = 'berkas-documents';
+}
+
+/** Refuses a value that is fine for development but not when NODE_ENV=production. */
+function NotInProduction(isDevOnly: (value: unknown) => boolean, message: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notInProduction',
+    validator: {
+      validate: (value) => process.env['NODE_ENV'] !== 'production' || !isDevOnly(value),
+      defaultMessage: () => message,
+    },
+  });
+}
+
+/** Development-only default; refused when NODE_ENV=production. */
+export const DEV_SIGNING_KEYS_SECRET = 'dev-only-signing-keys-secret-change-me';
+
+export class IdentityEnv {
+  @Env('SIGNING_KEYS_SECRET', 'encrypts the token signing keys at rest (32+ characters)', { secret: true })
+  @IsString()
+  @MinLength(32)
+  @NotInProduction((v) => String(v).startsWith('dev-only-'), 'must be set to your own secret in production')
+  signingKeysSecret = DEV_SIGNING_KEYS_SECRET;
+
+  @Env('ACCESS_TOKEN_TTL_SECONDS', 'lifetime of an access token')
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  accessTokenTtlSeconds = 900;
+
+  @Env('REFRESH_TOKEN_TTL_DAYS', 'lifetime of a refresh token (each use rotates it)')
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  refreshTokenTtlDays = 30;
+
+  @Env('LOGIN_MAX_ATTEMPTS', 'failed sign-ins in a row before the account is locked for a while')
+  @IsInt()
+  @Min(3)
+  @Max(20)
+  loginMaxAttempts = 5;
+
+  @Env('DEMO_DATA', 'load the Kota Bogor demo agencies and accounts on start (refused in production)')
+  @IsBoolean()
+  @NotInProduction((v) => v === true, 'cannot be on in production')
+  demoData = false;
 }

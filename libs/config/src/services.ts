@@ -1,7 +1,7 @@
 // The workspace's one package.json is the version of every service; tsc copies it into each build.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { version } from '../../../package.json';
-import { DatabaseEnv, GatewayHttpEnv, HttpEnv, NatsEnv, RuntimeEnv, S3Env } from './sections';
+import { DatabaseEnv, GatewayHttpEnv, HttpEnv, IdentityEnv, NatsEnv, RuntimeEnv, S3Env } from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
 
 export const APP_VERSION: string = process.env['BERKAS_VERSION'] ?? version;
@@ -11,7 +11,10 @@ const backend = { runtime: RuntimeEnv, http: HttpEnv, database: DatabaseEnv, nat
 /** Which sections each service reads, and its defaults; one table for operators and the deploy test. */
 export const SERVICE_CONFIG = {
   gateway: { sections: { runtime: RuntimeEnv, http: GatewayHttpEnv, nats: NatsEnv }, defaults: {} },
-  identity: { sections: backend, defaults: { HTTP_PORT: '3101', DATABASE_NAME: 'berkas_identity' } },
+  identity: {
+    sections: { ...backend, identity: IdentityEnv },
+    defaults: { HTTP_PORT: '3101', DATABASE_NAME: 'berkas_identity' },
+  },
   tracking: {
     sections: { ...backend, s3: S3Env },
     defaults: { HTTP_PORT: '3102', DATABASE_NAME: 'berkas_tracking' },

@@ -1,0 +1,27 @@
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { PRINCIPAL_RESOLVER } from '@berkas/messaging';
+import { NatsJwksSource } from './nats-jwks.source';
+import { JWKS_SOURCE, TokenVerifier, type JwksSource } from './token-verifier';
+
+/**
+ * Token verification for a service: TokenVerifier (also the PRINCIPAL_RESOLVER the NATS interceptor
+ * uses). Keys come from identity over NATS unless a service brings its own source (identity does).
+ */
+@Global()
+@Module({})
+export class AuthModule {
+  static forRoot(options: { jwksSource?: Type<JwksSource>; imports?: DynamicModule['imports'] } = {}): DynamicModule {
+    const source = options.jwksSource ?? NatsJwksSource;
+    return {
+      module: AuthModule,
+      imports: options.imports ?? [],
+      providers: [
+        source,
+        { provide: JWKS_SOURCE, useExisting: source },
+        TokenVerifier,
+        { provide: PRINCIPAL_RESOLVER, useExisting: TokenVerifier },
+      ],
+      exports: [TokenVerifier, PRINCIPAL_RESOLVER, JWKS_SOURCE],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { AppError, type ActingRole, type Principal, type StaffRole } from '@berkas/contracts';
+
+/** In which capacity a principal may act: their own position, or as acting official for someone. */
+export type Capacity = { via: 'position' } | { via: 'delegation'; acting: ActingRole };
+
+export const isSystemAdmin = (p: Principal | undefined): boolean => !!p?.roles?.includes('system-admin');
+
+/**
+ * Whether `p` holds one of `roles`, in `agencyId` when given. Own roles count in the officer's own
+ * agency; delegated roles in the holder's agency while the delegation runs. system-admin holds all.
+ */
+export function capacityFor(p: Principal, roles: StaffRole[], agencyId?: string, now = new Date()): Capacity | null {
+  if (p.kind !== 'staff') return null;
+  if (isSystemAdmin(p)) return { via: 'position' };
+  if ((!agencyId || agencyId === p.agencyId) && p.roles?.some((r) => roles.includes(r))) return { via: 'position' };
+  const acting = p.acting?.find(
+    (a) => (!agencyId || a.agencyId === agencyId) && new Date(a.until) > now && a.roles.some((r) => roles.includes(r)),
+  );
+  return acting ? { via: 'delegation', acting } : null;
+}
+
+/** Throws 401 without a principal, 403 without the role; answers the capacity otherwise. */
+export function requireRole(p: Principal | undefined, roles: StaffRole[], agencyId?: string): Capacity {
+  const principal = requirePrincipal(p);
+  const capacity = capacityFor(principal, roles, agencyId);
+  if (!capacity) {
+    throw new AppError('FORBIDDEN', 403, `This needs the role ${roles.join(' or ')}${agencyId ? ' in that agency' : ''}`);
+  }
+  return capacity;
+}
+
+export function requirePrincipal(p: Principal | undefined): Principal {
+  if (!p) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  return p;
+}
+
+/** Officers see their own region only; system-admins and internal callers (no principal) see all. */
+export function canSeeRegion(p: Principal | undefined, regionCode: string): boolean {
+  if (!p || isSystemAdmin(p)) return true;
+  return p.kind === 'staff' && p.region === regionCode;
+}

@@ -1,0 +1,6 @@
+export * from './claims';
+export * from './token-verifier';
+export * from './nats-jwks.source';
+export * from './authorization';
+export * from './http-auth.guard';
+export * from './auth.module';

@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { AppError, type Principal } from '@berkas/contracts';
+import type { PrincipalResolver } from '@berkas/messaging';
+import { principalFromPayload, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './claims';
+
+/** Where the public keys come from: identity's own database, or `identity.jwks.get` over NATS. */
+export interface JwksSource {
+  load(): Promise<JSONWebKeySet>;
+}
+export const JWKS_SOURCE = Symbol('JWKS_SOURCE');
+
+const REFRESH_EVERY_MS = 10 * 60 * 1000;
+/** An unknown key id triggers a reload, but not more often than this: forged kids must not flood identity. */
+const MIN_RELOAD_GAP_MS = 5000;
+const CLOCK_TOLERANCE_S = 30;
+
+/**
+ * Verifies access tokens locally against the cached JWK Set: no round trip per request. A token signed
+ * by a key the cache does not know yet (just rotated) reloads the set once and is checked again.
+ */
+@Injectable()
+export class TokenVerifier implements PrincipalResolver {
+  private readonly logger = new Logger('TokenVerifier');
+  private keySet: ReturnType<typeof createLocalJWKSet> | null = null;
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+
+  constructor(@Inject(JWKS_SOURCE) private readonly source: JwksSource) {}
+
+  async verify(token: string): Promise<Principal> {
+    if (!this.keySet || Date.now() - this.loadedAt > REFRESH_EVERY_MS) await this.reload();
+    try {
+      return await this.check(token);
+    } catch (e) {
+      if (e instanceof errors.JWKSNoMatchingKey && Date.now() - this.loadedAt > MIN_RELOAD_GAP_MS) {
+        await this.reload();
+        return this.check(token).catch((again) => Promise.reject(toAuthError(again)));
+      }
+      throw toAuthError(e);
+    }
+  }
+
+  /** Drops the cached keys, e.g. when a rotation event arrives. */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+
+  private async check(token: string): Promise<Principal> {
+    const { payload } = await jwtVerify(token, this.keySet!, {
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      algorithms: [TOKEN_ALGORITHM],
+      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    return principalFromPayload(payload);
+  }
+
+  private reload(): Promise<void> {
+    this.loading ??= this.source
+      .load()
+      .then((jwks) => {
+        this.keySet = createLocalJWKSet(jwks);
+        this.loadedAt = Date.now();
+      })
+      .catch((e) => {
+        this.logger.warn({ error: String(e) }, 'could not load the signing keys');
+        if (!this.keySet) throw new AppError('SERVICE_UNAVAILABLE', 503, 'Token keys are not available yet; try again shortly');
+      })
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
+  }
+}
+
+function toAuthError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof errors.JWTExpired) return new AppError('TOKEN_EXPIRED', 401, 'The access token has expired; refresh it');
+  return new AppError('UNAUTHENTICATED', 401, 'The access token is not valid');
+}
