@@ -11,12 +11,13 @@ import { JWKS_SOURCE, TokenVerifier, type JwksSource } from './token-verifier';
 @Module({})
 export class AuthModule {
   static forRoot(options: { jwksSource?: Type<JwksSource>; imports?: DynamicModule['imports'] } = {}): DynamicModule {
+    // A service's own source is provided by its own module (passed in `imports`); ours is provided here.
     const source = options.jwksSource ?? NatsJwksSource;
     return {
       module: AuthModule,
       imports: options.imports ?? [],
       providers: [
-        source,
+        ...(options.jwksSource ? [] : [NatsJwksSource]),
         { provide: JWKS_SOURCE, useExisting: source },
         TokenVerifier,
         { provide: PRINCIPAL_RESOLVER, useExisting: TokenVerifier },

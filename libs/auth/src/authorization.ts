@@ -1,4 +1,5 @@
 import { AppError, type ActingRole, type Principal, type StaffRole } from '@berkas/contracts';
+import { RequestContext } from '@berkas/observability';
 
 /** In which capacity a principal may act: their own position, or as acting official for someone. */
 export type Capacity = { via: 'position' } | { via: 'delegation'; acting: ActingRole };
@@ -10,7 +11,7 @@ export const isSystemAdmin = (p: Principal | undefined): boolean => !!p?.roles?.
  * agency; delegated roles in the holder's agency while the delegation runs. system-admin holds all.
  */
 export function capacityFor(p: Principal, roles: StaffRole[], agencyId?: string, now = new Date()): Capacity | null {
-  if (p.kind !== 'staff') return null;
+  if (p.kind === 'applicant') return null;
   if (isSystemAdmin(p)) return { via: 'position' };
   if ((!agencyId || agencyId === p.agencyId) && p.roles?.some((r) => roles.includes(r))) return { via: 'position' };
   const acting = p.acting?.find(
@@ -39,3 +40,6 @@ export function canSeeRegion(p: Principal | undefined, regionCode: string): bool
   if (!p || isSystemAdmin(p)) return true;
   return p.kind === 'staff' && p.region === regionCode;
 }
+
+/** The verified principal of the request being handled (HTTP or NATS); undefined for internal calls. */
+export const currentPrincipal = (): Principal | undefined => RequestContext.current()?.principal;

@@ -11,8 +11,11 @@ export interface JwksSource {
 export const JWKS_SOURCE = Symbol('JWKS_SOURCE');
 
 const REFRESH_EVERY_MS = 10 * 60 * 1000;
-/** An unknown key id triggers a reload, but not more often than this: forged kids must not flood identity. */
-const MIN_RELOAD_GAP_MS = 5000;
+/**
+ * An unknown key id (a key rotated a moment ago) triggers a reload, at most once per this gap: a
+ * token with a forged kid waits for the next slot instead of making identity answer again.
+ */
+const MIN_RELOAD_GAP_MS = 1000;
 const CLOCK_TOLERANCE_S = 30;
 
 /**
@@ -33,8 +36,10 @@ export class TokenVerifier implements PrincipalResolver {
     try {
       return await this.check(token);
     } catch (e) {
-      if (e instanceof errors.JWKSNoMatchingKey && Date.now() - this.loadedAt > MIN_RELOAD_GAP_MS) {
-        await this.reload();
+      if (e instanceof errors.JWKSNoMatchingKey) {
+        const wait = this.loadedAt + MIN_RELOAD_GAP_MS - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (Date.now() - this.loadedAt >= MIN_RELOAD_GAP_MS) await this.reload();
         return this.check(token).catch((again) => Promise.reject(toAuthError(again)));
       }
       throw toAuthError(e);

@@ -13,9 +13,15 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly details?: ErrorDetail[],
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** 400 naming the offending field, for rules JSON Schema cannot express (a NIK's birth date…). */
+  static invalid(path: string, message: string): AppError {
+    return new AppError('VALIDATION_FAILED', 400, `${path.replace(/^\//, '')} ${message}`, [{ path, message }]);
   }
 
   toReply(): ErrorReply {
@@ -24,21 +30,16 @@ export class AppError extends Error {
       status: this.status,
       message: this.message,
       ...(this.details ? { details: this.details } : {}),
+      ...(this.retryAfterSeconds ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
     };
   }
 
   static isReply(value: unknown): value is ErrorReply {
     const v = value as ErrorReply | null;
-    return (
-      !!v &&
-      typeof v === 'object' &&
-      typeof v.code === 'string' &&
-      typeof v.status === 'number' &&
-      typeof v.message === 'string'
-    );
+    return !!v && typeof v === 'object' && typeof v.code === 'string' && typeof v.status === 'number' && typeof v.message === 'string';
   }
 
   static fromReply(reply: ErrorReply): AppError {
-    return new AppError(reply.code, reply.status, reply.message, reply.details);
+    return new AppError(reply.code, reply.status, reply.message, reply.details, reply.retryAfterSeconds);
   }
 }

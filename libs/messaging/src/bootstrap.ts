@@ -29,7 +29,8 @@ export interface ServiceBootstrap {
  * dying loses nothing), graceful shutdown on SIGTERM/SIGINT.
  */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module as never, { bufferLogs: true });
+  // abortOnError: false makes a failed start throw (to main.ts, which exits non-zero) instead of exiting here.
+  const app = await NestFactory.create(options.module as never, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.use(requestContextMiddleware, httpMetricsMiddleware);
   app.enableShutdownHooks();
@@ -59,4 +60,12 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
     .get(Logger)
     .log(`${options.service} listening on ${options.http.host}:${options.http.port}`, 'Bootstrap');
   return app;
+}
+
+/** For main.ts: starts the service, or prints why it could not and exits non-zero. */
+export function runService(options: ServiceBootstrap): void {
+  bootstrapService(options).catch((e: unknown) => {
+    process.stderr.write(`${options.service} failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
 }

@@ -6,9 +6,27 @@ import { EMPTY, Observable, throwError } from 'rxjs';
 import { AppError, type ErrorReply } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 
+/**
+ * Database refusals that reach a handler are the caller's conflict, not our crash: a racing duplicate
+ * (unique violation), a reference to a row that does not exist, a value of the wrong shape.
+ */
+const PG_ERRORS: Record<string, Pick<ErrorReply, 'code' | 'status' | 'message'>> = {
+  '23505': { code: 'ALREADY_EXISTS', status: 409, message: 'A record with the same unique value already exists' },
+  '23503': { code: 'REFERENCE_NOT_FOUND', status: 409, message: 'A record this refers to does not exist or is still in use' },
+  '23514': { code: 'VALIDATION_FAILED', status: 400, message: 'A value breaks a rule of the data' },
+  '22P02': { code: 'VALIDATION_FAILED', status: 400, message: 'A value has the wrong format' },
+  '40001': { code: 'CONFLICT_RETRY', status: 409, message: 'The record changed at the same time; try again' },
+};
+
 /** Maps any error thrown by a NATS handler to an ErrorReply; unknown ones are logged with an error id. */
 export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
   if (exception instanceof AppError) return exception.toReply();
+  const pg = PG_ERRORS[(exception as { code?: string })?.code ?? ''];
+  if (pg) {
+    const constraint = (exception as { constraint?: string }).constraint;
+    logger.warn({ code: (exception as { code: string }).code, constraint }, 'database refused the change');
+    return { ...pg, ...(constraint ? { details: [{ path: `/${constraint}`, message: pg.message }] } : {}) };
+  }
   if (exception instanceof RpcException && AppError.isReply(exception.getError()))
     return exception.getError() as ErrorReply;
   if (exception instanceof HttpException && exception.getStatus() < 500) {

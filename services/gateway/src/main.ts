@@ -1,6 +1,9 @@
 import { loadServiceConfig } from '@berkas/config';
-import { bootstrapService } from '@berkas/messaging';
+import { runService } from '@berkas/messaging';
 import { AppModule } from './app/app.module';
 
 const config = loadServiceConfig('gateway');
-void bootstrapService({ service: 'gateway', module: AppModule.register(config), http: config.http });
+bootstrapService({ service: 'gateway', module: AppModule.register(config), http: config.http }).catch((e: unknown) => {
+  process.stderr.write(`gateway failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,9 +1,9 @@
 import { loadServiceConfig } from '@berkas/config';
-import { bootstrapService } from '@berkas/messaging';
+import { runService } from '@berkas/messaging';
 import { AppModule } from './app/app.module';
 
 const config = loadServiceConfig('identity');
-void bootstrapService({
+runService({
   service: 'identity',
   module: AppModule.register(config),
   http: config.http,

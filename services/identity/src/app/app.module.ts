@@ -1,7 +1,36 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@berkas/auth';
 import type { ServiceConfig } from '@berkas/config';
 import { backendCore } from '@berkas/messaging';
 import { IDENTITY_MIGRATIONS } from '../migrations';
+import { AgenciesModule } from './agencies/agencies.module';
+import { Agency, Region, Unit } from './agencies/agency.entity';
+import { ApplicantAccount, Company } from './applicants/applicant.entity';
+import { ApplicantsModule } from './applicants/applicants.module';
+import { Credential, LoginName, RefreshToken } from './auth/credential.entity';
+import { SessionsModule } from './auth/sessions.module';
+import { DemoModule } from './demo/demo.module';
+import { KeysModule } from './keys/keys.module';
+import { SigningKey } from './keys/signing-key.entity';
+import { SigningKeysService } from './keys/signing-keys.service';
+import { MeModule } from './me/me.module';
+import { DelegationRecord, StaffAssignment, StaffMember } from './staff/staff.entity';
+import { StaffModule } from './staff/staff.module';
+
+export const IDENTITY_ENTITIES = [
+  Region,
+  Agency,
+  Unit,
+  StaffMember,
+  StaffAssignment,
+  DelegationRecord,
+  Company,
+  ApplicantAccount,
+  LoginName,
+  Credential,
+  RefreshToken,
+  SigningKey,
+];
 
 @Module({})
 export class AppModule {
@@ -9,7 +38,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...backendCore({ service: 'identity', config, entities: [], migrations: IDENTITY_MIGRATIONS }),
+        ...backendCore({ service: 'identity', config, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS }),
+        // Identity verifies tokens with its own keys, straight from its database.
+        AuthModule.forRoot({ jwksSource: SigningKeysService, imports: [KeysModule] }),
+        KeysModule,
+        AgenciesModule,
+        StaffModule,
+        ApplicantsModule,
+        SessionsModule,
+        MeModule,
+        DemoModule,
       ],
     };
   }

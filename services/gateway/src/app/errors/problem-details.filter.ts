@@ -36,7 +36,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception, req.originalUrl ?? req.url);
-    if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
+    const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+    else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
     res.status(problem.status).type('application/problem+json').json(problem);
   }
 

@@ -1,0 +1,50 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type {
+  Agency,
+  AgencyPage,
+  CreateAgencyRequest,
+  CreateUnitRequest,
+  GetAgencyRequest,
+  ListAgenciesRequest,
+  Region,
+  Unit,
+  UpdateAgencyRequest,
+} from '@berkas/contracts';
+import { currentPrincipal as principal } from '@berkas/auth';
+import { AgenciesService } from './agencies.service';
+
+@Controller()
+export class AgenciesController {
+  constructor(private readonly agencies: AgenciesService) {}
+
+  @MessagePattern('identity.regions.create')
+  createRegion(@Payload() req: Region): Promise<Region> {
+    return this.agencies.createRegion(principal(), req);
+  }
+
+  @MessagePattern('identity.agencies.create')
+  create(@Payload() req: CreateAgencyRequest): Promise<Agency> {
+    return this.agencies.create(principal(), req);
+  }
+
+  @MessagePattern('identity.agencies.update')
+  update(@Payload() req: UpdateAgencyRequest): Promise<Agency> {
+    return this.agencies.update(principal(), req);
+  }
+
+  @MessagePattern('identity.agencies.get')
+  get(@Payload() req: GetAgencyRequest): Promise<Agency> {
+    return this.agencies.get(principal(), req);
+  }
+
+  @MessagePattern('identity.agencies.list')
+  list(@Payload() req: ListAgenciesRequest): Promise<AgencyPage> {
+    return this.agencies.list(principal(), req);
+  }
+
+  @MessagePattern('identity.units.create')
+  createUnit(@Payload() req: CreateUnitRequest): Promise<Unit> {
+    return this.agencies.createUnit(principal(), req);
+  }
+}

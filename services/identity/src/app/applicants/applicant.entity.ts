@@ -1,0 +1,52 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A business known by its NIB; several applicant accounts may act for it. */
+@Entity('companies')
+export class Company {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('char', { length: 13 })
+  nib: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  createdAt: Date;
+}
+
+/** A citizen (NIK) or a company's staff member using the public portal. */
+@Entity('applicants')
+export class ApplicantAccount {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('varchar', { length: 7 })
+  kind: 'person' | 'company';
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  email: string;
+
+  @Column('text', { nullable: true })
+  phone: string | null;
+
+  @Column('char', { length: 16, nullable: true })
+  nik: string | null;
+
+  @Column('uuid', { nullable: true })
+  companyId: string | null;
+
+  @ManyToOne(() => Company, { nullable: true })
+  @JoinColumn({ name: 'company_id' })
+  company: Company | null;
+
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  createdAt: Date;
+}

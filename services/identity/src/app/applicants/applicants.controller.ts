@@ -1,0 +1,20 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { currentPrincipal as principal } from '@berkas/auth';
+import type { AddCompanyMemberRequest, Applicant, IdRequest } from '@berkas/contracts';
+import { ApplicantsService } from './applicants.service';
+
+@Controller()
+export class ApplicantsController {
+  constructor(private readonly applicants: ApplicantsService) {}
+
+  @MessagePattern('identity.applicants.get')
+  get(@Payload() req: IdRequest): Promise<Applicant> {
+    return this.applicants.get(principal(), req.id);
+  }
+
+  @MessagePattern('identity.companies.add-member')
+  addMember(@Payload() req: AddCompanyMemberRequest): Promise<Applicant> {
+    return this.applicants.addCompanyMember(principal(), req);
+  }
+}

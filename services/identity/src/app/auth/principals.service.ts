@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { AppError, type ActingRole, type Principal } from '@berkas/contracts';
+import { ApplicantAccount } from '../applicants/applicant.entity';
+import { DelegationRecord, StaffMember } from '../staff/staff.entity';
+import type { PrincipalKind } from './credential.entity';
+
+/** Builds the principal a token carries, from the current state of the account. */
+@Injectable()
+export class PrincipalsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Throws 401 when the account is gone or deactivated: such a person gets no new tokens. */
+  async build(kind: PrincipalKind, id: string, manager: EntityManager = this.dataSource.manager): Promise<Principal> {
+    return kind === 'staff' ? this.staff(id, manager) : this.applicant(id, manager);
+  }
+
+  private async staff(id: string, m: EntityManager): Promise<Principal> {
+    const staff = await m.findOne(StaffMember, { where: { id }, relations: { agency: true } });
+    if (!staff?.active || !staff.agency.active) throw new AppError('ACCOUNT_DISABLED', 401, 'This account is not active');
+    const now = new Date();
+    const delegations = await m.find(DelegationRecord, {
+      where: { delegateId: id, revokedAt: IsNull(), startsAt: LessThanOrEqual(now), endsAt: MoreThan(now) },
+      relations: { holder: true, agency: true },
+      order: { endsAt: 'ASC' },
+    });
+    const acting: ActingRole[] = delegations.map((d) => ({
+      delegationId: d.id,
+      kind: d.kind,
+      holderId: d.holderId,
+      holderName: d.holder.name,
+      agencyId: d.agencyId,
+      agency: d.agency.code,
+      roles: d.roles,
+      until: d.endsAt.toISOString(),
+    }));
+    return {
+      kind: 'staff',
+      id: staff.id,
+      name: staff.name,
+      agencyId: staff.agencyId,
+      agency: staff.agency.code,
+      region: staff.agency.regionCode,
+      roles: staff.roles,
+      ...(acting.length ? { acting } : {}),
+    };
+  }
+
+  private async applicant(id: string, m: EntityManager): Promise<Principal> {
+    const applicant = await m.findOne(ApplicantAccount, { where: { id }, relations: { company: true } });
+    if (!applicant?.active) throw new AppError('ACCOUNT_DISABLED', 401, 'This account is not active');
+    return {
+      kind: 'applicant',
+      id: applicant.id,
+      name: applicant.name,
+      ...(applicant.company ? { companyId: applicant.company.id, company: applicant.company.nib } : {}),
+    };
+  }
+}

@@ -1,0 +1,327 @@
+import type { INestApplication } from '@nestjs/common';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { DataSource } from 'typeorm';
+import { loadConfig, SERVICE_CONFIG, type ServiceConfig } from '@berkas/config';
+import { AppError, type TokenPair } from '@berkas/contracts';
+import { bootstrapService } from '@berkas/messaging';
+import { createTestClient, dropDatabase, freePort, startPrivateNats, TEST_INFRA, uniqueName, type PrivateNats, type TestClient } from '@berkas/testing';
+import demo from './demo/demo-data.json';
+import { AppModule } from './app.module';
+
+// The identity service as it runs in production (bootstrapService, real PostgreSQL, a private
+// nats-server), loaded with the demo region, driven over NATS the way the gateway drives it.
+describe('identity service', () => {
+  let nats: PrivateNats;
+  let app: INestApplication;
+  let client: TestClient;
+  let db: DataSource;
+  const database = uniqueName('berkas_test_identity');
+  const pw = demo.password;
+
+  const login = (username: string, password = pw) => client.request('identity.auth.login', { username, password });
+  const fails = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      return e as AppError;
+    }
+    throw new Error('expected the request to fail');
+  };
+  const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  beforeAll(async () => {
+    nats = await startPrivateNats();
+    const { sections, defaults } = SERVICE_CONFIG.identity;
+    const env = {
+      NATS_URL: nats.url,
+      DATABASE_URL: TEST_INFRA.databaseUrl,
+      DATABASE_NAME: database,
+      HTTP_PORT: String(await freePort()),
+      HTTP_HOST: '127.0.0.1',
+      DEMO_DATA: 'true',
+      LOG_LEVEL: 'warn',
+      LOGIN_MAX_ATTEMPTS: '3',
+    };
+    const config = loadConfig(sections, env, defaults) as ServiceConfig<'identity'>;
+    app = await bootstrapService({ service: 'identity', module: AppModule.register(config), http: config.http, nats: config.nats });
+    db = app.get(DataSource);
+    client = await createTestClient(nats.url);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+    await nats?.stop();
+    await dropDatabase(database);
+  });
+
+  describe('registration', () => {
+    it('registers a citizen by NIK and refuses the same email, phone or NIK again', async () => {
+      const person = await client.request('identity.auth.register', {
+        kind: 'person',
+        name: 'Ahmad Fauzi',
+        email: 'Ahmad.Fauzi@Warga.example.id',
+        phone: '0813 2222 3333',
+        nik: '3271041203900007',
+        password: 'hujan turun di bogor',
+      });
+      expect(person).toMatchObject({ kind: 'person', email: 'ahmad.fauzi@warga.example.id', phone: '+6281322223333', company: null });
+
+      const before = await count('applicants');
+      const again = { kind: 'person' as const, name: 'Someone Else', nik: '3271041203900008', password: 'another good password' };
+      expect(await fails(client.request('identity.auth.register', { ...again, email: 'ahmad.fauzi@warga.example.id' }))).toMatchObject({
+        status: 409,
+        details: [{ path: '/email', message: 'is already registered' }],
+      });
+      expect(await fails(client.request('identity.auth.register', { ...again, email: 'x@warga.example.id', phone: '+62 813-2222-3333' }))).toMatchObject({
+        status: 409,
+        details: [{ path: '/phone', message: 'is already registered' }],
+      });
+      expect(
+        await fails(client.request('identity.auth.register', { ...again, email: 'y@warga.example.id', nik: '3271041203900007' })),
+      ).toMatchObject({ status: 409, details: [{ path: '/nik', message: 'is already registered' }] });
+      // Nothing half-written by the refused attempts.
+      expect(await count('applicants')).toBe(before);
+      expect(Number((await db.query(`SELECT count(*) AS n FROM login_names WHERE name LIKE '_@warga.example.id'`))[0].n)).toBe(0);
+    });
+
+    it('names the field and the reason for a bad NIK, NIB, phone or password', async () => {
+      const base = { kind: 'person' as const, name: 'Test Person', email: 'bad@warga.example.id', password: 'a decent passphrase' };
+      const cases: Array<[object, string, RegExp]> = [
+        [{ nik: '3271043102900001' }, '/nik', /real birth date/],
+        [{ nik: '32710412039' }, '/nik', /16 digits/],
+        [{ nik: '3271041203900009', phone: '12345' }, '/phone', /Indonesian phone/],
+        [{ nik: '3271041203900009', password: 'short' }, '/password', /at least 10/],
+        [{ kind: 'company', nib: '0120001234567', companyName: 'PT Salah' }, '/nib', /start with 0/],
+        [{ kind: 'company', nib: '9120009999999' }, '/companyName', /required/],
+      ];
+      for (const [change, path, reason] of cases) {
+        const error = await fails(client.request('identity.auth.register', { ...base, ...change } as never));
+        expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+        expect(error.details).toEqual([{ path, message: expect.stringMatching(reason) }]);
+      }
+      const extra = await fails(client.request('identity.auth.register', { ...base, nik: '3271041203900009', admin: true } as never));
+      expect(extra).toMatchObject({ status: 400, code: 'INVALID_MESSAGE', details: [{ path: '/admin', message: 'is not allowed' }] });
+    });
+
+    it('lets a company member add a colleague, and refuses a second registration of the same NIB', async () => {
+      const tokens = await login(demo.company.members[0].email);
+      const colleague = await client.request(
+        'identity.companies.add-member',
+        { name: 'Joko Susilo', email: 'joko@hujansejahtera.example.id', password: 'payung teduh sekali' },
+        tokens.accessToken,
+      );
+      expect(colleague.company).toMatchObject({ nib: demo.company.nib });
+      const joko = await client.request('identity.me.get', {}, (await login('joko@hujansejahtera.example.id', 'payung teduh sekali')).accessToken);
+      expect(joko.principal).toMatchObject({ kind: 'applicant', company: demo.company.nib, companyId: colleague.company!.id });
+
+      const again = await fails(
+        client.request('identity.auth.register', {
+          kind: 'company',
+          name: 'Orang Lain',
+          email: 'lain@example.id',
+          password: 'payung teduh sekali',
+          nib: demo.company.nib,
+          companyName: 'PT Hujan',
+        }),
+      );
+      expect(again).toMatchObject({ status: 409, code: 'COMPANY_EXISTS' });
+    });
+  });
+
+  describe('sign-in and tokens', () => {
+    it('signs in with email, phone or NIP and issues an EdDSA token that verifies against the published keys', async () => {
+      const byEmail = await login(demo.person.email.toUpperCase());
+      await login(demo.person.phone);
+      const officer = await login(demo.staff[1].nip);
+      const jwks = await client.request('identity.jwks.get', {});
+      const { payload, protectedHeader } = await jwtVerify(officer.accessToken, createLocalJWKSet(jwks as never), {
+        issuer: 'berkas-identity',
+        audience: 'berkas',
+      });
+      expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwks.keys[0].kid });
+      expect(payload).toMatchObject({ principal: { kind: 'staff', agency: 'DPMPTSP', region: '3271', roles: ['front-office'] } });
+      expect(byEmail).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+      // The private half of the key is never stored in the clear.
+      const [key] = await db.query('SELECT private_key_enc FROM signing_keys LIMIT 1');
+      expect(key.private_key_enc).not.toContain('PRIVATE KEY');
+    });
+
+    it('answers a wrong password and an unknown user alike, and locks after repeated failures', async () => {
+      const unknown = await fails(login('nobody@example.id'));
+      const wrong = await fails(login(demo.staff[2].email, 'not the password'));
+      expect(unknown).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+      expect(wrong).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS', message: unknown.message });
+      await fails(login(demo.staff[2].email, 'not the password'));
+      const locked = await fails(login(demo.staff[2].email, 'still not it'));
+      expect(locked).toMatchObject({ status: 429, code: 'ACCOUNT_LOCKED' });
+      expect(locked.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+      // Even the right password waits until the lock ends.
+      expect(await fails(login(demo.staff[2].email))).toMatchObject({ code: 'ACCOUNT_LOCKED' });
+      await db.query(`UPDATE credentials SET locked_until = now() - interval '1 second' WHERE principal_id = (SELECT id FROM staff WHERE nip = $1)`, [
+        demo.staff[2].nip,
+      ]);
+      await expect(login(demo.staff[2].email)).resolves.toMatchObject({ tokenType: 'Bearer' });
+    });
+
+    it('rotates refresh tokens, and a reused one revokes the whole sign-in', async () => {
+      const first = await login(demo.person.email);
+      const second = await client.request('identity.auth.refresh', { refreshToken: first.refreshToken });
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      const reused = await fails(client.request('identity.auth.refresh', { refreshToken: first.refreshToken }));
+      expect(reused).toMatchObject({ status: 401, code: 'REFRESH_TOKEN_REUSED' });
+      // The thief's replay also ended the legitimate holder's newer token.
+      expect(await fails(client.request('identity.auth.refresh', { refreshToken: second.refreshToken }))).toMatchObject({
+        code: 'INVALID_REFRESH_TOKEN',
+      });
+      const [row] = await db.query(`SELECT token_hash FROM refresh_tokens LIMIT 1`);
+      expect(Buffer.from(row.token_hash).toString('base64url')).not.toBe(first.refreshToken);
+    });
+
+    it('logs out by revoking the refresh token family', async () => {
+      const session = await login(demo.person.email);
+      expect(await client.request('identity.auth.logout', { refreshToken: session.refreshToken })).toEqual({ revoked: 1 });
+      expect(await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken }))).toMatchObject({ status: 401 });
+      expect(await client.request('identity.auth.logout', { refreshToken: 'x'.repeat(43) })).toEqual({ revoked: 0 });
+    });
+
+    it('rotates the signing key without signing anyone out', async () => {
+      const admin = await login(demo.staff[0].email);
+      const before = await login(demo.person.email);
+      const forbidden = await fails(client.request('identity.keys.rotate', {}, before.accessToken));
+      expect(forbidden).toMatchObject({ status: 403 });
+      const rotated = await client.request('identity.keys.rotate', {}, admin.accessToken);
+      const after = await login(demo.person.email);
+      expect(decodeProtectedHeader(after.accessToken).kid).toBe(rotated.kid);
+      expect(decodeProtectedHeader(before.accessToken).kid).not.toBe(rotated.kid);
+      const jwks = await client.request('identity.jwks.get', {});
+      expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([rotated.kid, decodeProtectedHeader(before.accessToken).kid]));
+      // The token signed with the retired key still works.
+      await expect(client.request('identity.me.get', {}, before.accessToken)).resolves.toMatchObject({ principal: { kind: 'applicant' } });
+      expect(await fails(client.request('identity.me.get', {}, `${before.accessToken.slice(0, -4)}AAAA`))).toMatchObject({ status: 401 });
+    });
+  });
+
+  describe('agencies, staff and regions', () => {
+    let admin: TokenPair;
+    let kabBogorOfficer: { id: string };
+    let kabBogorAgency: { id: string };
+
+    beforeAll(async () => {
+      admin = await login(demo.staff[0].email);
+      await client.request('identity.regions.create', { code: '3201', name: 'Kabupaten Bogor' }, admin.accessToken);
+      kabBogorAgency = await client.request(
+        'identity.agencies.create',
+        { regionCode: '3201', code: 'DPMPTSP', name: 'DPMPTSP Kabupaten Bogor' },
+        admin.accessToken,
+      );
+      kabBogorOfficer = await client.request(
+        'identity.staff.create',
+        {
+          nip: '198711112011011011',
+          name: 'Taufik Hidayat',
+          email: 'taufik@kabbogor.example.id',
+          agencyId: kabBogorAgency.id,
+          position: 'Petugas Front Office',
+          roles: ['front-office'],
+          password: 'cibinong hujan deras',
+        },
+        admin.accessToken,
+      );
+    });
+
+    it('keeps officers of one region from seeing staff or agencies of another', async () => {
+      const kotaOfficer = await login(demo.staff[1].email);
+      expect(await fails(client.request('identity.staff.get', { id: kabBogorOfficer.id }, kotaOfficer.accessToken))).toMatchObject({ status: 404 });
+      expect(await fails(client.request('identity.agencies.get', { id: kabBogorAgency.id }, kotaOfficer.accessToken))).toMatchObject({ status: 404 });
+      expect(await fails(client.request('identity.agencies.list', { regionCode: '3201' }, kotaOfficer.accessToken))).toMatchObject({ status: 403 });
+      const own = await client.request('identity.agencies.list', {}, kotaOfficer.accessToken);
+      expect(own.items.map((a) => a.regionCode)).toEqual(own.items.map(() => '3271'));
+      expect(own.items.map((a) => a.code).sort()).toEqual(['DINKES', 'DLH', 'DPMPTSP', 'DPUPR']);
+      // The system-admin sees across regions.
+      await expect(client.request('identity.staff.get', { id: kabBogorOfficer.id }, admin.accessToken)).resolves.toMatchObject({ name: 'Taufik Hidayat' });
+    });
+
+    it('lets an agency-admin manage only their own agency', async () => {
+      const dlhAdmin = await login(demo.staff.find((s) => s.agency === 'DLH' && s.roles.includes('agency-admin'))!.email);
+      const agencies = await client.request('identity.agencies.list', {}, dlhAdmin.accessToken);
+      const dlh = agencies.items.find((a) => a.code === 'DLH')!;
+      const dpupr = agencies.items.find((a) => a.code === 'DPUPR')!;
+      const newcomer = {
+        nip: '199502022020121012',
+        name: 'Nina Agustina',
+        email: 'nina@dlh.example.id',
+        position: 'Penelaah Dokumen Lingkungan',
+        roles: ['reviewer' as const],
+        password: 'sungai ciliwung bersih',
+      };
+      expect(await fails(client.request('identity.staff.create', { ...newcomer, agencyId: dpupr.id }, dlhAdmin.accessToken))).toMatchObject({ status: 403 });
+      expect(
+        await fails(client.request('identity.staff.create', { ...newcomer, agencyId: dlh.id, nip: '199502302020121012' }, dlhAdmin.accessToken)),
+      ).toMatchObject({ status: 400, details: [{ path: '/nip', message: expect.stringMatching(/birth date/) }] });
+      expect(
+        await fails(client.request('identity.staff.create', { ...newcomer, agencyId: dlh.id, roles: ['system-admin'] }, dlhAdmin.accessToken)),
+      ).toMatchObject({ status: 403 });
+      const nina = await client.request('identity.staff.create', { ...newcomer, agencyId: dlh.id }, dlhAdmin.accessToken);
+      expect(nina).toMatchObject({ employment: 'pns', agency: { code: 'DLH' }, roles: ['reviewer'] });
+      const page = await client.request('identity.staff.list', { agencyId: dlh.id, role: 'reviewer', limit: 1 }, dlhAdmin.accessToken);
+      expect(page.items).toHaveLength(1);
+      const next = await client.request('identity.staff.list', { agencyId: dlh.id, role: 'reviewer', after: page.nextCursor! }, dlhAdmin.accessToken);
+      expect([...page.items, ...next.items].map((s) => s.name).sort()).toEqual(['Fajar Nugroho', 'Nina Agustina']);
+    });
+
+    it('moves an officer to another agency and keeps their history; old refresh tokens stop working', async () => {
+      const officer = demo.staff.find((s) => s.agency === 'DPUPR' && s.roles.includes('reviewer'))!;
+      const session = await login(officer.email);
+      const me = await client.request('identity.me.get', {}, session.accessToken);
+      const agencies = await client.request('identity.agencies.list', { regionCode: '3271' }, admin.accessToken);
+      const dlh = agencies.items.find((a) => a.code === 'DLH')!;
+      const moved = await client.request(
+        'identity.staff.update',
+        { id: me.staff!.id, agencyId: dlh.id, position: 'Penelaah Teknis', roles: ['reviewer', 'verifier'] },
+        admin.accessToken,
+      );
+      expect(moved.agency.code).toBe('DLH');
+      const history = await client.request('identity.staff.history', { id: me.staff!.id }, admin.accessToken);
+      expect(history.assignments.map((a) => [a.agency.code, a.position, a.endedAt === null])).toEqual([
+        ['DPUPR', 'Analis Tata Bangunan', false],
+        ['DLH', 'Penelaah Teknis', true],
+      ]);
+      expect(await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken }))).toMatchObject({ status: 401 });
+      const fresh = await client.request('identity.me.get', {}, (await login(officer.email)).accessToken);
+      expect(fresh.principal).toMatchObject({ agency: 'DLH', roles: ['reviewer', 'verifier'] });
+    });
+
+    it('gives an acting official (Plt) the holder’s roles, visible in tokens and role look-ups', async () => {
+      const dinkes = (await client.request('identity.agencies.list', { regionCode: '3271' }, admin.accessToken)).items.find((a) => a.code === 'DINKES')!;
+      const holder = await client.request('identity.staff.get', { nip: demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('supervisor'))!.nip }, admin.accessToken);
+      const delegate = await client.request('identity.staff.get', { nip: demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'))!.nip }, admin.accessToken);
+      const now = Date.now();
+      const bad = await fails(
+        client.request(
+          'identity.delegations.create',
+          { kind: 'plt', delegateId: delegate.id, holderId: holder.id, roles: ['front-office'], startsAt: new Date(now).toISOString(), endsAt: new Date(now + 864e5).toISOString() },
+          admin.accessToken,
+        ),
+      );
+      expect(bad).toMatchObject({ status: 400, details: [{ path: '/roles' }] });
+      const plt = await client.request(
+        'identity.delegations.create',
+        { kind: 'plt', delegateId: delegate.id, holderId: holder.id, roles: ['supervisor'], startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 7 * 864e5).toISOString() },
+        admin.accessToken,
+      );
+      const token = await login(delegate.email);
+      const me = await client.request('identity.me.get', {}, token.accessToken);
+      expect(me.principal.roles).toEqual(['reviewer']);
+      expect(me.principal.acting).toEqual([expect.objectContaining({ delegationId: plt.id, kind: 'plt', holderId: holder.id, roles: ['supervisor'], agency: 'DINKES' })]);
+      const members = await client.request('identity.staff.members-of-role', { regionCode: '3271', agencyCode: 'DINKES', role: 'supervisor' });
+      expect(members.members).toEqual([
+        expect.objectContaining({ staffId: holder.id, via: 'position' }),
+        expect.objectContaining({ staffId: delegate.id, via: 'delegation', onBehalfOf: holder.id }),
+      ]);
+      await client.request('identity.delegations.revoke', { id: plt.id }, admin.accessToken);
+      const after = await client.request('identity.staff.members-of-role', { agencyId: dinkes.id, role: 'supervisor' });
+      expect(after.members.map((m) => m.via)).toEqual(['position']);
+    });
+  });
+});

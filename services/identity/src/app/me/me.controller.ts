@@ -1,0 +1,23 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { currentPrincipal, requirePrincipal } from '@berkas/auth';
+import type { Me } from '@berkas/contracts';
+import { ApplicantsService } from '../applicants/applicants.service';
+import { StaffService } from '../staff/staff.service';
+
+@Controller()
+export class MeController {
+  constructor(
+    private readonly staff: StaffService,
+    private readonly applicants: ApplicantsService,
+  ) {}
+
+  /** The signed-in principal as the token says, with their account as it is now. */
+  @MessagePattern('identity.me.get')
+  async me(): Promise<Me> {
+    const principal = requirePrincipal(currentPrincipal());
+    if (principal.kind === 'staff') return { principal, staff: await this.staff.get(principal, { id: principal.id }) };
+    if (principal.kind === 'applicant') return { principal, applicant: await this.applicants.get(principal, principal.id) };
+    return { principal };
+  }
+}

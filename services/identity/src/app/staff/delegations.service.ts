@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { requireRole } from '@berkas/auth';
+import { AppError, type CreateDelegationRequest, type Delegation, type Principal } from '@berkas/contracts';
+import { Outbox } from '@berkas/messaging';
+import { DelegationRecord } from './staff.entity';
+import { StaffService } from './staff.service';
+
+const MAX_DAYS = 366;
+
+export function toDelegation(d: DelegationRecord): Delegation {
+  return {
+    id: d.id,
+    kind: d.kind,
+    delegateId: d.delegateId,
+    holderId: d.holderId,
+    agency: { id: d.agency.id, code: d.agency.code, name: d.agency.name, regionCode: d.agency.regionCode },
+    roles: d.roles,
+    startsAt: d.startsAt.toISOString(),
+    endsAt: d.endsAt.toISOString(),
+    revokedAt: d.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Plt (pelaksana tugas) and Plh (pelaksana harian): an officer holds another position's roles in
+ * the holder's agency for a period. Tokens issued meanwhile list it, and every action taken in that
+ * capacity records both the acting officer and the holder.
+ */
+@Injectable()
+export class DelegationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly staff: StaffService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(p: Principal | undefined, req: CreateDelegationRequest): Promise<Delegation> {
+    const startsAt = new Date(req.startsAt);
+    const endsAt = new Date(req.endsAt);
+    if (endsAt <= startsAt) throw AppError.invalid('/endsAt', 'must be after startsAt');
+    if (endsAt <= new Date()) throw AppError.invalid('/endsAt', 'is already past');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86400_000) throw AppError.invalid('/endsAt', `may be at most ${MAX_DAYS} days after startsAt`);
+    if (req.delegateId === req.holderId) throw AppError.invalid('/delegateId', 'cannot act for themselves');
+    return this.dataSource.transaction(async (m) => {
+      const holder = await this.staff.load(m, p, { id: req.holderId });
+      requireRole(p, ['agency-admin'], holder.agencyId);
+      const delegate = await this.staff.load(m, p, { id: req.delegateId }).catch(() => {
+        throw AppError.invalid('/delegateId', 'is not an officer of the same region');
+      });
+      if (!delegate.active) throw AppError.invalid('/delegateId', 'is not an active officer');
+      if (delegate.agency.regionCode !== holder.agency.regionCode) throw AppError.invalid('/delegateId', 'is not an officer of the same region');
+      const roles = req.roles ?? holder.roles;
+      const foreign = roles.filter((r) => !holder.roles.includes(r));
+      if (!roles.length || foreign.length) throw AppError.invalid('/roles', `must be roles the holder has (not ${foreign.join(', ') || 'none'})`);
+      const saved = await m.save(
+        m.create(DelegationRecord, {
+          kind: req.kind,
+          delegateId: delegate.id,
+          holderId: holder.id,
+          agencyId: holder.agencyId,
+          roles,
+          startsAt,
+          endsAt,
+          createdBy: p?.id ?? delegate.id,
+        }),
+      );
+      return this.changed(m, saved.id);
+    });
+  }
+
+  async revoke(p: Principal | undefined, id: string): Promise<Delegation> {
+    return this.dataSource.transaction(async (m) => {
+      const d = await m.findOne(DelegationRecord, { where: { id }, relations: { agency: true } });
+      if (!d) throw new AppError('NOT_FOUND', 404, 'No such delegation');
+      await this.staff.load(m, p, { id: d.holderId });
+      requireRole(p, ['agency-admin'], d.agencyId);
+      if (!d.revokedAt) {
+        d.revokedAt = new Date();
+        await m.save(d);
+      }
+      return this.changed(m, d.id);
+    });
+  }
+
+  private async changed(m: EntityManager, id: string): Promise<Delegation> {
+    const d = await m.findOneOrFail(DelegationRecord, { where: { id }, relations: { agency: true } });
+    const view = toDelegation(d);
+    await this.outbox.add(m, 'evt.identity.delegation-changed', view, { source: '/berkas/identity', subject: view.id });
+    return view;
+  }
+}
