@@ -82,6 +82,7 @@ export async function startSystem(): Promise<RunningSystem> {
       env['HTTP_PORT'] = String(httpPorts[name]);
       env['DATABASE_NAME'] = databases[name];
     }
+    if (name === 'identity') env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
     processes[name] = launcher.spawnService(name, env, (svc, line) => {
       logs[svc as ServiceName].push(line);
       files[svc as ServiceName].write(`${line}\n`);

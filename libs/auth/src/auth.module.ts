@@ -10,7 +10,9 @@ import { JWKS_SOURCE, TokenVerifier, type JwksSource } from './token-verifier';
 @Global()
 @Module({})
 export class AuthModule {
-  static forRoot(options: { jwksSource?: Type<JwksSource>; imports?: DynamicModule['imports'] } = {}): DynamicModule {
+  static forRoot(
+    options: { jwksSource?: Type<JwksSource>; imports?: DynamicModule['imports'] } = {},
+  ): DynamicModule {
     // A service's own source is provided by its own module (passed in `imports`); ours is provided here.
     const source = options.jwksSource ?? NatsJwksSource;
     return {

@@ -10,12 +10,21 @@ export const isSystemAdmin = (p: Principal | undefined): boolean => !!p?.roles?.
  * Whether `p` holds one of `roles`, in `agencyId` when given. Own roles count in the officer's own
  * agency; delegated roles in the holder's agency while the delegation runs. system-admin holds all.
  */
-export function capacityFor(p: Principal, roles: StaffRole[], agencyId?: string, now = new Date()): Capacity | null {
+export function capacityFor(
+  p: Principal,
+  roles: StaffRole[],
+  agencyId?: string,
+  now = new Date(),
+): Capacity | null {
   if (p.kind === 'applicant') return null;
   if (isSystemAdmin(p)) return { via: 'position' };
-  if ((!agencyId || agencyId === p.agencyId) && p.roles?.some((r) => roles.includes(r))) return { via: 'position' };
+  if ((!agencyId || agencyId === p.agencyId) && p.roles?.some((r) => roles.includes(r)))
+    return { via: 'position' };
   const acting = p.acting?.find(
-    (a) => (!agencyId || a.agencyId === agencyId) && new Date(a.until) > now && a.roles.some((r) => roles.includes(r)),
+    (a) =>
+      (!agencyId || a.agencyId === agencyId) &&
+      new Date(a.until) > now &&
+      a.roles.some((r) => roles.includes(r)),
   );
   return acting ? { via: 'delegation', acting } : null;
 }
@@ -25,7 +34,11 @@ export function requireRole(p: Principal | undefined, roles: StaffRole[], agency
   const principal = requirePrincipal(p);
   const capacity = capacityFor(principal, roles, agencyId);
   if (!capacity) {
-    throw new AppError('FORBIDDEN', 403, `This needs the role ${roles.join(' or ')}${agencyId ? ' in that agency' : ''}`);
+    throw new AppError(
+      'FORBIDDEN',
+      403,
+      `This needs the role ${roles.join(' or ')}${agencyId ? ' in that agency' : ''}`,
+    );
   }
   return capacity;
 }

@@ -1,21 +1,27 @@
-import { createParamDecorator, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError, type Principal, type StaffRole } from '@berkas/contracts';
-import { RequestContext } from '@berkas/observability';
+import { IS_PUBLIC_ROUTE, RequestContext } from '@berkas/observability';
 import { requireRole } from './authorization';
 import { TokenVerifier } from './token-verifier';
 
-const IS_PUBLIC = 'berkas:public';
 const ROLES = 'berkas:roles';
 
 /** The route needs no sign-in (a token, if sent, is still read). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export { Public } from '@berkas/observability';
 /** The route needs one of these staff roles (own or as acting official). */
 export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES, roles);
 /** The verified principal of the request. */
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Request & { principal?: Principal }>().principal,
+  (_: unknown, ctx: ExecutionContext) =>
+    ctx.switchToHttp().getRequest<Request & { principal?: Principal }>().principal,
 );
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -34,15 +40,20 @@ export class HttpAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_ROUTE, targets) ?? false;
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const header = req.headers.authorization;
     if (!header) {
       if (isPublic) return true;
-      throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: send "Authorization: Bearer <access token>"');
+      throw new AppError(
+        'UNAUTHENTICATED',
+        401,
+        'Sign in first: send "Authorization: Bearer <access token>"',
+      );
     }
     const token = BEARER.exec(header)?.[1];
-    if (!token) throw new AppError('UNAUTHENTICATED', 401, 'The authorization header must be "Bearer <token>"');
+    if (!token)
+      throw new AppError('UNAUTHENTICATED', 401, 'The authorization header must be "Bearer <token>"');
     let principal: Principal;
     try {
       principal = await this.verifier.verify(token);

@@ -71,7 +71,12 @@ export class TokenVerifier implements PrincipalResolver {
       })
       .catch((e) => {
         this.logger.warn({ error: String(e) }, 'could not load the signing keys');
-        if (!this.keySet) throw new AppError('SERVICE_UNAVAILABLE', 503, 'Token keys are not available yet; try again shortly');
+        if (!this.keySet)
+          throw new AppError(
+            'SERVICE_UNAVAILABLE',
+            503,
+            'Token keys are not available yet; try again shortly',
+          );
       })
       .finally(() => {
         this.loading = null;
@@ -81,7 +86,8 @@ export class TokenVerifier implements PrincipalResolver {
 }
 
 function toAuthError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  if (e instanceof errors.JWTExpired) return new AppError('TOKEN_EXPIRED', 401, 'The access token has expired; refresh it');
+  if (e instanceof AppError && e.status !== 400) return e; // 400: a signed principal that breaks the contract is no valid token either
+  if (e instanceof errors.JWTExpired)
+    return new AppError('TOKEN_EXPIRED', 401, 'The access token has expired; refresh it');
   return new AppError('UNAUTHENTICATED', 401, 'The access token is not valid');
 }

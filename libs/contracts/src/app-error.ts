@@ -21,7 +21,9 @@ export class AppError extends Error {
 
   /** 400 naming the offending field, for rules JSON Schema cannot express (a NIK's birth date…). */
   static invalid(path: string, message: string): AppError {
-    return new AppError('VALIDATION_FAILED', 400, `${path.replace(/^\//, '')} ${message}`, [{ path, message }]);
+    return new AppError('VALIDATION_FAILED', 400, `${path.replace(/^\//, '')} ${message}`, [
+      { path, message },
+    ]);
   }
 
   toReply(): ErrorReply {
@@ -36,7 +38,13 @@ export class AppError extends Error {
 
   static isReply(value: unknown): value is ErrorReply {
     const v = value as ErrorReply | null;
-    return !!v && typeof v === 'object' && typeof v.code === 'string' && typeof v.status === 'number' && typeof v.message === 'string';
+    return (
+      !!v &&
+      typeof v === 'object' &&
+      typeof v.code === 'string' &&
+      typeof v.status === 'number' &&
+      typeof v.message === 'string'
+    );
   }
 
   static fromReply(reply: ErrorReply): AppError {

@@ -53,6 +53,8 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
       },
       { inheritAppConfig: true },
     );
+    // Finish start-up (migrations, seeding, buckets) before taking requests from the queue group.
+    await app.init();
     await app.startAllMicroservices();
   }
   await app.listen(options.http.port, options.http.host);
@@ -65,7 +67,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
 /** For main.ts: starts the service, or prints why it could not and exits non-zero. */
 export function runService(options: ServiceBootstrap): void {
   bootstrapService(options).catch((e: unknown) => {
-    process.stderr.write(`${options.service} failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `${options.service} failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exit(1);
   });
 }

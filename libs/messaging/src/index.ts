@@ -12,3 +12,4 @@ export * from './system.module';
 export * from './bootstrap';
 export * from './migrations';
 export * from './backend.module';
+export * from './standalone-client';

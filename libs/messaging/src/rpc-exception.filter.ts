@@ -11,8 +11,16 @@ import { RequestContext } from '@berkas/observability';
  * (unique violation), a reference to a row that does not exist, a value of the wrong shape.
  */
 const PG_ERRORS: Record<string, Pick<ErrorReply, 'code' | 'status' | 'message'>> = {
-  '23505': { code: 'ALREADY_EXISTS', status: 409, message: 'A record with the same unique value already exists' },
-  '23503': { code: 'REFERENCE_NOT_FOUND', status: 409, message: 'A record this refers to does not exist or is still in use' },
+  '23505': {
+    code: 'ALREADY_EXISTS',
+    status: 409,
+    message: 'A record with the same unique value already exists',
+  },
+  '23503': {
+    code: 'REFERENCE_NOT_FOUND',
+    status: 409,
+    message: 'A record this refers to does not exist or is still in use',
+  },
   '23514': { code: 'VALIDATION_FAILED', status: 400, message: 'A value breaks a rule of the data' },
   '22P02': { code: 'VALIDATION_FAILED', status: 400, message: 'A value has the wrong format' },
   '40001': { code: 'CONFLICT_RETRY', status: 409, message: 'The record changed at the same time; try again' },

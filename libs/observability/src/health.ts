@@ -10,6 +10,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from './public-route';
 
 /** One dependency a replica needs to serve traffic (its database, NATS, object storage). */
 export interface ReadinessCheck {
@@ -58,6 +59,7 @@ export async function runChecks(checks: ReadinessCheck[]): Promise<ReadinessRepo
   return { status: down ? 'unavailable' : 'ok', checks: Object.fromEntries(entries) };
 }
 
+@Public()
 @Controller('health')
 class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}

@@ -4,3 +4,4 @@ export * from './request-context.middleware';
 export * from './logging.module';
 export * from './health';
 export * from './metrics';
+export * from './public-route';

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Module, type DynamicModule } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Public } from './public-route';
 
 /** The process's metric registry; libraries add their own metrics to it. */
 export const metricsRegistry = new Registry();
@@ -31,6 +32,7 @@ export function httpMetricsMiddleware(req: Request, res: Response, next: NextFun
   next();
 }
 
+@Public()
 @Controller('metrics')
 class MetricsController {
   @Get()

@@ -1,4 +1,3 @@
 export * from './infra';
 export * from './nats-server';
 export * from './s3-server';
-export * from './nats-client';

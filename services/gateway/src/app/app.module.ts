@@ -1,10 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthModule, HttpAuthGuard } from '@berkas/auth';
 import { ConfigModule, type ServiceConfig } from '@berkas/config';
 import { NatsModule, NatsReadiness } from '@berkas/messaging';
 import { HealthModule, LoggingModule, MetricsModule } from '@berkas/observability';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { SystemStatusModule } from './system-status/system-status.module';
+import { AdminController } from './admin/admin.controller';
+import { AuthController } from './auth/auth.controller';
+import { gatewayValidationPipe } from './validation/validation.pipe';
 
 @Module({})
 export class AppModule {
@@ -17,9 +21,16 @@ export class AppModule {
         MetricsModule.forRoot('gateway'),
         NatsModule.forRoot('gateway'),
         HealthModule.forRoot([NatsReadiness]),
+        AuthModule.forRoot(),
         SystemStatusModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      controllers: [AuthController, AdminController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Every route needs a valid token unless it is marked @Public().
+        { provide: APP_GUARD, useClass: HttpAuthGuard },
+        { provide: APP_PIPE, useFactory: gatewayValidationPipe },
+      ],
     };
   }
 }

@@ -38,7 +38,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...backendCore({ service: 'identity', config, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS }),
+        ...backendCore({
+          service: 'identity',
+          config,
+          entities: IDENTITY_ENTITIES,
+          migrations: IDENTITY_MIGRATIONS,
+        }),
         // Identity verifies tokens with its own keys, straight from its database.
         AuthModule.forRoot({ jwksSource: SigningKeysService, imports: [KeysModule] }),
         KeysModule,

@@ -3,8 +3,15 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DataSource } from 'typeorm';
 import { loadConfig, SERVICE_CONFIG, type ServiceConfig } from '@berkas/config';
 import { AppError, type TokenPair } from '@berkas/contracts';
-import { bootstrapService } from '@berkas/messaging';
-import { createTestClient, dropDatabase, freePort, startPrivateNats, TEST_INFRA, uniqueName, type PrivateNats, type TestClient } from '@berkas/testing';
+import { bootstrapService, createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
+import {
+  dropDatabase,
+  freePort,
+  startPrivateNats,
+  TEST_INFRA,
+  uniqueName,
+  type PrivateNats,
+} from '@berkas/testing';
 import demo from './demo/demo-data.json';
 import { AppModule } from './app.module';
 
@@ -13,12 +20,13 @@ import { AppModule } from './app.module';
 describe('identity service', () => {
   let nats: PrivateNats;
   let app: INestApplication;
-  let client: TestClient;
+  let client: StandaloneClient;
   let db: DataSource;
   const database = uniqueName('berkas_test_identity');
   const pw = demo.password;
 
-  const login = (username: string, password = pw) => client.request('identity.auth.login', { username, password });
+  const login = (username: string, password = pw) =>
+    client.request('identity.auth.login', { username, password });
   const fails = async (p: Promise<unknown>) => {
     try {
       await p;
@@ -43,9 +51,14 @@ describe('identity service', () => {
       LOGIN_MAX_ATTEMPTS: '3',
     };
     const config = loadConfig(sections, env, defaults) as ServiceConfig<'identity'>;
-    app = await bootstrapService({ service: 'identity', module: AppModule.register(config), http: config.http, nats: config.nats });
+    app = await bootstrapService({
+      service: 'identity',
+      module: AppModule.register(config),
+      http: config.http,
+      nats: config.nats,
+    });
     db = app.get(DataSource);
-    client = await createTestClient(nats.url);
+    client = await createStandaloneClient(nats.url);
   });
 
   afterAll(async () => {
@@ -65,28 +78,65 @@ describe('identity service', () => {
         nik: '3271041203900007',
         password: 'hujan turun di bogor',
       });
-      expect(person).toMatchObject({ kind: 'person', email: 'ahmad.fauzi@warga.example.id', phone: '+6281322223333', company: null });
+      expect(person).toMatchObject({
+        kind: 'person',
+        email: 'ahmad.fauzi@warga.example.id',
+        phone: '+6281322223333',
+        company: null,
+      });
 
       const before = await count('applicants');
-      const again = { kind: 'person' as const, name: 'Someone Else', nik: '3271041203900008', password: 'another good password' };
-      expect(await fails(client.request('identity.auth.register', { ...again, email: 'ahmad.fauzi@warga.example.id' }))).toMatchObject({
+      const again = {
+        kind: 'person' as const,
+        name: 'Someone Else',
+        nik: '3271041203900008',
+        password: 'another good password',
+      };
+      expect(
+        await fails(
+          client.request('identity.auth.register', { ...again, email: 'ahmad.fauzi@warga.example.id' }),
+        ),
+      ).toMatchObject({
         status: 409,
         details: [{ path: '/email', message: 'is already registered' }],
       });
-      expect(await fails(client.request('identity.auth.register', { ...again, email: 'x@warga.example.id', phone: '+62 813-2222-3333' }))).toMatchObject({
+      expect(
+        await fails(
+          client.request('identity.auth.register', {
+            ...again,
+            email: 'x@warga.example.id',
+            phone: '+62 813-2222-3333',
+          }),
+        ),
+      ).toMatchObject({
         status: 409,
         details: [{ path: '/phone', message: 'is already registered' }],
       });
       expect(
-        await fails(client.request('identity.auth.register', { ...again, email: 'y@warga.example.id', nik: '3271041203900007' })),
+        await fails(
+          client.request('identity.auth.register', {
+            ...again,
+            email: 'y@warga.example.id',
+            nik: '3271041203900007',
+          }),
+        ),
       ).toMatchObject({ status: 409, details: [{ path: '/nik', message: 'is already registered' }] });
       // Nothing half-written by the refused attempts.
       expect(await count('applicants')).toBe(before);
-      expect(Number((await db.query(`SELECT count(*) AS n FROM login_names WHERE name LIKE '_@warga.example.id'`))[0].n)).toBe(0);
+      expect(
+        Number(
+          (await db.query(`SELECT count(*) AS n FROM login_names WHERE name LIKE '_@warga.example.id'`))[0].n,
+        ),
+      ).toBe(0);
     });
 
     it('names the field and the reason for a bad NIK, NIB, phone or password', async () => {
-      const base = { kind: 'person' as const, name: 'Test Person', email: 'bad@warga.example.id', password: 'a decent passphrase' };
+      const base = {
+        kind: 'person' as const,
+        name: 'Test Person',
+        email: 'bad@warga.example.id',
+        password: 'a decent passphrase',
+      };
       const cases: Array<[object, string, RegExp]> = [
         [{ nik: '3271043102900001' }, '/nik', /real birth date/],
         [{ nik: '32710412039' }, '/nik', /16 digits/],
@@ -100,8 +150,14 @@ describe('identity service', () => {
         expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
         expect(error.details).toEqual([{ path, message: expect.stringMatching(reason) }]);
       }
-      const extra = await fails(client.request('identity.auth.register', { ...base, nik: '3271041203900009', admin: true } as never));
-      expect(extra).toMatchObject({ status: 400, code: 'INVALID_MESSAGE', details: [{ path: '/admin', message: 'is not allowed' }] });
+      const extra = await fails(
+        client.request('identity.auth.register', { ...base, nik: '3271041203900009', admin: true } as never),
+      );
+      expect(extra).toMatchObject({
+        status: 400,
+        code: 'INVALID_MESSAGE',
+        details: [{ path: '/admin', message: 'is not allowed' }],
+      });
     });
 
     it('lets a company member add a colleague, and refuses a second registration of the same NIB', async () => {
@@ -112,8 +168,16 @@ describe('identity service', () => {
         tokens.accessToken,
       );
       expect(colleague.company).toMatchObject({ nib: demo.company.nib });
-      const joko = await client.request('identity.me.get', {}, (await login('joko@hujansejahtera.example.id', 'payung teduh sekali')).accessToken);
-      expect(joko.principal).toMatchObject({ kind: 'applicant', company: demo.company.nib, companyId: colleague.company!.id });
+      const joko = await client.request(
+        'identity.me.get',
+        {},
+        (await login('joko@hujansejahtera.example.id', 'payung teduh sekali')).accessToken,
+      );
+      expect(joko.principal).toMatchObject({
+        kind: 'applicant',
+        company: demo.company.nib,
+        companyId: colleague.company!.id,
+      });
 
       const again = await fails(
         client.request('identity.auth.register', {
@@ -135,12 +199,18 @@ describe('identity service', () => {
       await login(demo.person.phone);
       const officer = await login(demo.staff[1].nip);
       const jwks = await client.request('identity.jwks.get', {});
-      const { payload, protectedHeader } = await jwtVerify(officer.accessToken, createLocalJWKSet(jwks as never), {
-        issuer: 'berkas-identity',
-        audience: 'berkas',
-      });
+      const { payload, protectedHeader } = await jwtVerify(
+        officer.accessToken,
+        createLocalJWKSet(jwks as never),
+        {
+          issuer: 'berkas-identity',
+          audience: 'berkas',
+        },
+      );
       expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwks.keys[0].kid });
-      expect(payload).toMatchObject({ principal: { kind: 'staff', agency: 'DPMPTSP', region: '3271', roles: ['front-office'] } });
+      expect(payload).toMatchObject({
+        principal: { kind: 'staff', agency: 'DPMPTSP', region: '3271', roles: ['front-office'] },
+      });
       expect(byEmail).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
       // The private half of the key is never stored in the clear.
       const [key] = await db.query('SELECT private_key_enc FROM signing_keys LIMIT 1');
@@ -158,9 +228,10 @@ describe('identity service', () => {
       expect(locked.retryAfterSeconds).toBeGreaterThanOrEqual(59);
       // Even the right password waits until the lock ends.
       expect(await fails(login(demo.staff[2].email))).toMatchObject({ code: 'ACCOUNT_LOCKED' });
-      await db.query(`UPDATE credentials SET locked_until = now() - interval '1 second' WHERE principal_id = (SELECT id FROM staff WHERE nip = $1)`, [
-        demo.staff[2].nip,
-      ]);
+      await db.query(
+        `UPDATE credentials SET locked_until = now() - interval '1 second' WHERE principal_id = (SELECT id FROM staff WHERE nip = $1)`,
+        [demo.staff[2].nip],
+      );
       await expect(login(demo.staff[2].email)).resolves.toMatchObject({ tokenType: 'Bearer' });
     });
 
@@ -168,10 +239,14 @@ describe('identity service', () => {
       const first = await login(demo.person.email);
       const second = await client.request('identity.auth.refresh', { refreshToken: first.refreshToken });
       expect(second.refreshToken).not.toBe(first.refreshToken);
-      const reused = await fails(client.request('identity.auth.refresh', { refreshToken: first.refreshToken }));
+      const reused = await fails(
+        client.request('identity.auth.refresh', { refreshToken: first.refreshToken }),
+      );
       expect(reused).toMatchObject({ status: 401, code: 'REFRESH_TOKEN_REUSED' });
       // The thief's replay also ended the legitimate holder's newer token.
-      expect(await fails(client.request('identity.auth.refresh', { refreshToken: second.refreshToken }))).toMatchObject({
+      expect(
+        await fails(client.request('identity.auth.refresh', { refreshToken: second.refreshToken })),
+      ).toMatchObject({
         code: 'INVALID_REFRESH_TOKEN',
       });
       const [row] = await db.query(`SELECT token_hash FROM refresh_tokens LIMIT 1`);
@@ -180,9 +255,15 @@ describe('identity service', () => {
 
     it('logs out by revoking the refresh token family', async () => {
       const session = await login(demo.person.email);
-      expect(await client.request('identity.auth.logout', { refreshToken: session.refreshToken })).toEqual({ revoked: 1 });
-      expect(await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken }))).toMatchObject({ status: 401 });
-      expect(await client.request('identity.auth.logout', { refreshToken: 'x'.repeat(43) })).toEqual({ revoked: 0 });
+      expect(await client.request('identity.auth.logout', { refreshToken: session.refreshToken })).toEqual({
+        revoked: 1,
+      });
+      expect(
+        await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken })),
+      ).toMatchObject({ status: 401 });
+      expect(await client.request('identity.auth.logout', { refreshToken: 'x'.repeat(43) })).toEqual({
+        revoked: 0,
+      });
     });
 
     it('rotates the signing key without signing anyone out', async () => {
@@ -195,10 +276,16 @@ describe('identity service', () => {
       expect(decodeProtectedHeader(after.accessToken).kid).toBe(rotated.kid);
       expect(decodeProtectedHeader(before.accessToken).kid).not.toBe(rotated.kid);
       const jwks = await client.request('identity.jwks.get', {});
-      expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([rotated.kid, decodeProtectedHeader(before.accessToken).kid]));
+      expect(jwks.keys.map((k) => k.kid)).toEqual(
+        expect.arrayContaining([rotated.kid, decodeProtectedHeader(before.accessToken).kid]),
+      );
       // The token signed with the retired key still works.
-      await expect(client.request('identity.me.get', {}, before.accessToken)).resolves.toMatchObject({ principal: { kind: 'applicant' } });
-      expect(await fails(client.request('identity.me.get', {}, `${before.accessToken.slice(0, -4)}AAAA`))).toMatchObject({ status: 401 });
+      await expect(client.request('identity.me.get', {}, before.accessToken)).resolves.toMatchObject({
+        principal: { kind: 'applicant' },
+      });
+      expect(
+        await fails(client.request('identity.me.get', {}, `${before.accessToken.slice(0, -4)}AAAA`)),
+      ).toMatchObject({ status: 401 });
     });
   });
 
@@ -209,7 +296,11 @@ describe('identity service', () => {
 
     beforeAll(async () => {
       admin = await login(demo.staff[0].email);
-      await client.request('identity.regions.create', { code: '3201', name: 'Kabupaten Bogor' }, admin.accessToken);
+      await client.request(
+        'identity.regions.create',
+        { code: '3201', name: 'Kabupaten Bogor' },
+        admin.accessToken,
+      );
       kabBogorAgency = await client.request(
         'identity.agencies.create',
         { regionCode: '3201', code: 'DPMPTSP', name: 'DPMPTSP Kabupaten Bogor' },
@@ -232,18 +323,34 @@ describe('identity service', () => {
 
     it('keeps officers of one region from seeing staff or agencies of another', async () => {
       const kotaOfficer = await login(demo.staff[1].email);
-      expect(await fails(client.request('identity.staff.get', { id: kabBogorOfficer.id }, kotaOfficer.accessToken))).toMatchObject({ status: 404 });
-      expect(await fails(client.request('identity.agencies.get', { id: kabBogorAgency.id }, kotaOfficer.accessToken))).toMatchObject({ status: 404 });
-      expect(await fails(client.request('identity.agencies.list', { regionCode: '3201' }, kotaOfficer.accessToken))).toMatchObject({ status: 403 });
+      expect(
+        await fails(
+          client.request('identity.staff.get', { id: kabBogorOfficer.id }, kotaOfficer.accessToken),
+        ),
+      ).toMatchObject({ status: 404 });
+      expect(
+        await fails(
+          client.request('identity.agencies.get', { id: kabBogorAgency.id }, kotaOfficer.accessToken),
+        ),
+      ).toMatchObject({ status: 404 });
+      expect(
+        await fails(
+          client.request('identity.agencies.list', { regionCode: '3201' }, kotaOfficer.accessToken),
+        ),
+      ).toMatchObject({ status: 403 });
       const own = await client.request('identity.agencies.list', {}, kotaOfficer.accessToken);
       expect(own.items.map((a) => a.regionCode)).toEqual(own.items.map(() => '3271'));
       expect(own.items.map((a) => a.code).sort()).toEqual(['DINKES', 'DLH', 'DPMPTSP', 'DPUPR']);
       // The system-admin sees across regions.
-      await expect(client.request('identity.staff.get', { id: kabBogorOfficer.id }, admin.accessToken)).resolves.toMatchObject({ name: 'Taufik Hidayat' });
+      await expect(
+        client.request('identity.staff.get', { id: kabBogorOfficer.id }, admin.accessToken),
+      ).resolves.toMatchObject({ name: 'Taufik Hidayat' });
     });
 
     it('lets an agency-admin manage only their own agency', async () => {
-      const dlhAdmin = await login(demo.staff.find((s) => s.agency === 'DLH' && s.roles.includes('agency-admin'))!.email);
+      const dlhAdmin = await login(
+        demo.staff.find((s) => s.agency === 'DLH' && s.roles.includes('agency-admin'))!.email,
+      );
       const agencies = await client.request('identity.agencies.list', {}, dlhAdmin.accessToken);
       const dlh = agencies.items.find((a) => a.code === 'DLH')!;
       const dpupr = agencies.items.find((a) => a.code === 'DPUPR')!;
@@ -255,26 +362,64 @@ describe('identity service', () => {
         roles: ['reviewer' as const],
         password: 'sungai ciliwung bersih',
       };
-      expect(await fails(client.request('identity.staff.create', { ...newcomer, agencyId: dpupr.id }, dlhAdmin.accessToken))).toMatchObject({ status: 403 });
       expect(
-        await fails(client.request('identity.staff.create', { ...newcomer, agencyId: dlh.id, nip: '199502302020121012' }, dlhAdmin.accessToken)),
-      ).toMatchObject({ status: 400, details: [{ path: '/nip', message: expect.stringMatching(/birth date/) }] });
-      expect(
-        await fails(client.request('identity.staff.create', { ...newcomer, agencyId: dlh.id, roles: ['system-admin'] }, dlhAdmin.accessToken)),
+        await fails(
+          client.request('identity.staff.create', { ...newcomer, agencyId: dpupr.id }, dlhAdmin.accessToken),
+        ),
       ).toMatchObject({ status: 403 });
-      const nina = await client.request('identity.staff.create', { ...newcomer, agencyId: dlh.id }, dlhAdmin.accessToken);
+      expect(
+        await fails(
+          client.request(
+            'identity.staff.create',
+            { ...newcomer, agencyId: dlh.id, nip: '199502302020121012' },
+            dlhAdmin.accessToken,
+          ),
+        ),
+      ).toMatchObject({
+        status: 400,
+        details: [{ path: '/nip', message: expect.stringMatching(/birth date/) }],
+      });
+      expect(
+        await fails(
+          client.request(
+            'identity.staff.create',
+            { ...newcomer, agencyId: dlh.id, roles: ['system-admin'] },
+            dlhAdmin.accessToken,
+          ),
+        ),
+      ).toMatchObject({ status: 403 });
+      const nina = await client.request(
+        'identity.staff.create',
+        { ...newcomer, agencyId: dlh.id },
+        dlhAdmin.accessToken,
+      );
       expect(nina).toMatchObject({ employment: 'pns', agency: { code: 'DLH' }, roles: ['reviewer'] });
-      const page = await client.request('identity.staff.list', { agencyId: dlh.id, role: 'reviewer', limit: 1 }, dlhAdmin.accessToken);
+      const page = await client.request(
+        'identity.staff.list',
+        { agencyId: dlh.id, role: 'reviewer', limit: 1 },
+        dlhAdmin.accessToken,
+      );
       expect(page.items).toHaveLength(1);
-      const next = await client.request('identity.staff.list', { agencyId: dlh.id, role: 'reviewer', after: page.nextCursor! }, dlhAdmin.accessToken);
-      expect([...page.items, ...next.items].map((s) => s.name).sort()).toEqual(['Fajar Nugroho', 'Nina Agustina']);
+      const next = await client.request(
+        'identity.staff.list',
+        { agencyId: dlh.id, role: 'reviewer', after: page.nextCursor! },
+        dlhAdmin.accessToken,
+      );
+      expect([...page.items, ...next.items].map((s) => s.name).sort()).toEqual([
+        'Fajar Nugroho',
+        'Nina Agustina',
+      ]);
     });
 
     it('moves an officer to another agency and keeps their history; old refresh tokens stop working', async () => {
       const officer = demo.staff.find((s) => s.agency === 'DPUPR' && s.roles.includes('reviewer'))!;
       const session = await login(officer.email);
       const me = await client.request('identity.me.get', {}, session.accessToken);
-      const agencies = await client.request('identity.agencies.list', { regionCode: '3271' }, admin.accessToken);
+      const agencies = await client.request(
+        'identity.agencies.list',
+        { regionCode: '3271' },
+        admin.accessToken,
+      );
       const dlh = agencies.items.find((a) => a.code === 'DLH')!;
       const moved = await client.request(
         'identity.staff.update',
@@ -287,40 +432,81 @@ describe('identity service', () => {
         ['DPUPR', 'Analis Tata Bangunan', false],
         ['DLH', 'Penelaah Teknis', true],
       ]);
-      expect(await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken }))).toMatchObject({ status: 401 });
+      expect(
+        await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken })),
+      ).toMatchObject({ status: 401 });
       const fresh = await client.request('identity.me.get', {}, (await login(officer.email)).accessToken);
       expect(fresh.principal).toMatchObject({ agency: 'DLH', roles: ['reviewer', 'verifier'] });
     });
 
     it('gives an acting official (Plt) the holder’s roles, visible in tokens and role look-ups', async () => {
-      const dinkes = (await client.request('identity.agencies.list', { regionCode: '3271' }, admin.accessToken)).items.find((a) => a.code === 'DINKES')!;
-      const holder = await client.request('identity.staff.get', { nip: demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('supervisor'))!.nip }, admin.accessToken);
-      const delegate = await client.request('identity.staff.get', { nip: demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'))!.nip }, admin.accessToken);
+      const dinkes = (
+        await client.request('identity.agencies.list', { regionCode: '3271' }, admin.accessToken)
+      ).items.find((a) => a.code === 'DINKES')!;
+      const holder = await client.request(
+        'identity.staff.get',
+        { nip: demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('supervisor'))!.nip },
+        admin.accessToken,
+      );
+      const delegate = await client.request(
+        'identity.staff.get',
+        { nip: demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'))!.nip },
+        admin.accessToken,
+      );
       const now = Date.now();
       const bad = await fails(
         client.request(
           'identity.delegations.create',
-          { kind: 'plt', delegateId: delegate.id, holderId: holder.id, roles: ['front-office'], startsAt: new Date(now).toISOString(), endsAt: new Date(now + 864e5).toISOString() },
+          {
+            kind: 'plt',
+            delegateId: delegate.id,
+            holderId: holder.id,
+            roles: ['front-office'],
+            startsAt: new Date(now).toISOString(),
+            endsAt: new Date(now + 864e5).toISOString(),
+          },
           admin.accessToken,
         ),
       );
       expect(bad).toMatchObject({ status: 400, details: [{ path: '/roles' }] });
       const plt = await client.request(
         'identity.delegations.create',
-        { kind: 'plt', delegateId: delegate.id, holderId: holder.id, roles: ['supervisor'], startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 7 * 864e5).toISOString() },
+        {
+          kind: 'plt',
+          delegateId: delegate.id,
+          holderId: holder.id,
+          roles: ['supervisor'],
+          startsAt: new Date(now - 1000).toISOString(),
+          endsAt: new Date(now + 7 * 864e5).toISOString(),
+        },
         admin.accessToken,
       );
       const token = await login(delegate.email);
       const me = await client.request('identity.me.get', {}, token.accessToken);
       expect(me.principal.roles).toEqual(['reviewer']);
-      expect(me.principal.acting).toEqual([expect.objectContaining({ delegationId: plt.id, kind: 'plt', holderId: holder.id, roles: ['supervisor'], agency: 'DINKES' })]);
-      const members = await client.request('identity.staff.members-of-role', { regionCode: '3271', agencyCode: 'DINKES', role: 'supervisor' });
+      expect(me.principal.acting).toEqual([
+        expect.objectContaining({
+          delegationId: plt.id,
+          kind: 'plt',
+          holderId: holder.id,
+          roles: ['supervisor'],
+          agency: 'DINKES',
+        }),
+      ]);
+      const members = await client.request('identity.staff.members-of-role', {
+        regionCode: '3271',
+        agencyCode: 'DINKES',
+        role: 'supervisor',
+      });
       expect(members.members).toEqual([
         expect.objectContaining({ staffId: holder.id, via: 'position' }),
         expect.objectContaining({ staffId: delegate.id, via: 'delegation', onBehalfOf: holder.id }),
       ]);
       await client.request('identity.delegations.revoke', { id: plt.id }, admin.accessToken);
-      const after = await client.request('identity.staff.members-of-role', { agencyId: dinkes.id, role: 'supervisor' });
+      const after = await client.request('identity.staff.members-of-role', {
+        agencyId: dinkes.id,
+        role: 'supervisor',
+      });
       expect(after.members.map((m) => m.via)).toEqual(['position']);
     });
   });

@@ -50,12 +50,21 @@ describe('NIK', () => {
   it('reads a man born on 12 March 1990 in Kota Bogor', () => {
     expect(parseNik('3271041203900001', today)).toEqual({
       valid: true,
-      value: { regionCode: '327104', regencyCode: '3271', birthDate: new Date(Date.UTC(1990, 2, 12)), gender: 'male', sequence: 1 },
+      value: {
+        regionCode: '327104',
+        regencyCode: '3271',
+        birthDate: new Date(Date.UTC(1990, 2, 12)),
+        gender: 'male',
+        sequence: 1,
+      },
     });
   });
 
   it('applies the +40 rule for women', () => {
-    expect(parseNik('3271045203900002', today).value).toMatchObject({ gender: 'female', birthDate: new Date(Date.UTC(1990, 2, 12)) });
+    expect(parseNik('3271045203900002', today).value).toMatchObject({
+      gender: 'female',
+      birthDate: new Date(Date.UTC(1990, 2, 12)),
+    });
   });
 
   it('puts a two-digit year in the latest century that is not in the future', () => {

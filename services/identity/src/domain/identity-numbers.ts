@@ -23,7 +23,10 @@ function calendarDate(year: number, month: number, day: number): Date | null {
 
 function ageOn(birth: Date, on: Date): number {
   let age = on.getUTCFullYear() - birth.getUTCFullYear();
-  if (on.getUTCMonth() < birth.getUTCMonth() || (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate())) {
+  if (
+    on.getUTCMonth() < birth.getUTCMonth() ||
+    (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate())
+  ) {
     age--;
   }
   return age;
@@ -73,18 +76,31 @@ export function parseNip(input: string, today = new Date()): CheckResult<Nip> {
   if (monthOrPeriod >= 1 && monthOrPeriod <= 12) {
     const appointed = Date.UTC(appointmentYear, monthOrPeriod - 1, 1);
     if (appointed > today.getTime()) return fail('NIP appointment month is in the future');
-    return { valid: true, value: { birthDate, employment: 'pns', appointmentYear, appointmentMonth: monthOrPeriod, gender, sequence } };
+    return {
+      valid: true,
+      value: {
+        birthDate,
+        employment: 'pns',
+        appointmentYear,
+        appointmentMonth: monthOrPeriod,
+        gender,
+        sequence,
+      },
+    };
   }
   if (monthOrPeriod >= 21) {
-    return { valid: true, value: { birthDate, employment: 'pppk', appointmentYear, pppkPeriod: monthOrPeriod, gender, sequence } };
+    return {
+      valid: true,
+      value: { birthDate, employment: 'pppk', appointmentYear, pppkPeriod: monthOrPeriod, gender, sequence },
+    };
   }
   return fail('NIP digits 13-14 must be an appointment month (01-12) or a PPPK period (21 or more)');
 }
 
 /** Province codes (Kemendagri), including the Papua provinces formed in 2022. */
 const PROVINCES = new Set([
-  11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65, 71, 72, 73, 74, 75,
-  76, 81, 82, 91, 92, 93, 94, 95, 96,
+  11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65, 71, 72, 73,
+  74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
 ]);
 
 export interface Nik {
@@ -119,7 +135,10 @@ export function parseNik(input: string, today = new Date()): CheckResult<Nik> {
   if (!birthDate) return fail('NIK digits 7-12 are not a real birth date (DDMMYY, day + 40 for women)');
   const sequence = +nik.slice(12, 16);
   if (sequence === 0) return fail('NIK sequence (digits 13-16) cannot be 0000');
-  return { valid: true, value: { regionCode: nik.slice(0, 6), regencyCode: nik.slice(0, 4), birthDate, gender, sequence } };
+  return {
+    valid: true,
+    value: { regionCode: nik.slice(0, 6), regencyCode: nik.slice(0, 4), birthDate, gender, sequence },
+  };
 }
 
 /**

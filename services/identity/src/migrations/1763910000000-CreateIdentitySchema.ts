@@ -1,6 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export const STAFF_ROLES = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin', 'system-admin'];
+export const STAFF_ROLES = [
+  'front-office',
+  'verifier',
+  'reviewer',
+  'supervisor',
+  'agency-admin',
+  'system-admin',
+];
 
 /**
  * Regions, agencies and units; staff with their assignment history and delegations; applicants and
@@ -141,7 +148,9 @@ export class CreateIdentitySchema1763910000000 implements MigrationInterface {
         revoke_reason text
       )`);
     await q.query(`CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id)`);
-    await q.query(`CREATE INDEX refresh_tokens_principal_idx ON refresh_tokens (principal_kind, principal_id)`);
+    await q.query(
+      `CREATE INDEX refresh_tokens_principal_idx ON refresh_tokens (principal_kind, principal_id)`,
+    );
     await q.query(`
       CREATE TABLE signing_keys (
         kid text PRIMARY KEY,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@berkas/auth';
 import type { ServiceConfig } from '@berkas/config';
 import { backendCore } from '@berkas/messaging';
 import { StorageModule, StorageReadiness } from '@berkas/storage';
@@ -18,6 +19,8 @@ export class AppModule {
           imports: [StorageModule],
           readiness: [StorageReadiness],
         }),
+        // Verifies callers' access tokens against identity's public keys, fetched over NATS.
+        AuthModule.forRoot(),
       ],
     };
   }

@@ -3,5 +3,10 @@ import { EventsModule } from '@berkas/messaging';
 import { AgenciesController } from './agencies.controller';
 import { AgenciesService } from './agencies.service';
 
-@Module({ imports: [EventsModule], controllers: [AgenciesController], providers: [AgenciesService], exports: [AgenciesService] })
+@Module({
+  imports: [EventsModule],
+  controllers: [AgenciesController],
+  providers: [AgenciesService],
+  exports: [AgenciesService],
+})
 export class AgenciesModule {}

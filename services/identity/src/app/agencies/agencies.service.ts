@@ -19,7 +19,13 @@ import { Outbox } from '@berkas/messaging';
 import { decodeCursor, encodeCursor } from '../../domain/cursor';
 import { Agency, Region, Unit } from './agency.entity';
 
-export const toUnit = (u: Unit): UnitView => ({ id: u.id, agencyId: u.agencyId, code: u.code, name: u.name, active: u.active });
+export const toUnit = (u: Unit): UnitView => ({
+  id: u.id,
+  agencyId: u.agencyId,
+  code: u.code,
+  name: u.name,
+  active: u.active,
+});
 
 export function toAgency(a: Agency): AgencyView {
   return {
@@ -44,14 +50,17 @@ export class AgenciesService {
 
   async createRegion(p: Principal | undefined, req: RegionView): Promise<RegionView> {
     requireRole(p, ['system-admin']);
-    const region = await this.dataSource.getRepository(Region).save({ code: req.code, name: req.name.trim() });
+    const region = await this.dataSource
+      .getRepository(Region)
+      .save({ code: req.code, name: req.name.trim() });
     return { code: region.code, name: region.name };
   }
 
   async create(p: Principal | undefined, req: CreateAgencyRequest): Promise<AgencyView> {
     requireRole(p, ['system-admin']);
     return this.dataSource.transaction(async (m) => {
-      if (!(await m.findOneBy(Region, { code: req.regionCode }))) throw AppError.invalid('/regionCode', 'is not a region served here');
+      if (!(await m.findOneBy(Region, { code: req.regionCode })))
+        throw AppError.invalid('/regionCode', 'is not a region served here');
       if (req.parentId) await this.checkParent(m, req.regionCode, req.parentId);
       if (await m.findOneBy(Agency, { regionCode: req.regionCode, code: req.code })) {
         throw new AppError('ALREADY_EXISTS', 409, `${req.code} already exists in region ${req.regionCode}`, [
@@ -59,7 +68,12 @@ export class AgenciesService {
         ]);
       }
       const agency = await m.save(
-        m.create(Agency, { regionCode: req.regionCode, code: req.code, name: req.name.trim(), parentId: req.parentId ?? null }),
+        m.create(Agency, {
+          regionCode: req.regionCode,
+          code: req.code,
+          name: req.name.trim(),
+          parentId: req.parentId ?? null,
+        }),
       );
       return this.changed(m, agency);
     });
@@ -107,7 +121,10 @@ export class AgenciesService {
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { items: page.map(toAgency), nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+    return {
+      items: page.map(toAgency),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null,
+    };
   }
 
   async createUnit(p: Principal | undefined, req: CreateUnitRequest): Promise<UnitView> {
@@ -115,9 +132,13 @@ export class AgenciesService {
       const agency = await this.load(m, p, req.agencyId);
       requireRole(p, ['agency-admin'], agency.id);
       if (await m.findOneBy(Unit, { agencyId: agency.id, code: req.code })) {
-        throw new AppError('ALREADY_EXISTS', 409, `Unit ${req.code} already exists`, [{ path: '/code', message: 'already exists in this agency' }]);
+        throw new AppError('ALREADY_EXISTS', 409, `Unit ${req.code} already exists`, [
+          { path: '/code', message: 'already exists in this agency' },
+        ]);
       }
-      const unit = await m.save(m.create(Unit, { agencyId: agency.id, code: req.code, name: req.name.trim() }));
+      const unit = await m.save(
+        m.create(Unit, { agencyId: agency.id, code: req.code, name: req.name.trim() }),
+      );
       await this.changed(m, agency);
       return toUnit(unit);
     });
@@ -130,11 +151,18 @@ export class AgenciesService {
     return agency;
   }
 
-  private async checkParent(m: EntityManager, region: string, parentId: string, selfId?: string): Promise<void> {
+  private async checkParent(
+    m: EntityManager,
+    region: string,
+    parentId: string,
+    selfId?: string,
+  ): Promise<void> {
     for (let id: string | null = parentId, hops = 0; id; hops++) {
-      if (id === selfId || hops > 20) throw AppError.invalid('/parentId', 'would make an agency its own ancestor');
+      if (id === selfId || hops > 20)
+        throw AppError.invalid('/parentId', 'would make an agency its own ancestor');
       const parent: Agency | null = await m.findOneBy(Agency, { id });
-      if (!parent || parent.regionCode !== region) throw AppError.invalid('/parentId', 'is not an agency of the same region');
+      if (!parent || parent.regionCode !== region)
+        throw AppError.invalid('/parentId', 'is not an agency of the same region');
       id = parent.parentId;
     }
   }
@@ -142,7 +170,10 @@ export class AgenciesService {
   private async changed(m: EntityManager, agency: Agency): Promise<AgencyView> {
     const fresh = await m.findOneOrFail(Agency, { where: { id: agency.id }, relations: { units: true } });
     const view = toAgency(fresh);
-    await this.outbox.add(m, 'evt.identity.agency-changed', view, { source: '/berkas/identity', subject: view.id });
+    await this.outbox.add(m, 'evt.identity.agency-changed', view, {
+      source: '/berkas/identity',
+      subject: view.id,
+    });
     return view;
   }
 }

@@ -3,5 +3,10 @@ import { EventsModule } from '@berkas/messaging';
 import { ApplicantsController } from './applicants.controller';
 import { ApplicantsService } from './applicants.service';
 
-@Module({ imports: [EventsModule], controllers: [ApplicantsController], providers: [ApplicantsService], exports: [ApplicantsService] })
+@Module({
+  imports: [EventsModule],
+  controllers: [ApplicantsController],
+  providers: [ApplicantsService],
+  exports: [ApplicantsService],
+})
 export class ApplicantsModule {}

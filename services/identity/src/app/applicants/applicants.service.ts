@@ -60,15 +60,20 @@ export class ApplicantsService {
       if (req.kind === 'company') {
         const nib = parseNib(req.nib!).value!;
         if (await m.findOneBy(Company, { nib })) {
-          throw new AppError('COMPANY_EXISTS', 409, 'This company is already registered; ask one of its members to add you', [
-            { path: '/nib', message: 'is already registered' },
-          ]);
+          throw new AppError(
+            'COMPANY_EXISTS',
+            409,
+            'This company is already registered; ask one of its members to add you',
+            [{ path: '/nib', message: 'is already registered' }],
+          );
         }
         company = await m.save(m.create(Company, { nib, name: req.companyName!.trim() }));
       }
       const nik = req.kind === 'person' ? req.nik!.replace(/[\s.-]/g, '') : null;
       if (nik && (await m.findOneBy(ApplicantAccount, { nik }))) {
-        throw new AppError('ALREADY_REGISTERED', 409, 'This NIK is already registered', [{ path: '/nik', message: 'is already registered' }]);
+        throw new AppError('ALREADY_REGISTERED', 409, 'This NIK is already registered', [
+          { path: '/nik', message: 'is already registered' },
+        ]);
       }
       return this.createAccount(m, req.kind, account, passwordHash, { nik, company });
     });
@@ -77,7 +82,8 @@ export class ApplicantsService {
   /** A company member adds a colleague, who then signs in with their own email and password. */
   async addCompanyMember(principal: Principal | undefined, req: NewAccount): Promise<Applicant> {
     const p = requirePrincipal(principal);
-    if (p.kind !== 'applicant' || !p.companyId) throw new AppError('FORBIDDEN', 403, 'Only a company account can add members');
+    if (p.kind !== 'applicant' || !p.companyId)
+      throw new AppError('FORBIDDEN', 403, 'Only a company account can add members');
     const account = this.checkAccount(req);
     const passwordHash = await hashPassword(req.password);
     return this.dataSource.transaction(async (m) => {
@@ -88,7 +94,9 @@ export class ApplicantsService {
 
   /** Officers and internal services see any applicant; an applicant sees themselves and their company's members. */
   async get(principal: Principal | undefined, id: string): Promise<Applicant> {
-    const a = await this.dataSource.getRepository(ApplicantAccount).findOne({ where: { id }, relations: { company: true } });
+    const a = await this.dataSource
+      .getRepository(ApplicantAccount)
+      .findOne({ where: { id }, relations: { company: true } });
     const allowed =
       !principal ||
       principal.kind === 'staff' ||
@@ -101,7 +109,8 @@ export class ApplicantsService {
   private checkAccount(req: NewAccount): NewAccount {
     const email = normalizeEmail(req.email);
     const phone = req.phone ? normalizePhone(req.phone) : undefined;
-    if (req.phone && !phone) throw AppError.invalid('/phone', 'is not an Indonesian phone number (such as 0812-3456-7890)');
+    if (req.phone && !phone)
+      throw AppError.invalid('/phone', 'is not an Indonesian phone number (such as 0812-3456-7890)');
     const problem = passwordProblem(req.password, [email, phone ?? '']);
     if (problem) throw AppError.invalid('/password', problem);
     return { name: req.name.trim(), email, phone: phone ?? undefined, password: req.password };

@@ -16,15 +16,23 @@ export async function claimLoginNames(
     if (!name) continue;
     const taken = await m.findOneBy(LoginName, { name });
     if (taken && !(taken.principalKind === kind && taken.principalId === principalId)) {
-      throw new AppError('ALREADY_REGISTERED', 409, `This ${field.replace(/^\//, '')} is already registered`, [
-        { path: field, message: 'is already registered' },
-      ]);
+      throw new AppError(
+        'ALREADY_REGISTERED',
+        409,
+        `This ${field.replace(/^\//, '')} is already registered`,
+        [{ path: field, message: 'is already registered' }],
+      );
     }
     if (!taken) await m.insert(LoginName, { name, principalKind: kind, principalId });
   }
 }
 
 /** Frees a sign-in name the account no longer uses (a changed email or phone). */
-export async function releaseLoginName(m: EntityManager, kind: PrincipalKind, principalId: string, name: string | null): Promise<void> {
+export async function releaseLoginName(
+  m: EntityManager,
+  kind: PrincipalKind,
+  principalId: string,
+  name: string | null,
+): Promise<void> {
   if (name) await m.delete(LoginName, { name, principalKind: kind, principalId });
 }

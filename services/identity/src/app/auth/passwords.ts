@@ -18,4 +18,5 @@ export const needsRehash = (hash: string): boolean => argon2.needsRehash(hash, P
 
 /** Verified against when the user does not exist, so both paths take the same time. */
 let dummyHash: Promise<string> | null = null;
-export const dummyPasswordHash = (): Promise<string> => (dummyHash ??= hashPassword('berkas-dummy-password-for-timing'));
+export const dummyPasswordHash = (): Promise<string> =>
+  (dummyHash ??= hashPassword('berkas-dummy-password-for-timing'));

@@ -12,13 +12,18 @@ export class PrincipalsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Throws 401 when the account is gone or deactivated: such a person gets no new tokens. */
-  async build(kind: PrincipalKind, id: string, manager: EntityManager = this.dataSource.manager): Promise<Principal> {
+  async build(
+    kind: PrincipalKind,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Principal> {
     return kind === 'staff' ? this.staff(id, manager) : this.applicant(id, manager);
   }
 
   private async staff(id: string, m: EntityManager): Promise<Principal> {
     const staff = await m.findOne(StaffMember, { where: { id }, relations: { agency: true } });
-    if (!staff?.active || !staff.agency.active) throw new AppError('ACCOUNT_DISABLED', 401, 'This account is not active');
+    if (!staff?.active || !staff.agency.active)
+      throw new AppError('ACCOUNT_DISABLED', 401, 'This account is not active');
     const now = new Date();
     const delegations = await m.find(DelegationRecord, {
       where: { delegateId: id, revokedAt: IsNull(), startsAt: LessThanOrEqual(now), endsAt: MoreThan(now) },

@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { Applicant, LoginRequest, LogoutReply, RefreshRequest, RegisterRequest, TokenPair } from '@berkas/contracts';
+import type {
+  Applicant,
+  LoginRequest,
+  LogoutReply,
+  RefreshRequest,
+  RegisterRequest,
+  TokenPair,
+} from '@berkas/contracts';
 import { ApplicantsService } from '../applicants/applicants.service';
 import { SessionsService } from './sessions.service';
 

@@ -13,7 +13,8 @@ import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './
 import { PrincipalsService } from './principals.service';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
-const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 401, 'The username or password is wrong');
+const invalidCredentials = () =>
+  new AppError('INVALID_CREDENTIALS', 401, 'The username or password is wrong');
 
 /**
  * Sign-in, token refresh and sign-out. Access tokens are short-lived JWTs signed with the active
@@ -49,13 +50,17 @@ export class SessionsService {
       }
       const now = new Date();
       if (credential.lockedUntil && credential.lockedUntil > now) {
-        return { ok: false as const, lockedFor: Math.ceil((credential.lockedUntil.getTime() - now.getTime()) / 1000) };
+        return {
+          ok: false as const,
+          lockedFor: Math.ceil((credential.lockedUntil.getTime() - now.getTime()) / 1000),
+        };
       }
       if (!(await verifyPassword(credential.passwordHash, password))) {
         credential.failedAttempts += 1;
         const over = credential.failedAttempts - this.env.loginMaxAttempts;
         // Back-off doubles from one minute with each further failure, up to an hour.
-        if (over >= 0) credential.lockedUntil = new Date(now.getTime() + Math.min(60 * 2 ** over, 3600) * 1000);
+        if (over >= 0)
+          credential.lockedUntil = new Date(now.getTime() + Math.min(60 * 2 ** over, 3600) * 1000);
         await m.save(credential);
         return { ok: false as const, lockedFor: over >= 0 ? Math.min(60 * 2 ** over, 3600) : undefined };
       }
@@ -92,7 +97,10 @@ export class SessionsService {
       if (token.usedAt) {
         // Someone is replaying a token that was already exchanged: end the whole sign-in.
         await this.revokeFamily(m, token.familyId, 'reuse-detected');
-        this.logger.warn({ familyId: token.familyId, principalId: token.principalId }, 'refresh token reused; family revoked');
+        this.logger.warn(
+          { familyId: token.familyId, principalId: token.principalId },
+          'refresh token reused; family revoked',
+        );
         return { error: 'reused' as const };
       }
       token.usedAt = new Date();
@@ -116,17 +124,35 @@ export class SessionsService {
   }
 
   /** Ends every sign-in of a principal, e.g. when an officer is deactivated or changes password. */
-  async revokeAll(m: EntityManager, kind: PrincipalKind, principalId: string, reason: string): Promise<number> {
-    const result = await m.update(RefreshToken, { principalKind: kind, principalId, revokedAt: IsNull() }, { revokedAt: new Date(), revokeReason: reason });
+  async revokeAll(
+    m: EntityManager,
+    kind: PrincipalKind,
+    principalId: string,
+    reason: string,
+  ): Promise<number> {
+    const result = await m.update(
+      RefreshToken,
+      { principalKind: kind, principalId, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokeReason: reason },
+    );
     return result.affected ?? 0;
   }
 
   private async revokeFamily(m: EntityManager, familyId: string, reason: string): Promise<number> {
-    const result = await m.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokeReason: reason });
+    const result = await m.update(
+      RefreshToken,
+      { familyId, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokeReason: reason },
+    );
     return result.affected ?? 0;
   }
 
-  private async issue(m: EntityManager, kind: PrincipalKind, principal: Principal, familyId: string): Promise<TokenPair> {
+  private async issue(
+    m: EntityManager,
+    kind: PrincipalKind,
+    principal: Principal,
+    familyId: string,
+  ): Promise<TokenPair> {
     const key = await this.keys.activeKey();
     const ttl = this.env.accessTokenTtlSeconds;
     const accessToken = await new SignJWT({ ...claimsFor(principal) })

@@ -38,7 +38,9 @@ export class DemoDataService implements OnApplicationBootstrap {
       await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
       if (await this.dataSource.getRepository(Region).findOneBy({ code: demo.region.code })) return;
       await this.seed();
-      this.logger.log(`demo data loaded: ${demo.region.name}, ${demo.agencies.length} agencies, ${demo.staff.length} officers`);
+      this.logger.log(
+        `demo data loaded: ${demo.region.name}, ${demo.agencies.length} agencies, ${demo.staff.length} officers`,
+      );
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
       await lock.release();
@@ -50,14 +52,23 @@ export class DemoDataService implements OnApplicationBootstrap {
     const ids = new Map<string, Agency['id']>();
     const units = new Map<string, string>();
     for (const a of demo.agencies) {
-      const agency = await this.agencies.create(SEEDER, { regionCode: demo.region.code, code: a.code, name: a.name });
+      const agency = await this.agencies.create(SEEDER, {
+        regionCode: demo.region.code,
+        code: a.code,
+        name: a.name,
+      });
       ids.set(a.code, agency.id);
       for (const u of a.units) {
-        units.set(`${a.code}/${u.code}`, (await this.agencies.createUnit(SEEDER, { agencyId: agency.id, ...u })).id);
+        units.set(
+          `${a.code}/${u.code}`,
+          (await this.agencies.createUnit(SEEDER, { agencyId: agency.id, ...u })).id,
+        );
       }
     }
     const supervisors = new Map<string, string>();
-    for (const s of [...demo.staff].sort((a, b) => Number(b.roles.includes('supervisor')) - Number(a.roles.includes('supervisor')))) {
+    for (const s of [...demo.staff].sort(
+      (a, b) => Number(b.roles.includes('supervisor')) - Number(a.roles.includes('supervisor')),
+    )) {
       const unitId = 'unit' in s && s.unit ? units.get(`${s.agency}/${s.unit}`) : undefined;
       const created = await this.staff.create(SEEDER, {
         nip: s.nip,
@@ -68,7 +79,9 @@ export class DemoDataService implements OnApplicationBootstrap {
         position: s.position,
         roles: s.roles as StaffRole[],
         password: demo.password,
-        ...(supervisors.has(s.agency) && !s.roles.includes('supervisor') ? { supervisorId: supervisors.get(s.agency) } : {}),
+        ...(supervisors.has(s.agency) && !s.roles.includes('supervisor')
+          ? { supervisorId: supervisors.get(s.agency) }
+          : {}),
       });
       if (s.roles.includes('supervisor')) supervisors.set(s.agency, created.id);
     }
@@ -81,9 +94,14 @@ export class DemoDataService implements OnApplicationBootstrap {
       ...first,
       password: demo.password,
     });
-    const company = await this.dataSource.query('SELECT id FROM companies WHERE nib = $1', [demo.company.nib]);
+    const company = await this.dataSource.query('SELECT id FROM companies WHERE nib = $1', [
+      demo.company.nib,
+    ]);
     for (const member of others) {
-      await this.applicants.addCompanyMember({ kind: 'applicant', id: 'demo-seed', companyId: company[0].id }, { ...member, password: demo.password });
+      await this.applicants.addCompanyMember(
+        { kind: 'applicant', id: 'demo-seed', companyId: company[0].id },
+        { ...member, password: demo.password },
+      );
     }
   }
 }

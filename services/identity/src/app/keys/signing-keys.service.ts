@@ -47,9 +47,15 @@ export class SigningKeysService implements OnModuleInit, JwksSource {
   /** The key new tokens are signed with. */
   async activeKey(): Promise<ActiveKey> {
     if (this.active && Date.now() - this.active.loadedAt < ACTIVE_KEY_CACHE_MS) return this.active;
-    const row = await this.dataSource.getRepository(SigningKey).findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const row = await this.dataSource
+      .getRepository(SigningKey)
+      .findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
     if (!row) throw new Error('no active signing key');
-    this.active = { kid: row.kid, privateKey: createPrivateKey(this.sealer.decrypt(row.privateKeyEnc)), loadedAt: Date.now() };
+    this.active = {
+      kid: row.kid,
+      privateKey: createPrivateKey(this.sealer.decrypt(row.privateKeyEnc)),
+      loadedAt: Date.now(),
+    };
     return this.active;
   }
 
@@ -60,7 +66,9 @@ export class SigningKeysService implements OnModuleInit, JwksSource {
       where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(Date.now() - graceMs)) }],
       order: { createdAt: 'DESC' },
     });
-    return { keys: rows.map((r) => ({ ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' }) as Jwks['keys'][number]) };
+    return {
+      keys: rows.map((r) => ({ ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' }) as Jwks['keys'][number]),
+    };
   }
 
   /** JwksSource for identity's own TokenVerifier: straight from the database. */
@@ -74,7 +82,10 @@ export class SigningKeysService implements OnModuleInit, JwksSource {
       await m.update(SigningKey, { retiredAt: IsNull() }, { retiredAt: new Date() });
       const key = await this.createKey(m);
       const event: KeyRotated = { kid: key.kid, activatedAt: key.createdAt.toISOString() };
-      await this.outbox.add(m, 'evt.identity.signing-key-rotated', event, { source: '/berkas/identity', subject: key.kid });
+      await this.outbox.add(m, 'evt.identity.signing-key-rotated', event, {
+        source: '/berkas/identity',
+        subject: key.kid,
+      });
       return event;
     });
     this.active = null;

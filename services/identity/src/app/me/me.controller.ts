@@ -16,8 +16,10 @@ export class MeController {
   @MessagePattern('identity.me.get')
   async me(): Promise<Me> {
     const principal = requirePrincipal(currentPrincipal());
-    if (principal.kind === 'staff') return { principal, staff: await this.staff.get(principal, { id: principal.id }) };
-    if (principal.kind === 'applicant') return { principal, applicant: await this.applicants.get(principal, principal.id) };
+    if (principal.kind === 'staff')
+      return { principal, staff: await this.staff.get(principal, { id: principal.id }) };
+    if (principal.kind === 'applicant')
+      return { principal, applicant: await this.applicants.get(principal, principal.id) };
     return { principal };
   }
 }

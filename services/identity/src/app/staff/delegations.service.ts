@@ -41,7 +41,8 @@ export class DelegationsService {
     const endsAt = new Date(req.endsAt);
     if (endsAt <= startsAt) throw AppError.invalid('/endsAt', 'must be after startsAt');
     if (endsAt <= new Date()) throw AppError.invalid('/endsAt', 'is already past');
-    if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86400_000) throw AppError.invalid('/endsAt', `may be at most ${MAX_DAYS} days after startsAt`);
+    if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86400_000)
+      throw AppError.invalid('/endsAt', `may be at most ${MAX_DAYS} days after startsAt`);
     if (req.delegateId === req.holderId) throw AppError.invalid('/delegateId', 'cannot act for themselves');
     return this.dataSource.transaction(async (m) => {
       const holder = await this.staff.load(m, p, { id: req.holderId });
@@ -50,10 +51,15 @@ export class DelegationsService {
         throw AppError.invalid('/delegateId', 'is not an officer of the same region');
       });
       if (!delegate.active) throw AppError.invalid('/delegateId', 'is not an active officer');
-      if (delegate.agency.regionCode !== holder.agency.regionCode) throw AppError.invalid('/delegateId', 'is not an officer of the same region');
+      if (delegate.agency.regionCode !== holder.agency.regionCode)
+        throw AppError.invalid('/delegateId', 'is not an officer of the same region');
       const roles = req.roles ?? holder.roles;
       const foreign = roles.filter((r) => !holder.roles.includes(r));
-      if (!roles.length || foreign.length) throw AppError.invalid('/roles', `must be roles the holder has (not ${foreign.join(', ') || 'none'})`);
+      if (!roles.length || foreign.length)
+        throw AppError.invalid(
+          '/roles',
+          `must be roles the holder has (not ${foreign.join(', ') || 'none'})`,
+        );
       const saved = await m.save(
         m.create(DelegationRecord, {
           kind: req.kind,
@@ -87,7 +93,10 @@ export class DelegationsService {
   private async changed(m: EntityManager, id: string): Promise<Delegation> {
     const d = await m.findOneOrFail(DelegationRecord, { where: { id }, relations: { agency: true } });
     const view = toDelegation(d);
-    await this.outbox.add(m, 'evt.identity.delegation-changed', view, { source: '/berkas/identity', subject: view.id });
+    await this.outbox.add(m, 'evt.identity.delegation-changed', view, {
+      source: '/berkas/identity',
+      subject: view.id,
+    });
     return view;
   }
 }

@@ -111,7 +111,11 @@ export class StaffService {
     return this.dataSource.transaction(async (m) => {
       const staff = await this.load(m, p, { id: req.id });
       requireRole(p, ['agency-admin'], staff.agencyId);
-      if (req.roles?.includes('system-admin') !== staff.roles.includes('system-admin') && req.roles && !isSystemAdmin(p)) {
+      if (
+        req.roles?.includes('system-admin') !== staff.roles.includes('system-admin') &&
+        req.roles &&
+        !isSystemAdmin(p)
+      ) {
         throw new AppError('FORBIDDEN', 403, 'Only a system-admin can grant or remove system-admin');
       }
       let target = staff.agency;
@@ -120,7 +124,12 @@ export class StaffService {
         requireRole(p, ['agency-admin'], target.id); // a move needs authority on both sides
         if (!target.active) throw AppError.invalid('/agencyId', 'is not an active agency');
       }
-      const unitId = req.unitId !== undefined ? req.unitId : req.agencyId && req.agencyId !== staff.agencyId ? null : staff.unitId;
+      const unitId =
+        req.unitId !== undefined
+          ? req.unitId
+          : req.agencyId && req.agencyId !== staff.agencyId
+            ? null
+            : staff.unitId;
       const supervisorId = req.supervisorId !== undefined ? req.supervisorId : staff.supervisorId;
       await this.checkPlacement(m, target, unitId, supervisorId, staff.id);
 
@@ -161,7 +170,8 @@ export class StaffService {
         await this.openAssignment(m, staff, p);
       }
       // New roles, a new agency or a deactivation must not live on in old refresh tokens.
-      if (reassigned || deactivated) await this.sessions.revokeAll(m, 'staff', staff.id, deactivated ? 'deactivated' : 'reassigned');
+      if (reassigned || deactivated)
+        await this.sessions.revokeAll(m, 'staff', staff.id, deactivated ? 'deactivated' : 'reassigned');
       return this.changed(m, staff, deactivated ? 'deactivated' : moved ? 'moved' : 'updated');
     });
   }
@@ -189,7 +199,10 @@ export class StaffService {
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { items: page.map(toStaff), nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+    return {
+      items: page.map(toStaff),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null,
+    };
   }
 
   async history(p: Principal | undefined, id: string): Promise<StaffHistory> {
@@ -216,21 +229,34 @@ export class StaffService {
   async membersOfRole(p: Principal | undefined, req: MembersOfRoleRequest): Promise<RoleMembers> {
     const agency = req.agencyId
       ? await this.agencies.load(this.dataSource.manager, p, req.agencyId)
-      : await this.dataSource.getRepository(Agency).findOneBy({ regionCode: req.regionCode, code: req.agencyCode });
-    if (!agency || !canSeeRegion(p, agency.regionCode)) throw new AppError('NOT_FOUND', 404, 'No such agency');
+      : await this.dataSource
+          .getRepository(Agency)
+          .findOneBy({ regionCode: req.regionCode, code: req.agencyCode });
+    if (!agency || !canSeeRegion(p, agency.regionCode))
+      throw new AppError('NOT_FOUND', 404, 'No such agency');
     const own = await this.dataSource
       .getRepository(StaffMember)
       .createQueryBuilder('s')
-      .where('s.agency_id = :agency AND s.active AND :role = ANY(s.roles)', { agency: agency.id, role: req.role })
+      .where('s.agency_id = :agency AND s.active AND :role = ANY(s.roles)', {
+        agency: agency.id,
+        role: req.role,
+      })
       .orderBy('s.name')
       .getMany();
     const now = new Date();
     const delegated = await this.dataSource.getRepository(DelegationRecord).find({
-      where: { agencyId: agency.id, revokedAt: IsNull(), startsAt: LessThanOrEqual(now), endsAt: MoreThan(now) },
+      where: {
+        agencyId: agency.id,
+        revokedAt: IsNull(),
+        startsAt: LessThanOrEqual(now),
+        endsAt: MoreThan(now),
+      },
     });
     const acting = delegated.filter((d) => d.roles.includes(req.role));
     const delegates = acting.length
-      ? await this.dataSource.getRepository(StaffMember).findBy(acting.map((d) => ({ id: d.delegateId, active: true })))
+      ? await this.dataSource
+          .getRepository(StaffMember)
+          .findBy(acting.map((d) => ({ id: d.delegateId, active: true })))
       : [];
     const byId = new Map(delegates.map((s) => [s.id, s]));
     return {
@@ -242,26 +268,47 @@ export class StaffService {
           .filter((d) => byId.has(d.delegateId))
           .map((d) => {
             const s = byId.get(d.delegateId)!;
-            return { staffId: s.id, name: s.name, nip: s.nip, via: 'delegation' as const, onBehalfOf: d.holderId, until: d.endsAt.toISOString() };
+            return {
+              staffId: s.id,
+              name: s.name,
+              nip: s.nip,
+              via: 'delegation' as const,
+              onBehalfOf: d.holderId,
+              until: d.endsAt.toISOString(),
+            };
           }),
       ],
     };
   }
 
   /** An officer the caller may see (same region, or system-admin, or an internal call); 404 otherwise. */
-  async load(m: EntityManager, p: Principal | undefined, where: { id?: string; nip?: string }): Promise<StaffMember> {
+  async load(
+    m: EntityManager,
+    p: Principal | undefined,
+    where: { id?: string; nip?: string },
+  ): Promise<StaffMember> {
     const staff = await m.findOne(StaffMember, { where, relations: { agency: true } });
     if (!staff || p?.kind === 'applicant' || !canSeeRegion(p, staff.agency.regionCode)) throw notFound();
     return staff;
   }
 
-  private async checkPlacement(m: EntityManager, agency: Agency, unitId: string | null, supervisorId: string | null, selfId?: string) {
+  private async checkPlacement(
+    m: EntityManager,
+    agency: Agency,
+    unitId: string | null,
+    supervisorId: string | null,
+    selfId?: string,
+  ) {
     if (unitId && !(await m.findOneBy(Unit, { id: unitId, agencyId: agency.id }))) {
       throw AppError.invalid('/unitId', 'is not a unit of that agency');
     }
     if (supervisorId) {
-      if (supervisorId === selfId) throw AppError.invalid('/supervisorId', 'cannot be the officer themselves');
-      const supervisor = await m.findOne(StaffMember, { where: { id: supervisorId }, relations: { agency: true } });
+      if (supervisorId === selfId)
+        throw AppError.invalid('/supervisorId', 'cannot be the officer themselves');
+      const supervisor = await m.findOne(StaffMember, {
+        where: { id: supervisorId },
+        relations: { agency: true },
+      });
       if (!supervisor?.active || supervisor.agency.regionCode !== agency.regionCode) {
         throw AppError.invalid('/supervisorId', 'is not an active officer of the same region');
       }
@@ -279,9 +326,18 @@ export class StaffService {
     });
   }
 
-  private async changed(m: EntityManager, staff: StaffMember, change: StaffChanged['change']): Promise<Staff> {
+  private async changed(
+    m: EntityManager,
+    staff: StaffMember,
+    change: StaffChanged['change'],
+  ): Promise<Staff> {
     const view = toStaff(staff);
-    await this.outbox.add(m, 'evt.identity.staff-changed', { staff: view, change }, { source: '/berkas/identity', subject: staff.id });
+    await this.outbox.add(
+      m,
+      'evt.identity.staff-changed',
+      { staff: view, change },
+      { source: '/berkas/identity', subject: staff.id },
+    );
     return view;
   }
 }

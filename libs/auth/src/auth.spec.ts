@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type KeyLike } from 'jose';
+import type { Principal } from '@berkas/contracts';
+import { capacityFor, canSeeRegion, claimsFor, requireRole, TokenVerifier, type JwksSource } from './index';
+
+const officer: Principal = {
+  kind: 'staff',
+  id: randomUUID(),
+  name: 'Rina',
+  agencyId: randomUUID(),
+  agency: 'DPMPTSP',
+  region: '3271',
+  roles: ['front-office'],
+};
+
+class KeyRing implements JwksSource {
+  keys: Array<{ kid: string; privateKey: KeyLike; jwk: object }> = [];
+  loads = 0;
+  async add(): Promise<{ kid: string; privateKey: KeyLike }> {
+    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const key = {
+      kid: randomUUID(),
+      privateKey,
+      jwk: { ...(await exportJWK(publicKey)), alg: 'EdDSA', use: 'sig' },
+    };
+    this.keys.push({ ...key, jwk: { ...key.jwk, kid: key.kid } });
+    return key;
+  }
+  async load(): Promise<JSONWebKeySet> {
+    this.loads++;
+    return { keys: this.keys.map((k) => k.jwk) } as JSONWebKeySet;
+  }
+}
+
+function sign(
+  key: { kid: string; privateKey: KeyLike },
+  principal: Principal,
+  exp = '15m',
+  extra: object = {},
+) {
+  return new SignJWT({ ...claimsFor(principal), ...extra })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer('berkas-identity')
+    .setAudience('berkas')
+    .setSubject(principal.id)
+    .setIssuedAt()
+    .setExpirationTime(exp)
+    .sign(key.privateKey);
+}
+
+describe('TokenVerifier', () => {
+  it('verifies a token locally and reads the principal from it', async () => {
+    const ring = new KeyRing();
+    const key = await ring.add();
+    const verifier = new TokenVerifier(ring);
+    await expect(verifier.verify(await sign(key, officer))).resolves.toEqual(officer);
+    await verifier.verify(await sign(key, officer));
+    expect(ring.loads).toBe(1); // cached: no round trip per request
+  });
+
+  it('refuses expired, unsigned, foreign-issuer and tampered tokens', async () => {
+    const ring = new KeyRing();
+    const key = await ring.add();
+    const verifier = new TokenVerifier(ring);
+    await expect(verifier.verify(await sign(key, officer, '-1m'))).rejects.toMatchObject({
+      code: 'TOKEN_EXPIRED',
+      status: 401,
+    });
+    const good = await sign(key, officer);
+    const [, payload, signature] = good.split('.');
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: key.kid })).toString('base64url')}.${payload}.`;
+    await expect(verifier.verify(none)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const forgedBody = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+        principal: { kind: 'staff', roles: ['system-admin'] },
+      }),
+    ).toString('base64url');
+    await expect(verifier.verify(`${good.split('.')[0]}.${forgedBody}.${signature}`)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    const foreign = await new SignJWT({ ...claimsFor(officer) })
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .setIssuer('someone-else')
+      .setAudience('berkas')
+      .setSubject(officer.id)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
+    await expect(verifier.verify(foreign)).rejects.toMatchObject({ status: 401 });
+    // A token whose principal breaks the contract is refused even with a good signature.
+    await expect(
+      verifier.verify(await sign(key, { ...officer, roles: ['mayor' as never] })),
+    ).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('picks up a freshly rotated key once, and does not let forged key ids flood the key source', async () => {
+    const ring = new KeyRing();
+    const old = await ring.add();
+    const verifier = new TokenVerifier(ring);
+    await verifier.verify(await sign(old, officer));
+    const rotated = await ring.add();
+    await expect(verifier.verify(await sign(rotated, officer))).resolves.toMatchObject({ id: officer.id });
+    await expect(verifier.verify(await sign(old, officer))).resolves.toMatchObject({ id: officer.id });
+    const loadsBefore = ring.loads;
+    const stranger = {
+      kid: randomUUID(),
+      privateKey: (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey,
+    };
+    const forged = await Promise.all(Array.from({ length: 5 }, () => sign(stranger, officer)));
+    const results = await Promise.allSettled(forged.map((t) => verifier.verify(t)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(ring.loads - loadsBefore).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('roles and capacities', () => {
+  const holderAgency = randomUUID();
+  const acting: Principal = {
+    ...officer,
+    acting: [
+      {
+        delegationId: randomUUID(),
+        kind: 'plt',
+        holderId: randomUUID(),
+        holderName: 'Sri',
+        agencyId: holderAgency,
+        agency: 'DINKES',
+        roles: ['supervisor'],
+        until: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    ],
+  };
+
+  it('counts own roles in the own agency and delegated roles in the holder’s agency only', () => {
+    expect(capacityFor(officer, ['front-office'])).toEqual({ via: 'position' });
+    expect(capacityFor(officer, ['front-office'], randomUUID())).toBeNull();
+    expect(capacityFor(acting, ['supervisor'], holderAgency)).toMatchObject({
+      via: 'delegation',
+      acting: { agency: 'DINKES' },
+    });
+    expect(capacityFor(acting, ['supervisor'], officer.agencyId)).toBeNull();
+    const expired = {
+      ...acting,
+      acting: [{ ...acting.acting![0], until: new Date(Date.now() - 1000).toISOString() }],
+    };
+    expect(capacityFor(expired, ['supervisor'])).toBeNull();
+  });
+
+  it('refuses applicants staff roles, and answers 401 without a principal and 403 without the role', () => {
+    expect(
+      capacityFor({ kind: 'applicant', id: randomUUID(), roles: ['system-admin'] }, ['system-admin']),
+    ).toBeNull();
+    expect(() => requireRole(undefined, ['verifier'])).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => requireRole(officer, ['verifier'])).toThrow(expect.objectContaining({ status: 403 }));
+    expect(requireRole({ ...officer, roles: ['system-admin'] }, ['verifier'], randomUUID())).toEqual({
+      via: 'position',
+    });
+  });
+
+  it('keeps officers to their region', () => {
+    expect(canSeeRegion(officer, '3271')).toBe(true);
+    expect(canSeeRegion(officer, '3201')).toBe(false);
+    expect(canSeeRegion(undefined, '3201')).toBe(true); // an internal call
+    expect(canSeeRegion({ kind: 'applicant', id: randomUUID() }, '3271')).toBe(false);
+  });
+});

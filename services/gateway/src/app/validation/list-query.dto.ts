@@ -1,0 +1,57 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import type { StaffRole } from '@berkas/contracts';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** Keyset pagination, the same on every list route: `limit` and the previous page's `nextCursor` as `after`. */
+export class PageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  after?: string;
+}
+
+export class AgencyListQuery extends PageQuery {
+  @IsOptional()
+  @Matches(/^[0-9]{4}$/, { message: 'must be a 4-digit BPS region code' })
+  regionCode?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  includeInactive?: boolean;
+}
+
+export class StaffListQuery extends PageQuery {
+  @IsUUID()
+  agencyId: string;
+
+  @IsOptional()
+  @IsIn(['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin', 'system-admin'])
+  role?: StaffRole;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  includeInactive?: boolean;
+}

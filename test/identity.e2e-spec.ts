@@ -1,0 +1,166 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { connect, headers, type NatsConnection } from 'nats';
+import request from 'supertest';
+import { startSystem, type RunningSystem } from './support/system';
+
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
+import demo from '../services/identity/src/app/demo/demo-data.json';
+
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+describe('identity through the gateway', () => {
+  let system: RunningSystem;
+  let api: ReturnType<typeof request>;
+  let nc: NatsConnection;
+  const citizen = {
+    kind: 'person',
+    name: 'Dedi Kurniawan',
+    email: 'dedi.k@warga.example.id',
+    nik: '3271042208850004',
+    password: 'jalan suryakencana 12',
+  };
+
+  beforeAll(async () => {
+    system = await startSystem();
+    api = request(system.gatewayUrl);
+    nc = await connect({ servers: system.natsUrl });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await system?.stop();
+  });
+
+  const login = async (username: string, password = demo.password) =>
+    (await api.post('/api/v1/auth/login').send({ username, password }).expect(200)).body as {
+      accessToken: string;
+      refreshToken: string;
+    };
+
+  it('registers a citizen, signs them in, and tells who they are', async () => {
+    const registered = await api.post('/api/v1/auth/register').send(citizen).expect(201);
+    expect(registered.body).toMatchObject({ kind: 'person', nik: citizen.nik, email: citizen.email });
+    const tokens = await login(citizen.email, citizen.password);
+    const me = await api.get('/api/v1/me').set('authorization', `Bearer ${tokens.accessToken}`).expect(200);
+    expect(me.body.principal).toMatchObject({
+      kind: 'applicant',
+      id: registered.body.id,
+      name: citizen.name,
+    });
+    expect(me.body.applicant.nik).toBe(citizen.nik);
+  });
+
+  it('answers bad input with a problem document naming the field', async () => {
+    const res = await api
+      .post('/api/v1/auth/register')
+      .send({ ...citizen, email: 'other@warga.example.id', nik: '3271043102850004' })
+      .expect(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: '/nik', message: expect.stringMatching(/birth date/) }],
+    });
+    const extra = await api
+      .post('/api/v1/auth/login')
+      .send({ username: 'a@b.id', password: 'x', remember: true })
+      .expect(400);
+    expect(extra.body.errors).toEqual([{ path: '/remember', message: 'is not allowed' }]);
+    const query = await api
+      .get('/api/v1/admin/staff?agencyId=nope&limit=abc')
+      .set('authorization', `Bearer ${(await login(demo.staff[0].email)).accessToken}`)
+      .expect(400);
+    expect(query.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/agencyId', '/limit']);
+  });
+
+  it('refuses missing, forged, unsigned and wrongly signed tokens', async () => {
+    expect((await api.get('/api/v1/me').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    await api.get('/api/v1/me').set('authorization', 'Bearer not-a-token').expect(401);
+    const real = (await login(demo.person.email)).accessToken;
+    const [, payload] = real.split('.');
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+    await api.get('/api/v1/me').set('authorization', `Bearer ${unsigned}`).expect(401);
+    const elevated = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    elevated.principal.roles = ['system-admin'];
+    const tampered = `${real.split('.')[0]}.${b64(elevated)}.${real.split('.')[2]}`;
+    await api.get('/api/v1/me').set('authorization', `Bearer ${tampered}`).expect(401);
+  });
+
+  it('publishes the keys so anyone can verify a token offline', async () => {
+    const jwks = await api.get('/.well-known/jwks.json').expect(200);
+    expect(jwks.headers['cache-control']).toContain('max-age');
+    const token = (await login(demo.staff[1].nip)).accessToken;
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks.body), {
+      issuer: 'berkas-identity',
+      audience: 'berkas',
+    });
+    expect(payload).toMatchObject({ principal: { kind: 'staff', agency: 'DPMPTSP', region: '3271' } });
+  });
+
+  it('rotates refresh tokens and signs out', async () => {
+    const first = await login(demo.person.email);
+    const second = (
+      await api.post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)
+    ).body;
+    expect(
+      (await api.post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401)).body
+        .code,
+    ).toBe('REFRESH_TOKEN_REUSED');
+    await api.post('/api/v1/auth/refresh').send({ refreshToken: second.refreshToken }).expect(401);
+    const third = await login(demo.person.email);
+    expect(
+      (await api.post('/api/v1/auth/logout').send({ refreshToken: third.refreshToken }).expect(200)).body,
+    ).toEqual({ revoked: 1 });
+  });
+
+  it('keeps admin routes to admins, and each admin to their own agency', async () => {
+    const applicant = (await login(demo.person.email)).accessToken;
+    await api.get('/api/v1/admin/agencies').set('authorization', `Bearer ${applicant}`).expect(403);
+    const dlhAdmin = (
+      await login(demo.staff.find((s) => s.agency === 'DLH' && s.roles.includes('agency-admin'))!.email)
+    ).accessToken;
+    const agencies = (
+      await api.get('/api/v1/admin/agencies?limit=10').set('authorization', `Bearer ${dlhAdmin}`).expect(200)
+    ).body;
+    const dlh = agencies.items.find((a: { code: string }) => a.code === 'DLH');
+    const dpupr = agencies.items.find((a: { code: string }) => a.code === 'DPUPR');
+    const staff = await api
+      .get(`/api/v1/admin/staff?agencyId=${dlh.id}`)
+      .set('authorization', `Bearer ${dlhAdmin}`)
+      .expect(200);
+    expect(staff.body.items.map((s: { name: string }) => s.name)).toContain('Fajar Nugroho');
+    await api
+      .patch(`/api/v1/admin/agencies/${dpupr.id}`)
+      .set('authorization', `Bearer ${dlhAdmin}`)
+      .send({ name: 'Dinas PUPR (renamed by the wrong admin)' })
+      .expect(403);
+    await api.get('/api/v1/admin/staff/not-a-uuid').set('authorization', `Bearer ${dlhAdmin}`).expect(400);
+  });
+
+  it('lets the other services verify the same token themselves, with keys fetched from identity', async () => {
+    const token = (await login(demo.staff[1].email)).accessToken;
+    const ask = async (authorization: string) => {
+      const h = headers();
+      h.set('authorization', authorization);
+      const msg = await nc.request(
+        'tracking.ping',
+        JSON.stringify({ pattern: 'tracking.ping', data: {}, id: '1' }),
+        { timeout: 5000, headers: h },
+      );
+      return JSON.parse(msg.string());
+    };
+    expect((await ask(`Bearer ${token}`)).response).toMatchObject({ service: 'tracking' });
+    expect((await ask(`Bearer ${token.slice(0, -3)}abc`)).err).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('never writes passwords or tokens into any service log', async () => {
+    const token = await login(demo.staff[1].email);
+    await api.get('/api/v1/me').set('authorization', `Bearer ${token.accessToken}`).expect(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = Object.values(system.logs).flat().join('\n');
+    for (const secret of [demo.password, citizen.password, token.accessToken, token.refreshToken])
+      expect(all).not.toContain(secret);
+  });
+});
