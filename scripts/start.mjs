@@ -2,7 +2,7 @@
 // `npm start`: installs what is missing, brings PostgreSQL, NATS and S3 up, builds, starts the four
 // services and prints where to go. Ctrl-C stops everything it started.
 import { execSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -41,7 +41,12 @@ execSync('npx nx run-many -t build --output-style=static', {
 const port = Number(process.env.PORT ?? 3000);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
 const colors = { identity: 35, tracking: 36, permits: 33, gateway: 32 };
-const env = { LOG_PRETTY: process.env.LOG_PRETTY ?? 'true', PUBLIC_URL: publicUrl };
+// Demo data (Kota Bogor, its agencies and accounts) unless the caller says otherwise.
+const env = {
+  LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
+  PUBLIC_URL: publicUrl,
+  DEMO_DATA: process.env.DEMO_DATA ?? 'true',
+};
 const children = [];
 let stopping = false;
 
@@ -78,12 +83,20 @@ try {
 }
 
 say(`Berkas is running: ${publicUrl}`);
-process.stdout.write(
-  [
-    `  System health      ${publicUrl}/health`,
-    `  Gateway metrics    ${publicUrl}/metrics`,
-    `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits)`,
-    '  Press Ctrl-C to stop everything this command started.',
-    '',
-  ].join('\n'),
-);
+const lines = [
+  `  System health      ${publicUrl}/health`,
+  `  Sign in            POST ${publicUrl}/api/v1/auth/login  {"username": "<email, phone or NIP>", "password": "..."}`,
+  `  Token keys         ${publicUrl}/.well-known/jwks.json`,
+  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits)`,
+];
+if (env.DEMO_DATA === 'true') {
+  const demo = JSON.parse(readFileSync(join(root, 'services/identity/src/app/demo/demo-data.json'), 'utf8'));
+  lines.push('', `  Demo accounts (${demo.region.name}), all with password "${demo.password}":`);
+  for (const s of demo.staff)
+    lines.push(`    ${s.email.padEnd(34)} NIP ${s.nip}  ${s.agency.padEnd(8)} ${s.roles.join(', ')}`);
+  lines.push(`    ${demo.person.email.padEnd(34)} citizen, NIK ${demo.person.nik}`);
+  for (const m of demo.company.members)
+    lines.push(`    ${m.email.padEnd(34)} ${demo.company.name} (NIB ${demo.company.nib})`);
+}
+lines.push('', '  Press Ctrl-C to stop everything this command started.', '');
+process.stdout.write(lines.join('\n'));

@@ -20,10 +20,19 @@ function knownVariables(service: ServiceName): Set<string> {
   return names;
 }
 
-/** Loads a service's config from `env` exactly as main.ts would; throws the one-line error otherwise. */
+/**
+ * Loads a service's config from `env` exactly as main.ts would in the image, where NODE_ENV is
+ * production (so development defaults are refused); throws the one-line error otherwise.
+ */
 function loadFor(service: ServiceName, env: Env) {
   const { sections, defaults } = SERVICE_CONFIG[service];
-  return loadConfig(sections, env, defaults as Env) as Record<string, Record<string, unknown>>;
+  const previous = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    return loadConfig(sections, env, defaults as Env) as Record<string, Record<string, unknown>>;
+  } finally {
+    process.env['NODE_ENV'] = previous;
+  }
 }
 
 const httpPortOf = (config: Record<string, Record<string, unknown>>) => Number(config['http']['port']);
@@ -48,8 +57,12 @@ describe('deploy/docker-compose.yml', () => {
       { build?: { dockerfile: string; target: string }; environment?: Env; ports?: string[] }
     >;
   };
-  // Compose substitutes ${VAR:-default}; use the defaults, as a trial run would.
-  const substitute = (v: unknown) => String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+  // Compose substitutes ${VAR:-default}; use the defaults, as a trial run would. ${VAR:?reason} must
+  // come from the operator's deploy/.env: stand in a value of the kind they are told to set.
+  const substitute = (v: unknown) =>
+    String(v)
+      .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')
+      .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'operator-provided-secret-of-forty-characters');
   const envOf = (name: string): Env =>
     Object.fromEntries(
       Object.entries(compose.services[name].environment ?? {}).map(([k, v]) => [k, substitute(v)]),
