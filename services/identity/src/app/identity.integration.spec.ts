@@ -130,6 +130,29 @@ describe('identity service', () => {
       ).toBe(0);
     });
 
+    it('registers a citizen who has a phone but no email, who then signs in with the phone', async () => {
+      const person = await client.request('identity.auth.register', {
+        kind: 'person',
+        name: 'Ujang Suherman',
+        phone: '0857-1234-9876',
+        nik: '3271011507700011',
+        password: 'talas bogor enak sekali',
+      });
+      expect(person).toMatchObject({ email: null, phone: '+6285712349876' });
+      await expect(login('+62 857 1234 9876', 'talas bogor enak sekali')).resolves.toMatchObject({
+        tokenType: 'Bearer',
+      });
+      const neither = await fails(
+        client.request('identity.auth.register', {
+          kind: 'person',
+          name: 'No Contact',
+          nik: '3271011507700012',
+          password: 'talas bogor enak sekali',
+        } as never),
+      );
+      expect(neither).toMatchObject({ status: 400 });
+    });
+
     it('names the field and the reason for a bad NIK, NIB, phone or password', async () => {
       const base = {
         kind: 'person' as const,

@@ -106,13 +106,14 @@ export class CreateIdentitySchema1763910000000 implements MigrationInterface {
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind varchar(7) NOT NULL CHECK (kind IN ('person', 'company')),
         name text NOT NULL,
-        email text NOT NULL UNIQUE,
+        email text UNIQUE,
         phone text UNIQUE,
         nik char(16) UNIQUE,
         company_id uuid REFERENCES companies(id),
         active boolean NOT NULL DEFAULT true,
         created_at timestamptz NOT NULL DEFAULT now(),
-        CHECK ((kind = 'person' AND nik IS NOT NULL AND company_id IS NULL) OR (kind = 'company' AND company_id IS NOT NULL))
+        CHECK ((kind = 'person' AND nik IS NOT NULL AND company_id IS NULL) OR (kind = 'company' AND company_id IS NOT NULL)),
+        CHECK (email IS NOT NULL OR phone IS NOT NULL)
       )`);
     await q.query(`CREATE INDEX applicants_company_idx ON applicants (company_id)`);
     // One namespace for every name someone signs in with (email, phone, NIP), across staff and applicants.

@@ -28,8 +28,8 @@ export class ApplicantAccount {
   @Column('text')
   name: string;
 
-  @Column('text')
-  email: string;
+  @Column('text', { nullable: true })
+  email: string | null;
 
   @Column('text', { nullable: true })
   phone: string | null;

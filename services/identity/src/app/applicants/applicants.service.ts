@@ -27,7 +27,7 @@ export function toApplicant(a: ApplicantAccount): Applicant {
 
 interface NewAccount {
   name: string;
-  email: string;
+  email?: string;
   phone?: string;
   password: string;
 }
@@ -107,11 +107,12 @@ export class ApplicantsService {
   }
 
   private checkAccount(req: NewAccount): NewAccount {
-    const email = normalizeEmail(req.email);
+    if (!req.email && !req.phone) throw AppError.invalid('/email', 'or a phone number is required');
+    const email = req.email ? normalizeEmail(req.email) : undefined;
     const phone = req.phone ? normalizePhone(req.phone) : undefined;
     if (req.phone && !phone)
       throw AppError.invalid('/phone', 'is not an Indonesian phone number (such as 0812-3456-7890)');
-    const problem = passwordProblem(req.password, [email, phone ?? '']);
+    const problem = passwordProblem(req.password, [email ?? '', phone ?? '']);
     if (problem) throw AppError.invalid('/password', problem);
     return { name: req.name.trim(), email, phone: phone ?? undefined, password: req.password };
   }
@@ -134,7 +135,7 @@ export class ApplicantsService {
         id,
         kind,
         name: account.name,
-        email: account.email,
+        email: account.email ?? null,
         phone: account.phone ?? null,
         nik: extra.nik,
         companyId: extra.company?.id ?? null,
