@@ -462,6 +462,60 @@ describe('identity service', () => {
       expect(fresh.principal).toMatchObject({ agency: 'DLH', roles: ['reviewer', 'verifier'] });
     });
 
+    it('records both the acting official and the holder when a Plh uses delegated authority', async () => {
+      const holderNip = demo.staff.find((s) => s.agency === 'DPUPR' && s.roles.includes('agency-admin'))!.nip;
+      const holder = await client.request('identity.staff.get', { nip: holderNip }, admin.accessToken);
+      const delegate = await client.request(
+        'identity.staff.get',
+        { nip: demo.staff[3].nip },
+        admin.accessToken,
+      ); // DPMPTSP supervisor
+      await client.request(
+        'identity.delegations.create',
+        {
+          kind: 'plh',
+          delegateId: delegate.id,
+          holderId: holder.id,
+          roles: ['agency-admin'],
+          startsAt: new Date(Date.now() - 1000).toISOString(),
+          endsAt: new Date(Date.now() + 3 * 864e5).toISOString(),
+        },
+        admin.accessToken,
+      );
+      const plh = await login(demo.staff[3].email);
+      const created = await client.request(
+        'identity.staff.create',
+        {
+          nip: '199707072022031013',
+          name: 'Galih Permana',
+          email: 'galih@dpupr.example.id',
+          agencyId: holder.agency.id,
+          position: 'Pengawas Bangunan',
+          roles: ['reviewer'],
+          password: 'jembatan merah bogor',
+        },
+        plh.accessToken,
+      );
+      const [row] = await db.query(
+        'SELECT changed_by, changed_on_behalf_of FROM staff_assignments WHERE staff_id = $1',
+        [created.id],
+      );
+      expect(row).toEqual({ changed_by: delegate.id, changed_on_behalf_of: holder.id });
+      // Outside the holder's agency the delegation gives nothing.
+      const elsewhere = await fails(
+        client.request(
+          'identity.staff.update',
+          {
+            id: (await client.request('identity.staff.get', { nip: demo.staff[6].nip }, admin.accessToken))
+              .id,
+            position: 'X-ray',
+          },
+          plh.accessToken,
+        ),
+      );
+      expect(elsewhere).toMatchObject({ status: 403 });
+    });
+
     it('gives an acting official (Plt) the holder’s roles, visible in tokens and role look-ups', async () => {
       const dinkes = (
         await client.request('identity.agencies.list', { regionCode: '3271' }, admin.accessToken)

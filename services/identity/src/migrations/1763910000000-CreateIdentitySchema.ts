@@ -74,7 +74,8 @@ export class CreateIdentitySchema1763910000000 implements MigrationInterface {
         roles text[] NOT NULL,
         started_at timestamptz NOT NULL DEFAULT now(),
         ended_at timestamptz,
-        changed_by uuid
+        changed_by text,
+        changed_on_behalf_of uuid
       )`);
     await q.query(`CREATE INDEX staff_assignments_staff_idx ON staff_assignments (staff_id, started_at)`);
     await q.query(`
@@ -87,7 +88,8 @@ export class CreateIdentitySchema1763910000000 implements MigrationInterface {
         roles text[] NOT NULL CHECK (cardinality(roles) > 0 AND roles <@ ARRAY[${roles}]::text[]),
         starts_at timestamptz NOT NULL,
         ends_at timestamptz NOT NULL,
-        created_by uuid NOT NULL,
+        created_by text NOT NULL,
+        created_on_behalf_of uuid,
         created_at timestamptz NOT NULL DEFAULT now(),
         revoked_at timestamptz,
         CHECK (ends_at > starts_at),

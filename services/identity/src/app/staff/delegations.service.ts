@@ -46,7 +46,7 @@ export class DelegationsService {
     if (req.delegateId === req.holderId) throw AppError.invalid('/delegateId', 'cannot act for themselves');
     return this.dataSource.transaction(async (m) => {
       const holder = await this.staff.load(m, p, { id: req.holderId });
-      requireRole(p, ['agency-admin'], holder.agencyId);
+      const capacity = requireRole(p, ['agency-admin'], holder.agencyId);
       const delegate = await this.staff.load(m, p, { id: req.delegateId }).catch(() => {
         throw AppError.invalid('/delegateId', 'is not an officer of the same region');
       });
@@ -69,7 +69,8 @@ export class DelegationsService {
           roles,
           startsAt,
           endsAt,
-          createdBy: p?.id ?? delegate.id,
+          createdBy: p?.id ?? 'system',
+          createdOnBehalfOf: capacity.via === 'delegation' ? capacity.acting.holderId : null,
         }),
       );
       return this.changed(m, saved.id);

@@ -83,8 +83,13 @@ export class StaffAssignment {
   @Column('timestamptz', { nullable: true })
   endedAt: Date | null;
 
-  @Column('uuid', { nullable: true })
+  /** Who made the change (an officer's id, or a system actor such as the demo seeder). */
+  @Column('text', { nullable: true })
   changedBy: string | null;
+
+  /** Set when an acting official (Plt/Plh) made it: the position holder whose authority was used. */
+  @Column('uuid', { nullable: true })
+  changedOnBehalfOf: string | null;
 }
 
 /** An acting official (Plt/Plh) holding another officer's roles for a period. */
@@ -122,8 +127,11 @@ export class DelegationRecord {
   @Column('timestamptz')
   endsAt: Date;
 
-  @Column('uuid')
+  @Column('text')
   createdBy: string;
+
+  @Column('uuid', { nullable: true })
+  createdOnBehalfOf: string | null;
 
   @Column('timestamptz', { default: () => 'now()' })
   createdAt: Date;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
-import { canSeeRegion, isSystemAdmin, requireRole } from '@berkas/auth';
+import { canSeeRegion, isSystemAdmin, requireRole, type Capacity } from '@berkas/auth';
 import {
   AppError,
   type CreateStaffRequest,
@@ -61,7 +61,7 @@ export class StaffService {
   ) {}
 
   async create(p: Principal | undefined, req: CreateStaffRequest): Promise<Staff> {
-    requireRole(p, ['agency-admin'], req.agencyId);
+    const capacity = requireRole(p, ['agency-admin'], req.agencyId);
     if (req.roles.includes('system-admin') && !isSystemAdmin(p)) {
       throw new AppError('FORBIDDEN', 403, 'Only a system-admin can grant system-admin');
     }
@@ -102,7 +102,7 @@ export class StaffService {
       );
       staff.agency = agency;
       await m.insert(Credential, { principalKind: 'staff', principalId: id, passwordHash });
-      await this.openAssignment(m, staff, p);
+      await this.openAssignment(m, staff, p, capacity);
       return this.changed(m, staff, 'created');
     });
   }
@@ -110,7 +110,7 @@ export class StaffService {
   async update(p: Principal | undefined, req: UpdateStaffRequest): Promise<Staff> {
     return this.dataSource.transaction(async (m) => {
       const staff = await this.load(m, p, { id: req.id });
-      requireRole(p, ['agency-admin'], staff.agencyId);
+      const capacity = requireRole(p, ['agency-admin'], staff.agencyId);
       if (
         req.roles?.includes('system-admin') !== staff.roles.includes('system-admin') &&
         req.roles &&
@@ -167,7 +167,7 @@ export class StaffService {
       await m.save(staff);
       if (reassigned) {
         await m.update(StaffAssignment, { staffId: staff.id, endedAt: IsNull() }, { endedAt: new Date() });
-        await this.openAssignment(m, staff, p);
+        await this.openAssignment(m, staff, p, capacity);
       }
       // New roles, a new agency or a deactivation must not live on in old refresh tokens.
       if (reassigned || deactivated)
@@ -315,14 +315,21 @@ export class StaffService {
     }
   }
 
-  private async openAssignment(m: EntityManager, s: StaffMember, p: Principal | undefined): Promise<void> {
+  /** Records who made the change, and whose authority they used when acting for someone (Plt/Plh). */
+  private async openAssignment(
+    m: EntityManager,
+    s: StaffMember,
+    p: Principal | undefined,
+    capacity: Capacity,
+  ): Promise<void> {
     await m.insert(StaffAssignment, {
       staffId: s.id,
       agencyId: s.agencyId,
       unitId: s.unitId,
       position: s.position,
       roles: s.roles,
-      changedBy: p?.kind === 'staff' ? p.id : null,
+      changedBy: p?.id ?? null,
+      changedOnBehalfOf: capacity.via === 'delegation' ? capacity.acting.holderId : null,
     });
   }
 
