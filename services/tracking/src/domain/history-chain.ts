@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Canonical JSON (RFC 8785 style for the values history holds: strings, integers, booleans, null,
+ * arrays and objects): keys sorted, no whitespace, so the same entry always hashes the same way.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in history');
+    return JSON.stringify(value ?? null);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The first link of every dossier's chain points at this. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What a history entry's hash covers: everything recorded about it, and the hash before it. */
+export interface ChainedFields {
+  dossierId: string;
+  seq: number;
+  type: string;
+  occurredAt: string;
+  actor: unknown;
+  data: unknown;
+  prevHash: string;
+}
+
+export function entryHash({ dossierId, seq, type, occurredAt, actor, data, prevHash }: ChainedFields): string {
+  return sha256Hex(canonicalJson({ dossierId, seq, type, occurredAt, actor, data, prevHash }));
+}
+
+export interface ChainBreak {
+  seq: number;
+  reason: 'hash-mismatch' | 'broken-link' | 'missing-entry';
+}
+
+/** Recomputes a chain in order and names the first entry that does not hold. */
+export function verifyChain(entries: Array<ChainedFields & { hash: string }>): ChainBreak | null {
+  let prev = GENESIS_HASH;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (e.seq !== i + 1) return { seq: i + 1, reason: 'missing-entry' };
+    if (e.prevHash !== prev) return { seq: e.seq, reason: 'broken-link' };
+    if (entryHash(e) !== e.hash) return { seq: e.seq, reason: 'hash-mismatch' };
+    prev = e.hash;
+  }
+  return null;
+}
