@@ -2,3 +2,4 @@ export * from './generated';
 export * from './app-error';
 export * from './validation';
 export * from './cloud-event';
+export * from './cursor';

@@ -1,1 +1,3 @@
 export * from './storage.module';
+export * from './sniff';
+export * from './object-uploader';

@@ -4,7 +4,15 @@ function chain(n: number) {
   const entries: Array<ChainedFields & { hash: string }> = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const fields = { dossierId: 'd1', seq, type: 'note', occurredAt: `2026-11-23T10:0${seq}:00.000Z`, actor: { id: 'a' }, data: { n: seq }, prevHash: prev };
+    const fields = {
+      dossierId: 'd1',
+      seq,
+      type: 'note',
+      occurredAt: `2026-11-23T10:0${seq}:00.000Z`,
+      actor: { id: 'a' },
+      data: { n: seq },
+      prevHash: prev,
+    };
     const hash = entryHash(fields);
     entries.push({ ...fields, hash });
     prev = hash;

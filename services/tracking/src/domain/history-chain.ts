@@ -32,7 +32,15 @@ export interface ChainedFields {
   prevHash: string;
 }
 
-export function entryHash({ dossierId, seq, type, occurredAt, actor, data, prevHash }: ChainedFields): string {
+export function entryHash({
+  dossierId,
+  seq,
+  type,
+  occurredAt,
+  actor,
+  data,
+  prevHash,
+}: ChainedFields): string {
   return sha256Hex(canonicalJson({ dossierId, seq, type, occurredAt, actor, data, prevHash }));
 }
 

@@ -6,7 +6,9 @@ const SYMBOLS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
 describe('tracking numbers', () => {
   it('have the documented shape and carry region and year', () => {
     const tn = generateTrackingNumber('3271', 2026);
-    expect(tn.formatted).toMatch(/^3271-26-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z*~$=U]$/);
+    expect(tn.formatted).toMatch(
+      /^3271-26-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z*~$=U]$/,
+    );
     expect(parseTrackingNumber(tn.formatted)).toEqual({ ok: true, value: tn });
   });
 
@@ -15,7 +17,9 @@ describe('tracking numbers', () => {
     expect(seen.size).toBe(1000);
     // All 40 bits reach the number: the smallest and largest serials differ in every position.
     expect(generateTrackingNumber('3271', 2026, Buffer.alloc(5, 0)).formatted.slice(8, 17)).toBe('0000-0000');
-    expect(generateTrackingNumber('3271', 2026, Buffer.alloc(5, 255)).formatted.slice(8, 17)).toBe('ZZZZ-ZZZZ');
+    expect(generateTrackingNumber('3271', 2026, Buffer.alloc(5, 255)).formatted.slice(8, 17)).toBe(
+      'ZZZZ-ZZZZ',
+    );
   });
 
   it('are read forgivingly: case, spaces, missing hyphens and look-alike letters', () => {
@@ -30,7 +34,11 @@ describe('tracking numbers', () => {
   it('reject every single-character change and every swap of neighbours', () => {
     const accepted: string[] = [];
     for (let round = 0; round < 100; round++) {
-      const tn = generateTrackingNumber(String(1100 + (round % 8800)).padStart(4, '0'), 2000 + (round % 100), randomBytes(5));
+      const tn = generateTrackingNumber(
+        String(1100 + (round % 8800)).padStart(4, '0'),
+        2000 + (round % 100),
+        randomBytes(5),
+      );
       const chars = tn.formatted.replace(/-/g, '').split('');
       for (let i = 0; i < chars.length; i++) {
         for (const c of SYMBOLS) {

@@ -33,7 +33,11 @@ function format(body: string, check: string): string {
 }
 
 /** A new number for a region and year; 40 bits of randomness, so numbers cannot be guessed in turn. */
-export function generateTrackingNumber(regionCode: string, year: number, random: Buffer = randomBytes(5)): TrackingNumber {
+export function generateTrackingNumber(
+  regionCode: string,
+  year: number,
+  random: Buffer = randomBytes(5),
+): TrackingNumber {
   if (!/^\d{4}$/.test(regionCode)) throw new Error(`bad region code ${regionCode}`);
   let bits = 0n;
   for (const byte of random.subarray(0, 5)) bits = (bits << 8n) | BigInt(byte);
@@ -48,14 +52,18 @@ export function generateTrackingNumber(regionCode: string, year: number, random:
  * allows (O for 0, I and L for 1). A number of the wrong shape is 'format'; a mistyped one 'check'.
  */
 export function parseTrackingNumber(input: string): ParseResult {
-  const compact = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-  if (!/^\d{6}[0-9A-HJKMNP-TV-Z]{8}[0-9A-HJKMNP-TV-Z*~$=U]$/.test(compact)) return { ok: false, reason: 'format' };
+  const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (!/^\d{6}[0-9A-HJKMNP-TV-Z]{8}[0-9A-HJKMNP-TV-Z*~$=U]$/.test(compact))
+    return { ok: false, reason: 'format' };
   const body = compact.slice(0, 14);
   const check = compact[14];
   if (checkSymbol(body) !== check) return { ok: false, reason: 'check' };
-  return { ok: true, value: { regionCode: body.slice(0, 4), year: 2000 + Number(body.slice(4, 6)), formatted: format(body, check) } };
+  return {
+    ok: true,
+    value: {
+      regionCode: body.slice(0, 4),
+      year: 2000 + Number(body.slice(4, 6)),
+      formatted: format(body, check),
+    },
+  };
 }

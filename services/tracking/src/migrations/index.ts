@@ -1,5 +1,7 @@
+import { CreateTrackingSchema1763920000000 } from './1763920000000-CreateTrackingSchema';
+
 /**
  * The tracking service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
  */
-export const TRACKING_MIGRATIONS: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+export const TRACKING_MIGRATIONS = [CreateTrackingSchema1763920000000];

@@ -14,9 +14,10 @@ import {
   type Region as RegionView,
   type Unit as UnitView,
   type UpdateAgencyRequest,
+  decodeCursor,
+  encodeCursor,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
-import { decodeCursor, encodeCursor } from '../../domain/cursor';
 import { Agency, Region, Unit } from './agency.entity';
 
 export const toUnit = (u: Unit): UnitView => ({

@@ -16,10 +16,11 @@ import {
   type StaffHistory,
   type StaffPage,
   type UpdateStaffRequest,
+  decodeCursor,
+  encodeCursor,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
-import { decodeCursor, encodeCursor } from '../../domain/cursor';
 import { parseNip } from '../../domain/identity-numbers';
 import { passwordProblem } from '../../domain/password-policy';
 import { Agency, Unit } from '../agencies/agency.entity';

@@ -1,4 +1,4 @@
-import { AppError } from '@berkas/contracts';
+import { AppError } from './app-error';
 
 /** Keyset pagination cursors: the sort key of the last row, opaque to clients. */
 export function encodeCursor(key: Array<string | number>): string {

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, type AgencySnapshot } from '@berkas/contracts';
+import { ServiceClient } from '@berkas/messaging';
+
+/**
+ * Agencies as identity knows them, asked over NATS with the caller's token, so an officer can only
+ * name agencies they may see. Snapshots are stored with dossiers: history shows the name at the time.
+ */
+@Injectable()
+export class AgencyDirectory {
+  constructor(private readonly identity: ServiceClient) {}
+
+  async snapshot(agencyId: string, field: string): Promise<AgencySnapshot> {
+    try {
+      const a = await this.identity.request('identity.agencies.get', { id: agencyId });
+      if (!a.active) throw AppError.invalid(field, 'is not an active agency');
+      return { id: a.id, code: a.code, name: a.name, regionCode: a.regionCode };
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404)
+        throw AppError.invalid(field, 'is not an agency you can reach');
+      throw e;
+    }
+  }
+}

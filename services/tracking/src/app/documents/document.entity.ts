@@ -1,0 +1,76 @@
+import type { Actor, DocumentKind } from '@berkas/contracts';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** An immutable document version; the bytes live in object storage under `objectKey`. */
+@Entity('documents')
+export class DocumentRecord {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  dossierId: string;
+
+  @Column('varchar', { length: 30 })
+  kind: DocumentKind;
+
+  @Column('int')
+  version: number;
+
+  @Column('uuid', { nullable: true })
+  previousId: string | null;
+
+  @Column('text')
+  objectKey: string;
+
+  @Column('char', { length: 64 })
+  sha256: string;
+
+  @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  size: number;
+
+  @Column('text')
+  mediaType: string;
+
+  @Column('text')
+  fileName: string;
+
+  @Column('jsonb')
+  uploadedBy: Actor;
+
+  @Column('timestamptz')
+  uploadedAt: Date;
+}
+
+/** Permission to store one document's bytes, given before they are streamed. */
+@Entity('document_uploads')
+export class DocumentUpload {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  dossierId: string;
+
+  @Column('varchar', { length: 30 })
+  kind: DocumentKind;
+
+  @Column('text')
+  fileName: string;
+
+  @Column('text')
+  objectKey: string;
+
+  @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  maxBytes: number;
+
+  @Column('text', { array: true })
+  allowedTypes: string[];
+
+  @Column('jsonb')
+  grantedTo: Actor;
+
+  @Column('timestamptz')
+  expiresAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  completedAt: Date | null;
+}

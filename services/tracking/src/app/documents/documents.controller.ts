@@ -1,0 +1,32 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { currentPrincipal as principal } from '@berkas/auth';
+import type {
+  DocumentIdRequest,
+  DocumentView,
+  DownloadGrant,
+  PrepareUploadRequest,
+  RegisterDocumentRequest,
+  UploadGrant,
+} from '@berkas/contracts';
+import { DocumentsService } from './documents.service';
+
+@Controller()
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @MessagePattern('tracking.documents.prepare-upload')
+  prepare(@Payload() req: PrepareUploadRequest): Promise<UploadGrant> {
+    return this.documents.prepareUpload(principal(), req);
+  }
+
+  @MessagePattern('tracking.documents.register')
+  register(@Payload() req: RegisterDocumentRequest): Promise<DocumentView> {
+    return this.documents.register(principal(), req);
+  }
+
+  @MessagePattern('tracking.documents.download')
+  download(@Payload() req: DocumentIdRequest): Promise<DownloadGrant> {
+    return this.documents.download(principal(), req.documentId);
+  }
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Client } from 'minio';
+import { DataSource, type EntityManager } from 'typeorm';
+import { S3Env } from '@berkas/config';
+import {
+  AppError,
+  type Actor,
+  type DocumentView,
+  type DownloadGrant,
+  type PrepareUploadRequest,
+  type Principal,
+  type RegisterDocumentRequest,
+  type UploadGrant,
+} from '@berkas/contracts';
+import { Outbox } from '@berkas/messaging';
+import { OBJECT_STORAGE } from '@berkas/storage';
+import { cleanFileName, DOCUMENT_RULES, UPLOAD_GRANT_MINUTES } from '../../domain/document-rules';
+import { actorOf, canView, requireAgencyOfficer } from '../dossiers/access';
+import { custodyOf, findDossier } from '../dossiers/dossier-lookup';
+import { DossierRecord } from '../dossiers/dossier.entity';
+import { HistoryService } from '../dossiers/history.service';
+import { LABELS } from '../dossiers/labels';
+import { toDocumentView } from './document-view';
+import { DocumentRecord, DocumentUpload } from './document.entity';
+
+const DOWNLOAD_URL_SECONDS = 300;
+
+@Injectable()
+export class DocumentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(OBJECT_STORAGE) private readonly storage: Client,
+    private readonly s3: S3Env,
+    private readonly history: HistoryService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Who may add a document: an officer of the holding agency, or the dossier's own applicant while it
+   * is open. The grant names a random object key, so names never reach the storage layout.
+   */
+  async prepareUpload(p: Principal | undefined, req: PrepareUploadRequest): Promise<UploadGrant> {
+    return this.dataSource.transaction(async (m) => {
+      const d = await findDossier(m, req.trackingNumber);
+      const actor = this.uploader(p, d);
+      if (d.status === 'closed')
+        throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
+      const rules = DOCUMENT_RULES[req.kind];
+      const id = randomUUID();
+      const grant = m.create(DocumentUpload, {
+        id,
+        dossierId: d.id,
+        kind: req.kind,
+        fileName: cleanFileName(req.fileName),
+        objectKey: `documents/${d.id}/${id}`,
+        maxBytes: rules.maxBytes,
+        allowedTypes: rules.allowedTypes,
+        grantedTo: actor,
+        expiresAt: new Date(Date.now() + UPLOAD_GRANT_MINUTES * 60_000),
+      });
+      await m.insert(DocumentUpload, grant);
+      return {
+        uploadId: id,
+        objectKey: grant.objectKey,
+        maxBytes: grant.maxBytes,
+        allowedTypes: grant.allowedTypes,
+        expiresAt: grant.expiresAt.toISOString(),
+      };
+    });
+  }
+
+  /**
+   * Records the bytes stored under a grant after checking them against it: same uploader, not expired,
+   * the object really there with the size claimed, of an allowed type and within the limit. A new
+   * document of a kind the dossier already has becomes its next version; the old one stays.
+   */
+  async register(p: Principal | undefined, req: RegisterDocumentRequest): Promise<DocumentView> {
+    const view = await this.dataSource.transaction(async (m) => {
+      const grant = await m
+        .getRepository(DocumentUpload)
+        .createQueryBuilder('u')
+        .setLock('pessimistic_write')
+        .where({ id: req.uploadId })
+        .getOne();
+      if (!grant || grant.grantedTo.id !== actorOf(p).id)
+        throw new AppError('NOT_FOUND', 404, 'No such upload');
+      if (grant.completedAt)
+        throw new AppError('ALREADY_REGISTERED', 409, 'This upload is already registered');
+      if (grant.expiresAt < new Date())
+        throw new AppError('UPLOAD_EXPIRED', 410, 'The upload grant has expired; start again');
+      if (!grant.allowedTypes.includes(req.mediaType))
+        throw AppError.invalid('/mediaType', 'is not allowed for this kind of document');
+      if (req.size > grant.maxBytes)
+        throw AppError.invalid('/size', 'is over the limit for this kind of document');
+      const stat = await this.storage.statObject(this.s3.bucket, grant.objectKey).catch(() => null);
+      if (!stat || stat.size !== req.size)
+        throw new AppError('UPLOAD_INCOMPLETE', 409, 'The stored file does not match what was registered');
+
+      const d = await m
+        .getRepository(DossierRecord)
+        .createQueryBuilder('d')
+        .setLock('pessimistic_write')
+        .where({ id: grant.dossierId })
+        .getOneOrFail();
+      if (d.status === 'closed')
+        throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
+      const previous = await m.findOne(DocumentRecord, {
+        where: { dossierId: d.id, kind: grant.kind },
+        order: { version: 'DESC' },
+      });
+      const doc = m.create(DocumentRecord, {
+        id: grant.id,
+        dossierId: d.id,
+        kind: grant.kind,
+        version: (previous?.version ?? 0) + 1,
+        previousId: previous?.id ?? null,
+        objectKey: grant.objectKey,
+        sha256: req.sha256,
+        size: req.size,
+        mediaType: req.mediaType,
+        fileName: grant.fileName,
+        uploadedBy: grant.grantedTo,
+        uploadedAt: new Date(),
+      });
+      await m.insert(DocumentRecord, doc);
+      await m.update(DocumentUpload, { id: grant.id }, { completedAt: new Date() });
+      await this.history.append(
+        m,
+        d,
+        'document-added',
+        grant.grantedTo,
+        {
+          documentId: doc.id,
+          kind: doc.kind,
+          version: doc.version,
+          sha256: doc.sha256,
+          size: doc.size,
+          mediaType: doc.mediaType,
+        },
+        { label: LABELS.documentAdded },
+      );
+      await this.outbox.add(
+        m,
+        'evt.tracking.document-added',
+        {
+          dossierId: d.id,
+          trackingNumber: d.trackingNumber,
+          documentId: doc.id,
+          kind: doc.kind,
+          version: doc.version,
+          sha256: doc.sha256,
+        },
+        { source: '/berkas/tracking', subject: d.trackingNumber },
+      );
+      return toDocumentView(doc);
+    });
+    return view;
+  }
+
+  /** For anyone who may see the dossier: the document, its checksum, and a presigned URL valid for minutes. */
+  async download(p: Principal | undefined, documentId: string): Promise<DownloadGrant> {
+    const m: EntityManager = this.dataSource.manager;
+    const doc = await m.findOneBy(DocumentRecord, { id: documentId });
+    const d = doc ? await m.findOneBy(DossierRecord, { id: doc.dossierId }) : null;
+    if (!doc || !d || !canView(p, d, await custodyOf(m, d)))
+      throw new AppError('NOT_FOUND', 404, 'No such document');
+    const url = await this.storage.presignedGetObject(this.s3.bucket, doc.objectKey, DOWNLOAD_URL_SECONDS, {
+      'response-content-type': doc.mediaType,
+    });
+    return {
+      document: toDocumentView(doc),
+      objectKey: doc.objectKey,
+      url,
+      expiresAt: new Date(Date.now() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
+    };
+  }
+
+  private uploader(p: Principal | undefined, d: DossierRecord): Actor {
+    if (p?.kind === 'applicant') {
+      const own = (d.applicantId && d.applicantId === p.id) || (d.companyId && d.companyId === p.companyId);
+      if (!own) throw new AppError('NOT_FOUND', 404, 'No dossier has this tracking number');
+      return actorOf(p);
+    }
+    return requireAgencyOfficer(p, d.holderAgencyId, 'holding');
+  }
+}

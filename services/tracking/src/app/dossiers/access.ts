@@ -1,0 +1,47 @@
+import { capacityFor, type Capacity } from '@berkas/auth';
+import { AppError, type Actor, type Principal } from '@berkas/contracts';
+import type { DossierRecord } from './dossier.entity';
+
+/** The record of who acted: the officer, and the position holder when they acted as Plt/Plh. */
+export function actorOf(p: Principal | undefined, capacity?: Capacity | null): Actor {
+  if (!p) return { kind: 'system', id: 'system' };
+  return {
+    kind: p.kind,
+    id: p.id,
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.agency ? { agency: capacity?.via === 'delegation' ? capacity.acting.agency : p.agency } : {}),
+    ...(capacity?.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
+  };
+}
+
+const STAFF_ROLES = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin'] as const;
+
+/**
+ * Acting for an agency on a dossier: any officer of that agency (or acting official for someone in
+ * it). Internal calls without a principal (the permits service) act as the system. 403 otherwise.
+ */
+export function requireAgencyOfficer(p: Principal | undefined, agencyId: string, what: string): Actor {
+  if (!p) return actorOf(undefined);
+  const capacity = p.kind === 'staff' ? capacityFor(p, [...STAFF_ROLES], agencyId) : null;
+  const own = p.kind === 'staff' && p.agencyId === agencyId;
+  if (!own && !capacity)
+    throw new AppError('FORBIDDEN', 403, `Only an officer of the ${what} agency can do this`);
+  return actorOf(p, own ? { via: 'position' } : capacity);
+}
+
+/**
+ * Who may see a dossier: its applicant or company, officers of any agency in its custody chain
+ * (origin, holders, sender or addressee of a handoff), system-admins, and internal callers. Others get
+ * 404, not 403: a dossier's existence is not for them to learn either.
+ */
+export function canView(p: Principal | undefined, d: DossierRecord, custody: Set<string>): boolean {
+  if (!p) return true;
+  if (p.kind === 'applicant')
+    return (!!d.applicantId && d.applicantId === p.id) || (!!d.companyId && d.companyId === p.companyId);
+  if (p.roles?.includes('system-admin')) return true;
+  const agencies = [
+    p.agencyId,
+    ...(p.acting ?? []).filter((a) => new Date(a.until) > new Date()).map((a) => a.agencyId),
+  ];
+  return agencies.some((a) => !!a && custody.has(a));
+}

@@ -1,0 +1,55 @@
+import type { EntityManager } from 'typeorm';
+import { AppError } from '@berkas/contracts';
+import { parseTrackingNumber } from '../../domain/tracking-number';
+import { DossierRecord } from './dossier.entity';
+
+/** The canonical form of a typed tracking number; a mistyped one is a 400 that says so. */
+export function canonicalTrackingNumber(input: string): string {
+  const parsed = parseTrackingNumber(input);
+  if (parsed.ok) return parsed.value.formatted;
+  throw new AppError(
+    'INVALID_TRACKING_NUMBER',
+    400,
+    parsed.reason === 'check'
+      ? 'Check the number: one character is wrong or two are swapped (periksa kembali nomor pelacakan)'
+      : 'Check the number: a tracking number looks like 3271-26-7K4Q-X9M2-H (periksa kembali nomor pelacakan)',
+    [
+      {
+        path: '/trackingNumber',
+        message: parsed.reason === 'check' ? 'fails its check character' : 'is not a tracking number',
+      },
+    ],
+  );
+}
+
+export const dossierNotFound = () => new AppError('NOT_FOUND', 404, 'No dossier has this tracking number');
+
+/** Finds a dossier by number; `lock` takes the row for the rest of the transaction. */
+export async function findDossier(
+  m: EntityManager,
+  trackingNumber: string,
+  lock = false,
+): Promise<DossierRecord> {
+  const qb = m
+    .getRepository(DossierRecord)
+    .createQueryBuilder('d')
+    .where('d.tracking_number = :tn', { tn: canonicalTrackingNumber(trackingNumber) });
+  if (lock) qb.setLock('pessimistic_write');
+  const dossier = await qb.getOne();
+  if (!dossier) throw dossierNotFound();
+  return dossier;
+}
+
+/** Every agency that has had a hand in the dossier: origin, holder, addressee, and both ends of past handoffs. */
+export async function custodyOf(m: EntityManager, d: DossierRecord): Promise<Set<string>> {
+  const rows: Array<{ from_id: string; to_id: string }> = await m.query(
+    `SELECT from_agency->>'id' AS from_id, to_agency_id AS to_id FROM handoffs WHERE dossier_id = $1`,
+    [d.id],
+  );
+  return new Set([
+    d.originAgencyId,
+    d.holderAgencyId,
+    ...(d.inTransitToAgencyId ? [d.inTransitToAgencyId] : []),
+    ...rows.flatMap((r) => [r.from_id, r.to_id]),
+  ]);
+}

@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { requirePrincipal } from '@berkas/auth';
+import {
+  AppError,
+  type CloseDossierRequest,
+  type Dossier,
+  type DossierHistory,
+  type HistoryVerification,
+  type InboxPage,
+  type InboxRequest,
+  type OpenDossierRequest,
+  type Principal,
+  type PublicView,
+  decodeCursor,
+  encodeCursor,
+} from '@berkas/contracts';
+import { Outbox } from '@berkas/messaging';
+import { verifyChain } from '../../domain/history-chain';
+import { generateTrackingNumber } from '../../domain/tracking-number';
+import { AgencyDirectory } from '../agencies/agency-directory.service';
+import { DocumentRecord } from '../documents/document.entity';
+import { toDocumentView } from '../documents/document-view';
+import { actorOf, canView, requireAgencyOfficer } from './access';
+import { custodyOf, dossierNotFound, findDossier } from './dossier-lookup';
+import { DossierRecord, HistoryRecord } from './dossier.entity';
+import { HistoryService } from './history.service';
+import { LABELS } from './labels';
+
+const UNIQUE_VIOLATION = '23505';
+
+export function toDossier(d: DossierRecord, documents: DocumentRecord[]): Dossier {
+  return {
+    id: d.id,
+    trackingNumber: d.trackingNumber,
+    title: d.title,
+    kind: d.kind as Dossier['kind'],
+    status: d.status,
+    confidentiality: d.confidentiality,
+    regionCode: d.regionCode,
+    origin: d.origin,
+    holder: d.holder,
+    holderUnitId: d.holderUnitId,
+    heldSince: d.heldSince.toISOString(),
+    inTransit: d.inTransit,
+    applicantId: d.applicantId,
+    companyId: d.companyId,
+    permitType: d.permitType,
+    dueAt: d.dueAt,
+    openedAt: d.openedAt.toISOString(),
+    closedAt: d.closedAt?.toISOString() ?? null,
+    outcome: d.outcome,
+    documents: documents.map(toDocumentView),
+  };
+}
+
+@Injectable()
+export class DossiersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agencies: AgencyDirectory,
+    private readonly history: HistoryService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async open(p: Principal | undefined, req: OpenDossierRequest): Promise<Dossier> {
+    if (p?.kind === 'applicant')
+      throw new AppError(
+        'FORBIDDEN',
+        403,
+        'Applicants start with an application; the office opens the dossier',
+      );
+    const actor = requireAgencyOfficer(p, req.originAgencyId, 'origin');
+    const origin = await this.agencies.snapshot(req.originAgencyId, '/originAgencyId');
+    // 40 random bits make a collision rare; the unique index makes it harmless: try another number.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (m) => {
+          const now = new Date();
+          const tn = generateTrackingNumber(origin.regionCode, now.getFullYear());
+          const dossier = await m.save(
+            m.create(DossierRecord, {
+              trackingNumber: tn.formatted,
+              regionCode: origin.regionCode,
+              title: req.title.trim(),
+              kind: req.kind,
+              confidentiality: req.confidentiality ?? 'internal',
+              status: 'open',
+              origin,
+              originAgencyId: origin.id,
+              holder: origin,
+              holderAgencyId: origin.id,
+              holderUnitId: req.holderUnitId ?? null,
+              heldSince: now,
+              applicantId: req.applicantId ?? null,
+              companyId: req.companyId ?? null,
+              permitType: req.permitType ?? null,
+              dueAt: req.dueAt ?? null,
+              openedAt: now,
+              historySeq: 0,
+              historyHead: '0'.repeat(64),
+            }),
+          );
+          await this.history.append(
+            m,
+            dossier,
+            'opened',
+            actor,
+            { title: dossier.title, kind: dossier.kind, origin: origin.code },
+            {
+              label: LABELS.opened,
+              agency: { code: origin.code, name: origin.name },
+            },
+          );
+          await this.outbox.add(
+            m,
+            'evt.tracking.dossier-opened',
+            {
+              dossierId: dossier.id,
+              trackingNumber: dossier.trackingNumber,
+              status: dossier.status,
+              holderAgencyId: dossier.holderAgencyId,
+            },
+            { source: '/berkas/tracking', subject: dossier.trackingNumber },
+          );
+          return toDossier(dossier, []);
+        });
+      } catch (e) {
+        const collided = e instanceof QueryFailedError && (e as { code?: string }).code === UNIQUE_VIOLATION;
+        if (!collided || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  async get(p: Principal | undefined, trackingNumber: string): Promise<Dossier> {
+    const m = this.dataSource.manager;
+    const d = await this.visible(m, p, trackingNumber);
+    const docs = await m.find(DocumentRecord, {
+      where: { dossierId: d.id },
+      order: { kind: 'ASC', version: 'ASC' },
+    });
+    return toDossier(d, docs);
+  }
+
+  async close(p: Principal | undefined, req: CloseDossierRequest): Promise<Dossier> {
+    return this.dataSource.transaction(async (m) => {
+      const d = await findDossier(m, req.trackingNumber, true);
+      const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
+      if (d.status === 'closed') throw new AppError('ALREADY_CLOSED', 409, 'This dossier is already closed');
+      if (d.status === 'in-transit')
+        throw new AppError('IN_TRANSIT', 409, 'Receive or recall the handoff before closing');
+      d.status = 'closed';
+      d.outcome = req.outcome;
+      d.closedAt = new Date();
+      await m.update(
+        DossierRecord,
+        { id: d.id },
+        { status: d.status, outcome: d.outcome, closedAt: d.closedAt },
+      );
+      await this.history.append(
+        m,
+        d,
+        'closed',
+        actor,
+        { outcome: req.outcome, ...(req.note ? { note: req.note } : {}) },
+        {
+          label: LABELS.closed[req.outcome],
+          agency: { code: d.holder.code, name: d.holder.name },
+        },
+      );
+      await this.outbox.add(
+        m,
+        'evt.tracking.dossier-closed',
+        {
+          dossierId: d.id,
+          trackingNumber: d.trackingNumber,
+          status: d.status,
+          holderAgencyId: d.holderAgencyId,
+          outcome: req.outcome,
+        },
+        { source: '/berkas/tracking', subject: d.trackingNumber },
+      );
+      return toDossier(d, await m.find(DocumentRecord, { where: { dossierId: d.id } }));
+    });
+  }
+
+  /** Anyone with the number: where the file is and its milestones. Built from public fields only. */
+  async publicView(trackingNumber: string): Promise<PublicView> {
+    const m = this.dataSource.manager;
+    const d = await findDossier(m, trackingNumber);
+    const milestones = await m
+      .getRepository(HistoryRecord)
+      .createQueryBuilder('h')
+      .select(['h.type', 'h.occurredAt', 'h.publicLabel', 'h.publicAgency'])
+      .where('h.dossier_id = :id AND h.public_label IS NOT NULL', { id: d.id })
+      .orderBy('h.seq')
+      .getMany();
+    return {
+      trackingNumber: d.trackingNumber,
+      status: d.status,
+      permitType: d.permitType,
+      holder: { code: d.holder.code, name: d.holder.name },
+      heldSince: d.heldSince.toISOString(),
+      dueAt: d.dueAt,
+      timeline: milestones.map((h) => ({
+        at: h.occurredAt.toISOString(),
+        event: h.type,
+        label: h.publicLabel!,
+        agency: h.publicAgency,
+      })),
+    };
+  }
+
+  /** An agency's desk: what it holds, and what is on its way to it, oldest first. */
+  async inbox(p: Principal | undefined, req: InboxRequest): Promise<InboxPage> {
+    const principal = requirePrincipal(p);
+    const agencyId = req.agencyId ?? principal.agencyId;
+    if (!agencyId) throw AppError.invalid('/agencyId', 'is required');
+    requireAgencyOfficer(principal, agencyId, 'that');
+    const scope = req.scope ?? 'all';
+    const limit = req.limit ?? 50;
+    const after = decodeCursor(req.after, 2);
+    const qb = this.dataSource
+      .getRepository(DossierRecord)
+      .createQueryBuilder('d')
+      .orderBy('d.held_since')
+      .addOrderBy('d.id')
+      .take(limit + 1);
+    if (scope === 'held') qb.where(`d.holder_agency_id = :a AND d.status <> 'closed'`, { a: agencyId });
+    else if (scope === 'incoming')
+      qb.where(`d.in_transit_to_agency_id = :a AND d.status = 'in-transit'`, { a: agencyId });
+    else {
+      qb.where(
+        `((d.holder_agency_id = :a AND d.status <> 'closed') OR (d.in_transit_to_agency_id = :a AND d.status = 'in-transit'))`,
+        { a: agencyId },
+      );
+    }
+    if (req.kind) qb.andWhere('d.kind = :kind', { kind: req.kind });
+    if (after) qb.andWhere('(d.held_since, d.id) > (:since, :id)', { since: after[0], id: after[1] });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((d) => ({
+        trackingNumber: d.trackingNumber,
+        title: d.title,
+        kind: d.kind as Dossier['kind'],
+        status: d.status,
+        holder: d.holder,
+        heldSince: d.heldSince.toISOString(),
+        dueAt: d.dueAt,
+        inTransit: d.inTransit,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.heldSince.toISOString(), last.id]) : null,
+    };
+  }
+
+  async historyOf(p: Principal | undefined, trackingNumber: string): Promise<DossierHistory> {
+    const m = this.dataSource.manager;
+    const d = await this.visible(m, p, trackingNumber);
+    const rows = await m.find(HistoryRecord, { where: { dossierId: d.id }, order: { seq: 'ASC' } });
+    return {
+      trackingNumber: d.trackingNumber,
+      entries: rows.map((h) => ({
+        seq: h.seq,
+        type: h.type,
+        occurredAt: h.occurredAt.toISOString(),
+        actor: h.actor,
+        data: h.data,
+        hash: h.hash,
+      })),
+    };
+  }
+
+  async verify(p: Principal | undefined, trackingNumber: string): Promise<HistoryVerification> {
+    const m = this.dataSource.manager;
+    const d = await this.visible(m, p, trackingNumber);
+    const rows = await m.find(HistoryRecord, { where: { dossierId: d.id }, order: { seq: 'ASC' } });
+    const broken =
+      verifyChain(rows.map((h) => ({ ...h, occurredAt: h.occurredAt.toISOString() }))) ??
+      (rows.at(-1)?.hash !== d.historyHead || rows.length !== d.historySeq
+        ? { seq: rows.length + 1, reason: 'missing-entry' as const }
+        : null);
+    return {
+      trackingNumber: d.trackingNumber,
+      entries: rows.length,
+      intact: !broken,
+      firstBroken: broken,
+      headHash: d.historyHead,
+    };
+  }
+
+  private async visible(
+    m: EntityManager,
+    p: Principal | undefined,
+    trackingNumber: string,
+  ): Promise<DossierRecord> {
+    const d = await findDossier(m, trackingNumber);
+    if (!canView(p, d, await custodyOf(m, d))) throw dossierNotFound();
+    return d;
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '@berkas/messaging';
+import { AgencyDirectory } from './agencies/agency-directory.service';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsService } from './documents/documents.service';
+import { DossiersController } from './dossiers/dossiers.controller';
+import { DossiersService } from './dossiers/dossiers.service';
+import { HistoryService } from './dossiers/history.service';
+import { HandoffsController } from './handoffs/handoffs.controller';
+import { HandoffsService } from './handoffs/handoffs.service';
+
+/** Dossiers, their documents, handoffs and history: one consistency boundary, one module. */
+@Module({
+  imports: [EventsModule],
+  controllers: [DossiersController, DocumentsController, HandoffsController],
+  providers: [AgencyDirectory, HistoryService, DossiersService, DocumentsService, HandoffsService],
+})
+export class TrackingModule {}
