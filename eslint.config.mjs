@@ -58,6 +58,8 @@ export default [
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-console': 'off',
+      // Tests assert the value exists one line earlier; `!` keeps them readable.
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': [
         'error',
         { enforceBuildableLibDependency: false, allow: [], depConstraints: specDepConstraints },

@@ -52,7 +52,10 @@ export class TokenVerifier implements PrincipalResolver {
   }
 
   private async check(token: string): Promise<Principal> {
-    const { payload } = await jwtVerify(token, this.keySet!, {
+    const keySet = this.keySet;
+    if (!keySet)
+      throw new AppError('SERVICE_UNAVAILABLE', 503, 'Token keys are not available yet; try again shortly');
+    const { payload } = await jwtVerify(token, keySet, {
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
       algorithms: [TOKEN_ALGORITHM],

@@ -46,7 +46,9 @@ export async function uploadStream(
     const body = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    uploadId ??= await client.initiateNewMultipartUpload(bucket, key, { 'Content-Type': type!.mediaType });
+    uploadId ??= await client.initiateNewMultipartUpload(bucket, key, {
+      'Content-Type': type?.mediaType ?? 'application/octet-stream',
+    });
     const part = etags.length + 1;
     const { etag } = await client.uploadPart(
       {

@@ -5,12 +5,8 @@
 
 export type Gender = 'male' | 'female';
 
-export interface CheckResult<T> {
-  valid: boolean;
-  /** Why the number is not valid, for the person who typed it. */
-  reason?: string;
-  value?: T;
-}
+/** A parsed number, or why it is not valid, for the person who typed it. */
+export type CheckResult<T> = { valid: true; value: T } | { valid: false; reason: string };
 
 const fail = <T>(reason: string): CheckResult<T> => ({ valid: false, reason });
 

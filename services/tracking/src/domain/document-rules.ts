@@ -28,6 +28,7 @@ export const UPLOAD_GRANT_MINUTES = 30;
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_')
     .trim()
     .slice(0, 200);

@@ -24,7 +24,7 @@ export type ParseResult = { ok: true; value: TrackingNumber } | { ok: false; rea
 
 export function checkSymbol(body: string): string {
   let remainder = 0n;
-  for (const c of body) remainder = (remainder * 32n + BigInt(VALUE.get(c)!)) % 37n;
+  for (const c of body) remainder = (remainder * 32n + BigInt(VALUE.get(c) ?? 0)) % 37n;
   return CHECK_SYMBOLS[Number(remainder)];
 }
 

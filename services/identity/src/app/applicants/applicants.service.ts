@@ -41,25 +41,13 @@ export class ApplicantsService {
 
   /** A citizen registers with their NIK, or the first staff member of a company with its NIB. */
   async register(req: RegisterRequest): Promise<Applicant> {
-    if (req.kind === 'person') {
-      if (!req.nik) throw AppError.invalid('/nik', 'is required for a person');
-      if (req.nib || req.companyName) throw AppError.invalid('/nib', 'is only for a company');
-      const nik = parseNik(req.nik);
-      if (!nik.valid) throw AppError.invalid('/nik', nik.reason!);
-    } else {
-      if (!req.nib) throw AppError.invalid('/nib', 'is required for a company');
-      if (!req.companyName) throw AppError.invalid('/companyName', 'is required for a company');
-      if (req.nik) throw AppError.invalid('/nik', 'is only for a person');
-      const nib = parseNib(req.nib);
-      if (!nib.valid) throw AppError.invalid('/nib', nib.reason!);
-    }
+    const identity = this.checkIdentity(req);
     const account = this.checkAccount(req);
     const passwordHash = await hashPassword(req.password);
     return this.dataSource.transaction(async (m) => {
       let company: Company | null = null;
-      if (req.kind === 'company') {
-        const nib = parseNib(req.nib!).value!;
-        if (await m.findOneBy(Company, { nib })) {
+      if (identity.kind === 'company') {
+        if (await m.findOneBy(Company, { nib: identity.nib })) {
           throw new AppError(
             'COMPANY_EXISTS',
             409,
@@ -67,9 +55,9 @@ export class ApplicantsService {
             [{ path: '/nib', message: 'is already registered' }],
           );
         }
-        company = await m.save(m.create(Company, { nib, name: req.companyName!.trim() }));
+        company = await m.save(m.create(Company, { nib: identity.nib, name: identity.companyName }));
       }
-      const nik = req.kind === 'person' ? req.nik!.replace(/[\s.-]/g, '') : null;
+      const nik = identity.kind === 'person' ? identity.nik : null;
       if (nik && (await m.findOneBy(ApplicantAccount, { nik }))) {
         throw new AppError('ALREADY_REGISTERED', 409, 'This NIK is already registered', [
           { path: '/nik', message: 'is already registered' },
@@ -77,6 +65,25 @@ export class ApplicantsService {
       }
       return this.createAccount(m, req.kind, account, passwordHash, { nik, company });
     });
+  }
+
+  /** A person needs a valid NIK; a company a valid NIB and its name; neither takes the other's fields. */
+  private checkIdentity(
+    req: RegisterRequest,
+  ): { kind: 'person'; nik: string } | { kind: 'company'; nib: string; companyName: string } {
+    if (req.kind === 'person') {
+      if (!req.nik) throw AppError.invalid('/nik', 'is required for a person');
+      if (req.nib || req.companyName) throw AppError.invalid('/nib', 'is only for a company');
+      const nik = parseNik(req.nik);
+      if (!nik.valid) throw AppError.invalid('/nik', nik.reason);
+      return { kind: 'person', nik: req.nik.replace(/[\s.-]/g, '') };
+    }
+    if (!req.nib) throw AppError.invalid('/nib', 'is required for a company');
+    if (!req.companyName) throw AppError.invalid('/companyName', 'is required for a company');
+    if (req.nik) throw AppError.invalid('/nik', 'is only for a person');
+    const nib = parseNib(req.nib);
+    if (!nib.valid) throw AppError.invalid('/nib', nib.reason);
+    return { kind: 'company', nib: nib.value, companyName: req.companyName.trim() };
   }
 
   /** A company member adds a colleague, who then signs in with their own email and password. */

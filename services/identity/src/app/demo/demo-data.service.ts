@@ -65,6 +65,11 @@ export class DemoDataService implements OnApplicationBootstrap {
         );
       }
     }
+    const agencyIdOf = (code: string) => {
+      const id = ids.get(code);
+      if (!id) throw new Error(`demo-data.json: staff of unknown agency ${code}`);
+      return id;
+    };
     const supervisors = new Map<string, string>();
     for (const s of [...demo.staff].sort(
       (a, b) => Number(b.roles.includes('supervisor')) - Number(a.roles.includes('supervisor')),
@@ -74,7 +79,7 @@ export class DemoDataService implements OnApplicationBootstrap {
         nip: s.nip,
         name: s.name,
         email: s.email,
-        agencyId: ids.get(s.agency)!,
+        agencyId: agencyIdOf(s.agency),
         ...(unitId ? { unitId } : {}),
         position: s.position,
         roles: s.roles as StaffRole[],

@@ -99,7 +99,7 @@ export class SigningKeysService implements OnModuleInit, JwksSource {
     const key = m.create(SigningKey, {
       kid: randomUUID(),
       alg: TOKEN_ALGORITHM,
-      publicJwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! },
+      publicJwk: { kty: String(jwk.kty), crv: String(jwk.crv), x: String(jwk.x) },
       privateKeyEnc: this.sealer.encrypt(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
       createdAt: new Date(),
     });

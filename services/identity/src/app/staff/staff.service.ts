@@ -67,7 +67,7 @@ export class StaffService {
       throw new AppError('FORBIDDEN', 403, 'Only a system-admin can grant system-admin');
     }
     const nip = parseNip(req.nip);
-    if (!nip.valid) throw AppError.invalid('/nip', nip.reason!);
+    if (!nip.valid) throw AppError.invalid('/nip', nip.reason);
     const email = normalizeEmail(req.email);
     const phone = req.phone ? normalizePhone(req.phone) : null;
     if (req.phone && !phone) throw AppError.invalid('/phone', 'is not an Indonesian phone number');
@@ -90,7 +90,7 @@ export class StaffService {
         m.create(StaffMember, {
           id,
           nip: nipDigits,
-          employment: nip.value!.employment,
+          employment: nip.value.employment,
           name: req.name.trim(),
           email,
           phone,
@@ -265,19 +265,20 @@ export class StaffService {
       role: req.role,
       members: [
         ...own.map((s) => ({ staffId: s.id, name: s.name, nip: s.nip, via: 'position' as const })),
-        ...acting
-          .filter((d) => byId.has(d.delegateId))
-          .map((d) => {
-            const s = byId.get(d.delegateId)!;
-            return {
+        ...acting.flatMap((d) => {
+          const s = byId.get(d.delegateId);
+          if (!s) return []; // the acting official has since been deactivated
+          return [
+            {
               staffId: s.id,
               name: s.name,
               nip: s.nip,
               via: 'delegation' as const,
               onBehalfOf: d.holderId,
               until: d.endsAt.toISOString(),
-            };
-          }),
+            },
+          ];
+        }),
       ],
     };
   }

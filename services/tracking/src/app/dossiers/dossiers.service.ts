@@ -22,7 +22,7 @@ import { generateTrackingNumber } from '../../domain/tracking-number';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';
 import { toDocumentView } from '../documents/document-view';
-import { actorOf, canView, requireAgencyOfficer } from './access';
+import { canView, requireAgencyOfficer } from './access';
 import { custodyOf, dossierNotFound, findDossier } from './dossier-lookup';
 import { DossierRecord, HistoryRecord } from './dossier.entity';
 import { HistoryService } from './history.service';
@@ -203,12 +203,11 @@ export class DossiersService {
       holder: { code: d.holder.code, name: d.holder.name },
       heldSince: d.heldSince.toISOString(),
       dueAt: d.dueAt,
-      timeline: milestones.map((h) => ({
-        at: h.occurredAt.toISOString(),
-        event: h.type,
-        label: h.publicLabel!,
-        agency: h.publicAgency,
-      })),
+      timeline: milestones.flatMap((h) =>
+        h.publicLabel
+          ? [{ at: h.occurredAt.toISOString(), event: h.type, label: h.publicLabel, agency: h.publicAgency }]
+          : [],
+      ),
     };
   }
 

@@ -145,7 +145,7 @@ export class HandoffsService {
       d.holder = h.toAgency;
       d.holderAgencyId = h.toAgencyId;
       d.holderUnitId = null;
-      d.heldSince = h.resolvedAt!;
+      d.heldSince = h.resolvedAt ?? new Date();
       await this.history.append(
         m,
         d,
