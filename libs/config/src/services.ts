@@ -10,7 +10,11 @@ const backend = { runtime: RuntimeEnv, http: HttpEnv, database: DatabaseEnv, nat
 
 /** Which sections each service reads, and its defaults; one table for operators and the deploy test. */
 export const SERVICE_CONFIG = {
-  gateway: { sections: { runtime: RuntimeEnv, http: GatewayHttpEnv, nats: NatsEnv }, defaults: {} },
+  // The gateway streams document bytes to and from object storage; tracking keeps the records.
+  gateway: {
+    sections: { runtime: RuntimeEnv, http: GatewayHttpEnv, nats: NatsEnv, s3: S3Env },
+    defaults: {},
+  },
   identity: {
     sections: { ...backend, identity: IdentityEnv },
     defaults: { HTTP_PORT: '3101', DATABASE_NAME: 'berkas_identity' },

@@ -57,11 +57,11 @@ export class StorageReadiness implements ReadinessCheck {
   }
 }
 
+/** The storage client and its readiness check; the service that owns the bucket also provides BucketInitializer. */
 @Global()
 @Module({
   providers: [
     { provide: OBJECT_STORAGE, inject: [S3Env], useFactory: createStorageClient },
-    BucketInitializer,
     StorageReadiness,
   ],
   exports: [OBJECT_STORAGE, StorageReadiness],

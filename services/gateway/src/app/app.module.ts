@@ -4,10 +4,13 @@ import { AuthModule, HttpAuthGuard } from '@berkas/auth';
 import { ConfigModule, type ServiceConfig } from '@berkas/config';
 import { NatsModule, NatsReadiness } from '@berkas/messaging';
 import { HealthModule, LoggingModule, MetricsModule } from '@berkas/observability';
+import { StorageModule, StorageReadiness } from '@berkas/storage';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { SystemStatusModule } from './system-status/system-status.module';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
+import { DocumentTransferService } from './tracking/document-transfer.service';
+import { CoverSheetLinkController, TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
 
 @Module({})
@@ -20,12 +23,14 @@ export class AppModule {
         LoggingModule.forRoot('gateway', config.runtime),
         MetricsModule.forRoot('gateway'),
         NatsModule.forRoot('gateway'),
-        HealthModule.forRoot([NatsReadiness]),
+        StorageModule,
+        HealthModule.forRoot([NatsReadiness, StorageReadiness]),
         AuthModule.forRoot(),
         SystemStatusModule,
       ],
-      controllers: [AuthController, AdminController],
+      controllers: [AuthController, AdminController, TrackingController, CoverSheetLinkController],
       providers: [
+        DocumentTransferService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Every route needs a valid token unless it is marked @Public().
         { provide: APP_GUARD, useClass: HttpAuthGuard },

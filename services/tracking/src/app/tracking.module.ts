@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@berkas/messaging';
+import { BucketInitializer } from '@berkas/storage';
 import { AgencyDirectory } from './agencies/agency-directory.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
@@ -13,6 +14,6 @@ import { HandoffsService } from './handoffs/handoffs.service';
 @Module({
   imports: [EventsModule],
   controllers: [DossiersController, DocumentsController, HandoffsController],
-  providers: [AgencyDirectory, HistoryService, DossiersService, DocumentsService, HandoffsService],
+  providers: [BucketInitializer, AgencyDirectory, HistoryService, DossiersService, DocumentsService, HandoffsService],
 })
 export class TrackingModule {}

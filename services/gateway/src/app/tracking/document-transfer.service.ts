@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import busboy from 'busboy';
+import type { Client } from 'minio';
+import { S3Env } from '@berkas/config';
+import { AppError, type DocumentKind, type DocumentView, type DownloadGrant } from '@berkas/contracts';
+import { ServiceClient } from '@berkas/messaging';
+import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
+
+const MAX_FIELD_BYTES = 1024;
+
+/**
+ * Moves document bytes between the client and object storage without holding them: uploads stream
+ * from the multipart body straight into storage under a grant from tracking (which then records
+ * them); downloads stream out while their SHA-256 is checked against the record.
+ */
+@Injectable()
+export class DocumentTransferService {
+  private readonly logger = new Logger('DocumentTransfer');
+
+  constructor(
+    private readonly tracking: ServiceClient,
+    @Inject(OBJECT_STORAGE) private readonly storage: Client,
+    private readonly s3: S3Env,
+  ) {}
+
+  /** Multipart form: a `kind` field, then one `file`. Fields after the file are too late to use. */
+  upload(trackingNumber: string, req: IncomingMessage): Promise<DocumentView> {
+    return new Promise<DocumentView>((resolve, reject) => {
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({
+          headers: req.headers,
+          limits: { files: 1, fields: 5, fieldSize: MAX_FIELD_BYTES },
+        });
+      } catch {
+        return reject(
+          new AppError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            415,
+            'Send the document as multipart/form-data with a kind field and a file',
+          ),
+        );
+      }
+      let kind: string | undefined;
+      let handled = false;
+      parser.on('field', (name, value) => {
+        if (name === 'kind') kind = value;
+      });
+      parser.on('file', (_name, file, info) => {
+        handled = true;
+        if (!kind) {
+          file.resume();
+          return reject(AppError.invalid('/kind', 'must come before the file in the form'));
+        }
+        this.store(trackingNumber, kind, info.filename, file).then(resolve, reject);
+      });
+      parser.on('error', (e) =>
+        reject(
+          new AppError('MALFORMED_UPLOAD', 400, `The upload could not be read: ${(e as Error).message}`),
+        ),
+      );
+      parser.on('close', () => {
+        if (!handled) reject(AppError.invalid('/file', 'is missing'));
+      });
+      req.pipe(parser);
+    });
+  }
+
+  private async store(
+    trackingNumber: string,
+    kind: string,
+    fileName: string | undefined,
+    file: NodeJS.ReadableStream,
+  ): Promise<DocumentView> {
+    let grant;
+    try {
+      grant = await this.tracking.request('tracking.documents.prepare-upload', {
+        trackingNumber,
+        kind: kind as DocumentKind,
+        fileName: fileName || 'document',
+      });
+    } catch (e) {
+      (file as NodeJS.ReadableStream & { resume(): void }).resume();
+      throw e;
+    }
+    const stored = await uploadStream(this.storage, this.s3.bucket, grant.objectKey, file as never, grant);
+    try {
+      return await this.tracking.request('tracking.documents.register', {
+        uploadId: grant.uploadId,
+        sha256: stored.sha256,
+        size: stored.size,
+        mediaType: stored.type.mediaType,
+      });
+    } catch (e) {
+      // Unrecorded bytes must not linger in the bucket.
+      await this.storage.removeObject(this.s3.bucket, grant.objectKey).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * Streams a document out. The checksum is sent up front (Repr-Digest, RFC 9530) and recomputed on
+   * the way; a mismatch cuts the connection, so a corrupted file never arrives looking complete.
+   */
+  async download(grant: DownloadGrant, res: ServerResponse): Promise<void> {
+    const doc = grant.document;
+    const source = await this.storage.getObject(this.s3.bucket, grant.objectKey);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', doc.mediaType);
+    res.setHeader('Content-Length', String(doc.size));
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`);
+    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    const hash = createHash('sha256');
+    let sent = 0;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      sent += chunk.length;
+      if (sent > doc.size) break;
+      if (sent === doc.size && hash.copy().digest('hex') !== doc.sha256) break; // hold the last chunk back
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    }
+    const actual = hash.digest('hex');
+    if (actual !== doc.sha256 || sent !== doc.size) {
+      this.logger.error(
+        { documentId: doc.id, expected: doc.sha256, actual, sent },
+        'stored document does not match its checksum',
+      );
+      res.destroy(new Error('checksum mismatch'));
+      return;
+    }
+    res.end();
+  }
+}
