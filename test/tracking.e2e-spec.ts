@@ -123,10 +123,49 @@ describe('tracking through the gateway', () => {
     const typo = `${tn.slice(0, -1)}${tn.endsWith('0') ? '1' : '0'}`;
     const bad = await api.get(`/api/v1/track/${typo}`).expect(400);
     expect(bad.body.detail).toMatch(/Check the number/);
-    await api.get(`/berkas/${tn}`).expect(302).expect('location', `/api/v1/track/${tn}`);
 
     const verified = await api.get(`/api/v1/dossiers/${tn}/history/verify`).set(auth('pu')).expect(200);
     expect(verified.body).toMatchObject({ intact: true, entries: 4 });
+  });
+
+  it('lets the receiving officer scan a paper dossier’s QR code, sign in on the page and receive it', async () => {
+    const me = (await api.get('/api/v1/me').set(auth('fo')).expect(200)).body;
+    const tn: string = (
+      await api
+        .post('/api/v1/dossiers')
+        .set(auth('fo'))
+        .send({ title: 'Berkas fisik IMB lama', kind: 'letter', originAgencyId: me.principal.agencyId })
+        .expect(201)
+    ).body.trackingNumber;
+    const puAgency = (await api.get('/api/v1/me').set(auth('pu')).expect(200)).body.principal.agencyId;
+    const sent = (
+      await api
+        .post(`/api/v1/dossiers/${tn}/handoffs`)
+        .set(auth('fo'))
+        .send({ toAgencyId: puAgency, physicalItems: [{ description: 'Map biru', quantity: 2 }] })
+        .expect(201)
+    ).body;
+
+    const scanned = await api.get(`/berkas/${tn.toLowerCase()}`).expect(200);
+    expect(scanned.headers['content-type']).toMatch(/text\/html/);
+    expect(scanned.text).toContain(tn);
+    expect(scanned.text).toContain('Terima berkas');
+    expect(scanned.text).not.toContain('<script');
+
+    const wrong = await api
+      .post(`/berkas/${tn}`)
+      .type('form')
+      .send({ username: officer('DPUPR', 'reviewer'), password: 'salah sekali', action: 'receive' })
+      .expect(401);
+    expect(wrong.text).toContain('role="alert"');
+    const receipt = await api
+      .post(`/berkas/${tn}`)
+      .type('form')
+      .send({ username: officer('DPUPR', 'reviewer'), password: demo.password, action: 'receive' })
+      .expect(200);
+    expect(receipt.text).toContain('Tanda terima');
+    expect(receipt.text).toContain(sent.manifestHash);
+    expect((await api.get(`/api/v1/track/${tn}`).expect(200)).body.holder.code).toBe('DPUPR');
   });
 
   it('keeps the dossier routes to those who may see the dossier', async () => {

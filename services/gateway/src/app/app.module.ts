@@ -10,7 +10,8 @@ import { SystemStatusModule } from './system-status/system-status.module';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
-import { CoverSheetLinkController, TrackingController } from './tracking/tracking.controller';
+import { ScanController } from './pages/scan.controller';
+import { TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
 
 @Module({})
@@ -28,7 +29,7 @@ export class AppModule {
         AuthModule.forRoot(),
         SystemStatusModule,
       ],
-      controllers: [AuthController, AdminController, TrackingController, CoverSheetLinkController],
+      controllers: [AuthController, AdminController, TrackingController, ScanController],
       providers: [
         DocumentTransferService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

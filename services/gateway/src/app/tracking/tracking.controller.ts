@@ -158,13 +158,3 @@ export class TrackingController {
     res.end(pdf);
   }
 }
-
-/** The address a cover sheet's QR code holds; until the web pages exist it shows the public view. */
-@Controller('berkas')
-export class CoverSheetLinkController {
-  @Public()
-  @Get(':trackingNumber')
-  scanned(@Param('trackingNumber') trackingNumber: string, @Res() res: Response): void {
-    res.redirect(302, `/api/v1/track/${encodeURIComponent(trackingNumber)}`);
-  }
-}
