@@ -1,0 +1,115 @@
+/**
+ * Working days (hari kerja) for SLA clocks: Monday to Friday, less national holidays and collective
+ * leave (cuti bersama) from the region's calendar, counted in the region's local time.
+ *
+ * Counting rule, as service standards read ("N hari kerja sejak berkas lengkap dan benar"): the day
+ * the clock starts does not count; the due moment is the end of the Nth working day after it. A
+ * clock paused (waiting on the applicant) counts the working days after its start up to the day it
+ * paused; resumed, it counts again from the day after it resumed.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** Indonesia's three time zones by province code (first two digits of a BPS region code). */
+export function utcOffsetHours(regionCode: string): number {
+  const province = Number(regionCode.slice(0, 2));
+  if (province >= 81) return 9; // Maluku, Papua: WIT
+  if ((province >= 51 && province <= 53) || (province >= 63 && province <= 65) || (province >= 71 && province <= 76)) return 8; // WITA
+  return 7; // WIB
+}
+
+/** A calendar day as days since 1970-01-01 in local time. */
+type DayNumber = number;
+
+export class WorkingCalendar {
+  private readonly offsetMs: number;
+  private readonly holidays: Set<DayNumber>;
+
+  constructor(holidayDates: Iterable<string>, offsetHours: number) {
+    this.offsetMs = offsetHours * 3_600_000;
+    this.holidays = new Set([...holidayDates].map((d) => Date.parse(`${d}T00:00:00Z`) / DAY_MS));
+  }
+
+  private dayOf(instant: Date): DayNumber {
+    return Math.floor((instant.getTime() + this.offsetMs) / DAY_MS);
+  }
+
+  private isWorking(day: DayNumber): boolean {
+    const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4)
+    return weekday !== 0 && weekday !== 6 && !this.holidays.has(day);
+  }
+
+  isWorkingDay(date: string): boolean {
+    return this.isWorking(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+  }
+
+  /** The end (last millisecond, local time) of the `n`th working day after `start`'s day. */
+  addWorkingDays(start: Date, n: number): Date {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`working days must be a whole number ≥ 0, got ${n}`);
+    let day = this.dayOf(start);
+    for (let counted = 0; counted < n; ) {
+      day++;
+      if (this.isWorking(day)) counted++;
+    }
+    return new Date((day + 1) * DAY_MS - this.offsetMs - 1);
+  }
+
+  /** Working days after `from`'s day up to and including `to`'s day (0 when `to` is not later). */
+  workingDaysBetween(from: Date, to: Date): number {
+    let count = 0;
+    for (let day = this.dayOf(from) + 1, last = this.dayOf(to); day <= last; day++) if (this.isWorking(day)) count++;
+    return count;
+  }
+
+  /** The local calendar date of an instant, `YYYY-MM-DD`. */
+  localDate(instant: Date): string {
+    return new Date(this.dayOf(instant) * DAY_MS).toISOString().slice(0, 10);
+  }
+}
+
+/** One running or finished stretch of an SLA clock. */
+export interface ClockSegment {
+  start: Date;
+  end: Date | null;
+}
+
+/**
+ * An SLA budget in working days, run in segments: paused while the file waits on the applicant,
+ * resumed when they answer. `dueAt` is null while paused (no deadline runs against the office).
+ */
+export class SlaClock {
+  constructor(
+    readonly budgetDays: number,
+    readonly segments: ClockSegment[] = [],
+  ) {}
+
+  get running(): boolean {
+    return this.segments.at(-1)?.end === null;
+  }
+
+  start(at: Date): SlaClock {
+    if (this.running) return this;
+    return new SlaClock(this.budgetDays, [...this.segments, { start: at, end: null }]);
+  }
+
+  pause(at: Date): SlaClock {
+    if (!this.running) return this;
+    return new SlaClock(this.budgetDays, [...this.segments.slice(0, -1), { start: this.segments.at(-1)!.start, end: at }]);
+  }
+
+  /** Working days spent in finished segments. */
+  used(calendar: WorkingCalendar): number {
+    return this.segments.reduce((n, s) => n + (s.end ? calendar.workingDaysBetween(s.start, s.end) : 0), 0);
+  }
+
+  dueAt(calendar: WorkingCalendar): Date | null {
+    const current = this.segments.at(-1);
+    if (!current || current.end !== null) return null;
+    return calendar.addWorkingDays(current.start, Math.max(0, this.budgetDays - this.used(calendar)));
+  }
+
+  isOverdue(calendar: WorkingCalendar, now: Date): boolean {
+    const due = this.dueAt(calendar);
+    return !!due && now > due;
+  }
+}
