@@ -16,7 +16,9 @@ describe('working calendar', () => {
     expect(bogor.isWorkingDay('2026-11-23')).toBe(true); // Monday
     expect(bogor.isWorkingDay('2026-11-21')).toBe(false); // Saturday
     expect(bogor.isWorkingDay('2026-01-01')).toBe(false); // Tahun Baru
-    const cuti = Object.values(seed.years).flatMap((y) => y.holidays).find((h) => h.kind === 'collective_leave')!;
+    const cuti = Object.values(seed.years)
+      .flatMap((y) => y.holidays)
+      .find((h) => h.kind === 'collective_leave')!;
     expect(bogor.isWorkingDay(cuti.date)).toBe(false);
   });
 
@@ -63,7 +65,10 @@ describe('SLA clock', () => {
   });
 
   it('is due at once when the budget is spent before a pause', () => {
-    const clock = new SlaClock(1).start(wib('2026-11-23T10:00')).pause(wib('2026-11-26T10:00')).start(wib('2026-11-27T10:00'));
+    const clock = new SlaClock(1)
+      .start(wib('2026-11-23T10:00'))
+      .pause(wib('2026-11-26T10:00'))
+      .start(wib('2026-11-27T10:00'));
     expect(clock.dueAt(bogor)).toEqual(endOf('2026-11-27'));
   });
 });

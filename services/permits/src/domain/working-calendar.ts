@@ -14,7 +14,12 @@ const DAY_MS = 86_400_000;
 export function utcOffsetHours(regionCode: string): number {
   const province = Number(regionCode.slice(0, 2));
   if (province >= 81) return 9; // Maluku, Papua: WIT
-  if ((province >= 51 && province <= 53) || (province >= 63 && province <= 65) || (province >= 71 && province <= 76)) return 8; // WITA
+  if (
+    (province >= 51 && province <= 53) ||
+    (province >= 63 && province <= 65) ||
+    (province >= 71 && province <= 76)
+  )
+    return 8; // WITA
   return 7; // WIB
 }
 
@@ -47,7 +52,7 @@ export class WorkingCalendar {
   addWorkingDays(start: Date, n: number): Date {
     if (!Number.isInteger(n) || n < 0) throw new Error(`working days must be a whole number ≥ 0, got ${n}`);
     let day = this.dayOf(start);
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0; counted < n;) {
       day++;
       if (this.isWorking(day)) counted++;
     }
@@ -57,7 +62,8 @@ export class WorkingCalendar {
   /** Working days after `from`'s day up to and including `to`'s day (0 when `to` is not later). */
   workingDaysBetween(from: Date, to: Date): number {
     let count = 0;
-    for (let day = this.dayOf(from) + 1, last = this.dayOf(to); day <= last; day++) if (this.isWorking(day)) count++;
+    for (let day = this.dayOf(from) + 1, last = this.dayOf(to); day <= last; day++)
+      if (this.isWorking(day)) count++;
     return count;
   }
 
@@ -94,7 +100,10 @@ export class SlaClock {
 
   pause(at: Date): SlaClock {
     if (!this.running) return this;
-    return new SlaClock(this.budgetDays, [...this.segments.slice(0, -1), { start: this.segments.at(-1)!.start, end: at }]);
+    return new SlaClock(this.budgetDays, [
+      ...this.segments.slice(0, -1),
+      { start: this.segments.at(-1)!.start, end: at },
+    ]);
   }
 
   /** Working days spent in finished segments. */
