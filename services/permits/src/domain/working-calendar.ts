@@ -99,11 +99,9 @@ export class SlaClock {
   }
 
   pause(at: Date): SlaClock {
-    if (!this.running) return this;
-    return new SlaClock(this.budgetDays, [
-      ...this.segments.slice(0, -1),
-      { start: this.segments.at(-1)!.start, end: at },
-    ]);
+    const current = this.segments.at(-1);
+    if (!current || current.end !== null) return this;
+    return new SlaClock(this.budgetDays, [...this.segments.slice(0, -1), { start: current.start, end: at }]);
   }
 
   /** Working days spent in finished segments. */
