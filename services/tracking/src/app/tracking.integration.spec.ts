@@ -184,6 +184,57 @@ describe('tracking service', () => {
     expect(await fails(open('Surat dari DLH', 'dlh', 'DPMPTSP'))).toMatchObject({ status: 403 });
   });
 
+  it('keeps a draft out of inboxes and public tracking until it is submitted, while its applicant adds documents', async () => {
+    const citizen = (await client.request('identity.me.get', {}, as('citizen'))).principal.id;
+    // The permits service opens drafts for applications; here an officer stands in for it.
+    const draft = await open('Permohonan SIP (draf)', 'fo', 'DPMPTSP', {
+      draft: true,
+      applicantId: citizen,
+      kind: 'permit-application',
+    });
+    expect(draft.status).toBe('draft');
+    expect(
+      await fails(client.request('tracking.dossiers.public-view', { trackingNumber: draft.trackingNumber })),
+    ).toMatchObject({ status: 404 });
+    const inbox = await client.request('tracking.dossiers.inbox', {}, as('fo'));
+    expect(inbox.items.map((i) => i.trackingNumber)).not.toContain(draft.trackingNumber);
+    await upload(
+      draft.trackingNumber,
+      'identity-card',
+      'ktp.png',
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(500)]),
+      'citizen',
+    );
+    expect(
+      await fails(
+        client.request(
+          'tracking.handoffs.send',
+          { trackingNumber: draft.trackingNumber, toAgencyId: agencies.DINKES },
+          as('fo'),
+        ),
+      ),
+    ).toMatchObject({ status: 409 });
+
+    const submitted = await client.request(
+      'tracking.dossiers.activate',
+      { trackingNumber: draft.trackingNumber },
+      as('fo'),
+    );
+    expect(submitted).toMatchObject({
+      status: 'open',
+      documents: [expect.objectContaining({ kind: 'identity-card' })],
+    });
+    const view = await client.request('tracking.dossiers.public-view', {
+      trackingNumber: draft.trackingNumber,
+    });
+    expect(view.timeline.map((t) => t.event)).toEqual(['submitted']);
+    expect(
+      await fails(
+        client.request('tracking.dossiers.activate', { trackingNumber: draft.trackingNumber }, as('fo')),
+      ),
+    ).toMatchObject({ status: 409 });
+  });
+
   it('says "check the number" for a mistyped number, and not found for an unknown one', async () => {
     const d = await open();
     const typo = d.trackingNumber.slice(0, -1) + (d.trackingNumber.endsWith('0') ? '1' : '0');

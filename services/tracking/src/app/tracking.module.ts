@@ -14,6 +14,13 @@ import { HandoffsService } from './handoffs/handoffs.service';
 @Module({
   imports: [EventsModule],
   controllers: [DossiersController, DocumentsController, HandoffsController],
-  providers: [BucketInitializer, AgencyDirectory, HistoryService, DossiersService, DocumentsService, HandoffsService],
+  providers: [
+    BucketInitializer,
+    AgencyDirectory,
+    HistoryService,
+    DossiersService,
+    DocumentsService,
+    HandoffsService,
+  ],
 })
 export class TrackingModule {}

@@ -14,7 +14,7 @@ export class CreateTrackingSchema1763920000000 implements MigrationInterface {
         title text NOT NULL,
         kind varchar(20) NOT NULL,
         confidentiality varchar(12) NOT NULL DEFAULT 'internal' CHECK (confidentiality IN ('public', 'internal', 'confidential')),
-        status varchar(10) NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in-transit', 'closed')),
+        status varchar(10) NOT NULL DEFAULT 'open' CHECK (status IN ('draft', 'open', 'in-transit', 'closed')),
         outcome varchar(20),
         origin jsonb NOT NULL,
         origin_agency_id uuid NOT NULL,
@@ -35,7 +35,7 @@ export class CreateTrackingSchema1763920000000 implements MigrationInterface {
       )`);
     // The inbox: what an agency holds, oldest first, and what is on its way to it.
     await q.query(
-      `CREATE INDEX dossiers_holder_idx ON dossiers (holder_agency_id, held_since, id) WHERE status <> 'closed'`,
+      `CREATE INDEX dossiers_holder_idx ON dossiers (holder_agency_id, held_since, id) WHERE status IN ('open', 'in-transit')`,
     );
     await q.query(
       `CREATE INDEX dossiers_incoming_idx ON dossiers (in_transit_to_agency_id, held_since, id) WHERE status = 'in-transit'`,

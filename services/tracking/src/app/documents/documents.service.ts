@@ -139,7 +139,7 @@ export class DocumentsService {
           size: doc.size,
           mediaType: doc.mediaType,
         },
-        { label: LABELS.documentAdded },
+        d.status === 'draft' ? undefined : { label: LABELS.documentAdded }, // drafts' documents are not milestones
       );
       await this.outbox.add(
         m,

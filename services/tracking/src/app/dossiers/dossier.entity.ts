@@ -23,7 +23,7 @@ export class DossierRecord {
   confidentiality: 'public' | 'internal' | 'confidential';
 
   @Column('varchar', { length: 10 })
-  status: 'open' | 'in-transit' | 'closed';
+  status: 'draft' | 'open' | 'in-transit' | 'closed';
 
   @Column('varchar', { length: 20, nullable: true })
   outcome: string | null;

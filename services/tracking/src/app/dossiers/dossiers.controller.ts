@@ -23,6 +23,11 @@ export class DossiersController {
     return this.dossiers.open(principal(), req);
   }
 
+  @MessagePattern('tracking.dossiers.activate')
+  activate(@Payload() req: TrackingNumberRequest): Promise<Dossier> {
+    return this.dossiers.activate(principal(), req.trackingNumber);
+  }
+
   @MessagePattern('tracking.dossiers.get')
   get(@Payload() req: TrackingNumberRequest): Promise<Dossier> {
     return this.dossiers.get(principal(), req.trackingNumber);

@@ -86,7 +86,7 @@ export class DossiersService {
               title: req.title.trim(),
               kind: req.kind,
               confidentiality: req.confidentiality ?? 'internal',
-              status: 'open',
+              status: req.draft ? 'draft' : 'open',
               origin,
               originAgencyId: origin.id,
               holder: origin,
@@ -107,11 +107,11 @@ export class DossiersService {
             dossier,
             'opened',
             actor,
-            { title: dossier.title, kind: dossier.kind, origin: origin.code },
-            {
-              label: LABELS.opened,
-              agency: { code: origin.code, name: origin.name },
-            },
+            { title: dossier.title, kind: dossier.kind, origin: origin.code, draft: !!req.draft },
+            // A draft appears on the public timeline only once it is submitted (activate).
+            req.draft
+              ? undefined
+              : { label: LABELS.opened, agency: { code: origin.code, name: origin.name } },
           );
           await this.outbox.add(
             m,
@@ -131,6 +131,30 @@ export class DossiersService {
         if (!collided || attempt >= 5) throw e;
       }
     }
+  }
+
+  /** The application behind a draft dossier was submitted: from now on the office and the public see it. */
+  async activate(p: Principal | undefined, trackingNumber: string): Promise<Dossier> {
+    return this.dataSource.transaction(async (m) => {
+      const d = await findDossier(m, trackingNumber, true);
+      const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
+      if (d.status !== 'draft') throw new AppError('NOT_DRAFT', 409, 'Only a draft dossier can be submitted');
+      d.status = 'open';
+      d.heldSince = new Date();
+      await m.update(DossierRecord, { id: d.id }, { status: d.status, heldSince: d.heldSince });
+      await this.history.append(
+        m,
+        d,
+        'submitted',
+        actor,
+        {},
+        { label: LABELS.submitted, agency: { code: d.holder.code, name: d.holder.name } },
+      );
+      return toDossier(
+        d,
+        await m.find(DocumentRecord, { where: { dossierId: d.id }, order: { kind: 'ASC', version: 'ASC' } }),
+      );
+    });
   }
 
   async get(p: Principal | undefined, trackingNumber: string): Promise<Dossier> {
@@ -189,6 +213,7 @@ export class DossiersService {
   async publicView(trackingNumber: string): Promise<PublicView> {
     const m = this.dataSource.manager;
     const d = await findDossier(m, trackingNumber);
+    if (d.status === 'draft') throw dossierNotFound(); // not submitted yet: nothing to track
     const milestones = await m
       .getRepository(HistoryRecord)
       .createQueryBuilder('h')
@@ -226,12 +251,13 @@ export class DossiersService {
       .orderBy('d.held_since')
       .addOrderBy('d.id')
       .take(limit + 1);
-    if (scope === 'held') qb.where(`d.holder_agency_id = :a AND d.status <> 'closed'`, { a: agencyId });
+    if (scope === 'held')
+      qb.where(`d.holder_agency_id = :a AND d.status IN ('open', 'in-transit')`, { a: agencyId });
     else if (scope === 'incoming')
       qb.where(`d.in_transit_to_agency_id = :a AND d.status = 'in-transit'`, { a: agencyId });
     else {
       qb.where(
-        `((d.holder_agency_id = :a AND d.status <> 'closed') OR (d.in_transit_to_agency_id = :a AND d.status = 'in-transit'))`,
+        `((d.holder_agency_id = :a AND d.status IN ('open', 'in-transit')) OR (d.in_transit_to_agency_id = :a AND d.status = 'in-transit'))`,
         { a: agencyId },
       );
     }

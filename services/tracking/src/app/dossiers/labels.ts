@@ -3,6 +3,7 @@ import type { Bilingual } from '@berkas/contracts';
 /** What the public tracking page says about each milestone, Indonesian first. */
 export const LABELS = {
   opened: { id: 'Berkas diterima dan dibuka', en: 'File received and opened' },
+  submitted: { id: 'Permohonan diajukan dan berkas dibuka', en: 'Application submitted, file opened' },
   handoffSent: { id: 'Berkas dikirim ke instansi lain', en: 'File sent to another agency' },
   handoffReceived: { id: 'Berkas diterima oleh instansi', en: 'File received by the agency' },
   handoffRefused: { id: 'Berkas dikembalikan ke pengirim', en: 'File returned to the sender' },

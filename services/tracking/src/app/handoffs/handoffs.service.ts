@@ -64,6 +64,8 @@ export class HandoffsService {
       const d = await findDossier(m, req.trackingNumber, true);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
       if (d.status === 'closed') throw new AppError('DOSSIER_CLOSED', 409, 'A closed dossier cannot be sent');
+      if (d.status === 'draft')
+        throw new AppError('NOT_SUBMITTED', 409, 'A draft dossier cannot be sent before it is submitted');
       if (d.status === 'in-transit')
         throw new AppError('IN_TRANSIT', 409, 'This dossier is already on its way to another agency');
       if (to.id === d.holderAgencyId)
