@@ -2,3 +2,4 @@ export * from './snake-naming.strategy';
 export * from './ensure-database';
 export * from './run-migrations';
 export * from './persistence.module';
+export * from './hash-chain';

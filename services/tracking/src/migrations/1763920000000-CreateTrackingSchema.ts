@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { appendOnlySql } from '@berkas/persistence';
 
 /**
  * Dossiers with their holder, documents (bytes in object storage) and upload grants, handoffs, and
@@ -113,17 +114,7 @@ export class CreateTrackingSchema1763920000000 implements MigrationInterface {
         PRIMARY KEY (dossier_id, seq)
       )`);
     // Append-only, enforced where it cannot be bypassed by a bug in the service.
-    await q.query(`
-      CREATE FUNCTION history_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'history is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON history
-      FOR EACH ROW EXECUTE FUNCTION history_is_append_only()`);
-    await q.query(`
-      CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history
-      FOR EACH STATEMENT EXECUTE FUNCTION history_is_append_only()`);
+    for (const sql of appendOnlySql('history')) await q.query(sql);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -17,7 +17,7 @@ import {
   encodeCursor,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
-import { verifyChain } from '../../domain/history-chain';
+import { verifyChain } from '@berkas/persistence';
 import { generateTrackingNumber } from '../../domain/tracking-number';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';

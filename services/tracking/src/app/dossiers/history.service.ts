@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor, Bilingual } from '@berkas/contracts';
-import { entryHash } from '../../domain/history-chain';
+import { entryHash } from '@berkas/persistence';
 import { DossierRecord, HistoryRecord } from './dossier.entity';
 
 export interface Milestone {

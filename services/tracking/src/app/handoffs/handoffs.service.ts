@@ -12,7 +12,7 @@ import {
   type SendHandoffRequest,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
-import { canonicalJson, sha256Hex } from '../../domain/history-chain';
+import { canonicalJson, sha256Hex } from '@berkas/persistence';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';
 import { canView, requireAgencyOfficer } from '../dossiers/access';

@@ -1,4 +1,4 @@
-import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainedFields } from './history-chain';
+import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainedFields } from './hash-chain';
 
 function chain(n: number) {
   const entries: Array<ChainedFields & { hash: string }> = [];

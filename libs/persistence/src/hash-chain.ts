@@ -61,3 +61,19 @@ export function verifyChain(entries: Array<ChainedFields & { hash: string }>): C
   }
   return null;
 }
+
+/**
+ * SQL that makes a table append-only where a bug in a service cannot get around it: UPDATE, DELETE
+ * and TRUNCATE raise an error. For migrations of history tables.
+ */
+export function appendOnlySql(table: string): string[] {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  return [
+    `CREATE OR REPLACE FUNCTION history_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       RAISE EXCEPTION 'history is append-only: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+     END $$`,
+    `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION history_is_append_only()`,
+    `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION history_is_append_only()`,
+  ];
+}
