@@ -1,0 +1,119 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { requireRole } from '@berkas/auth';
+import { AppError, type FormField, type Principal, type RequiredDocument, type PermitType, type WorkflowVersion } from '@berkas/contracts';
+import { ServiceClient } from '@berkas/messaging';
+import { owners, validateDefinition, type WorkflowDefinition } from '../../domain/workflow-definition';
+import { WorkflowVersionRecord } from './catalog.entity';
+
+const DATA = join(__dirname, '../../../data');
+const PUBLISH_LOCK = 0x77666c77; // "wflw"
+
+export interface PermitTypeDefinition {
+  code: string;
+  name: { id: string; en: string };
+  issuingAgency: string;
+  workflow: string;
+  validityMonths: number | null;
+  number: { classification: string; code: string };
+  form: FormField[];
+  requiredDocuments: RequiredDocument[];
+}
+
+/**
+ * The catalog: permit types (data/permit-types.json) and the published versions of their workflows.
+ * On first start each shipped workflow (data/workflows/*.json) is published as version 1; later
+ * versions come from an operator through `permits.workflows.publish`.
+ */
+@Injectable()
+export class CatalogService implements OnModuleInit {
+  private readonly types: PermitTypeDefinition[] = JSON.parse(readFileSync(join(DATA, 'permit-types.json'), 'utf8'));
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly services: ServiceClient,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const file of readdirSync(join(DATA, 'workflows')).filter((f) => f.endsWith('.json'))) {
+      const definition = JSON.parse(readFileSync(join(DATA, 'workflows', file), 'utf8')) as WorkflowDefinition;
+      await this.dataSource.transaction(async (m) => {
+        await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
+        if (await m.findOneBy(WorkflowVersionRecord, { code: definition.code })) return;
+        const problems = validateDefinition(definition);
+        if (problems.length) throw new Error(`shipped workflow ${file} is invalid: ${JSON.stringify(problems)}`);
+        await m.insert(WorkflowVersionRecord, { code: definition.code, version: 1, definition, publishedAt: new Date(), publishedBy: 'system' });
+        new Logger('Catalog').log(`published ${definition.code} v1 from data/workflows/${file}`);
+      });
+    }
+  }
+
+  type(code: string): PermitTypeDefinition {
+    const type = this.types.find((t) => t.code === code);
+    if (!type) throw new AppError('NOT_FOUND', 404, `No permit type ${code}`);
+    return type;
+  }
+
+  async list(): Promise<PermitType[]> {
+    return Promise.all(this.types.map((t) => this.view(t.code)));
+  }
+
+  async view(code: string): Promise<PermitType> {
+    const t = this.type(code);
+    const current = await this.current(t.workflow);
+    return {
+      code: t.code,
+      name: t.name,
+      issuingAgency: t.issuingAgency,
+      serviceStandardDays: current.definition.serviceStandardDays,
+      workflow: t.workflow,
+      workflowVersion: current.version,
+      form: t.form,
+      requiredDocuments: t.requiredDocuments,
+      validityMonths: t.validityMonths,
+    };
+  }
+
+  async current(workflow: string): Promise<WorkflowVersionRecord> {
+    const latest = await this.dataSource.getRepository(WorkflowVersionRecord).findOne({ where: { code: workflow }, order: { version: 'DESC' } });
+    if (!latest) throw new AppError('NOT_FOUND', 404, `Workflow ${workflow} is not published`);
+    return latest;
+  }
+
+  async version(workflow: string, version: number): Promise<WorkflowDefinition> {
+    const row = await this.dataSource.getRepository(WorkflowVersionRecord).findOneBy({ code: workflow, version });
+    if (!row) throw new Error(`workflow ${workflow} v${version} is missing`);
+    return row.definition;
+  }
+
+  /** Validates (structure, then that every owner agency exists in the publisher's region) and publishes. */
+  async publish(p: Principal | undefined, definition: WorkflowDefinition): Promise<WorkflowVersion> {
+    requireRole(p, ['system-admin']);
+    const problems = validateDefinition(definition);
+    if (!problems.length && p?.region) {
+      for (const owner of owners(definition)) {
+        const exists = await this.services.request('identity.agencies.get', { regionCode: p.region, code: owner.agency }).then(
+          () => true,
+          (e) => (e instanceof AppError && e.status === 404 ? false : Promise.reject(e)),
+        );
+        if (!exists) problems.push({ path: `/stages/${owner.stage}/owner/agency`, message: `${owner.agency} is no agency of region ${p.region}` });
+      }
+    }
+    if (problems.length) throw new AppError('INVALID_WORKFLOW', 400, `The workflow has ${problems.length} problem(s)`, problems);
+    return this.dataSource.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
+      const [{ max }] = await m.query('SELECT coalesce(max(version), 0) AS max FROM workflow_versions WHERE code = $1', [definition.code]);
+      const row = { code: definition.code, version: Number(max) + 1, definition, publishedAt: new Date(), publishedBy: p?.id ?? 'system' };
+      await m.insert(WorkflowVersionRecord, row);
+      return { code: row.code, version: row.version, publishedAt: row.publishedAt.toISOString(), publishedBy: row.publishedBy };
+    });
+  }
+
+  async versions(code: string): Promise<WorkflowVersion[]> {
+    const rows = await this.dataSource.getRepository(WorkflowVersionRecord).find({ where: { code }, order: { version: 'DESC' } });
+    return rows.map((r) => ({ code: r.code, version: r.version, publishedAt: r.publishedAt.toISOString(), publishedBy: r.publishedBy }));
+  }
+}
