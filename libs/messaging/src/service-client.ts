@@ -19,6 +19,11 @@ export const NATS_CLIENT = 'NATS_CLIENT';
 export interface RequestOptions {
   /** Overrides NATS_REQUEST_TIMEOUT_MS for this call. */
   timeoutMs?: number;
+  /**
+   * The calling service acts on its own authority, not the user's: the user's token is not
+   * forwarded (e.g. permits opening a dossier on an applicant's behalf, or fetching signing keys).
+   */
+  asSystem?: boolean;
 }
 
 /**
@@ -43,7 +48,7 @@ export class ServiceClient implements OnApplicationShutdown {
     const hdrs = natsHeaders();
     if (ctx) {
       hdrs.set(HEADERS.requestId, ctx.requestId);
-      if (ctx.accessToken) hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
+      if (ctx.accessToken && !options.asSystem) hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
     }
     const record = new NatsRecordBuilder(payload).setHeaders(hdrs).build();
     const waitMs = options.timeoutMs ?? this.env.requestTimeoutMs;

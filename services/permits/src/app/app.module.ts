@@ -3,6 +3,13 @@ import { AuthModule } from '@berkas/auth';
 import type { ServiceConfig } from '@berkas/config';
 import { backendCore } from '@berkas/messaging';
 import { PERMITS_MIGRATIONS } from '../migrations';
+import { ApplicationRecord } from './applications/application.entity';
+import { Holiday } from './calendar/holiday.entity';
+import { WorkflowVersionRecord } from './catalog/catalog.entity';
+import { PermitsModule } from './permits.module';
+import { TaskRecord } from './tasks/task.entity';
+
+export const PERMITS_ENTITIES = [WorkflowVersionRecord, Holiday, ApplicationRecord, TaskRecord];
 
 @Module({})
 export class AppModule {
@@ -10,9 +17,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...backendCore({ service: 'permits', config, entities: [], migrations: PERMITS_MIGRATIONS }),
+        ...backendCore({
+          service: 'permits',
+          config,
+          entities: PERMITS_ENTITIES,
+          migrations: PERMITS_MIGRATIONS,
+        }),
         // Verifies callers' access tokens against identity's public keys, fetched over NATS.
         AuthModule.forRoot(),
+        PermitsModule,
       ],
     };
   }

@@ -30,8 +30,16 @@ export function formSchema(fields: FormField[], complete: boolean): object {
 }
 
 const describe = (e: ErrorObject): ErrorDetail => {
-  if (e.keyword === 'required') return { path: `/form/${(e.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
-  if (e.keyword === 'additionalProperties') return { path: `/form/${(e.params as { additionalProperty: string }).additionalProperty}`, message: 'is not a field of this form' };
+  if (e.keyword === 'required')
+    return {
+      path: `/form/${(e.params as { missingProperty: string }).missingProperty}`,
+      message: 'is required',
+    };
+  if (e.keyword === 'additionalProperties')
+    return {
+      path: `/form/${(e.params as { additionalProperty: string }).additionalProperty}`,
+      message: 'is not a field of this form',
+    };
   return { path: `/form${e.instancePath}`, message: e.message ?? 'is invalid' };
 };
 

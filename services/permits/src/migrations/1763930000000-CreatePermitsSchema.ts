@@ -56,8 +56,12 @@ export class CreatePermitsSchema1763930000000 implements MigrationInterface {
         history_head char(64) NOT NULL DEFAULT repeat('0', 64),
         FOREIGN KEY (workflow_code, workflow_version) REFERENCES workflow_versions (code, version)
       )`);
-    await q.query(`CREATE INDEX applications_applicant_idx ON applications (applicant_id, created_at DESC, id)`);
-    await q.query(`CREATE INDEX applications_company_idx ON applications (company_id, created_at DESC, id) WHERE company_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX applications_applicant_idx ON applications (applicant_id, created_at DESC, id)`,
+    );
+    await q.query(
+      `CREATE INDEX applications_company_idx ON applications (company_id, created_at DESC, id) WHERE company_id IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE tasks (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -81,10 +85,18 @@ export class CreatePermitsSchema1763930000000 implements MigrationInterface {
         timeout_applied_at timestamptz
       )`);
     // The inbox: an agency's open tasks for a role, due first; and each open stage has one task.
-    await q.query(`CREATE INDEX tasks_inbox_idx ON tasks (agency_id, role, due_at NULLS LAST, id) WHERE status IN ('open', 'claimed')`);
-    await q.query(`CREATE INDEX tasks_claimed_idx ON tasks (claimed_by, due_at NULLS LAST, id) WHERE status = 'claimed'`);
-    await q.query(`CREATE INDEX tasks_overdue_idx ON tasks (due_at) WHERE status IN ('open', 'claimed') AND escalated_at IS NULL`);
-    await q.query(`CREATE UNIQUE INDEX tasks_one_open_per_stage ON tasks (application_id, stage) WHERE status IN ('open', 'claimed')`);
+    await q.query(
+      `CREATE INDEX tasks_inbox_idx ON tasks (agency_id, role, due_at NULLS LAST, id) WHERE status IN ('open', 'claimed')`,
+    );
+    await q.query(
+      `CREATE INDEX tasks_claimed_idx ON tasks (claimed_by, due_at NULLS LAST, id) WHERE status = 'claimed'`,
+    );
+    await q.query(
+      `CREATE INDEX tasks_overdue_idx ON tasks (due_at) WHERE status IN ('open', 'claimed') AND escalated_at IS NULL`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX tasks_one_open_per_stage ON tasks (application_id, stage) WHERE status IN ('open', 'claimed')`,
+    );
     await q.query(`
       CREATE TABLE application_history (
         application_id uuid NOT NULL REFERENCES applications(id),
@@ -125,7 +137,15 @@ export class CreatePermitsSchema1763930000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['issued_permits', 'permit_sequences', 'application_history', 'tasks', 'applications', 'holidays', 'workflow_versions']) {
+    for (const t of [
+      'issued_permits',
+      'permit_sequences',
+      'application_history',
+      'tasks',
+      'applications',
+      'holidays',
+      'workflow_versions',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

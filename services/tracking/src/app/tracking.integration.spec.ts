@@ -7,6 +7,9 @@ import type { AppError, DocumentKind, TokenPair } from '@berkas/contracts';
 import { bootstrapService, createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
 import { createStorageClient, uploadStream } from '@berkas/storage';
 import {
+  demoAccounts,
+  startBuiltService,
+  stopBuiltServices,
   dropDatabase,
   freePort,
   startPrivateNats,
@@ -16,31 +19,11 @@ import {
   type PrivateNats,
   type PrivateS3,
 } from '@berkas/testing';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { generateTrackingNumber } from '../domain/tracking-number';
 import { AppModule } from './app.module';
 
-// The real identity service runs beside tracking from its build (started the way npm start does it),
-// for tokens and agencies; its demo accounts are read as data. Tracking itself runs in-process.
-const root = join(__dirname, '../../../..');
-const launcher = require(join(root, 'scripts/lib/services.cjs')) as {
-  spawnService(
-    name: string,
-    env: Record<string, string>,
-    onLine: (n: string, l: string) => void,
-  ): ChildProcess;
-  waitForHealthy(url: string, timeoutMs?: number): Promise<string>;
-  stopAll(children: ChildProcess[]): Promise<void>;
-};
-const demo = JSON.parse(
-  readFileSync(join(root, 'services/identity/src/app/demo/demo-data.json'), 'utf8'),
-) as {
-  password: string;
-  person: { email: string };
-  staff: Array<{ email: string; agency: string; roles: string[] }>;
-};
+const demo = demoAccounts();
 
 // Tracking as it runs in production, beside a real identity service (tokens, agencies), on real
 // PostgreSQL, a private nats-server and a private S3 server.
@@ -84,8 +67,7 @@ describe('tracking service', () => {
     s3 = await startPrivateS3();
     Object.assign(s3env, { port: s3.port });
     const identityEnv = await envFor('identity', { DEMO_DATA: 'true' });
-    identity = launcher.spawnService('identity', identityEnv, () => undefined);
-    await launcher.waitForHealthy(`http://127.0.0.1:${identityEnv.HTTP_PORT}/health/ready`, 60000);
+    identity = await startBuiltService('identity', identityEnv);
     const { sections, defaults } = SERVICE_CONFIG.tracking;
     const config = loadConfig(
       sections,
@@ -118,7 +100,7 @@ describe('tracking service', () => {
   afterAll(async () => {
     await client?.close();
     await tracking?.close();
-    if (identity) await launcher.stopAll([identity]);
+    if (identity) await stopBuiltServices([identity]);
     await nats?.stop();
     await s3?.stop();
     await Promise.all(Object.values(databases).map((d) => dropDatabase(d)));

@@ -11,7 +11,13 @@ const CACHE_MS = 5 * 60_000;
 
 interface Seed {
   source: string;
-  years: Record<string, { decree: string; holidays: Array<{ date: string; name_id: string; name_en: string; kind: Holiday['kind'] }> }>;
+  years: Record<
+    string,
+    {
+      decree: string;
+      holidays: Array<{ date: string; name_id: string; name_en: string; kind: Holiday['kind'] }>;
+    }
+  >;
 }
 
 /**
@@ -27,7 +33,14 @@ export class CalendarService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const seed = JSON.parse(readFileSync(SEED_FILE, 'utf8')) as Seed;
     const rows = Object.values(seed.years).flatMap((y) =>
-      y.holidays.map((h) => ({ regionCode: null, date: h.date, nameId: h.name_id, nameEn: h.name_en, kind: h.kind, source: y.decree })),
+      y.holidays.map((h) => ({
+        regionCode: null,
+        date: h.date,
+        nameId: h.name_id,
+        nameEn: h.name_en,
+        kind: h.kind,
+        source: y.decree,
+      })),
     );
     // Insert what is missing; an operator's edits to existing days stay as they are.
     const result = await this.dataSource
@@ -38,13 +51,16 @@ export class CalendarService implements OnModuleInit {
       .orIgnore()
       .execute();
     const added = result.identifiers.filter(Boolean).length;
-    if (added) new Logger('Calendar').log(`seeded ${added} national holidays (${Object.keys(seed.years).join(', ')})`);
+    if (added)
+      new Logger('Calendar').log(`seeded ${added} national holidays (${Object.keys(seed.years).join(', ')})`);
   }
 
   async forRegion(regionCode: string): Promise<WorkingCalendar> {
     const hit = this.cache.get(regionCode);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.calendar;
-    const days = await this.dataSource.getRepository(Holiday).find({ where: [{ regionCode: IsNull() }, { regionCode }], select: { date: true } });
+    const days = await this.dataSource
+      .getRepository(Holiday)
+      .find({ where: [{ regionCode: IsNull() }, { regionCode }], select: { date: true } });
     const calendar = new WorkingCalendar(
       days.map((d) => d.date),
       utcOffsetHours(regionCode),

@@ -4,7 +4,14 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { requireRole } from '@berkas/auth';
-import { AppError, type FormField, type Principal, type RequiredDocument, type PermitType, type WorkflowVersion } from '@berkas/contracts';
+import {
+  AppError,
+  type FormField,
+  type Principal,
+  type RequiredDocument,
+  type PermitType,
+  type WorkflowVersion,
+} from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { owners, validateDefinition, type WorkflowDefinition } from '../../domain/workflow-definition';
 import { WorkflowVersionRecord } from './catalog.entity';
@@ -30,7 +37,9 @@ export interface PermitTypeDefinition {
  */
 @Injectable()
 export class CatalogService implements OnModuleInit {
-  private readonly types: PermitTypeDefinition[] = JSON.parse(readFileSync(join(DATA, 'permit-types.json'), 'utf8'));
+  private readonly types: PermitTypeDefinition[] = JSON.parse(
+    readFileSync(join(DATA, 'permit-types.json'), 'utf8'),
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,13 +48,22 @@ export class CatalogService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     for (const file of readdirSync(join(DATA, 'workflows')).filter((f) => f.endsWith('.json'))) {
-      const definition = JSON.parse(readFileSync(join(DATA, 'workflows', file), 'utf8')) as WorkflowDefinition;
+      const definition = JSON.parse(
+        readFileSync(join(DATA, 'workflows', file), 'utf8'),
+      ) as WorkflowDefinition;
       await this.dataSource.transaction(async (m) => {
         await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
         if (await m.findOneBy(WorkflowVersionRecord, { code: definition.code })) return;
         const problems = validateDefinition(definition);
-        if (problems.length) throw new Error(`shipped workflow ${file} is invalid: ${JSON.stringify(problems)}`);
-        await m.insert(WorkflowVersionRecord, { code: definition.code, version: 1, definition, publishedAt: new Date(), publishedBy: 'system' });
+        if (problems.length)
+          throw new Error(`shipped workflow ${file} is invalid: ${JSON.stringify(problems)}`);
+        await m.insert(WorkflowVersionRecord, {
+          code: definition.code,
+          version: 1,
+          definition,
+          publishedAt: new Date(),
+          publishedBy: 'system',
+        });
         new Logger('Catalog').log(`published ${definition.code} v1 from data/workflows/${file}`);
       });
     }
@@ -78,13 +96,17 @@ export class CatalogService implements OnModuleInit {
   }
 
   async current(workflow: string): Promise<WorkflowVersionRecord> {
-    const latest = await this.dataSource.getRepository(WorkflowVersionRecord).findOne({ where: { code: workflow }, order: { version: 'DESC' } });
+    const latest = await this.dataSource
+      .getRepository(WorkflowVersionRecord)
+      .findOne({ where: { code: workflow }, order: { version: 'DESC' } });
     if (!latest) throw new AppError('NOT_FOUND', 404, `Workflow ${workflow} is not published`);
     return latest;
   }
 
   async version(workflow: string, version: number): Promise<WorkflowDefinition> {
-    const row = await this.dataSource.getRepository(WorkflowVersionRecord).findOneBy({ code: workflow, version });
+    const row = await this.dataSource
+      .getRepository(WorkflowVersionRecord)
+      .findOneBy({ code: workflow, version });
     if (!row) throw new Error(`workflow ${workflow} v${version} is missing`);
     return row.definition;
   }
@@ -95,25 +117,53 @@ export class CatalogService implements OnModuleInit {
     const problems = validateDefinition(definition);
     if (!problems.length && p?.region) {
       for (const owner of owners(definition)) {
-        const exists = await this.services.request('identity.agencies.get', { regionCode: p.region, code: owner.agency }).then(
-          () => true,
-          (e) => (e instanceof AppError && e.status === 404 ? false : Promise.reject(e)),
-        );
-        if (!exists) problems.push({ path: `/stages/${owner.stage}/owner/agency`, message: `${owner.agency} is no agency of region ${p.region}` });
+        const exists = await this.services
+          .request('identity.agencies.get', { regionCode: p.region, code: owner.agency })
+          .then(
+            () => true,
+            (e) => (e instanceof AppError && e.status === 404 ? false : Promise.reject(e)),
+          );
+        if (!exists)
+          problems.push({
+            path: `/stages/${owner.stage}/owner/agency`,
+            message: `${owner.agency} is no agency of region ${p.region}`,
+          });
       }
     }
-    if (problems.length) throw new AppError('INVALID_WORKFLOW', 400, `The workflow has ${problems.length} problem(s)`, problems);
+    if (problems.length)
+      throw new AppError('INVALID_WORKFLOW', 400, `The workflow has ${problems.length} problem(s)`, problems);
     return this.dataSource.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
-      const [{ max }] = await m.query('SELECT coalesce(max(version), 0) AS max FROM workflow_versions WHERE code = $1', [definition.code]);
-      const row = { code: definition.code, version: Number(max) + 1, definition, publishedAt: new Date(), publishedBy: p?.id ?? 'system' };
+      const [{ max }] = await m.query(
+        'SELECT coalesce(max(version), 0) AS max FROM workflow_versions WHERE code = $1',
+        [definition.code],
+      );
+      const row = {
+        code: definition.code,
+        version: Number(max) + 1,
+        definition,
+        publishedAt: new Date(),
+        publishedBy: p?.id ?? 'system',
+      };
       await m.insert(WorkflowVersionRecord, row);
-      return { code: row.code, version: row.version, publishedAt: row.publishedAt.toISOString(), publishedBy: row.publishedBy };
+      return {
+        code: row.code,
+        version: row.version,
+        publishedAt: row.publishedAt.toISOString(),
+        publishedBy: row.publishedBy,
+      };
     });
   }
 
   async versions(code: string): Promise<WorkflowVersion[]> {
-    const rows = await this.dataSource.getRepository(WorkflowVersionRecord).find({ where: { code }, order: { version: 'DESC' } });
-    return rows.map((r) => ({ code: r.code, version: r.version, publishedAt: r.publishedAt.toISOString(), publishedBy: r.publishedBy }));
+    const rows = await this.dataSource
+      .getRepository(WorkflowVersionRecord)
+      .find({ where: { code }, order: { version: 'DESC' } });
+    return rows.map((r) => ({
+      code: r.code,
+      version: r.version,
+      publishedAt: r.publishedAt.toISOString(),
+      publishedBy: r.publishedBy,
+    }));
   }
 }

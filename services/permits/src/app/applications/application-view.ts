@@ -1,0 +1,43 @@
+import type { Application, TaskRef } from '@berkas/contracts';
+import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import type { TaskRecord } from '../tasks/task.entity';
+import type { ApplicationRecord } from './application.entity';
+
+export function toTaskRef(t: TaskRecord, def: WorkflowDefinition): TaskRef {
+  const stage = def.stages[t.stage] as TaskStage | undefined;
+  return {
+    id: t.id,
+    stage: t.stage,
+    label: stage?.label ?? { id: t.stage, en: t.stage },
+    agency: t.agencyCode,
+    role: t.role,
+    status: t.status,
+    dueAt: t.dueAt?.toISOString() ?? null,
+    claimedBy: t.claimedBy,
+  };
+}
+
+export function toApplication(
+  a: ApplicationRecord,
+  def: WorkflowDefinition,
+  openTasks: TaskRecord[],
+): Application {
+  return {
+    id: a.id,
+    permitType: a.permitType,
+    regionCode: a.regionCode,
+    status: a.status,
+    applicantId: a.applicantId,
+    companyId: a.companyId,
+    form: a.form,
+    // The number is the applicant's once they submit; a draft's dossier is not tracked yet.
+    trackingNumber: a.status === 'draft' ? null : a.trackingNumber,
+    workflowVersion: a.workflowVersion,
+    submittedAt: a.submittedAt?.toISOString() ?? null,
+    completeAt: a.completeAt?.toISOString() ?? null,
+    dueAt: a.dueAt?.toISOString() ?? null,
+    outcome: a.outcome,
+    openTasks: openTasks.map((t) => toTaskRef(t, def)),
+    createdAt: a.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,79 @@
+import type { ClockSegment } from '../../domain/working-calendar';
+import type { FlowState } from '../../domain/workflow-engine';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ApplicationStatus = 'draft' | 'in-review' | 'returned' | 'issued' | 'rejected' | 'withdrawn';
+
+/** A permohonan: the form, where it stands in its workflow version, and its service-standard clock. */
+@Entity('applications')
+export class ApplicationRecord {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  permitType: string;
+
+  @Column('varchar', { length: 4 })
+  regionCode: string;
+
+  @Column('uuid')
+  applicantId: string;
+
+  @Column('uuid', { nullable: true })
+  companyId: string | null;
+
+  @Column('text')
+  applicantName: string;
+
+  @Column('varchar', { length: 12 })
+  status: ApplicationStatus;
+
+  @Column('jsonb')
+  form: Record<string, unknown>;
+
+  @Column('uuid', { nullable: true })
+  dossierId: string | null;
+
+  @Column('text', { nullable: true })
+  trackingNumber: string | null;
+
+  @Column('uuid')
+  issuingAgencyId: string;
+
+  @Column('text')
+  workflowCode: string;
+
+  @Column('int')
+  workflowVersion: number;
+
+  @Column('jsonb', { nullable: true })
+  flow: FlowState | null;
+
+  /** The overall service standard, counted from "lengkap dan benar", paused while returned. */
+  @Column('jsonb')
+  serviceClock: ClockSegment[];
+
+  @Column('timestamptz', { nullable: true })
+  submittedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  completeAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  dueAt: Date | null;
+
+  @Column('text', { nullable: true })
+  outcome: string | null;
+
+  @Column('timestamptz')
+  createdAt: Date;
+
+  @Column('timestamptz')
+  updatedAt: Date;
+
+  @Column('int', { default: 0 })
+  historySeq: number;
+
+  @Column('char', { length: 64 })
+  historyHead: string;
+}

@@ -1,0 +1,277 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { requirePrincipal } from '@berkas/auth';
+import {
+  AppError,
+  decodeCursor,
+  encodeCursor,
+  type Actor,
+  type Application,
+  type ApplicationPage,
+  type CreateApplicationRequest,
+  type ListApplicationsRequest,
+  type Principal,
+  type UpdateApplicationRequest,
+} from '@berkas/contracts';
+import { ServiceClient } from '@berkas/messaging';
+import { formProblems } from '../../domain/application-form';
+import { resubmit, start, withdraw, type Transition } from '../../domain/workflow-engine';
+import { CatalogService } from '../catalog/catalog.service';
+import { TaskRecord } from '../tasks/task.entity';
+import { ApplicationRecord } from './application.entity';
+import { toApplication } from './application-view';
+import { WorkflowRunner } from './workflow-runner.service';
+
+const notFound = () => new AppError('NOT_FOUND', 404, 'No such application');
+
+export const applicantActor = (p: Principal): Actor => ({
+  kind: p.kind,
+  id: p.id,
+  ...(p.name ? { name: p.name } : {}),
+});
+
+/** An applicant's side of an application: draft, form, documents, submit, answer corrections, withdraw. */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+    private readonly runner: WorkflowRunner,
+    private readonly services: ServiceClient,
+  ) {}
+
+  async create(p: Principal | undefined, req: CreateApplicationRequest): Promise<Application> {
+    const applicant = this.requireApplicant(p);
+    const type = this.catalog.type(req.permitType);
+    const problems = formProblems(type.form, req.form ?? {}, false);
+    if (problems.length) throw new AppError('VALIDATION_FAILED', 400, 'The form has problems', problems);
+    const workflow = await this.catalog.current(type.workflow);
+    const issuing = await this.services
+      .request(
+        'identity.agencies.get',
+        { regionCode: req.regionCode, code: type.issuingAgency },
+        { asSystem: true },
+      )
+      .catch((e) => {
+        throw e instanceof AppError && e.status === 404
+          ? AppError.invalid('/regionCode', `has no ${type.issuingAgency} to issue ${type.code}`)
+          : e;
+      });
+    // The dossier exists from the draft on, so documents can be attached; it is tracked once submitted.
+    const dossier = await this.services.request(
+      'tracking.dossiers.open',
+      {
+        title: `Permohonan ${type.name.id}`,
+        kind: 'permit-application',
+        originAgencyId: issuing.id,
+        confidentiality: 'internal',
+        applicantId: applicant.id,
+        ...(applicant.companyId ? { companyId: applicant.companyId } : {}),
+        permitType: { code: type.code, name: type.name },
+        draft: true,
+      },
+      { asSystem: true },
+    );
+    return this.dataSource.transaction(async (m) => {
+      const now = new Date();
+      const app = await m.save(
+        m.create(ApplicationRecord, {
+          permitType: type.code,
+          regionCode: req.regionCode,
+          applicantId: applicant.id,
+          companyId: applicant.companyId ?? null,
+          applicantName: applicant.name ?? '',
+          status: 'draft',
+          form: req.form ?? {},
+          dossierId: dossier.id,
+          trackingNumber: dossier.trackingNumber,
+          issuingAgencyId: issuing.id,
+          workflowCode: workflow.code,
+          workflowVersion: workflow.version,
+          flow: null,
+          serviceClock: [],
+          createdAt: now,
+          updatedAt: now,
+          historySeq: 0,
+          historyHead: '0'.repeat(64),
+        }),
+      );
+      await this.runner.record(m, app, 'created', applicantActor(applicant), {
+        permitType: type.code,
+        workflowVersion: workflow.version,
+      });
+      return toApplication(app, workflow.definition, []);
+    });
+  }
+
+  async update(p: Principal | undefined, req: UpdateApplicationRequest): Promise<Application> {
+    return this.change(p, req.id, async (m, app) => {
+      if (app.status !== 'draft' && app.status !== 'returned')
+        throw new AppError('NOT_EDITABLE', 409, 'Only a draft or a returned application can be changed');
+      const type = this.catalog.type(app.permitType);
+      const problems = formProblems(type.form, req.form, false);
+      if (problems.length) throw new AppError('VALIDATION_FAILED', 400, 'The form has problems', problems);
+      app.form = req.form;
+      app.updatedAt = new Date();
+      await m.update(ApplicationRecord, { id: app.id }, {
+        form: app.form,
+        updatedAt: app.updatedAt,
+      } as never);
+      await this.runner.record(m, app, 'form-updated', applicantActor(requirePrincipal(p)), {
+        fields: Object.keys(req.form),
+      });
+      return null;
+    });
+  }
+
+  /** Form complete and every mandatory document present: the dossier is submitted and the workflow starts. */
+  async submit(p: Principal | undefined, id: string): Promise<Application> {
+    return this.change(p, id, async (m, app, def) => {
+      if (app.status !== 'draft')
+        throw new AppError('ALREADY_SUBMITTED', 409, 'This application was already submitted');
+      await this.checkComplete(app);
+      await this.services.request(
+        'tracking.dossiers.activate',
+        { trackingNumber: app.trackingNumber ?? '' },
+        { asSystem: true },
+      );
+      app.submittedAt = new Date();
+      await m.update(ApplicationRecord, { id: app.id }, { submittedAt: app.submittedAt } as never);
+      return { transition: start(def), type: 'submitted' };
+    });
+  }
+
+  async resubmit(p: Principal | undefined, id: string): Promise<Application> {
+    return this.change(p, id, async (_m, app, def) => {
+      if (app.status !== 'returned' || !app.flow)
+        throw new AppError('NOT_RETURNED', 409, 'This application is not waiting for a correction');
+      await this.checkComplete(app);
+      return { transition: resubmit(def, app.flow), type: 'resubmitted' };
+    });
+  }
+
+  async withdraw(p: Principal | undefined, id: string): Promise<Application> {
+    return this.change(p, id, async (m, app) => {
+      if (['issued', 'rejected', 'withdrawn'].includes(app.status))
+        throw new AppError('ALREADY_DECIDED', 409, `This application is already ${app.status}`);
+      if (app.flow) return { transition: withdraw(app.flow), type: 'withdrawn' };
+      app.status = 'withdrawn';
+      app.outcome = 'withdrawn';
+      await m.update(ApplicationRecord, { id: app.id }, {
+        status: 'withdrawn',
+        outcome: 'withdrawn',
+        updatedAt: new Date(),
+      } as never);
+      await this.runner.record(m, app, 'withdrawn', applicantActor(requirePrincipal(p)), {});
+      return null;
+    });
+  }
+
+  async get(p: Principal | undefined, id: string): Promise<Application> {
+    const m = this.dataSource.manager;
+    const app = await m.findOneBy(ApplicationRecord, { id });
+    if (!app || !(await this.canView(m, p, app))) throw notFound();
+    return this.view(m, app);
+  }
+
+  async list(p: Principal | undefined, req: ListApplicationsRequest): Promise<ApplicationPage> {
+    const applicant = this.requireApplicant(p);
+    const limit = req.limit ?? 20;
+    const after = decodeCursor(req.after, 2);
+    const qb = this.dataSource
+      .getRepository(ApplicationRecord)
+      .createQueryBuilder('a')
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(limit + 1);
+    if (applicant.companyId) qb.where('a.company_id = :c', { c: applicant.companyId });
+    else qb.where('a.applicant_id = :a', { a: applicant.id });
+    if (after) qb.andWhere('(a.created_at, a.id) < (:at, :id)', { at: after[0], id: after[1] });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: await Promise.all(page.map((a) => this.view(this.dataSource.manager, a))),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  async view(m: EntityManager, app: ApplicationRecord): Promise<Application> {
+    const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
+    const open = await m.find(TaskRecord, {
+      where: { applicationId: app.id, status: In(['open', 'claimed']) },
+      order: { createdAt: 'ASC' },
+    });
+    return toApplication(app, def, open);
+  }
+
+  /** The applicant (or a member of its company), officers of agencies it has tasks at, admins, services. */
+  async canView(m: EntityManager, p: Principal | undefined, app: ApplicationRecord): Promise<boolean> {
+    if (!p) return true;
+    if (p.kind === 'applicant')
+      return p.id === app.applicantId || (!!p.companyId && p.companyId === app.companyId);
+    if (p.roles?.includes('system-admin')) return true;
+    const agencies = [p.agencyId, ...(p.acting ?? []).map((a) => a.agencyId)].filter(Boolean);
+    if (agencies.includes(app.issuingAgencyId)) return true;
+    return (await m.count(TaskRecord, { where: { applicationId: app.id, agencyId: In(agencies) } })) > 0;
+  }
+
+  private requireApplicant(p: Principal | undefined): Principal {
+    const principal = requirePrincipal(p);
+    if (principal.kind !== 'applicant')
+      throw new AppError('FORBIDDEN', 403, 'Applications are made by applicant accounts');
+    return principal;
+  }
+
+  /**
+   * One applicant-side change in one transaction, the application row locked. `work` either changes
+   * the row itself (returns null) or answers a workflow transition for the runner to write.
+   */
+  private async change(
+    p: Principal | undefined,
+    id: string,
+    work: (
+      m: EntityManager,
+      app: ApplicationRecord,
+      def: Awaited<ReturnType<CatalogService['version']>>,
+    ) => Promise<{ transition: Transition; type: string } | null>,
+  ): Promise<Application> {
+    const applicant = this.requireApplicant(p);
+    return this.dataSource.transaction(async (m) => {
+      const app = await m
+        .getRepository(ApplicationRecord)
+        .createQueryBuilder('a')
+        .setLock('pessimistic_write')
+        .where({ id })
+        .getOne();
+      if (!app || !(await this.canView(m, applicant, app))) throw notFound();
+      const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
+      const move = await work(m, app, def);
+      if (move)
+        await this.runner.apply(m, app, def, move.transition, applicantActor(applicant), { type: move.type });
+      return this.view(m, app);
+    });
+  }
+
+  /** The form must be complete and every mandatory document present in the dossier. */
+  private async checkComplete(app: ApplicationRecord): Promise<void> {
+    const type = this.catalog.type(app.permitType);
+    const problems = formProblems(type.form, app.form, true);
+    const dossier = await this.services.request(
+      'tracking.dossiers.get',
+      { trackingNumber: app.trackingNumber ?? '' },
+      { asSystem: true },
+    );
+    const present = new Set(dossier.documents.map((d) => d.kind));
+    for (const doc of type.requiredDocuments) {
+      if (doc.mandatory && !present.has(doc.kind))
+        problems.push({
+          path: `/documents/${doc.kind}`,
+          message: `is required: ${doc.label.id} (${doc.label.en})`,
+        });
+    }
+    if (problems.length)
+      throw new AppError('INCOMPLETE_APPLICATION', 400, 'The application is not complete yet', problems);
+  }
+}

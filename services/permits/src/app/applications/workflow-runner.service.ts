@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppError, type Actor } from '@berkas/contracts';
+import { Outbox, ServiceClient } from '@berkas/messaging';
+import { appendToChain } from '@berkas/persistence';
+import { SlaClock, type ClockSegment } from '../../domain/working-calendar';
+import type { Transition } from '../../domain/workflow-engine';
+import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { CalendarService } from '../calendar/calendar.service';
+import { TaskRecord } from '../tasks/task.entity';
+import { ApplicationRecord } from './application.entity';
+
+const HISTORY = { history: 'application_history', key: 'application_id', owner: 'applications' };
+
+/** JSONB gives clock segments back with string dates. */
+export function clockOf(budgetDays: number, segments: ClockSegment[]): SlaClock {
+  return new SlaClock(
+    budgetDays,
+    segments.map((s) => ({ start: new Date(s.start), end: s.end ? new Date(s.end) : null })),
+  );
+}
+
+/**
+ * Writes what the engine decided, in the caller's transaction: tasks opened (with their due dates
+ * in working days) and closed, the service-standard clock started, paused or stopped, the status,
+ * one history entry and one event. Every transition is all of this or none of it.
+ */
+@Injectable()
+export class WorkflowRunner {
+  constructor(
+    private readonly calendars: CalendarService,
+    private readonly services: ServiceClient,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async apply(
+    m: EntityManager,
+    app: ApplicationRecord,
+    def: WorkflowDefinition,
+    transition: Transition,
+    actor: Actor,
+    what: {
+      type: string;
+      data?: Record<string, unknown>;
+      action?: string;
+      note?: string;
+      completesFile?: boolean;
+    },
+  ): Promise<void> {
+    const now = new Date();
+    const calendar = await this.calendars.forRegion(app.regionCode);
+    let service = clockOf(def.serviceStandardDays, app.serviceClock);
+    if (what.completesFile && !app.completeAt) {
+      app.completeAt = now;
+      service = service.start(now);
+    }
+    for (const effect of transition.effects) {
+      switch (effect.type) {
+        case 'open-task':
+          await this.openTask(m, app, def.stages[effect.stage] as TaskStage, effect.stage, now);
+          break;
+        case 'close-task':
+          await m
+            .createQueryBuilder()
+            .update(TaskRecord)
+            .set({
+              status: effect.reason,
+              closedAt: now,
+              closedBy: actor,
+              action: effect.reason === 'done' ? (what.action ?? null) : null,
+              note: effect.reason === 'done' ? (what.note ?? null) : null,
+            })
+            .where(`application_id = :app AND stage = :stage AND status IN ('open', 'claimed')`, {
+              app: app.id,
+              stage: effect.stage,
+            })
+            .execute();
+          break;
+        case 'returned-to-applicant':
+          app.status = 'returned';
+          service = service.pause(now);
+          break;
+        case 'resumed':
+          app.status = 'in-review';
+          if (app.completeAt) service = service.start(now);
+          break;
+        case 'finished':
+          app.status = effect.outcome;
+          app.outcome = effect.outcome;
+          service = service.pause(now);
+          break;
+      }
+    }
+    app.flow = transition.state;
+    app.serviceClock = service.segments;
+    app.dueAt = service.dueAt(calendar);
+    app.updatedAt = now;
+    await m.update(ApplicationRecord, { id: app.id }, {
+      status: app.status,
+      flow: app.flow,
+      serviceClock: app.serviceClock,
+      dueAt: app.dueAt,
+      completeAt: app.completeAt,
+      outcome: app.outcome,
+      updatedAt: now,
+    } as never);
+    await appendToChain(m, HISTORY, app.id, {
+      type: what.type,
+      actor,
+      data: { ...(what.data ?? {}), effects: transition.effects },
+    });
+    await this.outbox.add(
+      m,
+      'evt.permits.application-changed',
+      {
+        applicationId: app.id,
+        permitType: app.permitType,
+        status: app.status,
+        change: what.type,
+        ...(app.trackingNumber ? { trackingNumber: app.trackingNumber } : {}),
+      },
+      { source: '/berkas/permits', subject: app.id },
+    );
+  }
+
+  /** Records an event in the application's history without a workflow move (created, form changed). */
+  async record(
+    m: EntityManager,
+    app: ApplicationRecord,
+    type: string,
+    actor: Actor,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await appendToChain(m, HISTORY, app.id, { type, actor, data });
+  }
+
+  private async openTask(
+    m: EntityManager,
+    app: ApplicationRecord,
+    stage: TaskStage,
+    stageId: string,
+    now: Date,
+  ): Promise<void> {
+    const agency = await this.agencyId(app.regionCode, stage.owner.agency);
+    const calendar = await this.calendars.forRegion(app.regionCode);
+    const clock = new SlaClock(stage.slaDays).start(now);
+    await m.insert(TaskRecord, {
+      id: randomUUID(),
+      applicationId: app.id,
+      stage: stageId,
+      agencyCode: stage.owner.agency,
+      agencyId: agency,
+      role: stage.owner.role,
+      status: 'open',
+      clock: clock.segments,
+      dueAt: clock.dueAt(calendar),
+      createdAt: now,
+    } as never);
+  }
+
+  /** Owner agencies are codes in the definition; identity knows their ids in the file's region. */
+  private async agencyId(regionCode: string, code: string): Promise<string> {
+    try {
+      const agency = await this.services.request(
+        'identity.agencies.get',
+        { regionCode, code },
+        { asSystem: true },
+      );
+      return agency.id;
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) {
+        throw new AppError(
+          'WORKFLOW_OWNER_MISSING',
+          409,
+          `Region ${regionCode} has no agency ${code} to handle this stage`,
+        );
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { currentPrincipal as principal } from '@berkas/auth';
+import type {
+  ActOnTaskRequest,
+  Application,
+  ApplicationPage,
+  CodeRequest,
+  CreateApplicationRequest,
+  IdRequest,
+  ListApplicationsRequest,
+  PermitType,
+  PermitTypeList,
+  PublishWorkflowRequest,
+  ReassignTaskRequest,
+  Task,
+  TaskInboxRequest,
+  TaskPage,
+  UpdateApplicationRequest,
+  WorkflowVersion,
+  WorkflowVersionList,
+} from '@berkas/contracts';
+import type { WorkflowDefinition } from '../domain/workflow-definition';
+import { ApplicationsService } from './applications/applications.service';
+import { CatalogService } from './catalog/catalog.service';
+import { TasksService } from './tasks/tasks.service';
+
+@Controller()
+export class PermitsController {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly applications: ApplicationsService,
+    private readonly tasks: TasksService,
+  ) {}
+
+  @MessagePattern('permits.permit-types.list')
+  async permitTypes(): Promise<PermitTypeList> {
+    return { items: await this.catalog.list() };
+  }
+
+  @MessagePattern('permits.permit-types.get')
+  permitType(@Payload() req: CodeRequest): Promise<PermitType> {
+    return this.catalog.view(req.code);
+  }
+
+  @MessagePattern('permits.workflows.publish')
+  publish(@Payload() req: PublishWorkflowRequest): Promise<WorkflowVersion> {
+    return this.catalog.publish(principal(), req.definition as unknown as WorkflowDefinition);
+  }
+
+  @MessagePattern('permits.workflows.list')
+  async workflows(@Payload() req: CodeRequest): Promise<WorkflowVersionList> {
+    return { items: await this.catalog.versions(req.code) };
+  }
+
+  @MessagePattern('permits.applications.create')
+  create(@Payload() req: CreateApplicationRequest): Promise<Application> {
+    return this.applications.create(principal(), req);
+  }
+
+  @MessagePattern('permits.applications.update')
+  update(@Payload() req: UpdateApplicationRequest): Promise<Application> {
+    return this.applications.update(principal(), req);
+  }
+
+  @MessagePattern('permits.applications.get')
+  get(@Payload() req: IdRequest): Promise<Application> {
+    return this.applications.get(principal(), req.id);
+  }
+
+  @MessagePattern('permits.applications.list')
+  list(@Payload() req: ListApplicationsRequest): Promise<ApplicationPage> {
+    return this.applications.list(principal(), req);
+  }
+
+  @MessagePattern('permits.applications.submit')
+  submit(@Payload() req: IdRequest): Promise<Application> {
+    return this.applications.submit(principal(), req.id);
+  }
+
+  @MessagePattern('permits.applications.resubmit')
+  resubmit(@Payload() req: IdRequest): Promise<Application> {
+    return this.applications.resubmit(principal(), req.id);
+  }
+
+  @MessagePattern('permits.applications.withdraw')
+  withdraw(@Payload() req: IdRequest): Promise<Application> {
+    return this.applications.withdraw(principal(), req.id);
+  }
+
+  @MessagePattern('permits.tasks.inbox')
+  inbox(@Payload() req: TaskInboxRequest): Promise<TaskPage> {
+    return this.tasks.inbox(principal(), req);
+  }
+
+  @MessagePattern('permits.tasks.claim')
+  claim(@Payload() req: IdRequest): Promise<Task> {
+    return this.tasks.claim(principal(), req.id);
+  }
+
+  @MessagePattern('permits.tasks.release')
+  release(@Payload() req: IdRequest): Promise<Task> {
+    return this.tasks.release(principal(), req.id);
+  }
+
+  @MessagePattern('permits.tasks.reassign')
+  reassign(@Payload() req: ReassignTaskRequest): Promise<Task> {
+    return this.tasks.reassign(principal(), req);
+  }
+
+  @MessagePattern('permits.tasks.act')
+  act(@Payload() req: ActOnTaskRequest): Promise<Application> {
+    return this.tasks.act(principal(), req);
+  }
+}

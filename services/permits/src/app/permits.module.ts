@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '@berkas/messaging';
+import { ApplicationsService } from './applications/applications.service';
+import { WorkflowRunner } from './applications/workflow-runner.service';
+import { CalendarService } from './calendar/calendar.service';
+import { CatalogService } from './catalog/catalog.service';
+import { PermitsController } from './permits.controller';
+import { TasksService } from './tasks/tasks.service';
+
+/** Catalog, calendars, applications and tasks: the workflow engine's one consistency boundary. */
+@Module({
+  imports: [EventsModule],
+  controllers: [PermitsController],
+  providers: [CatalogService, CalendarService, WorkflowRunner, ApplicationsService, TasksService],
+})
+export class PermitsModule {}

@@ -1,0 +1,304 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { capacityFor, requirePrincipal, requireRole, type Capacity } from '@berkas/auth';
+import {
+  AppError,
+  decodeCursor,
+  encodeCursor,
+  type ActOnTaskRequest,
+  type Actor,
+  type Application,
+  type Principal,
+  type ReassignTaskRequest,
+  type Task,
+  type TaskInboxRequest,
+  type TaskPage,
+} from '@berkas/contracts';
+import { ServiceClient } from '@berkas/messaging';
+import { formProblems } from '../../domain/application-form';
+import { act, EngineError, type GuardContext } from '../../domain/workflow-engine';
+import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { ApplicationRecord } from '../applications/application.entity';
+import { ApplicationsService } from '../applications/applications.service';
+import { WorkflowRunner } from '../applications/workflow-runner.service';
+import { CatalogService } from '../catalog/catalog.service';
+import { TaskRecord } from './task.entity';
+
+const noTask = () => new AppError('NOT_FOUND', 404, 'No such task');
+
+function officerActor(p: Principal, capacity: Capacity): Actor {
+  return {
+    kind: 'staff',
+    id: p.id,
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.agency ? { agency: capacity.via === 'delegation' ? capacity.acting.agency : p.agency } : {}),
+    ...(capacity.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
+  };
+}
+
+/** Officers' side: the inbox, claiming, releasing, reassigning, and acting on a stage. */
+@Injectable()
+export class TasksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+    private readonly runner: WorkflowRunner,
+    private readonly applications: ApplicationsService,
+    private readonly services: ServiceClient,
+  ) {}
+
+  /** Tasks for the officer's agency and roles (own or acting), or those they claimed; due first. */
+  async inbox(p: Principal | undefined, req: TaskInboxRequest): Promise<TaskPage> {
+    const officer = requirePrincipal(p);
+    if (officer.kind !== 'staff') throw new AppError('FORBIDDEN', 403, 'The inbox is for officers');
+    const limit = req.limit ?? 50;
+    const after = decodeCursor(req.after, 2);
+    const qb = this.dataSource
+      .getRepository(TaskRecord)
+      .createQueryBuilder('t')
+      .innerJoin(ApplicationRecord, 'a', 'a.id = t.application_id')
+      .addSelect(['a.permit_type', 'a.tracking_number', 'a.workflow_code', 'a.workflow_version'])
+      .where(`t.status IN ('open', 'claimed')`)
+      .orderBy('t.due_at', 'ASC', 'NULLS LAST')
+      .addOrderBy('t.id', 'ASC')
+      .take(limit + 1);
+    if (req.scope === 'mine') {
+      qb.andWhere('t.claimed_by = :me', { me: officer.id });
+    } else {
+      const seats = [
+        ...(officer.agencyId
+          ? (officer.roles ?? []).map((role) => ({ agency: officer.agencyId as string, role }))
+          : []),
+        ...(officer.acting ?? [])
+          .filter((a) => new Date(a.until) > new Date())
+          .flatMap((a) => a.roles.map((role) => ({ agency: a.agencyId, role }))),
+      ];
+      if (!seats.length) return { items: [], nextCursor: null };
+      qb.andWhere(
+        `(${seats.map((_, i) => `(t.agency_id = :agency${i} AND t.role = :role${i})`).join(' OR ')})`,
+        Object.fromEntries(
+          seats.flatMap((s, i) => [
+            [`agency${i}`, s.agency],
+            [`role${i}`, s.role],
+          ]),
+        ),
+      );
+    }
+    if (req.stage) qb.andWhere('t.stage = :stage', { stage: req.stage });
+    if (req.permitType) qb.andWhere('a.permit_type = :pt', { pt: req.permitType });
+    if (after) {
+      // Keyset on (due_at NULLS LAST, id): a null due date sorts after every date.
+      if (after[0] === '') qb.andWhere('t.due_at IS NULL AND t.id > :id', { id: after[1] });
+      else
+        qb.andWhere('(t.due_at > :due OR t.due_at IS NULL OR (t.due_at = :due AND t.id > :id))', {
+          due: after[0],
+          id: after[1],
+        });
+    }
+    const { entities, raw } = await qb.getRawAndEntities();
+    const rows = entities.map((t, i) => ({
+      t,
+      a: raw[i] as {
+        a_permit_type: string;
+        a_tracking_number: string | null;
+        a_workflow_code: string;
+        a_workflow_version: number;
+      },
+    }));
+    const page = rows.slice(0, limit);
+    const items = await Promise.all(
+      page.map(async ({ t, a }) =>
+        this.toTask(
+          t,
+          a.a_permit_type,
+          a.a_tracking_number,
+          await this.catalog.version(a.a_workflow_code, a.a_workflow_version),
+        ),
+      ),
+    );
+    const last = page.at(-1)?.t;
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor([last.dueAt?.toISOString() ?? '', last.id]) : null,
+    };
+  }
+
+  /** Takes an open task; a second officer trying at the same moment gets 409. */
+  async claim(p: Principal | undefined, id: string): Promise<Task> {
+    const officer = requirePrincipal(p);
+    const task = await this.visibleTask(this.dataSource.manager, officer, id);
+    requireRole(officer, [task.role], task.agencyId);
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(TaskRecord)
+      .set({ status: 'claimed', claimedBy: officer.id, claimedAt: new Date() })
+      .where(`id = :id AND status = 'open'`, { id })
+      .returning('*')
+      .execute();
+    if (!result.affected)
+      throw new AppError(
+        'TASK_TAKEN',
+        409,
+        task.status === 'claimed'
+          ? 'Another officer already claimed this task'
+          : `This task is ${task.status}`,
+      );
+    return this.task(id);
+  }
+
+  async release(p: Principal | undefined, id: string): Promise<Task> {
+    const officer = requirePrincipal(p);
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(TaskRecord)
+      .set({ status: 'open', claimedBy: null, claimedAt: null })
+      .where(`id = :id AND status = 'claimed' AND claimed_by = :me`, { id, me: officer.id })
+      .execute();
+    if (!result.affected)
+      throw new AppError('NOT_CLAIMED_BY_YOU', 409, 'Only the officer who claimed a task can release it');
+    return this.task(id);
+  }
+
+  /** A supervisor of the task's agency hands it to an officer who holds its role there (someone on leave). */
+  async reassign(p: Principal | undefined, req: ReassignTaskRequest): Promise<Task> {
+    const officer = requirePrincipal(p);
+    const task = await this.visibleTask(this.dataSource.manager, officer, req.id);
+    requireRole(officer, ['supervisor'], task.agencyId);
+    const members = await this.services.request(
+      'identity.staff.members-of-role',
+      { agencyId: task.agencyId, role: task.role },
+      { asSystem: true },
+    );
+    if (!members.members.some((mbr) => mbr.staffId === req.staffId)) {
+      throw AppError.invalid('/staffId', `is not an active ${task.role} of ${task.agencyCode}`);
+    }
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(TaskRecord)
+      .set({ status: 'claimed', claimedBy: req.staffId, claimedAt: new Date() })
+      .where(`id = :id AND status IN ('open', 'claimed')`, { id: req.id })
+      .execute();
+    if (!result.affected) throw new AppError('TASK_CLOSED', 409, 'This task is already closed');
+    return this.task(req.id);
+  }
+
+  /**
+   * Acts on a stage. The task and its application are locked for the whole transition, so of two
+   * officers acting at once exactly one wins; the other finds the task closed (409).
+   */
+  async act(p: Principal | undefined, req: ActOnTaskRequest): Promise<Application> {
+    const officer = requirePrincipal(p);
+    return this.dataSource.transaction(async (m) => {
+      const task = await m
+        .getRepository(TaskRecord)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .where({ id: req.id })
+        .getOne();
+      if (!task) throw noTask();
+      const capacity = capacityFor(officer, [task.role], task.agencyId);
+      if (!capacity)
+        throw new AppError('FORBIDDEN', 403, `This task is for a ${task.role} of ${task.agencyCode}`);
+      if (task.status === 'done' || task.status === 'cancelled')
+        throw new AppError('TASK_CLOSED', 409, 'Someone already acted on this task');
+      if (task.status === 'claimed' && task.claimedBy !== officer.id)
+        throw new AppError('TASK_TAKEN', 409, 'Another officer has claimed this task');
+      const app = await m
+        .getRepository(ApplicationRecord)
+        .createQueryBuilder('a')
+        .setLock('pessimistic_write')
+        .where({ id: task.applicationId })
+        .getOneOrFail();
+      const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
+      const stage = def.stages[task.stage] as TaskStage;
+      let transition;
+      try {
+        transition = act(def, app.flow!, task.stage, req.action, await this.guards(app, stage, req.note));
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        const status = e.code === 'UNKNOWN_ACTION' ? 400 : 409;
+        throw new AppError(
+          e.code,
+          status,
+          e.message,
+          e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
+        );
+      }
+      await this.runner.apply(m, app, def, transition, officerActor(officer, capacity), {
+        type: 'action',
+        action: req.action,
+        ...(req.note ? { note: req.note } : {}),
+        data: {
+          stage: task.stage,
+          action: req.action,
+          taskId: task.id,
+          ...(req.note ? { note: req.note } : {}),
+        },
+        completesFile:
+          !!stage.completesFile && !['@applicant', '@rejected'].includes(stage.actions[req.action]?.to ?? ''),
+      });
+      return this.applications.view(m, app);
+    });
+  }
+
+  private async guards(app: ApplicationRecord, stage: TaskStage, note?: string): Promise<GuardContext> {
+    const type = this.catalog.type(app.permitType);
+    const dossier = await this.services.request(
+      'tracking.dossiers.get',
+      { trackingNumber: app.trackingNumber ?? '' },
+      { asSystem: true },
+    );
+    const present = new Set(dossier.documents.map((d) => d.kind));
+    return {
+      requiredDocuments: type.requiredDocuments.every((d) => !d.mandatory || present.has(d.kind)),
+      formValid: formProblems(type.form, app.form, true).length === 0,
+      feePaid: !stage.fee, // levies (retribusi) and their payment come with the fees step
+      noteGiven: !!note?.trim(),
+    };
+  }
+
+  private async visibleTask(m: EntityManager, officer: Principal, id: string): Promise<TaskRecord> {
+    const task = await m.findOneBy(TaskRecord, { id });
+    if (!task || officer.kind !== 'staff') throw noTask();
+    return task;
+  }
+
+  private async task(id: string): Promise<Task> {
+    const t = await this.dataSource.getRepository(TaskRecord).findOneByOrFail({ id });
+    const app = await this.dataSource
+      .getRepository(ApplicationRecord)
+      .findOneByOrFail({ id: t.applicationId });
+    return this.toTask(
+      t,
+      app.permitType,
+      app.trackingNumber,
+      await this.catalog.version(app.workflowCode, app.workflowVersion),
+    );
+  }
+
+  private toTask(
+    t: TaskRecord,
+    permitType: string,
+    trackingNumber: string | null,
+    def: WorkflowDefinition,
+  ): Task {
+    const stage = def.stages[t.stage] as TaskStage | undefined;
+    return {
+      id: t.id,
+      applicationId: t.applicationId,
+      permitType,
+      trackingNumber,
+      stage: t.stage,
+      label: stage?.label ?? { id: t.stage, en: t.stage },
+      agency: t.agencyCode,
+      role: t.role,
+      status: t.status,
+      dueAt: t.dueAt?.toISOString() ?? null,
+      claimedBy: t.claimedBy,
+      actions: Object.entries(stage?.actions ?? {}).map(([name, a]) => ({ name, label: a.label })),
+      createdAt: t.createdAt.toISOString(),
+    };
+  }
+}
