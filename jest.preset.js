@@ -31,4 +31,6 @@ module.exports = {
   moduleNameMapper,
   reporters: ['default', path.join(__dirname, 'scripts/lib/jest-summary-reporter.cjs')],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
+  // Integration specs start real servers; on a busy 2-core machine that takes more than Jest's 5 s.
+  testTimeout: 60000,
 };

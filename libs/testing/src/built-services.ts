@@ -13,7 +13,6 @@ interface Launcher {
   waitForHealthy(url: string, timeoutMs?: number): Promise<string>;
   stopAll(children: ChildProcess[]): Promise<void>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS launcher npm start uses
 const launcher = require(join(root, 'scripts/lib/services.cjs')) as Launcher;
 
 /**
@@ -21,8 +20,14 @@ const launcher = require(join(root, 'scripts/lib/services.cjs')) as Launcher;
  * the service under test (its project's test target depends on that build). Resolves once the
  * service reports ready.
  */
+const running = new Set<ChildProcess>();
+// Whatever happens to the spec (a timed-out hook, a crash), its services must not outlive it.
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
 export async function startBuiltService(name: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = launcher.spawnService(name, env, () => undefined);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   await launcher.waitForHealthy(`http://127.0.0.1:${env['HTTP_PORT']}/health/ready`, 60000);
   return child;
 }

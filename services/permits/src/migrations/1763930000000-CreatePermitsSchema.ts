@@ -11,7 +11,7 @@ export class CreatePermitsSchema1763930000000 implements MigrationInterface {
       CREATE TABLE workflow_versions (
         code text NOT NULL,
         version int NOT NULL CHECK (version > 0),
-        definition jsonb NOT NULL,
+        definition json NOT NULL, -- json, not jsonb: the order of stages and actions is meaningful
         published_at timestamptz NOT NULL DEFAULT now(),
         published_by text NOT NULL,
         PRIMARY KEY (code, version)

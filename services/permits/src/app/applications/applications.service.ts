@@ -137,6 +137,7 @@ export class ApplicationsService {
         { asSystem: true },
       );
       app.submittedAt = new Date();
+      app.status = 'in-review';
       await m.update(ApplicationRecord, { id: app.id }, { submittedAt: app.submittedAt } as never);
       return { transition: start(def), type: 'submitted' };
     });

@@ -10,7 +10,7 @@ export class WorkflowVersionRecord {
   @PrimaryColumn('int')
   version: number;
 
-  @Column('jsonb')
+  @Column('json')
   definition: WorkflowDefinition;
 
   @Column('timestamptz')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { capacityFor, requirePrincipal, requireRole, type Capacity } from '@berkas/auth';
 import {
   AppError,
@@ -58,11 +58,10 @@ export class TasksService {
       .getRepository(TaskRecord)
       .createQueryBuilder('t')
       .innerJoin(ApplicationRecord, 'a', 'a.id = t.application_id')
-      .addSelect(['a.permit_type', 'a.tracking_number', 'a.workflow_code', 'a.workflow_version'])
       .where(`t.status IN ('open', 'claimed')`)
-      .orderBy('t.due_at', 'ASC', 'NULLS LAST')
+      .orderBy('t.dueAt', 'ASC', 'NULLS LAST')
       .addOrderBy('t.id', 'ASC')
-      .take(limit + 1);
+      .limit(limit + 1); // a one-to-one join: plain LIMIT, not TypeORM's paginating take()
     if (req.scope === 'mine') {
       qb.andWhere('t.claimed_by = :me', { me: officer.id });
     } else {
@@ -96,28 +95,26 @@ export class TasksService {
           id: after[1],
         });
     }
-    const { entities, raw } = await qb.getRawAndEntities();
-    const rows = entities.map((t, i) => ({
-      t,
-      a: raw[i] as {
-        a_permit_type: string;
-        a_tracking_number: string | null;
-        a_workflow_code: string;
-        a_workflow_version: number;
-      },
-    }));
+    const rows = await qb.getMany();
     const page = rows.slice(0, limit);
+    const apps = page.length
+      ? await this.dataSource
+          .getRepository(ApplicationRecord)
+          .findBy({ id: In([...new Set(page.map((t) => t.applicationId))]) })
+      : [];
+    const byId = new Map(apps.map((a) => [a.id, a]));
     const items = await Promise.all(
-      page.map(async ({ t, a }) =>
-        this.toTask(
+      page.map(async (t) => {
+        const a = byId.get(t.applicationId) as ApplicationRecord;
+        return this.toTask(
           t,
-          a.a_permit_type,
-          a.a_tracking_number,
-          await this.catalog.version(a.a_workflow_code, a.a_workflow_version),
-        ),
-      ),
+          a.permitType,
+          a.trackingNumber,
+          await this.catalog.version(a.workflowCode, a.workflowVersion),
+        );
+      }),
     );
-    const last = page.at(-1)?.t;
+    const last = page.at(-1);
     return {
       items,
       nextCursor:
@@ -213,9 +210,10 @@ export class TasksService {
         .getOneOrFail();
       const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
       const stage = def.stages[task.stage] as TaskStage;
+      if (!app.flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
       let transition;
       try {
-        transition = act(def, app.flow!, task.stage, req.action, await this.guards(app, stage, req.note));
+        transition = act(def, app.flow, task.stage, req.action, await this.guards(app, stage, req.note));
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
         const status = e.code === 'UNKNOWN_ACTION' ? 400 : 409;

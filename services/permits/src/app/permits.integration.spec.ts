@@ -1,0 +1,415 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { loadConfig, S3Env, SERVICE_CONFIG, type ServiceConfig } from '@berkas/config';
+import type { AppError, DocumentKind } from '@berkas/contracts';
+import { bootstrapService, createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
+import { createStorageClient, uploadStream } from '@berkas/storage';
+import {
+  demoAccounts,
+  dropDatabase,
+  freePort,
+  startBuiltService,
+  startPrivateNats,
+  startPrivateS3,
+  stopBuiltServices,
+  TEST_INFRA,
+  uniqueName,
+  type PrivateNats,
+  type PrivateS3,
+} from '@berkas/testing';
+import { AppModule } from './app.module';
+
+const demo = demoAccounts();
+const PDF = Buffer.from('%PDF-1.7\n');
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+// Permits in-process beside real identity and tracking processes (started from their builds), on
+// real PostgreSQL, a private nats-server and a private S3 server: the SIP journey end to end.
+describe('permits service', () => {
+  let nats: PrivateNats;
+  let s3: PrivateS3;
+  let others: ChildProcess[] = [];
+  let permits: INestApplication;
+  let client: StandaloneClient;
+  let db: DataSource;
+  const dbs = {
+    identity: uniqueName('berkas_test_pmt_identity'),
+    tracking: uniqueName('berkas_test_pmt_tracking'),
+    permits: uniqueName('berkas_test_pmt_permits'),
+  };
+  const s3env = new S3Env();
+  const token: Record<string, string> = {};
+
+  const fails = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      return e as AppError;
+    }
+    throw new Error('expected the request to fail');
+  };
+  const env = async (name: keyof typeof dbs, extra: Record<string, string> = {}) => ({
+    NATS_URL: nats.url,
+    DATABASE_URL: TEST_INFRA.databaseUrl,
+    DATABASE_NAME: dbs[name],
+    HTTP_PORT: String(await freePort()),
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    S3_PORT: String(s3.port),
+    ...extra,
+  });
+  const officer = (agency: string, role: string) =>
+    demo.staff.find((s) => s.agency === agency && s.roles.includes(role))!.email;
+  const login = async (who: string, username: string, password = demo.password) => {
+    token[who] = (await client.request('identity.auth.login', { username, password })).accessToken;
+  };
+
+  beforeAll(async () => {
+    nats = await startPrivateNats();
+    s3 = await startPrivateS3();
+    Object.assign(s3env, { port: s3.port });
+    others = [
+      await startBuiltService('identity', await env('identity', { DEMO_DATA: 'true' })),
+      await startBuiltService('tracking', await env('tracking')),
+    ];
+    const { sections, defaults } = SERVICE_CONFIG.permits;
+    const config = loadConfig(sections, await env('permits'), defaults) as ServiceConfig<'permits'>;
+    permits = await bootstrapService({
+      service: 'permits',
+      module: AppModule.register(config),
+      http: config.http,
+      nats: config.nats,
+    });
+    db = permits.get(DataSource);
+    client = await createStandaloneClient(nats.url);
+    await login('citizen', demo.person.email);
+    await login('fo', officer('DPMPTSP', 'front-office'));
+    await login('dinkes', officer('DINKES', 'reviewer'));
+    await login('pu', officer('DPUPR', 'reviewer'));
+    await login('supervisor', officer('DPMPTSP', 'supervisor'));
+    await login('admin', demo.staff[0].email);
+    // A second front-office officer, for the race.
+    const dpmptsp = (await client.request('identity.me.get', {}, token.fo)).principal.agencyId!;
+    await client.request(
+      'identity.staff.create',
+      {
+        nip: '199411112019032014',
+        name: 'Tono Sutrisno',
+        email: 'tono.fo@dpmptsp.example.id',
+        agencyId: dpmptsp,
+        position: 'Petugas Front Office',
+        roles: ['front-office'],
+        password: 'loket pelayanan dua',
+      },
+      token.admin,
+    );
+    await login('fo2', 'tono.fo@dpmptsp.example.id', 'loket pelayanan dua');
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await permits?.close();
+    await stopBuiltServices(others);
+    await nats?.stop();
+    await s3?.stop();
+    await Promise.all(Object.values(dbs).map((d) => dropDatabase(d)));
+  });
+
+  async function attach(trackingNumber: string, kind: DocumentKind, head: Buffer) {
+    const grant = await client.request(
+      'tracking.documents.prepare-upload',
+      { trackingNumber, kind, fileName: `${kind}.bin` },
+      token.citizen,
+    );
+    const stored = await uploadStream(
+      createStorageClient(s3env),
+      s3env.bucket,
+      grant.objectKey,
+      Readable.from([Buffer.concat([head, randomBytes(256)])]),
+      grant,
+    );
+    await client.request(
+      'tracking.documents.register',
+      {
+        uploadId: grant.uploadId,
+        sha256: stored.sha256,
+        size: stored.size,
+        mediaType: stored.type.mediaType,
+      },
+      token.citizen,
+    );
+  }
+
+  const taskFor = async (who: string, applicationId: string) => {
+    const inbox = await client.request('permits.tasks.inbox', {}, token[who]);
+    return inbox.items.find((t) => t.applicationId === applicationId);
+  };
+
+  it('lists the demo catalog with the published workflow versions', async () => {
+    const types = await client.request('permits.permit-types.list', {});
+    expect(types.items.map((t) => [t.code, t.workflowVersion])).toEqual([
+      ['PBG', 1],
+      ['REKLAME', 1],
+      ['SIP', 1],
+    ]);
+    expect(types.items.find((t) => t.code === 'SIP')).toMatchObject({
+      serviceStandardDays: 14,
+      issuingAgency: 'DPMPTSP',
+    });
+  });
+
+  it('walks a practice licence from draft through a correction to issue, clocks and all', async () => {
+    const draft = await client.request(
+      'permits.applications.create',
+      { permitType: 'SIP', regionCode: '3271', form: { profession: 'bidan' } },
+      token.citizen,
+    );
+    expect(draft).toMatchObject({ status: 'draft', trackingNumber: null, workflowVersion: 1, openTasks: [] });
+    const [{ tracking_number: trackingNumber }] = await db.query(
+      'SELECT tracking_number FROM applications WHERE id = $1',
+      [draft.id],
+    );
+
+    const incomplete = await fails(
+      client.request('permits.applications.submit', { id: draft.id }, token.citizen),
+    );
+    expect(incomplete).toMatchObject({ status: 400, code: 'INCOMPLETE_APPLICATION' });
+    expect(incomplete.details!.map((d) => d.path).sort()).toEqual([
+      '/documents/certificate',
+      '/documents/identity-card',
+      '/documents/statement',
+      '/form/practiceAddress',
+      '/form/practiceOrder',
+      '/form/strNumber',
+    ]);
+
+    await attach(trackingNumber, 'identity-card', PNG);
+    await attach(trackingNumber, 'certificate', PDF);
+    await attach(trackingNumber, 'statement', PDF);
+    await client.request(
+      'permits.applications.update',
+      {
+        id: draft.id,
+        form: {
+          profession: 'bidan',
+          strNumber: 'STR-3271/2024/0099',
+          practiceAddress: 'Jl. Merdeka 5, Bogor',
+          practiceOrder: 1,
+        },
+      },
+      token.citizen,
+    );
+    const submitted = await client.request('permits.applications.submit', { id: draft.id }, token.citizen);
+    expect(submitted).toMatchObject({ status: 'in-review', trackingNumber, completeAt: null, dueAt: null });
+    expect(submitted.openTasks).toEqual([
+      expect.objectContaining({
+        stage: 'verification',
+        agency: 'DPMPTSP',
+        role: 'front-office',
+        status: 'open',
+      }),
+    ]);
+    expect(submitted.openTasks[0].dueAt).not.toBeNull();
+    await expect(client.request('tracking.dossiers.public-view', { trackingNumber })).resolves.toMatchObject({
+      status: 'open',
+    });
+
+    // Officers of other agencies or roles cannot act on it.
+    const verification = (await taskFor('fo', draft.id))!;
+    expect(verification.actions.map((a) => a.name)).toEqual(['complete', 'return', 'reject']);
+    expect(
+      await fails(client.request('permits.tasks.act', { id: verification.id, action: 'complete' }, token.pu)),
+    ).toMatchObject({ status: 403 });
+    expect(await taskFor('pu', draft.id)).toBeUndefined();
+
+    // "Lengkap dan benar": the 14-working-day service standard starts now.
+    const complete = await client.request(
+      'permits.tasks.act',
+      { id: verification.id, action: 'complete' },
+      token.fo,
+    );
+    expect(complete.completeAt).not.toBeNull();
+    expect(complete.dueAt).not.toBeNull();
+    expect(complete.openTasks).toEqual([
+      expect.objectContaining({ stage: 'competence-review', agency: 'DINKES', role: 'reviewer' }),
+    ]);
+
+    // A return needs a note; then the clock stops until the applicant answers.
+    const review = (await taskFor('dinkes', draft.id))!;
+    expect(
+      await fails(client.request('permits.tasks.act', { id: review.id, action: 'return' }, token.dinkes)),
+    ).toMatchObject({ status: 409, code: 'GUARD_FAILED' });
+    const returned = await client.request(
+      'permits.tasks.act',
+      { id: review.id, action: 'return', note: 'STR kedaluwarsa, unggah STR terbaru' },
+      token.dinkes,
+    );
+    expect(returned).toMatchObject({ status: 'returned', dueAt: null, openTasks: [] });
+    const resubmitted = await client.request(
+      'permits.applications.resubmit',
+      { id: draft.id },
+      token.citizen,
+    );
+    expect(resubmitted.status).toBe('in-review');
+    expect(resubmitted.dueAt).not.toBeNull();
+    expect(resubmitted.openTasks.map((t) => t.stage)).toEqual(['competence-review']);
+
+    const again = (await taskFor('dinkes', draft.id))!;
+    await client.request('permits.tasks.act', { id: again.id, action: 'recommend' }, token.dinkes);
+    const decision = (await taskFor('supervisor', draft.id))!;
+    await client.request('permits.tasks.act', { id: decision.id, action: 'approve' }, token.supervisor);
+    const issue = (await taskFor('fo', draft.id))!;
+    const issued = await client.request('permits.tasks.act', { id: issue.id, action: 'issue' }, token.fo);
+    expect(issued).toMatchObject({ status: 'issued', outcome: 'issued', openTasks: [] });
+
+    const history = await db.query(
+      'SELECT type, actor FROM application_history WHERE application_id = $1 ORDER BY seq',
+      [draft.id],
+    );
+    expect(history.map((h: { type: string }) => h.type)).toEqual([
+      'created',
+      'form-updated',
+      'submitted',
+      'action',
+      'action',
+      'resubmitted',
+      'action',
+      'action',
+      'action',
+    ]);
+    await expect(
+      db.query(`UPDATE application_history SET type = 'x' WHERE application_id = $1`, [draft.id]),
+    ).rejects.toThrow(/append-only/);
+    const events = await db.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE subject = 'evt.permits.application-changed' AND payload->'data'->>'applicationId' = $1`,
+      [draft.id],
+    );
+    expect(events[0].n).toBe(7);
+  });
+
+  it('lets exactly one of two officers acting on the same task at once win', async () => {
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'SIP', regionCode: '3271' },
+      token.citizen,
+    );
+    const [{ tracking_number: tn }] = await db.query(
+      'SELECT tracking_number FROM applications WHERE id = $1',
+      [app.id],
+    );
+    for (const [kind, head] of [
+      ['identity-card', PNG],
+      ['certificate', PDF],
+      ['statement', PDF],
+    ] as const)
+      await attach(tn, kind, head);
+    await client.request(
+      'permits.applications.update',
+      {
+        id: app.id,
+        form: {
+          profession: 'perawat',
+          strNumber: 'STR-3271/2025/0100',
+          practiceAddress: 'Jl. Sudirman 1',
+          practiceOrder: 2,
+        },
+      },
+      token.citizen,
+    );
+    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    const task = (await taskFor('fo', app.id))!;
+    const results = await Promise.allSettled([
+      client.request('permits.tasks.act', { id: task.id, action: 'complete' }, token.fo),
+      client.request('permits.tasks.act', { id: task.id, action: 'reject', note: 'duplikat' }, token.fo2),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(loser.reason).toMatchObject({ status: 409, code: 'TASK_CLOSED' });
+    const [row] = await db.query(
+      `SELECT count(*)::int AS n FROM tasks WHERE application_id = $1 AND stage = 'verification' AND status = 'done'`,
+      [app.id],
+    );
+    expect(row.n).toBe(1);
+  });
+
+  it('keeps applications to their applicant, and claimed tasks to their claimant', async () => {
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'REKLAME', regionCode: '3271' },
+      token.citizen,
+    );
+    await login('company', demo.company.members[0].email);
+    expect(
+      await fails(client.request('permits.applications.get', { id: app.id }, token.company)),
+    ).toMatchObject({ status: 404 });
+    expect(
+      await fails(
+        client.request('permits.applications.create', { permitType: 'SIP', regionCode: '3271' }, token.fo),
+      ),
+    ).toMatchObject({ status: 403 });
+    const mine = await client.request('permits.applications.list', {}, token.citizen);
+    expect(mine.items.map((a) => a.id)).toContain(app.id);
+    expect((await client.request('permits.applications.list', {}, token.company)).items).toEqual([]);
+    expect(
+      await fails(
+        client.request(
+          'permits.applications.create',
+          { permitType: 'SIP', regionCode: '3201' },
+          token.citizen,
+        ),
+      ),
+    ).toMatchObject({ status: 400 });
+  });
+
+  it('refuses an invalid workflow with every problem, and publishes a valid one as the next version', async () => {
+    const bad = await fails(
+      client.request(
+        'permits.workflows.publish',
+        {
+          definition: {
+            code: 'SIP',
+            name: { id: 'x', en: 'x' },
+            serviceStandardDays: 0,
+            start: 'nowhere',
+            stages: {},
+          },
+        },
+        token.admin,
+      ),
+    );
+    expect(bad).toMatchObject({ status: 400, code: 'INVALID_WORKFLOW' });
+    expect(bad.details!.length).toBeGreaterThanOrEqual(2);
+    const current = (
+      await db.query(`SELECT definition FROM workflow_versions WHERE code = 'SIP' AND version = 1`)
+    )[0].definition;
+    const unknownOwner = JSON.parse(JSON.stringify(current));
+    unknownOwner.stages.decision.owner.agency = 'DISHUB';
+    expect(
+      await fails(client.request('permits.workflows.publish', { definition: unknownOwner }, token.admin)),
+    ).toMatchObject({
+      details: [{ path: '/stages/decision/owner/agency', message: 'DISHUB is no agency of region 3271' }],
+    });
+    expect(
+      await fails(client.request('permits.workflows.publish', { definition: current }, token.fo)),
+    ).toMatchObject({ status: 403 });
+    const v2 = await client.request(
+      'permits.workflows.publish',
+      { definition: { ...current, serviceStandardDays: 10 } },
+      token.admin,
+    );
+    expect(v2).toMatchObject({ code: 'SIP', version: 2 });
+    const fresh = await client.request(
+      'permits.applications.create',
+      { permitType: 'SIP', regionCode: '3271' },
+      token.citizen,
+    );
+    expect(fresh.workflowVersion).toBe(2);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM applications WHERE permit_type = 'SIP' AND workflow_version = 1`,
+    );
+    expect(n).toBeGreaterThan(0); // files in flight keep the version they started on
+  });
+});
