@@ -11,6 +11,7 @@ import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { ScanController } from './pages/scan.controller';
+import { PermitsController } from './permits/permits.controller';
 import { TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
 
@@ -29,7 +30,7 @@ export class AppModule {
         AuthModule.forRoot(),
         SystemStatusModule,
       ],
-      controllers: [AuthController, AdminController, TrackingController, ScanController],
+      controllers: [AuthController, AdminController, TrackingController, ScanController, PermitsController],
       providers: [
         DocumentTransferService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -11,6 +11,8 @@ import type {
   ListApplicationsRequest,
   PermitType,
   PermitTypeList,
+  PrepareApplicationDocumentRequest,
+  UploadGrant,
   PublishWorkflowRequest,
   ReassignTaskRequest,
   Task,
@@ -71,6 +73,11 @@ export class PermitsController {
   @MessagePattern('permits.applications.list')
   list(@Payload() req: ListApplicationsRequest): Promise<ApplicationPage> {
     return this.applications.list(principal(), req);
+  }
+
+  @MessagePattern('permits.applications.prepare-document')
+  prepareDocument(@Payload() req: PrepareApplicationDocumentRequest): Promise<UploadGrant> {
+    return this.applications.prepareDocument(principal(), req);
   }
 
   @MessagePattern('permits.applications.submit')

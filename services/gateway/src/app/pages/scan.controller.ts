@@ -68,7 +68,10 @@ export class ScanController {
               reason: (form.reason ?? '').slice(0, 2000),
             })
           : await this.services.request('tracking.handoffs.receive', { id: dossier.inTransit.handoffId });
-      res.status(200).type('html').send(page(`Tanda terima ${receipt.trackingNumber}`, receiptHtml(receipt)));
+      res
+        .status(200)
+        .type('html')
+        .send(page(`Tanda terima ${receipt.trackingNumber}`, receiptHtml(receipt)));
     } catch (e) {
       const error =
         e instanceof AppError ? e : new AppError('INTERNAL', 500, 'Terjadi kesalahan (something went wrong)');

@@ -4,7 +4,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Client } from 'minio';
 import { S3Env } from '@berkas/config';
-import { AppError, type DocumentKind, type DocumentView, type DownloadGrant } from '@berkas/contracts';
+import {
+  AppError,
+  type DocumentKind,
+  type DocumentView,
+  type DownloadGrant,
+  type UploadGrant,
+} from '@berkas/contracts';
+
+/** Asks for permission to store one document of a kind. */
+export type GrantProvider = (kind: DocumentKind, fileName: string) => Promise<UploadGrant>;
 import { ServiceClient } from '@berkas/messaging';
 import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 
@@ -25,8 +34,11 @@ export class DocumentTransferService {
     private readonly s3: S3Env,
   ) {}
 
-  /** Multipart form: a `kind` field, then one `file`. Fields after the file are too late to use. */
-  upload(trackingNumber: string, req: IncomingMessage): Promise<DocumentView> {
+  /**
+   * Multipart form: a `kind` field, then one `file`. Fields after the file are too late to use.
+   * `grant` asks for the upload grant (tracking directly, or permits for an application's dossier).
+   */
+  upload(req: IncomingMessage, grant: GrantProvider): Promise<DocumentView> {
     return new Promise<DocumentView>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -54,7 +66,7 @@ export class DocumentTransferService {
           file.resume();
           return reject(AppError.invalid('/kind', 'must come before the file in the form'));
         }
-        this.store(trackingNumber, kind, info.filename, file).then(resolve, reject);
+        this.store(grant, kind as DocumentKind, info.filename || 'document', file).then(resolve, reject);
       });
       parser.on('error', (e) =>
         reject(
@@ -69,18 +81,14 @@ export class DocumentTransferService {
   }
 
   private async store(
-    trackingNumber: string,
-    kind: string,
-    fileName: string | undefined,
+    provider: GrantProvider,
+    kind: DocumentKind,
+    fileName: string,
     file: NodeJS.ReadableStream,
   ): Promise<DocumentView> {
-    let grant;
+    let grant: UploadGrant;
     try {
-      grant = await this.tracking.request('tracking.documents.prepare-upload', {
-        trackingNumber,
-        kind: kind as DocumentKind,
-        fileName: fileName || 'document',
-      });
+      grant = await provider(kind, fileName);
     } catch (e) {
       (file as NodeJS.ReadableStream & { resume(): void }).resume();
       throw e;

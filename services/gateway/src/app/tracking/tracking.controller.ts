@@ -76,7 +76,9 @@ export class TrackingController {
   /** Upload: multipart/form-data with `kind` first, then `file`; streamed to storage, never buffered whole. */
   @Post('dossiers/:trackingNumber/documents')
   addDocument(@Param('trackingNumber') trackingNumber: string, @Req() req: Request): Promise<DocumentView> {
-    return this.transfer.upload(trackingNumber, req);
+    return this.transfer.upload(req, (kind, fileName) =>
+      this.tracking.request('tracking.documents.prepare-upload', { trackingNumber, kind, fileName }),
+    );
   }
 
   @Get('documents/:id/download')

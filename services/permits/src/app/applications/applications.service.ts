@@ -11,6 +11,8 @@ import {
   type ApplicationPage,
   type CreateApplicationRequest,
   type ListApplicationsRequest,
+  type PrepareApplicationDocumentRequest,
+  type UploadGrant,
   type Principal,
   type UpdateApplicationRequest,
 } from '@berkas/contracts';
@@ -122,6 +124,26 @@ export class ApplicationsService {
         fields: Object.keys(req.form),
       });
       return null;
+    });
+  }
+
+  /**
+   * A grant to upload one document into the application's dossier while it is a draft or returned for
+   * correction; tracking checks the applicant owns the dossier and the kind's limits.
+   */
+  async prepareDocument(
+    p: Principal | undefined,
+    req: PrepareApplicationDocumentRequest,
+  ): Promise<UploadGrant> {
+    const applicant = this.requireApplicant(p);
+    const app = await this.dataSource.getRepository(ApplicationRecord).findOneBy({ id: req.id });
+    if (!app || !(await this.canView(this.dataSource.manager, applicant, app))) throw notFound();
+    if (app.status !== 'draft' && app.status !== 'returned')
+      throw new AppError('NOT_EDITABLE', 409, 'Documents can be added to a draft or a returned application');
+    return this.services.request('tracking.documents.prepare-upload', {
+      trackingNumber: app.trackingNumber ?? '',
+      kind: req.kind,
+      fileName: req.fileName,
     });
   }
 

@@ -1,0 +1,116 @@
+import request from 'supertest';
+import { startSystem, type RunningSystem } from './support/system';
+
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
+import demo from '../services/identity/src/app/demo/demo-data.json';
+
+const officer = (agency: string, role: string) =>
+  demo.staff.find((s) => s.agency === agency && s.roles.includes(role))!.email;
+
+describe('a practice licence through the gateway', () => {
+  let system: RunningSystem;
+  let api: ReturnType<typeof request>;
+  const token: Record<string, string> = {};
+  const as = (who: string) => ({ authorization: `Bearer ${token[who]}` });
+
+  beforeAll(async () => {
+    system = await startSystem();
+    api = request(system.gatewayUrl);
+    const people = {
+      citizen: demo.person.email,
+      fo: officer('DPMPTSP', 'front-office'),
+      dinkes: officer('DINKES', 'reviewer'),
+      supervisor: officer('DPMPTSP', 'supervisor'),
+      pu: officer('DPUPR', 'reviewer'),
+    };
+    for (const [who, username] of Object.entries(people)) {
+      token[who] = (
+        await api.post('/api/v1/auth/login').send({ username, password: demo.password }).expect(200)
+      ).body.accessToken;
+    }
+  });
+  afterAll(() => system?.stop());
+
+  const act = async (who: string, applicationId: string, action: string, note?: string) => {
+    const inbox = (await api.get('/api/v1/inbox').set(as(who)).expect(200)).body;
+    const task = inbox.items.find((t: { applicationId: string }) => t.applicationId === applicationId);
+    expect(task).toBeDefined();
+    return api
+      .post(`/api/v1/tasks/${task.id}/actions`)
+      .set(as(who))
+      .send({ action, ...(note ? { note } : {}) });
+  };
+
+  it('goes from an online application to an issued licence that anyone can track', async () => {
+    const types = (await api.get('/api/v1/permit-types').expect(200)).body;
+    expect(types.items.map((t: { code: string }) => t.code)).toEqual(['PBG', 'REKLAME', 'SIP']);
+
+    const draft = (
+      await api
+        .post('/api/v1/applications')
+        .set(as('citizen'))
+        .send({ permitType: 'SIP', regionCode: '3271' })
+        .expect(201)
+    ).body;
+    expect(draft.trackingNumber).toBeNull();
+    const missing = await api.post(`/api/v1/applications/${draft.id}/submit`).set(as('citizen')).expect(400);
+    expect(missing.body.errors.map((e: { path: string }) => e.path)).toContain('/documents/certificate');
+
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200),
+    ]);
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200)]);
+    for (const [kind, bytes, name] of [
+      ['identity-card', png, 'ktp.png'],
+      ['certificate', pdf, 'str.pdf'],
+      ['statement', pdf, 'rekomendasi.pdf'],
+    ] as const) {
+      await api
+        .post(`/api/v1/applications/${draft.id}/documents`)
+        .set(as('citizen'))
+        .field('kind', kind)
+        .attach('file', bytes, name)
+        .expect(201);
+    }
+    await api
+      .patch(`/api/v1/applications/${draft.id}`)
+      .set(as('citizen'))
+      .send({
+        form: {
+          profession: 'bidan',
+          strNumber: 'STR-3271/2024/0042',
+          practiceAddress: 'Jl. Merdeka 5, Bogor',
+          practiceOrder: 1,
+        },
+      })
+      .expect(200);
+    const submitted = (
+      await api.post(`/api/v1/applications/${draft.id}/submit`).set(as('citizen')).expect(200)
+    ).body;
+    expect(submitted.trackingNumber).toMatch(/^3271-/);
+    const tracked = (await api.get(`/api/v1/track/${submitted.trackingNumber}`).expect(200)).body;
+    expect(tracked).toMatchObject({
+      status: 'open',
+      permitType: { code: 'SIP' },
+      holder: { code: 'DPMPTSP' },
+    });
+
+    // Public works has nothing to do with it; the front office can only take the stage's own actions.
+    const puInbox = (await api.get('/api/v1/inbox').set(as('pu')).expect(200)).body;
+    expect(puInbox.items.map((t: { applicationId: string }) => t.applicationId)).not.toContain(draft.id);
+    const unknown = await act('fo', draft.id, 'fly');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('UNKNOWN_ACTION');
+    expect((await act('fo', draft.id, 'complete')).status).toBe(200);
+    expect((await act('dinkes', draft.id, 'recommend')).status).toBe(200);
+    expect((await act('supervisor', draft.id, 'approve')).status).toBe(200);
+    const issued = await act('fo', draft.id, 'issue');
+    expect(issued.status).toBe(200);
+    expect(issued.body).toMatchObject({ status: 'issued', outcome: 'issued' });
+
+    const mine = (await api.get('/api/v1/applications').set(as('citizen')).expect(200)).body;
+    expect(mine.items.find((a: { id: string }) => a.id === draft.id)).toMatchObject({ status: 'issued' });
+    await api.get(`/api/v1/applications/${draft.id}`).set(as('pu')).expect(404);
+  });
+});
