@@ -183,3 +183,17 @@ export class IdentityEnv {
   @NotInProduction((v) => v === true, 'cannot be on in production')
   demoData = false;
 }
+
+export class PermitsEnv {
+  @Env('PERMIT_SEAL_SECRET', 'derives the key that signs issued permits (their QR codes); 32+ characters', {
+    secret: true,
+  })
+  @IsString()
+  @MinLength(32)
+  @NotInProduction((v) => String(v).startsWith('dev-only-'), 'must be set to your own secret in production')
+  sealSecret = 'dev-only-permit-seal-secret-change-me-please';
+
+  @Env('PUBLIC_URL', "URL at which citizens reach the gateway (printed in permits' QR codes)")
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  publicUrl = 'http://localhost:3000';
+}

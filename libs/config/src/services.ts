@@ -1,7 +1,16 @@
 // The workspace's one package.json is the version of every service; tsc copies it into each build.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { version } from '../../../package.json';
-import { DatabaseEnv, GatewayHttpEnv, HttpEnv, IdentityEnv, NatsEnv, RuntimeEnv, S3Env } from './sections';
+import {
+  DatabaseEnv,
+  GatewayHttpEnv,
+  HttpEnv,
+  IdentityEnv,
+  NatsEnv,
+  PermitsEnv,
+  RuntimeEnv,
+  S3Env,
+} from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
 
 export const APP_VERSION: string = process.env['BERKAS_VERSION'] ?? version;
@@ -23,7 +32,11 @@ export const SERVICE_CONFIG = {
     sections: { ...backend, s3: S3Env },
     defaults: { HTTP_PORT: '3102', DATABASE_NAME: 'berkas_tracking' },
   },
-  permits: { sections: backend, defaults: { HTTP_PORT: '3103', DATABASE_NAME: 'berkas_permits' } },
+  // Permits stores the issued permit's PDF in the dossier and signs its QR code.
+  permits: {
+    sections: { ...backend, s3: S3Env, permits: PermitsEnv },
+    defaults: { HTTP_PORT: '3103', DATABASE_NAME: 'berkas_permits' },
+  },
 } satisfies Record<string, { sections: ConfigSections; defaults: Record<string, string> }>;
 
 export type ServiceName = keyof typeof SERVICE_CONFIG;

@@ -8,6 +8,9 @@ import type {
   CodeRequest,
   CreateApplicationRequest,
   IdRequest,
+  IssuedPermit,
+  PermitVerification,
+  VerifyPermitRequest,
   ListApplicationsRequest,
   PermitType,
   PermitTypeList,
@@ -26,6 +29,7 @@ import type { WorkflowDefinition } from '../domain/workflow-definition';
 import { ApplicationsService } from './applications/applications.service';
 import { CatalogService } from './catalog/catalog.service';
 import { TasksService } from './tasks/tasks.service';
+import { IssuedPermitsService } from './issued/issued-permits.service';
 
 @Controller()
 export class PermitsController {
@@ -33,6 +37,7 @@ export class PermitsController {
     private readonly catalog: CatalogService,
     private readonly applications: ApplicationsService,
     private readonly tasks: TasksService,
+    private readonly issued: IssuedPermitsService,
   ) {}
 
   @MessagePattern('permits.permit-types.list')
@@ -93,6 +98,16 @@ export class PermitsController {
   @MessagePattern('permits.applications.withdraw')
   withdraw(@Payload() req: IdRequest): Promise<Application> {
     return this.applications.withdraw(principal(), req.id);
+  }
+
+  @MessagePattern('permits.permits.get')
+  permit(@Payload() req: IdRequest): Promise<IssuedPermit> {
+    return this.applications.permit(principal(), req.id);
+  }
+
+  @MessagePattern('permits.permits.verify')
+  verify(@Payload() req: VerifyPermitRequest): Promise<PermitVerification> {
+    return this.issued.verify(req.code);
   }
 
   @MessagePattern('permits.tasks.inbox')

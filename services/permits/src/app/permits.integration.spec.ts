@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { loadConfig, S3Env, SERVICE_CONFIG, type ServiceConfig } from '@berkas/config';
 import type { AppError, DocumentKind } from '@berkas/contracts';
 import { bootstrapService, createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
@@ -17,10 +17,13 @@ import {
   stopBuiltServices,
   TEST_INFRA,
   uniqueName,
+  waitFor,
   type PrivateNats,
   type PrivateS3,
 } from '@berkas/testing';
 import { AppModule } from './app.module';
+import { ApplicationRecord } from './applications/application.entity';
+import { IssuedPermitsService } from './issued/issued-permits.service';
 
 const demo = demoAccounts();
 const PDF = Buffer.from('%PDF-1.7\n');
@@ -265,6 +268,41 @@ describe('permits service', () => {
     const issued = await client.request('permits.tasks.act', { id: issue.id, action: 'issue' }, token.fo);
     expect(issued).toMatchObject({ status: 'issued', outcome: 'issued', openTasks: [] });
 
+    // The permit: its number from DPMPTSP's sequence, and a QR code anyone can verify.
+    const permit = await client.request('permits.permits.get', { id: draft.id }, token.citizen);
+    expect(permit.number).toMatch(new RegExp(`^503/\\d{4}/SIP/DPMPTSP/${new Date().getUTCFullYear()}$`));
+    expect(permit).toMatchObject({
+      holderName: demo.person.name,
+      permitType: { code: 'SIP' },
+      revokedAt: null,
+    });
+    expect(permit.verificationUrl).toBe(`http://localhost:3000/verifikasi/${permit.verificationCode}`);
+    await expect(
+      client.request('permits.permits.verify', { code: permit.verificationCode }),
+    ).resolves.toMatchObject({
+      genuine: true,
+      status: 'valid',
+      number: permit.number,
+      holderName: demo.person.name,
+    });
+    const [payload, signature] = permit.verificationCode.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), h: 'Orang Lain' }),
+    ).toString('base64url');
+    await expect(
+      client.request('permits.permits.verify', { code: `${forged}.${signature}` }),
+    ).resolves.toEqual({ genuine: false, status: 'unknown' });
+    // Then, durably and once: the PDF goes into the dossier and the dossier is closed.
+    const closed = await waitFor(async () => {
+      const d = await client.request('tracking.dossiers.get', { trackingNumber }, token.citizen);
+      return d.status === 'closed' ? d : null;
+    }, 20000);
+    expect(closed).toMatchObject({ outcome: 'issued' });
+    expect(closed.documents.map((d) => d.kind)).toContain('issued-permit');
+    expect((await client.request('permits.permits.get', { id: draft.id }, token.citizen)).documentId).toBe(
+      closed.documents.find((d) => d.kind === 'issued-permit')!.id,
+    );
+
     const history = await db.query(
       'SELECT type, actor FROM application_history WHERE application_id = $1 ORDER BY seq',
       [draft.id],
@@ -333,6 +371,36 @@ describe('permits service', () => {
       [app.id],
     );
     expect(row.n).toBe(1);
+  });
+
+  it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {
+    const issued = permits.get(IssuedPermitsService);
+    const template = (await db.query(`SELECT * FROM applications LIMIT 1`))[0];
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const [row] = await db.query(
+        `INSERT INTO applications (permit_type, region_code, applicant_id, applicant_name, status, issuing_agency_id, workflow_code, workflow_version)
+         VALUES ('SIP', '3271', $1, 'Uji Nomor', 'in-review', $2, 'SIP', 1) RETURNING id`,
+        [template.applicant_id, template.issuing_agency_id],
+      );
+      ids.push(row.id);
+    }
+    const apps = await db.getRepository(ApplicationRecord).findBy({ id: In(ids) });
+    const results = await Promise.allSettled(
+      apps.map((app, i) =>
+        db.transaction(async (m) => {
+          const permit = await issued.issue(m, app, 'NUMTEST');
+          if (i % 4 === 3) throw new Error('rolled back'); // its number must go back to the pool
+          return permit.sequence;
+        }),
+      ),
+    );
+    const kept = results
+      .filter((r): r is PromiseFulfilledResult<number> => r.status === 'fulfilled')
+      .map((r) => r.value)
+      .sort((a, b) => a - b);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
+    expect(kept).toHaveLength(9);
   });
 
   it('keeps applications to their applicant, and claimed tasks to their claimant', async () => {

@@ -4,6 +4,8 @@ import { ApplicationsService } from './applications/applications.service';
 import { WorkflowRunner } from './applications/workflow-runner.service';
 import { CalendarService } from './calendar/calendar.service';
 import { CatalogService } from './catalog/catalog.service';
+import { FollowUpsService } from './issued/follow-ups.service';
+import { IssuedPermitsService } from './issued/issued-permits.service';
 import { PermitsController } from './permits.controller';
 import { TasksService } from './tasks/tasks.service';
 
@@ -11,6 +13,14 @@ import { TasksService } from './tasks/tasks.service';
 @Module({
   imports: [EventsModule],
   controllers: [PermitsController],
-  providers: [CatalogService, CalendarService, WorkflowRunner, ApplicationsService, TasksService],
+  providers: [
+    CatalogService,
+    CalendarService,
+    IssuedPermitsService,
+    WorkflowRunner,
+    ApplicationsService,
+    TasksService,
+    FollowUpsService,
+  ],
 })
 export class PermitsModule {}

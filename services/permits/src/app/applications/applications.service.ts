@@ -10,6 +10,7 @@ import {
   type Application,
   type ApplicationPage,
   type CreateApplicationRequest,
+  type IssuedPermit,
   type ListApplicationsRequest,
   type PrepareApplicationDocumentRequest,
   type UploadGrant,
@@ -20,6 +21,7 @@ import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { resubmit, start, withdraw, type Transition } from '../../domain/workflow-engine';
 import { CatalogService } from '../catalog/catalog.service';
+import { IssuedPermitsService } from '../issued/issued-permits.service';
 import { TaskRecord } from '../tasks/task.entity';
 import { ApplicationRecord } from './application.entity';
 import { toApplication } from './application-view';
@@ -41,6 +43,7 @@ export class ApplicationsService {
     private readonly catalog: CatalogService,
     private readonly runner: WorkflowRunner,
     private readonly services: ServiceClient,
+    private readonly issued: IssuedPermitsService,
   ) {}
 
   async create(p: Principal | undefined, req: CreateApplicationRequest): Promise<Application> {
@@ -188,6 +191,15 @@ export class ApplicationsService {
       } as never);
       await this.runner.record(m, app, 'withdrawn', applicantActor(requirePrincipal(p)), {});
       return null;
+    });
+  }
+
+  /** The permit issued for an application, for whoever may see the application. */
+  async permit(p: Principal | undefined, id: string): Promise<IssuedPermit> {
+    const m = this.dataSource.manager;
+    return this.issued.forApplication(p, id, async () => {
+      const app = await m.findOneBy(ApplicationRecord, { id });
+      return !!app && (await this.canView(m, p, app));
     });
   }
 

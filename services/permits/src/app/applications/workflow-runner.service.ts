@@ -8,6 +8,8 @@ import { SlaClock, type ClockSegment } from '../../domain/working-calendar';
 import type { Transition } from '../../domain/workflow-engine';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
 import { CalendarService } from '../calendar/calendar.service';
+import { CatalogService } from '../catalog/catalog.service';
+import { IssuedPermitsService } from '../issued/issued-permits.service';
 import { TaskRecord } from '../tasks/task.entity';
 import { ApplicationRecord } from './application.entity';
 
@@ -30,6 +32,8 @@ export function clockOf(budgetDays: number, segments: ClockSegment[]): SlaClock 
 export class WorkflowRunner {
   constructor(
     private readonly calendars: CalendarService,
+    private readonly catalog: CatalogService,
+    private readonly permits: IssuedPermitsService,
     private readonly services: ServiceClient,
     private readonly outbox: Outbox,
   ) {}
@@ -89,6 +93,8 @@ export class WorkflowRunner {
           app.status = effect.outcome;
           app.outcome = effect.outcome;
           service = service.pause(now);
+          if (effect.outcome === 'issued')
+            await this.permits.issue(m, app, this.catalog.type(app.permitType).issuingAgency);
           break;
       }
     }

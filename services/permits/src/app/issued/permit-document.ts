@@ -1,0 +1,46 @@
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { IssuedPermit } from '@berkas/contracts';
+
+/** The permit as printed: number, holder, validity, the form's main facts, and the QR that verifies it. */
+export async function renderPermit(
+  permit: IssuedPermit,
+  facts: Array<[string, string]>,
+  sealFingerprint: string,
+): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(permit.verificationUrl, {
+    errorCorrectionLevel: 'M',
+    margin: 1,
+    width: 360,
+  });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 56,
+    info: { Title: `${permit.permitType.name.id} ${permit.number}`, Creator: 'Berkas' },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.fontSize(16).font('Helvetica-Bold').text(permit.permitType.name.id.toUpperCase(), { align: 'center' });
+  doc.fontSize(11).font('Helvetica').text(permit.permitType.name.en, { align: 'center' });
+  doc.moveDown(0.5).fontSize(12).text(`Nomor: ${permit.number}`, { align: 'center' });
+  doc.moveDown(1.5).fontSize(11);
+  const rows: Array<[string, string]> = [
+    ['Diberikan kepada / Holder', permit.holderName],
+    ['Tanggal terbit / Issued', permit.issuedAt.slice(0, 10)],
+    [
+      'Berlaku sampai / Valid until',
+      permit.validUntil ?? 'Selama bangunan/usaha memenuhi ketentuan / while the conditions are met',
+    ],
+    ...facts,
+  ];
+  for (const [label, value] of rows)
+    doc.font('Helvetica-Bold').text(label, { continued: true }).font('Helvetica').text(`: ${value}`);
+  doc.image(qr, 56, 480, { width: 160 });
+  doc
+    .fontSize(9)
+    .text('Pindai untuk memeriksa keaslian izin ini / Scan to verify this permit', 230, 500, { width: 300 });
+  doc.text(`Kunci segel / seal key: ${sealFingerprint}`, 230, 530, { width: 300 });
+  doc.end();
+  return done;
+}

@@ -1,0 +1,41 @@
+import { formatPermitNumber } from './permit-number';
+import { PermitSeal } from './permit-seal';
+
+describe('permit numbers and seals', () => {
+  it('formats numbers the way agencies print them', () => {
+    expect(
+      formatPermitNumber({
+        classification: '503',
+        sequence: 112,
+        code: 'SIP',
+        agency: 'DPMPTSP',
+        year: 2026,
+      }),
+    ).toBe('503/0112/SIP/DPMPTSP/2026');
+    expect(() =>
+      formatPermitNumber({ classification: '503', sequence: 0, code: 'SIP', agency: 'DPMPTSP', year: 2026 }),
+    ).toThrow();
+  });
+
+  it('seals a permit so that any change, or another key, is detected', () => {
+    const seal = new PermitSeal('a-secret-of-the-city-of-bogor-0123456789');
+    const permit = {
+      n: '503/0112/SIP/DPMPTSP/2026',
+      t: 'SIP',
+      h: 'Siti Aminah',
+      i: '2026-11-23',
+      v: '2031-11-23',
+    };
+    const code = seal.seal(permit);
+    expect(seal.open(code)).toEqual(permit);
+    // The same secret gives the same key on every replica.
+    expect(new PermitSeal('a-secret-of-the-city-of-bogor-0123456789').open(code)).toEqual(permit);
+    expect(new PermitSeal('another-secret-entirely-0123456789abcdef').open(code)).toBeNull();
+    const [payload, signature] = code.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...permit, v: '2099-12-31' })).toString('base64url');
+    expect(seal.open(`${forged}.${signature}`)).toBeNull();
+    expect(seal.open(`${payload}.${signature}.x`)).toBeNull();
+    expect(seal.open('garbage')).toBeNull();
+    expect(seal.fingerprint()).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
