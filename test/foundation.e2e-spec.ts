@@ -88,7 +88,7 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
         .get('/health/ready')
         .expect(200);
       expect(Object.keys(ready.body.checks)).toEqual(
-        service === 'tracking' ? ['postgres', 'nats', 'object-storage'] : ['postgres', 'nats'],
+        service === 'identity' ? ['postgres', 'nats'] : ['postgres', 'nats', 'object-storage'],
       );
       const metrics = await request(`http://127.0.0.1:${system.httpPorts[service]}`)
         .get('/metrics')

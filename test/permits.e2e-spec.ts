@@ -109,6 +109,18 @@ describe('a practice licence through the gateway', () => {
     expect(issued.status).toBe(200);
     expect(issued.body).toMatchObject({ status: 'issued', outcome: 'issued' });
 
+    const permit = (await api.get(`/api/v1/applications/${draft.id}/permit`).set(as('citizen')).expect(200))
+      .body;
+    expect(permit.number).toMatch(/^503\/\d{4}\/SIP\/DPMPTSP\/\d{4}$/);
+    const verified = (await api.get(`/api/v1/permits/verify/${permit.verificationCode}`).expect(200)).body;
+    expect(verified).toMatchObject({ genuine: true, status: 'valid', number: permit.number });
+    // The QR code's page, for a phone: genuine and valid, with the permit's facts.
+    const qrPage = await api.get(new URL(permit.verificationUrl).pathname).expect(200);
+    expect(qrPage.text).toContain('ASLI dan BERLAKU');
+    expect(qrPage.text).toContain(permit.number);
+    const forgedPage = await api.get(`/verifikasi/${permit.verificationCode.slice(0, -6)}AAAAAA`).expect(200);
+    expect(forgedPage.text).toContain('TIDAK DAPAT DIVERIFIKASI');
+
     const mine = (await api.get('/api/v1/applications').set(as('citizen')).expect(200)).body;
     expect(mine.items.find((a: { id: string }) => a.id === draft.id)).toMatchObject({ status: 'issued' });
     await api.get(`/api/v1/applications/${draft.id}`).set(as('pu')).expect(404);

@@ -75,9 +75,9 @@ export async function startSystem(): Promise<RunningSystem> {
     logs[name] = [];
     files[name] = createWriteStream(join(logDir, `${name}.log`));
     const env: Record<string, string> = { ...shared };
+    env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.gateway}`; // links in QR codes and pages
     if (name === 'gateway') {
       env['PORT'] = String(httpPorts.gateway);
-      env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.gateway}`;
     } else {
       env['HTTP_PORT'] = String(httpPorts[name]);
       env['DATABASE_NAME'] = databases[name];

@@ -26,29 +26,40 @@ const CLOCK_TOLERANCE_S = 30;
 export class TokenVerifier implements PrincipalResolver {
   private readonly logger = new Logger('TokenVerifier');
   private keySet: ReturnType<typeof createLocalJWKSet> | null = null;
-  private loadedAt = 0;
+  /** When the request for the cached key set was sent: a set asked for before a key existed lacks it. */
+  private fetchedAt = 0;
   private loading: Promise<void> | null = null;
+  private loadingSince = 0;
 
   constructor(@Inject(JWKS_SOURCE) private readonly source: JwksSource) {}
 
   async verify(token: string): Promise<Principal> {
-    if (!this.keySet || Date.now() - this.loadedAt > REFRESH_EVERY_MS) await this.reload();
+    if (!this.keySet || Date.now() - this.fetchedAt > REFRESH_EVERY_MS) await this.reload();
     try {
       return await this.check(token);
     } catch (e) {
-      if (e instanceof errors.JWKSNoMatchingKey) {
-        const wait = this.loadedAt + MIN_RELOAD_GAP_MS - Date.now();
+      if (!(e instanceof errors.JWKSNoMatchingKey)) throw toAuthError(e);
+      // A key we do not know: fetch a set asked for after this moment (a load already under way may
+      // predate a rotation), at most once per MIN_RELOAD_GAP_MS whatever kids callers invent.
+      const failedAt = Date.now();
+      for (let attempt = 0; attempt < 2 && this.fetchedAt < failedAt; attempt++) {
+        if (this.loading && this.loadingSince >= failedAt) {
+          await this.loading;
+          break;
+        }
+        if (this.loading) await this.loading;
+        const wait = this.fetchedAt + MIN_RELOAD_GAP_MS - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (Date.now() - this.loadedAt >= MIN_RELOAD_GAP_MS) await this.reload();
-        return this.check(token).catch((again) => Promise.reject(toAuthError(again)));
+        if (this.fetchedAt < failedAt) await this.reload();
+        if (!this.keySet) break;
       }
-      throw toAuthError(e);
+      return this.check(token).catch((again) => Promise.reject(toAuthError(again)));
     }
   }
 
   /** Drops the cached keys, e.g. when a rotation event arrives. */
   invalidate(): void {
-    this.loadedAt = 0;
+    this.fetchedAt = 0;
   }
 
   private async check(token: string): Promise<Principal> {
@@ -66,11 +77,14 @@ export class TokenVerifier implements PrincipalResolver {
   }
 
   private reload(): Promise<void> {
-    this.loading ??= this.source
+    if (this.loading) return this.loading;
+    const since = Date.now();
+    this.loadingSince = since;
+    this.loading = this.source
       .load()
       .then((jwks) => {
         this.keySet = createLocalJWKSet(jwks);
-        this.loadedAt = Date.now();
+        this.fetchedAt = since;
       })
       .catch((e) => {
         this.logger.warn({ error: String(e) }, 'could not load the signing keys');

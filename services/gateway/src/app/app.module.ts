@@ -11,6 +11,7 @@ import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { ScanController } from './pages/scan.controller';
+import { VerifyController } from './pages/verify.controller';
 import { PermitsController } from './permits/permits.controller';
 import { TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
@@ -30,7 +31,14 @@ export class AppModule {
         AuthModule.forRoot(),
         SystemStatusModule,
       ],
-      controllers: [AuthController, AdminController, TrackingController, ScanController, PermitsController],
+      controllers: [
+        AuthController,
+        AdminController,
+        TrackingController,
+        ScanController,
+        VerifyController,
+        PermitsController,
+      ],
       providers: [
         DocumentTransferService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

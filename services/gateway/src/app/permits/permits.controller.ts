@@ -18,6 +18,8 @@ import type {
   ApplicationPage,
   CreateApplicationRequest,
   DocumentView,
+  IssuedPermit,
+  PermitVerification,
   PermitType,
   PermitTypeList,
   ReassignTaskRequest,
@@ -101,6 +103,18 @@ export class PermitsController {
   @HttpCode(200)
   withdraw(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.withdraw', { id: applicationId });
+  }
+
+  @Get('applications/:id/permit')
+  permit(@Param('id', id) applicationId: string): Promise<IssuedPermit> {
+    return this.permits.request('permits.permits.get', { id: applicationId });
+  }
+
+  /** Is this permit genuine, and valid? For anyone holding its QR code. */
+  @Public()
+  @Get('permits/verify/:code')
+  verify(@Param('code') code: string): Promise<PermitVerification> {
+    return this.permits.request('permits.permits.verify', { code });
   }
 
   /** Tasks for my agency and roles, due first. */
