@@ -24,6 +24,7 @@ import {
 import { AppModule } from './app.module';
 import { ApplicationRecord } from './applications/application.entity';
 import { IssuedPermitsService } from './issued/issued-permits.service';
+import { SlaScheduler } from './tasks/sla-scheduler.service';
 
 const demo = demoAccounts();
 const PDF = Buffer.from('%PDF-1.7\n');
@@ -371,6 +372,84 @@ describe('permits service', () => {
       [app.id],
     );
     expect(row.n).toBe(1);
+  });
+
+  it('escalates an overdue task exactly once with two schedulers racing, and applies fiktif positif once', async () => {
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'SIP', regionCode: '3271' },
+      token.citizen,
+    );
+    const [{ tracking_number: tn }] = await db.query(
+      'SELECT tracking_number FROM applications WHERE id = $1',
+      [app.id],
+    );
+    for (const [kind, head] of [
+      ['identity-card', PNG],
+      ['certificate', PDF],
+      ['statement', PDF],
+    ] as const)
+      await attach(tn, kind, head);
+    await client.request(
+      'permits.applications.update',
+      {
+        id: app.id,
+        form: {
+          profession: 'apoteker',
+          strNumber: 'STR-3271/2023/0777',
+          practiceAddress: 'Jl. Suryakencana 3',
+          practiceOrder: 1,
+        },
+      },
+      token.citizen,
+    );
+    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    await db.query(`UPDATE tasks SET due_at = now() - interval '1 day' WHERE application_id = $1`, [app.id]);
+
+    const scheduler = permits.get(SlaScheduler);
+    const [a, b] = await Promise.all([scheduler.runOnce(), scheduler.runOnce()]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    const overdueEvents = async () =>
+      (
+        await db.query(
+          `SELECT payload->'data' AS data FROM outbox WHERE subject = 'evt.permits.task-overdue' AND payload->'data'->>'applicationId' = $1`,
+          [app.id],
+        )
+      ).map((r: { data: object }) => r.data);
+    expect(await overdueEvents()).toEqual([
+      expect.objectContaining({
+        stage: 'verification',
+        agency: 'DPMPTSP',
+        automaticAction: null,
+        escalatedTo: [expect.any(String)],
+      }),
+    ]);
+    await scheduler.runOnce(); // a later pass finds nothing new
+    expect(await overdueEvents()).toHaveLength(1);
+
+    // The DINKES review declares recommend-on-timeout: past its SLA it moves on by itself, once.
+    const verification = (await taskFor('fo', app.id))!;
+    await client.request('permits.tasks.act', { id: verification.id, action: 'complete' }, token.fo);
+    await db.query(
+      `UPDATE tasks SET due_at = now() - interval '1 day' WHERE application_id = $1 AND stage = 'competence-review'`,
+      [app.id],
+    );
+    await Promise.all([scheduler.runOnce(), scheduler.runOnce()]);
+    const moved = await client.request('permits.applications.get', { id: app.id }, token.citizen);
+    expect(moved.openTasks.map((t) => t.stage)).toEqual(['decision']);
+    const automatic = await db.query(
+      `SELECT actor, data FROM application_history WHERE application_id = $1 AND type = 'automatic-action'`,
+      [app.id],
+    );
+    expect(automatic).toEqual([
+      {
+        actor: expect.objectContaining({ kind: 'system' }),
+        data: expect.objectContaining({ action: 'recommend', reason: 'sla-expired' }),
+      },
+    ]);
+    expect((await overdueEvents()).map((e: { automaticAction: string | null }) => e.automaticAction)).toEqual(
+      [null, 'recommend'],
+    );
   });
 
   it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {

@@ -7,6 +7,7 @@ import { CatalogService } from './catalog/catalog.service';
 import { FollowUpsService } from './issued/follow-ups.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { PermitsController } from './permits.controller';
+import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { TasksService } from './tasks/tasks.service';
 
 /** Catalog, calendars, applications and tasks: the workflow engine's one consistency boundary. */
@@ -20,6 +21,7 @@ import { TasksService } from './tasks/tasks.service';
     WorkflowRunner,
     ApplicationsService,
     TasksService,
+    SlaScheduler,
     FollowUpsService,
   ],
 })
