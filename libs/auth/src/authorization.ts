@@ -1,4 +1,4 @@
-import { AppError, type ActingRole, type Principal, type StaffRole } from '@berkas/contracts';
+import { AppError, type ActingRole, type Actor, type Principal, type StaffRole } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 
 /** In which capacity a principal may act: their own position, or as acting official for someone. */
@@ -56,3 +56,18 @@ export function canSeeRegion(p: Principal | undefined, regionCode: string): bool
 
 /** The verified principal of the request being handled (HTTP or NATS); undefined for internal calls. */
 export const currentPrincipal = (): Principal | undefined => RequestContext.current()?.principal;
+
+/**
+ * How an action is recorded: who acted and, when they acted as Plt/Plh, in whose position and agency.
+ * Without a principal the calling service acted on its own ("system").
+ */
+export function actorOf(p: Principal | undefined, capacity?: Capacity | null): Actor {
+  if (!p) return { kind: 'system', id: 'system' };
+  return {
+    kind: p.kind,
+    id: p.id,
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.agency ? { agency: capacity?.via === 'delegation' ? capacity.acting.agency : p.agency } : {}),
+    ...(capacity?.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
+  };
+}

@@ -147,6 +147,27 @@ describe('permits service', () => {
     );
   }
 
+  /** A practice-licence application with its documents and form, submitted. */
+  async function submittedSip(form: Record<string, unknown>) {
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'SIP', regionCode: '3271' },
+      token.citizen,
+    );
+    const [{ tracking_number: tn }] = await db.query(
+      'SELECT tracking_number FROM applications WHERE id = $1',
+      [app.id],
+    );
+    for (const [kind, head] of [
+      ['identity-card', PNG],
+      ['certificate', PDF],
+      ['statement', PDF],
+    ] as const)
+      await attach(tn, kind, head);
+    await client.request('permits.applications.update', { id: app.id, form }, token.citizen);
+    return client.request('permits.applications.submit', { id: app.id }, token.citizen);
+  }
+
   const taskFor = async (who: string, applicationId: string) => {
     const inbox = await client.request('permits.tasks.inbox', {}, token[who]);
     return inbox.items.find((t) => t.applicationId === applicationId);
@@ -330,35 +351,12 @@ describe('permits service', () => {
   });
 
   it('lets exactly one of two officers acting on the same task at once win', async () => {
-    const app = await client.request(
-      'permits.applications.create',
-      { permitType: 'SIP', regionCode: '3271' },
-      token.citizen,
-    );
-    const [{ tracking_number: tn }] = await db.query(
-      'SELECT tracking_number FROM applications WHERE id = $1',
-      [app.id],
-    );
-    for (const [kind, head] of [
-      ['identity-card', PNG],
-      ['certificate', PDF],
-      ['statement', PDF],
-    ] as const)
-      await attach(tn, kind, head);
-    await client.request(
-      'permits.applications.update',
-      {
-        id: app.id,
-        form: {
-          profession: 'perawat',
-          strNumber: 'STR-3271/2025/0100',
-          practiceAddress: 'Jl. Sudirman 1',
-          practiceOrder: 2,
-        },
-      },
-      token.citizen,
-    );
-    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    const app = await submittedSip({
+      profession: 'perawat',
+      strNumber: 'STR-3271/2025/0100',
+      practiceAddress: 'Jl. Sudirman 1',
+      practiceOrder: 2,
+    });
     const task = (await taskFor('fo', app.id))!;
     const results = await Promise.allSettled([
       client.request('permits.tasks.act', { id: task.id, action: 'complete' }, token.fo),
@@ -375,35 +373,12 @@ describe('permits service', () => {
   });
 
   it('escalates an overdue task exactly once with two schedulers racing, and applies fiktif positif once', async () => {
-    const app = await client.request(
-      'permits.applications.create',
-      { permitType: 'SIP', regionCode: '3271' },
-      token.citizen,
-    );
-    const [{ tracking_number: tn }] = await db.query(
-      'SELECT tracking_number FROM applications WHERE id = $1',
-      [app.id],
-    );
-    for (const [kind, head] of [
-      ['identity-card', PNG],
-      ['certificate', PDF],
-      ['statement', PDF],
-    ] as const)
-      await attach(tn, kind, head);
-    await client.request(
-      'permits.applications.update',
-      {
-        id: app.id,
-        form: {
-          profession: 'apoteker',
-          strNumber: 'STR-3271/2023/0777',
-          practiceAddress: 'Jl. Suryakencana 3',
-          practiceOrder: 1,
-        },
-      },
-      token.citizen,
-    );
-    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    const app = await submittedSip({
+      profession: 'apoteker',
+      strNumber: 'STR-3271/2023/0777',
+      practiceAddress: 'Jl. Suryakencana 3',
+      practiceOrder: 1,
+    });
     await db.query(`UPDATE tasks SET due_at = now() - interval '1 day' WHERE application_id = $1`, [app.id]);
 
     const scheduler = permits.get(SlaScheduler);

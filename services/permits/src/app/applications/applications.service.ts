@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { requirePrincipal } from '@berkas/auth';
+import { actorOf, requirePrincipal } from '@berkas/auth';
 import {
   AppError,
   decodeCursor,
   encodeCursor,
-  type Actor,
   type Application,
   type ApplicationPage,
   type CreateApplicationRequest,
@@ -28,12 +27,6 @@ import { toApplication } from './application-view';
 import { WorkflowRunner } from './workflow-runner.service';
 
 const notFound = () => new AppError('NOT_FOUND', 404, 'No such application');
-
-export const applicantActor = (p: Principal): Actor => ({
-  kind: p.kind,
-  id: p.id,
-  ...(p.name ? { name: p.name } : {}),
-});
 
 /** An applicant's side of an application: draft, form, documents, submit, answer corrections, withdraw. */
 @Injectable()
@@ -102,7 +95,7 @@ export class ApplicationsService {
           historyHead: '0'.repeat(64),
         }),
       );
-      await this.runner.record(m, app, 'created', applicantActor(applicant), {
+      await this.runner.record(m, app, 'created', actorOf(applicant), {
         permitType: type.code,
         workflowVersion: workflow.version,
       });
@@ -123,7 +116,7 @@ export class ApplicationsService {
         form: app.form,
         updatedAt: app.updatedAt,
       } as never);
-      await this.runner.record(m, app, 'form-updated', applicantActor(requirePrincipal(p)), {
+      await this.runner.record(m, app, 'form-updated', actorOf(requirePrincipal(p)), {
         fields: Object.keys(req.form),
       });
       return null;
@@ -189,7 +182,7 @@ export class ApplicationsService {
         outcome: 'withdrawn',
         updatedAt: new Date(),
       } as never);
-      await this.runner.record(m, app, 'withdrawn', applicantActor(requirePrincipal(p)), {});
+      await this.runner.record(m, app, 'withdrawn', actorOf(requirePrincipal(p)), {});
       return null;
     });
   }
@@ -284,7 +277,7 @@ export class ApplicationsService {
       const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
       const move = await work(m, app, def);
       if (move)
-        await this.runner.apply(m, app, def, move.transition, applicantActor(applicant), { type: move.type });
+        await this.runner.apply(m, app, def, move.transition, actorOf(applicant), { type: move.type });
       return this.view(m, app);
     });
   }

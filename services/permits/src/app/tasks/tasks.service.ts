@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { capacityFor, requirePrincipal, requireRole, type Capacity } from '@berkas/auth';
+import { actorOf, capacityFor, requirePrincipal, requireRole } from '@berkas/auth';
 import {
   AppError,
   decodeCursor,
   encodeCursor,
   type ActOnTaskRequest,
-  type Actor,
   type Application,
   type Principal,
   type ReassignTaskRequest,
@@ -26,16 +25,6 @@ import { CatalogService } from '../catalog/catalog.service';
 import { TaskRecord } from './task.entity';
 
 const noTask = () => new AppError('NOT_FOUND', 404, 'No such task');
-
-function officerActor(p: Principal, capacity: Capacity): Actor {
-  return {
-    kind: 'staff',
-    id: p.id,
-    ...(p.name ? { name: p.name } : {}),
-    ...(p.agency ? { agency: capacity.via === 'delegation' ? capacity.acting.agency : p.agency } : {}),
-    ...(capacity.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
-  };
-}
 
 /** Officers' side: the inbox, claiming, releasing, reassigning, and acting on a stage. */
 @Injectable()
@@ -224,7 +213,7 @@ export class TasksService {
           e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
         );
       }
-      await this.runner.apply(m, app, def, transition, officerActor(officer, capacity), {
+      await this.runner.apply(m, app, def, transition, actorOf(officer, capacity), {
         type: 'action',
         action: req.action,
         ...(req.note ? { note: req.note } : {}),

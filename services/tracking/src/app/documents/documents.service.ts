@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from 'minio';
 import { DataSource, type EntityManager } from 'typeorm';
+import { actorOf } from '@berkas/auth';
 import { S3Env } from '@berkas/config';
 import {
   AppError,
@@ -17,7 +18,7 @@ import {
 import { Outbox } from '@berkas/messaging';
 import { OBJECT_STORAGE } from '@berkas/storage';
 import { cleanFileName, DOCUMENT_RULES, UPLOAD_GRANT_MINUTES } from '../../domain/document-rules';
-import { actorOf, canView, requireAgencyOfficer } from '../dossiers/access';
+import { canView, requireAgencyOfficer } from '../dossiers/access';
 import { custodyOf, findDossier } from '../dossiers/dossier-lookup';
 import { DossierRecord } from '../dossiers/dossier.entity';
 import { HistoryService } from '../dossiers/history.service';

@@ -1,18 +1,6 @@
-import { capacityFor, type Capacity } from '@berkas/auth';
+import { actorOf, capacityFor } from '@berkas/auth';
 import { AppError, type Actor, type Principal } from '@berkas/contracts';
 import type { DossierRecord } from './dossier.entity';
-
-/** The record of who acted: the officer, and the position holder when they acted as Plt/Plh. */
-export function actorOf(p: Principal | undefined, capacity?: Capacity | null): Actor {
-  if (!p) return { kind: 'system', id: 'system' };
-  return {
-    kind: p.kind,
-    id: p.id,
-    ...(p.name ? { name: p.name } : {}),
-    ...(p.agency ? { agency: capacity?.via === 'delegation' ? capacity.acting.agency : p.agency } : {}),
-    ...(capacity?.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
-  };
-}
 
 const STAFF_ROLES = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin'] as const;
 
