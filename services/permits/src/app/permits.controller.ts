@@ -18,6 +18,7 @@ import type {
   UploadGrant,
   PublishWorkflowRequest,
   ReassignTaskRequest,
+  RecordPaymentRequest,
   Task,
   TaskInboxRequest,
   TaskPage,
@@ -98,6 +99,11 @@ export class PermitsController {
   @MessagePattern('permits.applications.withdraw')
   withdraw(@Payload() req: IdRequest): Promise<Application> {
     return this.applications.withdraw(principal(), req.id);
+  }
+
+  @MessagePattern('permits.fees.record-payment')
+  recordPayment(@Payload() req: RecordPaymentRequest): Promise<Application> {
+    return this.tasks.recordPayment(principal(), req);
   }
 
   @MessagePattern('permits.permits.get')

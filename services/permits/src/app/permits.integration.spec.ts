@@ -427,6 +427,102 @@ describe('permits service', () => {
     );
   });
 
+  it('bills a billboard levy from the form and holds the file until the payment is recorded', async () => {
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'REKLAME', regionCode: '3271' },
+      token.citizen,
+    );
+    const [{ tracking_number: tn }] = await db.query(
+      'SELECT tracking_number FROM applications WHERE id = $1',
+      [app.id],
+    );
+    for (const [kind, head] of [
+      ['identity-card', PNG],
+      ['photo', PNG],
+      ['site-plan', PDF],
+    ] as const)
+      await attach(tn, kind, head);
+    await client.request(
+      'permits.applications.update',
+      {
+        id: app.id,
+        form: {
+          location: 'Jl. Pajajaran depan Botani Square',
+          boardArea: 8,
+          months: 6,
+          content: 'Kopi Bogor Asli',
+        },
+      },
+      token.citizen,
+    );
+    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('fo', app.id))!.id, action: 'complete' },
+      token.fo,
+    );
+    const billed = await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('pu', app.id))!.id, action: 'approve' },
+      token.pu,
+    );
+    expect(billed.fee).toMatchObject({
+      stage: 'fee-assessment',
+      amount: 8 * 25000 * 6,
+      currency: 'IDR',
+      paidAt: null,
+    });
+    expect(billed.fee!.billNumber).toMatch(/^RET\/3271\/\d{4}\/\d{6}$/);
+
+    await login('verifier', officer('DPMPTSP', 'verifier'));
+    const feeTask = (await taskFor('verifier', app.id))!;
+    expect(
+      await fails(client.request('permits.tasks.act', { id: feeTask.id, action: 'paid' }, token.verifier)),
+    ).toMatchObject({
+      status: 409,
+      details: [{ path: '/guards/feePaid' }],
+    });
+    expect(
+      await fails(
+        client.request(
+          'permits.fees.record-payment',
+          { applicationId: app.id, reference: 'BJB-2026-0001' },
+          token.pu,
+        ),
+      ),
+    ).toMatchObject({ status: 403 });
+    const paid = await client.request(
+      'permits.fees.record-payment',
+      { applicationId: app.id, reference: 'BJB-2026-0001' },
+      token.verifier,
+    );
+    expect(paid.fee).toMatchObject({ paymentReference: 'BJB-2026-0001', paidAt: expect.any(String) });
+    expect(
+      await fails(
+        client.request(
+          'permits.fees.record-payment',
+          { applicationId: app.id, reference: 'BJB-2026-0002' },
+          token.verifier,
+        ),
+      ),
+    ).toMatchObject({ status: 409 });
+    await client.request('permits.tasks.act', { id: feeTask.id, action: 'paid' }, token.verifier);
+    const issued = await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('supervisor', app.id))!.id, action: 'approve' },
+      token.supervisor,
+    );
+    expect(issued.status).toBe('issued');
+    const permit = await client.request('permits.permits.get', { id: app.id }, token.citizen);
+    expect(permit.number).toMatch(/^510\/\d{4}\/REKLAME\/DPMPTSP\/\d{4}$/);
+    expect(permit.validUntil).toBe(
+      new Date(Date.UTC(new Date().getUTCFullYear() + 1, new Date().getUTCMonth(), new Date().getUTCDate()))
+        .toISOString()
+        .slice(0, 10),
+    );
+  });
+
   it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {
     const issued = permits.get(IssuedPermitsService);
     const template = (await db.query(`SELECT * FROM applications LIMIT 1`))[0];

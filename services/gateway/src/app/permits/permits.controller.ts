@@ -105,6 +105,19 @@ export class PermitsController {
     return this.permits.request('permits.applications.withdraw', { id: applicationId });
   }
 
+  /** Records the levy's payment (`reference` of the bank transfer); officers of the fee stage. */
+  @Post('applications/:id/payments')
+  @HttpCode(200)
+  recordPayment(
+    @Param('id', id) applicationId: string,
+    @Body() body: { reference?: string },
+  ): Promise<Application> {
+    return this.permits.request('permits.fees.record-payment', {
+      applicationId,
+      reference: body?.reference as string,
+    });
+  }
+
   @Get('applications/:id/permit')
   permit(@Param('id', id) applicationId: string): Promise<IssuedPermit> {
     return this.permits.request('permits.permits.get', { id: applicationId });

@@ -38,6 +38,7 @@ export function toApplication(
     dueAt: a.dueAt?.toISOString() ?? null,
     outcome: a.outcome,
     openTasks: openTasks.map((t) => toTaskRef(t, def)),
+    fee: a.fee,
     createdAt: a.createdAt.toISOString(),
   };
 }

@@ -1,3 +1,4 @@
+import type { FeeBill } from '@berkas/contracts';
 import type { ClockSegment } from '../../domain/working-calendar';
 import type { FlowState } from '../../domain/workflow-engine';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
@@ -64,6 +65,10 @@ export class ApplicationRecord {
 
   @Column('text', { nullable: true })
   outcome: string | null;
+
+  /** The levy (retribusi) billed at a fee stage, and its payment. */
+  @Column('jsonb', { nullable: true })
+  fee: FeeBill | null;
 
   @Column('timestamptz')
   createdAt: Date;

@@ -6,6 +6,7 @@ import { Outbox, ServiceClient } from '@berkas/messaging';
 import { appendToChain } from '@berkas/persistence';
 import { SlaClock, type ClockSegment } from '../../domain/working-calendar';
 import type { Transition } from '../../domain/workflow-engine';
+import { evaluateFee } from '../../domain/fee-formula';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
 import { CalendarService } from '../calendar/calendar.service';
 import { CatalogService } from '../catalog/catalog.service';
@@ -109,6 +110,7 @@ export class WorkflowRunner {
       dueAt: app.dueAt,
       completeAt: app.completeAt,
       outcome: app.outcome,
+      fee: app.fee,
       updatedAt: now,
     } as never);
     await appendToChain(m, HISTORY, app.id, {
@@ -141,6 +143,41 @@ export class WorkflowRunner {
     await appendToChain(m, HISTORY, app.id, { type, actor, data });
   }
 
+  /**
+   * A fee stage bills the levy computed from the form when it opens, with a bill number of its own
+   * (a gapless sequence per region and year); an unpaid bill of the same stage is kept, not doubled.
+   */
+  private async bill(
+    m: EntityManager,
+    app: ApplicationRecord,
+    stage: TaskStage,
+    stageId: string,
+    now: Date,
+  ): Promise<void> {
+    if (!stage.fee || (app.fee?.stage === stageId && !app.fee.paidAt)) return;
+    let amount: number;
+    try {
+      amount = evaluateFee(stage.fee.formula, app.form);
+    } catch (e) {
+      throw new AppError('FEE_NOT_COMPUTABLE', 409, `The levy cannot be computed: ${(e as Error).message}`);
+    }
+    const year = now.getUTCFullYear();
+    const [{ last_value: sequence }] = await m.query(
+      `INSERT INTO permit_sequences (agency_code, year, last_value) VALUES ($1, $2, 1)
+       ON CONFLICT (agency_code, year) DO UPDATE SET last_value = permit_sequences.last_value + 1 RETURNING last_value`,
+      [`BILL-${app.regionCode}`, year],
+    );
+    app.fee = {
+      stage: stageId,
+      amount,
+      currency: stage.fee.currency,
+      billNumber: `RET/${app.regionCode}/${year}/${String(sequence).padStart(6, '0')}`,
+      issuedAt: now.toISOString(),
+      paidAt: null,
+      paymentReference: null,
+    };
+  }
+
   private async openTask(
     m: EntityManager,
     app: ApplicationRecord,
@@ -148,6 +185,7 @@ export class WorkflowRunner {
     stageId: string,
     now: Date,
   ): Promise<void> {
+    await this.bill(m, app, stage, stageId, now);
     const agency = await this.agencyId(app.regionCode, stage.owner.agency);
     const calendar = await this.calendars.forRegion(app.regionCode);
     const clock = new SlaClock(stage.slaDays).start(now);

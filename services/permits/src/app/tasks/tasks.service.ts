@@ -10,6 +10,7 @@ import {
   type Application,
   type Principal,
   type ReassignTaskRequest,
+  type RecordPaymentRequest,
   type Task,
   type TaskInboxRequest,
   type TaskPage,
@@ -202,7 +203,13 @@ export class TasksService {
       if (!app.flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
       let transition;
       try {
-        transition = act(def, app.flow, task.stage, req.action, await this.guards(app, stage, req.note));
+        transition = act(
+          def,
+          app.flow,
+          task.stage,
+          req.action,
+          await this.guards(app, task.stage, stage, req.note),
+        );
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
         const status = e.code === 'UNKNOWN_ACTION' ? 400 : 409;
@@ -230,7 +237,45 @@ export class TasksService {
     });
   }
 
-  private async guards(app: ApplicationRecord, stage: TaskStage, note?: string): Promise<GuardContext> {
+  /** Records a levy's payment: by an officer who holds the fee stage's role in its agency. */
+  async recordPayment(p: Principal | undefined, req: RecordPaymentRequest): Promise<Application> {
+    const officer = requirePrincipal(p);
+    return this.dataSource.transaction(async (m) => {
+      const app = await m
+        .getRepository(ApplicationRecord)
+        .createQueryBuilder('a')
+        .setLock('pessimistic_write')
+        .where({ id: req.applicationId })
+        .getOne();
+      if (!app?.fee) throw new AppError('NO_BILL', 404, 'This application has no levy to pay');
+      if (app.fee.paidAt)
+        throw new AppError('ALREADY_PAID', 409, `Bill ${app.fee.billNumber} is already paid`);
+      const task = await m.findOneBy(TaskRecord, {
+        applicationId: app.id,
+        stage: app.fee.stage,
+        status: In(['open', 'claimed']),
+      });
+      if (!task) throw new AppError('NO_BILL', 409, 'The levy stage is not open');
+      const capacity = capacityFor(officer, [task.role], task.agencyId);
+      if (!capacity)
+        throw new AppError('FORBIDDEN', 403, `Payments are recorded by a ${task.role} of ${task.agencyCode}`);
+      app.fee = { ...app.fee, paidAt: new Date().toISOString(), paymentReference: req.reference.trim() };
+      await m.update(ApplicationRecord, { id: app.id }, { fee: app.fee, updatedAt: new Date() } as never);
+      await this.runner.record(m, app, 'fee-paid', actorOf(officer, capacity), {
+        billNumber: app.fee.billNumber,
+        amount: app.fee.amount,
+        reference: app.fee.paymentReference,
+      });
+      return this.applications.view(m, app);
+    });
+  }
+
+  private async guards(
+    app: ApplicationRecord,
+    stageName: string,
+    stage: TaskStage,
+    note?: string,
+  ): Promise<GuardContext> {
     const type = this.catalog.type(app.permitType);
     const dossier = await this.services.request(
       'tracking.dossiers.get',
@@ -241,7 +286,7 @@ export class TasksService {
     return {
       requiredDocuments: type.requiredDocuments.every((d) => !d.mandatory || present.has(d.kind)),
       formValid: formProblems(type.form, app.form, true).length === 0,
-      feePaid: !stage.fee, // levies (retribusi) and their payment come with the fees step
+      feePaid: !stage.fee || (app.fee?.stage === stageName && !!app.fee.paidAt),
       noteGiven: !!note?.trim(),
     };
   }
