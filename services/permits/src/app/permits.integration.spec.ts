@@ -523,6 +523,66 @@ describe('permits service', () => {
     );
   });
 
+  it('hands the PBG dossier to public works for its review, starting that stage’s clock on receipt, while environment reviews digitally', async () => {
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'PBG', regionCode: '3271' },
+      token.citizen,
+    );
+    const [{ tracking_number: tn }] = await db.query(
+      'SELECT tracking_number FROM applications WHERE id = $1',
+      [app.id],
+    );
+    for (const [kind, head] of [
+      ['identity-card', PNG],
+      ['certificate', PDF],
+      ['technical-drawing', PDF],
+      ['site-plan', PDF],
+    ] as const)
+      await attach(tn, kind, head);
+    await client.request(
+      'permits.applications.update',
+      {
+        id: app.id,
+        form: {
+          buildingFunction: 'hunian',
+          address: 'Jl. Pandu Raya 7, Bogor',
+          floorArea: 120,
+          floors: 2,
+          buildingIndex: 1.25,
+          landCertificate: 'SHM-4321/2018',
+        },
+      },
+      token.citizen,
+    );
+    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    const review = await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('fo', app.id))!.id, action: 'complete' },
+      token.fo,
+    );
+    const byStage = Object.fromEntries(review.openTasks.map((t) => [t.stage, t]));
+    expect(byStage['review-dlh'].dueAt).not.toBeNull(); // digital: its clock runs at once
+    expect(byStage['review-dpupr'].dueAt).toBeNull(); // waits for the paper dossier
+
+    const sent = await waitFor(async () => {
+      const d = await client.request('tracking.dossiers.get', { trackingNumber: tn }, token.fo);
+      return d.inTransit ? d : null;
+    }, 20000);
+    expect(sent.inTransit).toMatchObject({ to: { code: 'DPUPR' } });
+    await client.request('tracking.handoffs.receive', { id: sent.inTransit!.handoffId }, token.pu);
+    const started = await waitFor(async () => {
+      const a = await client.request('permits.applications.get', { id: app.id }, token.citizen);
+      return a.openTasks.find((t) => t.stage === 'review-dpupr')?.dueAt ? a : null;
+    }, 20000);
+    expect(started.openTasks.map((t) => t.stage).sort()).toEqual(['review-dlh', 'review-dpupr']);
+    const history = await db.query(
+      `SELECT type FROM application_history WHERE application_id = $1 AND type LIKE 'custody-%' ORDER BY seq`,
+      [app.id],
+    );
+    expect(history.map((h: { type: string }) => h.type)).toEqual(['custody-sent', 'custody-received']);
+  });
+
   it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {
     const issued = permits.get(IssuedPermitsService);
     const template = (await db.query(`SELECT * FROM applications LIMIT 1`))[0];

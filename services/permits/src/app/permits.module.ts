@@ -7,6 +7,7 @@ import { CatalogService } from './catalog/catalog.service';
 import { FollowUpsService } from './issued/follow-ups.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { PermitsController } from './permits.controller';
+import { CustodyService } from './tasks/custody.service';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { TasksService } from './tasks/tasks.service';
 
@@ -22,6 +23,7 @@ import { TasksService } from './tasks/tasks.service';
     ApplicationsService,
     TasksService,
     SlaScheduler,
+    CustodyService,
     FollowUpsService,
   ],
 })

@@ -188,7 +188,9 @@ export class WorkflowRunner {
     await this.bill(m, app, stage, stageId, now);
     const agency = await this.agencyId(app.regionCode, stage.owner.agency);
     const calendar = await this.calendars.forRegion(app.regionCode);
-    const clock = new SlaClock(stage.slaDays).start(now);
+    // A stage that needs the paper dossier starts its clock when its agency receives it (CustodyService).
+    const clock =
+      stage.custody === 'handoff' ? new SlaClock(stage.slaDays) : new SlaClock(stage.slaDays).start(now);
     await m.insert(TaskRecord, {
       id: randomUUID(),
       applicationId: app.id,

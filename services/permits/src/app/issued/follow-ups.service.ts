@@ -9,11 +9,18 @@ import {
 import type { Client } from 'minio';
 import type { EntityManager } from 'typeorm';
 import { S3Env } from '@berkas/config';
-import { AppError, type ApplicationEvent, type CloudEvent, type PermitIssued } from '@berkas/contracts';
+import {
+  AppError,
+  type ApplicationEvent,
+  type CloudEvent,
+  type HandoffReceipt,
+  type PermitIssued,
+} from '@berkas/contracts';
 import { IdempotentConsumers, ServiceClient } from '@berkas/messaging';
 import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
+import { CustodyService } from '../tasks/custody.service';
 import { IssuedPermitRecord } from './issued-permit.entity';
 import { IssuedPermitsService } from './issued-permits.service';
 import { renderPermit } from './permit-document';
@@ -23,32 +30,41 @@ const FINAL_OUTCOMES = new Set(['rejected', 'withdrawn']);
 /**
  * What follows a decision, outside the decision's own transaction but never lost: the events are
  * consumed durably and at most once. An issued permit gets its PDF stored in the dossier and the
- * dossier closed; a rejected or withdrawn application's dossier is closed.
+ * dossier closed; a rejected or withdrawn application's dossier is closed; a stage that needs the
+ * paper dossier gets it handed over, and its clock starts when tracking reports the receipt.
  */
 @Injectable()
 export class FollowUpsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('FollowUps');
-  private consumer: { stop(): Promise<void> } | null = null;
+  private readonly running: Array<{ stop(): Promise<void> }> = [];
 
   constructor(
     private readonly consumers: IdempotentConsumers,
     private readonly services: ServiceClient,
     private readonly permits: IssuedPermitsService,
     private readonly catalog: CatalogService,
+    private readonly custody: CustodyService,
     @Inject(OBJECT_STORAGE) private readonly storage: Client,
     private readonly s3: S3Env,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.consumers.start({
-      durable: 'permits-follow-ups',
-      filterSubject: 'evt.permits.>',
-      handle: (event, m) => this.handle(event, m),
-    });
+    this.running.push(
+      await this.consumers.start({
+        durable: 'permits-follow-ups',
+        filterSubject: 'evt.permits.>',
+        handle: (event, m) => this.handle(event, m),
+      }),
+      await this.consumers.start({
+        durable: 'permits-custody',
+        filterSubject: 'evt.tracking.handoff-changed',
+        handle: (event, m) => this.custody.handoffChanged(m, event.data as HandoffReceipt),
+      }),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+    await Promise.all(this.running.map((c) => c.stop()));
   }
 
   private async handle(event: CloudEvent, m: EntityManager): Promise<void> {
@@ -57,6 +73,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       const change = event.data as ApplicationEvent;
       if (FINAL_OUTCOMES.has(change.status) && change.trackingNumber)
         await this.close(change.trackingNumber, change.status);
+      if (change.status === 'in-review') await this.custody.dispatch(m, change.applicationId);
     }
   }
 

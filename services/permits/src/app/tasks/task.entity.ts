@@ -55,4 +55,8 @@ export class TaskRecord {
 
   @Column('timestamptz', { nullable: true })
   escalatedAt: Date | null;
+
+  /** The handoff bringing the paper dossier to this stage's agency, when the stage needs it. */
+  @Column('uuid', { nullable: true })
+  handoffId: string | null;
 }
