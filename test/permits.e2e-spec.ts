@@ -42,6 +42,11 @@ describe('a practice licence through the gateway', () => {
   };
 
   it('goes from an online application to an issued licence that anyone can track', async () => {
+    const calendar = (await api.get('/api/v1/calendars/3271/2026').expect(200)).body;
+    expect(calendar.days).toContainEqual(
+      expect.objectContaining({ date: '2026-12-25', kind: 'national', regional: false }),
+    );
+    await api.get('/api/v1/calendars/3271/next-year').expect(400);
     const types = (await api.get('/api/v1/permit-types').expect(200)).body;
     expect(types.items.map((t: { code: string }) => t.code)).toEqual(['PBG', 'REKLAME', 'SIP']);
 

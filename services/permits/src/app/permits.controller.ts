@@ -3,6 +3,11 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
   ActOnTaskRequest,
+  Calendar,
+  CalendarRequest,
+  RemoveCalendarDayRequest,
+  RevokePermitRequest,
+  SetCalendarDayRequest,
   Application,
   ApplicationPage,
   CodeRequest,
@@ -31,6 +36,7 @@ import { ApplicationsService } from './applications/applications.service';
 import { CatalogService } from './catalog/catalog.service';
 import { TasksService } from './tasks/tasks.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
+import { CalendarService } from './calendar/calendar.service';
 
 @Controller()
 export class PermitsController {
@@ -39,6 +45,7 @@ export class PermitsController {
     private readonly applications: ApplicationsService,
     private readonly tasks: TasksService,
     private readonly issued: IssuedPermitsService,
+    private readonly calendars: CalendarService,
   ) {}
 
   @MessagePattern('permits.permit-types.list')
@@ -109,6 +116,26 @@ export class PermitsController {
   @MessagePattern('permits.permits.get')
   permit(@Payload() req: IdRequest): Promise<IssuedPermit> {
     return this.applications.permit(principal(), req.id);
+  }
+
+  @MessagePattern('permits.permits.revoke')
+  revoke(@Payload() req: RevokePermitRequest): Promise<IssuedPermit> {
+    return this.applications.revokePermit(principal(), req.applicationId, req.reason);
+  }
+
+  @MessagePattern('permits.calendars.get')
+  calendar(@Payload() req: CalendarRequest): Promise<Calendar> {
+    return this.calendars.days(req.regionCode, req.year);
+  }
+
+  @MessagePattern('permits.calendars.set-day')
+  setDay(@Payload() req: SetCalendarDayRequest): Promise<Calendar> {
+    return this.calendars.setDay(principal(), req);
+  }
+
+  @MessagePattern('permits.calendars.remove-day')
+  removeDay(@Payload() req: RemoveCalendarDayRequest): Promise<Calendar> {
+    return this.calendars.removeDay(principal(), req);
   }
 
   @MessagePattern('permits.permits.verify')

@@ -25,6 +25,7 @@ import { AppModule } from './app.module';
 import { ApplicationRecord } from './applications/application.entity';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
+import { CalendarService } from './calendar/calendar.service';
 
 const demo = demoAccounts();
 const PDF = Buffer.from('%PDF-1.7\n');
@@ -348,6 +349,26 @@ describe('permits service', () => {
       [draft.id],
     );
     expect(events[0].n).toBe(7);
+
+    // A supervisor of the issuing agency revokes it; verification says so from then on.
+    expect(
+      await fails(
+        client.request(
+          'permits.permits.revoke',
+          { applicationId: draft.id, reason: 'Izin praktik dicabut' },
+          token.fo,
+        ),
+      ),
+    ).toMatchObject({ status: 403 });
+    const revoked = await client.request(
+      'permits.permits.revoke',
+      { applicationId: draft.id, reason: 'STR dibekukan oleh konsil' },
+      token.supervisor,
+    );
+    expect(revoked.revokedAt).not.toBeNull();
+    await expect(
+      client.request('permits.permits.verify', { code: permit.verificationCode }),
+    ).resolves.toMatchObject({ genuine: true, status: 'revoked' });
   });
 
   it('lets exactly one of two officers acting on the same task at once win', async () => {
@@ -581,6 +602,60 @@ describe('permits service', () => {
       [app.id],
     );
     expect(history.map((h: { type: string }) => h.type)).toEqual(['custody-sent', 'custody-received']);
+  });
+
+  it('lets a region add its own day off, which working-day counts then skip', async () => {
+    await login('dlhAdmin', officer('DLH', 'agency-admin'));
+    const calendars = permits.get(CalendarService);
+    expect((await calendars.forRegion('3271')).isWorkingDay('2027-06-03')).toBe(true);
+    const set = await client.request(
+      'permits.calendars.set-day',
+      { regionCode: '3271', date: '2027-06-03', nameId: 'Hari Jadi Bogor', nameEn: 'Bogor Anniversary' },
+      token.dlhAdmin,
+    );
+    expect(set.days).toContainEqual({
+      date: '2027-06-03',
+      nameId: 'Hari Jadi Bogor',
+      nameEn: 'Bogor Anniversary',
+      kind: 'regional',
+      regional: true,
+    });
+    expect(set.days.filter((d) => !d.regional).length).toBeGreaterThan(10); // the national days of 2027
+    expect((await calendars.forRegion('3271')).isWorkingDay('2027-06-03')).toBe(false);
+    expect((await calendars.forRegion('3201')).isWorkingDay('2027-06-03')).toBe(true); // another region is not affected
+    expect(
+      await fails(
+        client.request(
+          'permits.calendars.set-day',
+          { regionCode: '3271', date: '2027-01-01', nameId: 'Tahun Baru', nameEn: 'New Year' },
+          token.dlhAdmin,
+        ),
+      ),
+    ).toMatchObject({ status: 400 });
+    expect(
+      await fails(
+        client.request(
+          'permits.calendars.set-day',
+          { regionCode: '3201', date: '2027-06-04', nameId: 'Bukan wilayahnya', nameEn: 'Not theirs' },
+          token.dlhAdmin,
+        ),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await fails(
+        client.request(
+          'permits.calendars.set-day',
+          { regionCode: '3271', date: '2027-06-04', nameId: 'Libur', nameEn: 'Day off' },
+          token.pu,
+        ),
+      ),
+    ).toMatchObject({ status: 403 });
+    await client.request(
+      'permits.calendars.remove-day',
+      { regionCode: '3271', date: '2027-06-03' },
+      token.dlhAdmin,
+    );
+    expect((await calendars.forRegion('3271')).isWorkingDay('2027-06-03')).toBe(true);
   });
 
   it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {

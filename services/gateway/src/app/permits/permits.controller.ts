@@ -2,11 +2,14 @@ import {
   Body,
   Controller,
   Get,
+  Delete,
   HttpCode,
   Param,
+  ParseIntPipe,
   ParseUUIDPipe,
   Patch,
   Post,
+  Put,
   Query,
   Req,
 } from '@nestjs/common';
@@ -14,6 +17,7 @@ import type { Request } from 'express';
 import { Public, Roles } from '@berkas/auth';
 import type {
   ActOnTaskRequest,
+  Calendar,
   Application,
   ApplicationPage,
   CreateApplicationRequest,
@@ -121,6 +125,44 @@ export class PermitsController {
   @Get('applications/:id/permit')
   permit(@Param('id', id) applicationId: string): Promise<IssuedPermit> {
     return this.permits.request('permits.permits.get', { id: applicationId });
+  }
+
+  /** A supervisor of the issuing agency revokes the permit (`reason`). */
+  @Post('applications/:id/permit/revoke')
+  @HttpCode(200)
+  revoke(@Param('id', id) applicationId: string, @Body() body: { reason?: string }): Promise<IssuedPermit> {
+    return this.permits.request('permits.permits.revoke', { applicationId, reason: body?.reason as string });
+  }
+
+  /** Days off of a region in a year: national (from the joint decree) and the region's own. */
+  @Public()
+  @Get('calendars/:regionCode/:year')
+  calendar(
+    @Param('regionCode') regionCode: string,
+    @Param('year', ParseIntPipe) year: number,
+  ): Promise<Calendar> {
+    return this.permits.request('permits.calendars.get', { regionCode, year });
+  }
+
+  @Put('admin/calendars/:regionCode/days/:date')
+  @Roles('agency-admin', 'system-admin')
+  setDay(
+    @Param('regionCode') regionCode: string,
+    @Param('date') date: string,
+    @Body() body: { nameId?: string; nameEn?: string },
+  ): Promise<Calendar> {
+    return this.permits.request('permits.calendars.set-day', {
+      regionCode,
+      date,
+      nameId: body?.nameId as string,
+      nameEn: body?.nameEn as string,
+    });
+  }
+
+  @Delete('admin/calendars/:regionCode/days/:date')
+  @Roles('agency-admin', 'system-admin')
+  removeDay(@Param('regionCode') regionCode: string, @Param('date') date: string): Promise<Calendar> {
+    return this.permits.request('permits.calendars.remove-day', { regionCode, date });
   }
 
   /** Is this permit genuine, and valid? For anyone holding its QR code. */

@@ -196,6 +196,14 @@ export class ApplicationsService {
     });
   }
 
+  async revokePermit(p: Principal | undefined, id: string, reason: string): Promise<IssuedPermit> {
+    const actor = actorOf(p);
+    return this.issued.revoke(p, id, reason.trim(), async (m, data) => {
+      const app = await m.findOneByOrFail(ApplicationRecord, { id });
+      await this.runner.record(m, app, 'permit-revoked', actor, data);
+    });
+  }
+
   async get(p: Principal | undefined, id: string): Promise<Application> {
     const m = this.dataSource.manager;
     const app = await m.findOneBy(ApplicationRecord, { id });

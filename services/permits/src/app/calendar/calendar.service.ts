@@ -3,6 +3,14 @@ import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
+import { canSeeRegion, requireRole } from '@berkas/auth';
+import {
+  AppError,
+  type Calendar,
+  type Principal,
+  type RemoveCalendarDayRequest,
+  type SetCalendarDayRequest,
+} from '@berkas/contracts';
 import { utcOffsetHours, WorkingCalendar } from '../../domain/working-calendar';
 import { Holiday } from './holiday.entity';
 
@@ -53,6 +61,58 @@ export class CalendarService implements OnModuleInit {
     const added = result.identifiers.filter(Boolean).length;
     if (added)
       new Logger('Calendar').log(`seeded ${added} national holidays (${Object.keys(seed.years).join(', ')})`);
+  }
+
+  async days(regionCode: string, year: number): Promise<Calendar> {
+    const rows = await this.dataSource
+      .getRepository(Holiday)
+      .createQueryBuilder('h')
+      .where('(h.region_code IS NULL OR h.region_code = :region)', { region: regionCode })
+      .andWhere('h.date BETWEEN :from AND :to', { from: `${year}-01-01`, to: `${year}-12-31` })
+      .orderBy('h.date')
+      .getMany();
+    return {
+      regionCode,
+      year,
+      days: rows.map((h) => ({
+        date: h.date,
+        nameId: h.nameId,
+        nameEn: h.nameEn,
+        kind: h.kind,
+        regional: h.regionCode !== null,
+      })),
+    };
+  }
+
+  /** A region's own day off; national days come from the decree and are not edited per region. */
+  async setDay(p: Principal | undefined, req: SetCalendarDayRequest): Promise<Calendar> {
+    this.requireRegionAdmin(p, req.regionCode);
+    const national = await this.dataSource
+      .getRepository(Holiday)
+      .findOneBy({ regionCode: IsNull(), date: req.date });
+    if (national) throw AppError.invalid('/date', `is already a national day off (${national.nameId})`);
+    await this.dataSource.query(
+      `INSERT INTO holidays (region_code, date, name_id, name_en, kind, source) VALUES ($1, $2, $3, $4, 'regional', $5)
+       ON CONFLICT (coalesce(region_code, ''), date) DO UPDATE SET name_id = EXCLUDED.name_id, name_en = EXCLUDED.name_en, source = EXCLUDED.source`,
+      [req.regionCode, req.date, req.nameId.trim(), req.nameEn.trim(), `set by ${p?.id ?? 'system'}`],
+    );
+    this.cache.delete(req.regionCode);
+    return this.days(req.regionCode, Number(req.date.slice(0, 4)));
+  }
+
+  async removeDay(p: Principal | undefined, req: RemoveCalendarDayRequest): Promise<Calendar> {
+    this.requireRegionAdmin(p, req.regionCode);
+    const result = await this.dataSource
+      .getRepository(Holiday)
+      .delete({ regionCode: req.regionCode, date: req.date });
+    if (!result.affected) throw new AppError('NOT_FOUND', 404, 'The region has no own day off on that date');
+    this.cache.delete(req.regionCode);
+    return this.days(req.regionCode, Number(req.date.slice(0, 4)));
+  }
+
+  private requireRegionAdmin(p: Principal | undefined, regionCode: string): void {
+    requireRole(p, ['agency-admin', 'system-admin']);
+    if (!canSeeRegion(p, regionCode)) throw new AppError('FORBIDDEN', 403, 'That region is not yours');
   }
 
   async forRegion(regionCode: string): Promise<WorkingCalendar> {

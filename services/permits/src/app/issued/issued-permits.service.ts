@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PermitsEnv } from '@berkas/config';
 import { AppError, type IssuedPermit, type PermitVerification, type Principal } from '@berkas/contracts';
-import { Outbox } from '@berkas/messaging';
+import { Outbox, ServiceClient } from '@berkas/messaging';
+import { requireRole } from '@berkas/auth';
 import { formatPermitNumber } from '../../domain/permit-number';
 import { PermitSeal } from '../../domain/permit-seal';
 import type { ApplicationRecord } from '../applications/application.entity';
@@ -30,6 +31,7 @@ export class IssuedPermitsService {
     private readonly catalog: CatalogService,
     private readonly outbox: Outbox,
     private readonly env: PermitsEnv,
+    private readonly services: ServiceClient,
   ) {
     this.seal = new PermitSeal(env.sealSecret);
   }
@@ -90,6 +92,37 @@ export class IssuedPermitsService {
     if (!permit || !(await canView()))
       throw new AppError('NOT_FOUND', 404, 'No permit was issued for this application');
     return this.toView(permit);
+  }
+
+  /** A supervisor of the issuing agency revokes a permit; the reason goes into the application's history. */
+  async revoke(
+    p: Principal | undefined,
+    applicationId: string,
+    reason: string,
+    record: (m: EntityManager, data: Record<string, unknown>) => Promise<void>,
+  ): Promise<IssuedPermit> {
+    return this.dataSource.transaction(async (m) => {
+      const permit = await m
+        .getRepository(IssuedPermitRecord)
+        .createQueryBuilder('p')
+        .setLock('pessimistic_write')
+        .where({ applicationId })
+        .getOne();
+      if (!permit) throw new AppError('NOT_FOUND', 404, 'No permit was issued for this application');
+      const issuing = await this.services
+        .request(
+          'identity.agencies.get',
+          { regionCode: p?.region ?? '0000', code: permit.agencyCode },
+          { asSystem: true },
+        )
+        .catch(() => null);
+      requireRole(p, ['supervisor'], issuing?.id ?? 'none');
+      if (permit.revokedAt) throw new AppError('ALREADY_REVOKED', 409, 'This permit is already revoked');
+      permit.revokedAt = new Date();
+      await m.update(IssuedPermitRecord, { id: permit.id }, { revokedAt: permit.revokedAt });
+      await record(m, { number: permit.number, reason });
+      return this.toView(permit);
+    });
   }
 
   /** Public: genuine (seal holds and we issued it), and whether it is valid, expired or revoked. */
