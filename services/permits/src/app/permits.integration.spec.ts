@@ -544,7 +544,7 @@ describe('permits service', () => {
     );
   });
 
-  it('hands the PBG dossier to public works for its review, starting that stage’s clock on receipt, while environment reviews digitally', async () => {
+  it('takes a PBG through parallel review with custody, a correction, the levy and the decision to a verified permit', async () => {
     const app = await client.request(
       'permits.applications.create',
       { permitType: 'PBG', regionCode: '3271' },
@@ -602,6 +602,72 @@ describe('permits service', () => {
       [app.id],
     );
     expect(history.map((h: { type: string }) => h.type)).toEqual(['custody-sent', 'custody-received']);
+
+    // Environment asks for a correction: the whole parallel review stops and the clock with it.
+    await login('dlh', officer('DLH', 'reviewer'));
+    const returned = await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('dlh', app.id))!.id, action: 'return', note: 'Lengkapi SPPL' },
+      token.dlh,
+    );
+    expect(returned).toMatchObject({ status: 'returned', dueAt: null, openTasks: [] });
+    await attach(tn, 'environmental-document', PDF);
+    const resubmitted = await client.request('permits.applications.resubmit', { id: app.id }, token.citizen);
+    expect(resubmitted.openTasks.map((t) => t.stage).sort()).toEqual(['review-dlh', 'review-dpupr']);
+    // Public works still holds the paper dossier, so its clock starts without another handoff.
+    await waitFor(
+      async () =>
+        (await client.request('permits.applications.get', { id: app.id }, token.citizen)).openTasks.every(
+          (t) => t.dueAt,
+        ),
+      20000,
+    );
+
+    await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('dlh', app.id))!.id, action: 'approve' },
+      token.dlh,
+    );
+    const joined = await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('pu', app.id))!.id, action: 'approve' },
+      token.pu,
+    );
+    expect(joined.openTasks.map((t) => t.stage)).toEqual(['fee-assessment']);
+    expect(joined.fee).toMatchObject({ amount: 1_500_000 }); // round(120 m² × 10,000 × 1.25)
+    // The dossier goes back to the one-stop office for the levy and the decision.
+    const back = await waitFor(async () => {
+      const d = await client.request('tracking.dossiers.get', { trackingNumber: tn }, token.fo);
+      return d.inTransit?.to.code === 'DPMPTSP' ? d : null;
+    }, 20000);
+    await client.request('tracking.handoffs.receive', { id: back.inTransit!.handoffId }, token.fo);
+    await login('verifier', officer('DPMPTSP', 'verifier'));
+    await client.request(
+      'permits.fees.record-payment',
+      { applicationId: app.id, reference: 'BJB-PBG-0001' },
+      token.verifier,
+    );
+    await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('verifier', app.id))!.id, action: 'paid' },
+      token.verifier,
+    );
+    await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('supervisor', app.id))!.id, action: 'approve' },
+      token.supervisor,
+    );
+    const issued = await client.request(
+      'permits.tasks.act',
+      { id: (await taskFor('fo', app.id))!.id, action: 'issue' },
+      token.fo,
+    );
+    expect(issued).toMatchObject({ status: 'issued' });
+    const permit = await client.request('permits.permits.get', { id: app.id }, token.citizen);
+    expect(permit.number).toMatch(/^644\/\d{4}\/PBG\/DPMPTSP\/\d{4}$/);
+    await expect(
+      client.request('permits.permits.verify', { code: permit.verificationCode }),
+    ).resolves.toMatchObject({ genuine: true, status: 'valid' });
   });
 
   it('lets a region add its own day off, which working-day counts then skip', async () => {
