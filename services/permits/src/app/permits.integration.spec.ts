@@ -724,6 +724,61 @@ describe('permits service', () => {
     expect((await calendars.forRegion('3271')).isWorkingDay('2027-06-03')).toBe(true);
   });
 
+  it('rejects an application with a reason and closes its dossier', async () => {
+    const app = await submittedSip({
+      profession: 'dokter',
+      strNumber: 'STR-3271/2020/0001',
+      practiceAddress: 'Jl. Veteran 9',
+      practiceOrder: 3,
+    });
+    const verification = (await taskFor('fo', app.id))!;
+    expect(
+      await fails(client.request('permits.tasks.act', { id: verification.id, action: 'reject' }, token.fo)),
+    ).toMatchObject({ status: 409 });
+    const rejected = await client.request(
+      'permits.tasks.act',
+      { id: verification.id, action: 'reject', note: 'Sudah memiliki tiga SIP' },
+      token.fo,
+    );
+    expect(rejected).toMatchObject({ status: 'rejected', outcome: 'rejected', openTasks: [] });
+    const closed = await waitFor(async () => {
+      const d = await client.request(
+        'tracking.dossiers.get',
+        { trackingNumber: app.trackingNumber! },
+        token.citizen,
+      );
+      return d.status === 'closed' ? d : null;
+    }, 20000);
+    expect(closed.outcome).toBe('rejected');
+    expect(await fails(client.request('permits.permits.get', { id: app.id }, token.citizen))).toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('shares a company’s applications among its members and no one else', async () => {
+    await login('rudi', demo.company.members[0].email);
+    await login('wulan', demo.company.members[1].email);
+    const app = await client.request(
+      'permits.applications.create',
+      { permitType: 'REKLAME', regionCode: '3271', form: { location: 'Jl. Juanda 1' } },
+      token.rudi,
+    );
+    expect(app.companyId).not.toBeNull();
+    // Wulan continues what Rudi started.
+    const updated = await client.request(
+      'permits.applications.update',
+      { id: app.id, form: { location: 'Jl. Juanda 1', boardArea: 4, months: 3, content: 'Hujan Sejahtera' } },
+      token.wulan,
+    );
+    expect(updated.form).toMatchObject({ boardArea: 4 });
+    expect(
+      (await client.request('permits.applications.list', {}, token.wulan)).items.map((a) => a.id),
+    ).toContain(app.id);
+    expect(
+      await fails(client.request('permits.applications.get', { id: app.id }, token.citizen)),
+    ).toMatchObject({ status: 404 });
+  });
+
   it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {
     const issued = permits.get(IssuedPermitsService);
     const template = (await db.query(`SELECT * FROM applications LIMIT 1`))[0];
