@@ -35,7 +35,14 @@ function send(method, url, headers, body) {
         hash.update(c);
         size += c.length;
       });
-      res.on('end', () => resolve({ status: res.statusCode, size, sha256: hash.digest('hex'), text: size < 10000 ? null : null }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          size,
+          sha256: hash.digest('hex'),
+          text: size < 10000 ? null : null,
+        }),
+      );
     });
     req.on('error', reject);
     if (body) body.pipe(req);
@@ -44,7 +51,11 @@ function send(method, url, headers, body) {
 }
 
 async function json(method, url, token, body) {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body && JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body && JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -68,32 +79,61 @@ const system = await startBerkas();
 try {
   const { gatewayUrl, s3Port, processes } = system;
   const pids = { gateway: processes.gateway.pid, tracking: processes.tracking.pid };
-  const demo = (await import('../services/identity/src/app/demo/demo-data.json', { with: { type: 'json' } })).default;
+  const demo = (await import('../services/identity/src/app/demo/demo-data.json', { with: { type: 'json' } }))
+    .default;
   const fo = demo.staff.find((s) => s.roles.includes('front-office'));
-  const { accessToken } = await json('POST', `${gatewayUrl}/api/v1/auth/login`, null, { username: fo.email, password: demo.password });
+  const { accessToken } = await json('POST', `${gatewayUrl}/api/v1/auth/login`, null, {
+    username: fo.email,
+    password: demo.password,
+  });
   const me = await json('GET', `${gatewayUrl}/api/v1/me`, accessToken);
-  const s3 = new Client({ endPoint: '127.0.0.1', port: s3Port, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1', pathStyle: true });
+  const s3 = new Client({
+    endPoint: '127.0.0.1',
+    port: s3Port,
+    useSSL: false,
+    accessKey: 'S3RVER',
+    secretKey: 'S3RVER',
+    region: 'us-east-1',
+    pathStyle: true,
+  });
 
   const rows = [];
   for (let i = 0; i < runs; i++) {
-    const dossier = await json('POST', `${gatewayUrl}/api/v1/dossiers`, accessToken, { title: `Dokumen AMDAL ${i}`, kind: 'report', originAgencyId: me.principal.agencyId });
+    const dossier = await json('POST', `${gatewayUrl}/api/v1/dossiers`, accessToken, {
+      title: `Dokumen AMDAL ${i}`,
+      kind: 'report',
+      originAgencyId: me.principal.agencyId,
+    });
     const before = { gateway: rssOf(pids.gateway), tracking: rssOf(pids.tracking) };
 
     const boundary = `bench${Date.now()}`;
     let sampler = sampleMemory(Object.values(pids));
     let t0 = performance.now();
-    const upload = await send('POST', `${gatewayUrl}/api/v1/dossiers/${dossier.trackingNumber}/documents`, { authorization: `Bearer ${accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' }, multipart(boundary));
+    const upload = await send(
+      'POST',
+      `${gatewayUrl}/api/v1/dossiers/${dossier.trackingNumber}/documents`,
+      {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'transfer-encoding': 'chunked',
+      },
+      multipart(boundary),
+    );
     const uploadMs = performance.now() - t0;
     let peak = sampler.stop();
     if (upload.status !== 201) throw new Error(`upload answered ${upload.status}`);
-    const doc = (await json('GET', `${gatewayUrl}/api/v1/dossiers/${dossier.trackingNumber}`, accessToken)).documents[0];
+    const doc = (await json('GET', `${gatewayUrl}/api/v1/dossiers/${dossier.trackingNumber}`, accessToken))
+      .documents[0];
 
     sampler = sampleMemory(Object.values(pids));
     t0 = performance.now();
-    const download = await send('GET', `${gatewayUrl}/api/v1/documents/${doc.id}/download`, { authorization: `Bearer ${accessToken}` });
+    const download = await send('GET', `${gatewayUrl}/api/v1/documents/${doc.id}/download`, {
+      authorization: `Bearer ${accessToken}`,
+    });
     const downloadMs = performance.now() - t0;
     const peakDown = sampler.stop();
-    if (download.status !== 200 || download.sha256 !== doc.sha256) throw new Error('download did not match the stored checksum');
+    if (download.status !== 200 || download.sha256 !== doc.sha256)
+      throw new Error('download did not match the stored checksum');
 
     // Baseline: the same bytes straight to and from the same S3 server (presigned PUT, plain GET).
     const key = `bench/direct-${i}`;
@@ -119,8 +159,16 @@ try {
   const m = (k) => median(rows.map((r) => r[k]));
   const result = {
     runs,
-    upload: { gatewayMBs: m('uploadMBs'), directMBs: m('directUpMBs'), ratio: m('uploadMBs') / m('directUpMBs') },
-    download: { gatewayMBs: m('downloadMBs'), directMBs: m('directDownMBs'), ratio: m('downloadMBs') / m('directDownMBs') },
+    upload: {
+      gatewayMBs: m('uploadMBs'),
+      directMBs: m('directUpMBs'),
+      ratio: m('uploadMBs') / m('directUpMBs'),
+    },
+    download: {
+      gatewayMBs: m('downloadMBs'),
+      directMBs: m('directDownMBs'),
+      ratio: m('downloadMBs') / m('directDownMBs'),
+    },
     peakRssRiseMB: { gateway: Number(mb(m('gatewayRise'))), tracking: Number(mb(m('trackingRise'))) },
   };
   process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`);

@@ -11,14 +11,23 @@ const require = createRequire(import.meta.url);
 export const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const launcher = require('../scripts/lib/services.cjs');
 
-export const freePort = () =>
-  new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+const handedOut = new Set();
+/** A free port not handed out before by this process (the OS may offer a released one again). */
+export async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const { port: p } = srv.address();
+        srv.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
 
 /** Resident set size of a process, in bytes, from /proc. */
 export function rssOf(pid) {
@@ -46,18 +55,43 @@ export async function startBerkas() {
   const natsDir = mkdtempSync(join(tmpdir(), 'bench-nats-'));
   const s3Dir = mkdtempSync(join(tmpdir(), 'bench-s3-'));
   const infra = [
-    spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir], { stdio: 'ignore' }),
-    spawn(process.execPath, [join(root, 'node_modules/s3rver/bin/s3rver.js'), '-d', s3Dir, '-a', '127.0.0.1', '-p', String(s3Port), '--silent'], {
+    spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir], {
       stdio: 'ignore',
     }),
+    spawn(
+      process.execPath,
+      [
+        join(root, 'node_modules/s3rver/bin/s3rver.js'),
+        '-d',
+        s3Dir,
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(s3Port),
+        '--silent',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    ),
   ];
   await new Promise((r) => setTimeout(r, 1000));
-  const shared = { NATS_URL: `nats://127.0.0.1:${natsPort}`, S3_PORT: String(s3Port), LOG_LEVEL: 'warn', DEMO_DATA: 'true' };
+  const shared = {
+    NATS_URL: `nats://127.0.0.1:${natsPort}`,
+    S3_PORT: String(s3Port),
+    LOG_LEVEL: 'warn',
+    DEMO_DATA: 'true',
+  };
   const ports = {};
   const processes = {};
   for (const name of launcher.SERVICES) {
     ports[name] = await freePort();
-    const env = { ...shared, ...(name === 'gateway' ? { PORT: String(ports[name]) } : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }) };
+    const env = {
+      ...shared,
+      ...(name === 'gateway'
+        ? { PORT: String(ports[name]) }
+        : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }),
+    };
     processes[name] = launcher.spawnService(name, env, () => undefined);
   }
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
@@ -75,7 +109,8 @@ export async function startBerkas() {
       const { default: pg } = await import('pg');
       const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
       await client.connect();
-      for (const name of ['identity', 'tracking', 'permits']) await client.query(`DROP DATABASE IF EXISTS "berkas_${run}_${name}" WITH (FORCE)`);
+      for (const name of ['identity', 'tracking', 'permits'])
+        await client.query(`DROP DATABASE IF EXISTS "berkas_${run}_${name}" WITH (FORCE)`);
       await client.end();
     },
   };

@@ -136,10 +136,15 @@ export class ApplicationsService {
     if (!app || !(await this.canView(this.dataSource.manager, applicant, app))) throw notFound();
     if (app.status !== 'draft' && app.status !== 'returned')
       throw new AppError('NOT_EDITABLE', 409, 'Documents can be added to a draft or a returned application');
+    // Only the kinds the permit type asks for, within its own limits where it sets tighter ones.
+    const wanted = this.catalog.type(app.permitType).requiredDocuments.find((d) => d.kind === req.kind);
+    if (!wanted) throw AppError.invalid('/kind', `is not a document ${app.permitType} asks for`);
     return this.services.request('tracking.documents.prepare-upload', {
       trackingNumber: app.trackingNumber ?? '',
       kind: req.kind,
       fileName: req.fileName,
+      ...(wanted.maxBytes ? { maxBytes: wanted.maxBytes } : {}),
+      ...(wanted.allowedTypes ? { allowedTypes: wanted.allowedTypes } : {}),
     });
   }
 

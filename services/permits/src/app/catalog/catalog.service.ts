@@ -28,6 +28,8 @@ export interface PermitTypeDefinition {
   number: { classification: string; code: string };
   form: FormField[];
   requiredDocuments: RequiredDocument[];
+  /** Printed on the permit (Indonesian, as the decision letter is). */
+  conditions: string[];
 }
 
 /**

@@ -86,7 +86,12 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
         .filter((f) => app.form[f.name] !== undefined && f.type !== 'boolean')
         .slice(0, 6)
         .map((f): [string, string] => [`${f.label.id} / ${f.label.en}`, String(app.form[f.name])]);
-      const pdf = await renderPermit(this.permits.toView(permit), facts, this.permits.seal.fingerprint());
+      const pdf = await renderPermit(
+        this.permits.toView(permit),
+        facts,
+        type.conditions,
+        this.permits.seal.fingerprint(),
+      );
       const grant = await this.services.request(
         'tracking.documents.prepare-upload',
         {

@@ -6,6 +6,7 @@ import type { IssuedPermit } from '@berkas/contracts';
 export async function renderPermit(
   permit: IssuedPermit,
   facts: Array<[string, string]>,
+  conditions: string[],
   sealFingerprint: string,
 ): Promise<Buffer> {
   const qr = await QRCode.toBuffer(permit.verificationUrl, {
@@ -36,11 +37,18 @@ export async function renderPermit(
   ];
   for (const [label, value] of rows)
     doc.font('Helvetica-Bold').text(label, { continued: true }).font('Helvetica').text(`: ${value}`);
-  doc.image(qr, 56, 480, { width: 160 });
+  if (conditions.length) {
+    doc.moveDown(1).font('Helvetica-Bold').text('Ketentuan / Conditions').font('Helvetica');
+    conditions.forEach((c, i) => doc.text(`${i + 1}. ${c}`));
+  }
+  const top = Math.max(doc.y + 24, 440); // below the text, whatever its length
+  doc.image(qr, 56, top, { width: 160 });
   doc
     .fontSize(9)
-    .text('Pindai untuk memeriksa keaslian izin ini / Scan to verify this permit', 230, 500, { width: 300 });
-  doc.text(`Kunci segel / seal key: ${sealFingerprint}`, 230, 530, { width: 300 });
+    .text('Pindai untuk memeriksa keaslian izin ini / Scan to verify this permit', 230, top + 20, {
+      width: 300,
+    });
+  doc.text(`Kunci segel / seal key: ${sealFingerprint}`, 230, top + 50, { width: 300 });
   doc.end();
   return done;
 }

@@ -48,7 +48,16 @@ export class DocumentsService {
       const actor = this.uploader(p, d);
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
-      const rules = DOCUMENT_RULES[req.kind];
+      // A caller (a permit type) may narrow the kind's limits, never widen them.
+      const kindRules = DOCUMENT_RULES[req.kind];
+      const rules = {
+        maxBytes: Math.min(kindRules.maxBytes, req.maxBytes ?? Infinity),
+        allowedTypes: req.allowedTypes
+          ? kindRules.allowedTypes.filter((t) => req.allowedTypes?.includes(t))
+          : kindRules.allowedTypes,
+      };
+      if (!rules.allowedTypes.length)
+        throw AppError.invalid('/allowedTypes', 'leaves no type this kind of document may have');
       const id = randomUUID();
       const grant = m.create(DocumentUpload, {
         id,
