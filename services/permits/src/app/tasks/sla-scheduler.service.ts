@@ -88,7 +88,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     const automatic = stage.onTimeout?.action ?? null;
     await this.outbox.add(
       m,
-      'evt.permits.task-overdue',
+      'evt.permits.task.overdue',
       {
         taskId: task.id,
         applicationId: app.id,
