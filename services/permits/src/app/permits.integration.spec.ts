@@ -798,6 +798,51 @@ describe('permits service', () => {
     ).toMatchObject({ status: 404 });
   });
 
+  it('lets an officer claim and release a task, and a supervisor reassign it to a colleague', async () => {
+    const app = await submittedSip({
+      profession: 'fisioterapis',
+      strNumber: 'STR-3271/2022/0456',
+      practiceAddress: 'Jl. Siliwangi 2',
+      practiceOrder: 1,
+    });
+    const task = (await taskFor('fo', app.id))!;
+    const claimed = await client.request('permits.tasks.claim', { id: task.id }, token.fo);
+    expect(claimed).toMatchObject({ status: 'claimed' });
+    expect(await fails(client.request('permits.tasks.claim', { id: task.id }, token.fo2))).toMatchObject({
+      status: 409,
+    });
+    expect(
+      await fails(client.request('permits.tasks.act', { id: task.id, action: 'complete' }, token.fo2)),
+    ).toMatchObject({ status: 409, code: 'TASK_TAKEN' });
+    expect(await fails(client.request('permits.tasks.release', { id: task.id }, token.fo2))).toMatchObject({
+      status: 409,
+    });
+    const mine = await client.request('permits.tasks.inbox', { scope: 'mine' }, token.fo);
+    expect(mine.items.map((t) => t.id)).toContain(task.id);
+    await client.request('permits.tasks.release', { id: task.id }, token.fo);
+
+    // Rina is on leave: her supervisor hands the task to Tono.
+    const tono = (await client.request('identity.me.get', {}, token.fo2)).principal.id;
+    expect(
+      await fails(client.request('permits.tasks.reassign', { id: task.id, staffId: tono }, token.fo)),
+    ).toMatchObject({ status: 403 });
+    const dinkesReviewer = (await client.request('identity.me.get', {}, token.dinkes)).principal.id;
+    expect(
+      await fails(
+        client.request('permits.tasks.reassign', { id: task.id, staffId: dinkesReviewer }, token.supervisor),
+      ),
+    ).toMatchObject({ status: 400 });
+    const reassigned = await client.request(
+      'permits.tasks.reassign',
+      { id: task.id, staffId: tono },
+      token.supervisor,
+    );
+    expect(reassigned).toMatchObject({ status: 'claimed', claimedBy: tono });
+    await expect(
+      client.request('permits.tasks.act', { id: task.id, action: 'complete' }, token.fo2),
+    ).resolves.toMatchObject({ completeAt: expect.any(String) });
+  });
+
   it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {
     const issued = permits.get(IssuedPermitsService);
     const template = (await db.query(`SELECT * FROM applications LIMIT 1`))[0];
