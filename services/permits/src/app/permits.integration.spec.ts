@@ -148,26 +148,31 @@ describe('permits service', () => {
     );
   }
 
-  /** A practice-licence application with its documents and form, submitted. */
-  async function submittedSip(form: Record<string, unknown>) {
+  /** An application of a type with its documents attached and its form filled, submitted. */
+  async function submitted(
+    permitType: string,
+    documents: ReadonlyArray<readonly [DocumentKind, Buffer]>,
+    form: Record<string, unknown>,
+  ) {
     const app = await client.request(
       'permits.applications.create',
-      { permitType: 'SIP', regionCode: '3271' },
+      { permitType, regionCode: '3271' },
       token.citizen,
     );
     const [{ tracking_number: tn }] = await db.query(
       'SELECT tracking_number FROM applications WHERE id = $1',
       [app.id],
     );
-    for (const [kind, head] of [
-      ['identity-card', PNG],
-      ['certificate', PDF],
-      ['statement', PDF],
-    ] as const)
-      await attach(tn, kind, head);
+    for (const [kind, head] of documents) await attach(tn, kind, head);
     await client.request('permits.applications.update', { id: app.id, form }, token.citizen);
     return client.request('permits.applications.submit', { id: app.id }, token.citizen);
   }
+  const SIP_DOCUMENTS = [
+    ['identity-card', PNG],
+    ['certificate', PDF],
+    ['statement', PDF],
+  ] as const;
+  const submittedSip = (form: Record<string, unknown>) => submitted('SIP', SIP_DOCUMENTS, form);
 
   const taskFor = async (who: string, applicationId: string) => {
     const inbox = await client.request('permits.tasks.inbox', {}, token[who]);
@@ -468,35 +473,15 @@ describe('permits service', () => {
   });
 
   it('bills a billboard levy from the form and holds the file until the payment is recorded', async () => {
-    const app = await client.request(
-      'permits.applications.create',
-      { permitType: 'REKLAME', regionCode: '3271' },
-      token.citizen,
+    const app = await submitted(
+      'REKLAME',
+      [
+        ['identity-card', PNG],
+        ['photo', PNG],
+        ['site-plan', PDF],
+      ] as const,
+      { location: 'Jl. Pajajaran depan Botani Square', boardArea: 8, months: 6, content: 'Kopi Bogor Asli' },
     );
-    const [{ tracking_number: tn }] = await db.query(
-      'SELECT tracking_number FROM applications WHERE id = $1',
-      [app.id],
-    );
-    for (const [kind, head] of [
-      ['identity-card', PNG],
-      ['photo', PNG],
-      ['site-plan', PDF],
-    ] as const)
-      await attach(tn, kind, head);
-    await client.request(
-      'permits.applications.update',
-      {
-        id: app.id,
-        form: {
-          location: 'Jl. Pajajaran depan Botani Square',
-          boardArea: 8,
-          months: 6,
-          content: 'Kopi Bogor Asli',
-        },
-      },
-      token.citizen,
-    );
-    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
     await client.request(
       'permits.tasks.act',
       { id: (await taskFor('fo', app.id))!.id, action: 'complete' },
@@ -564,38 +549,24 @@ describe('permits service', () => {
   });
 
   it('takes a PBG through parallel review with custody, a correction, the levy and the decision to a verified permit', async () => {
-    const app = await client.request(
-      'permits.applications.create',
-      { permitType: 'PBG', regionCode: '3271' },
-      token.citizen,
-    );
-    const [{ tracking_number: tn }] = await db.query(
-      'SELECT tracking_number FROM applications WHERE id = $1',
-      [app.id],
-    );
-    for (const [kind, head] of [
-      ['identity-card', PNG],
-      ['certificate', PDF],
-      ['technical-drawing', PDF],
-      ['site-plan', PDF],
-    ] as const)
-      await attach(tn, kind, head);
-    await client.request(
-      'permits.applications.update',
+    const app = await submitted(
+      'PBG',
+      [
+        ['identity-card', PNG],
+        ['certificate', PDF],
+        ['technical-drawing', PDF],
+        ['site-plan', PDF],
+      ] as const,
       {
-        id: app.id,
-        form: {
-          buildingFunction: 'hunian',
-          address: 'Jl. Pandu Raya 7, Bogor',
-          floorArea: 120,
-          floors: 2,
-          buildingIndex: 1.25,
-          landCertificate: 'SHM-4321/2018',
-        },
+        buildingFunction: 'hunian',
+        address: 'Jl. Pandu Raya 7, Bogor',
+        floorArea: 120,
+        floors: 2,
+        buildingIndex: 1.25,
+        landCertificate: 'SHM-4321/2018',
       },
-      token.citizen,
     );
-    await client.request('permits.applications.submit', { id: app.id }, token.citizen);
+    const tn = app.trackingNumber!;
     const review = await client.request(
       'permits.tasks.act',
       { id: (await taskFor('fo', app.id))!.id, action: 'complete' },
