@@ -22,7 +22,7 @@ export interface UploadLimits {
 
 /**
  * Streams an upload into object storage while hashing it and checking its type and size, holding at
- * most one part in memory. Small files go up in one PUT; larger ones as a multipart upload driven part
+ * most two parts in memory (one uploading, one filling). Small files go up in one PUT; larger ones as a multipart upload driven part
  * by part here (the minio client's own stream upload first lists in-progress uploads, which s3rver
  * does not implement, and numbers parts wrongly in minio-js 8.0.7). On any failure nothing is left
  * behind: the multipart upload is aborted, and the caller deletes a completed object it rejects.
@@ -42,6 +42,9 @@ export async function uploadStream(
   let uploadId: string | null = null;
   const etags: Array<{ part: number; etag: string }> = [];
 
+  // One part uploads while the next one fills: at most two parts in memory, reading never idles.
+  let inFlight: Promise<void> | null = null;
+  let parts = 0;
   const flushPart = async () => {
     const body = Buffer.concat(pending, pendingBytes);
     pending = [];
@@ -49,18 +52,24 @@ export async function uploadStream(
     uploadId ??= await client.initiateNewMultipartUpload(bucket, key, {
       'Content-Type': type?.mediaType ?? 'application/octet-stream',
     });
-    const part = etags.length + 1;
-    const { etag } = await client.uploadPart(
-      {
-        bucketName: bucket,
-        objectName: key,
-        uploadID: uploadId,
-        partNumber: part,
-        headers: { 'Content-Length': body.length },
-      },
-      body,
-    );
-    etags.push({ part, etag });
+    const id = uploadId;
+    const part = ++parts;
+    if (inFlight) await inFlight;
+    inFlight = client
+      .uploadPart(
+        {
+          bucketName: bucket,
+          objectName: key,
+          uploadID: id,
+          partNumber: part,
+          headers: { 'Content-Length': body.length },
+        },
+        body,
+      )
+      .then(({ etag }) => {
+        etags.push({ part, etag });
+      });
+    inFlight.catch(() => undefined); // its failure surfaces at the next await of inFlight
   };
 
   try {
@@ -87,10 +96,17 @@ export async function uploadStream(
       });
     } else {
       if (pendingBytes > 0) await flushPart();
-      await client.completeMultipartUpload(bucket, key, uploadId, etags);
+      await inFlight;
+      await client.completeMultipartUpload(
+        bucket,
+        key,
+        uploadId,
+        etags.sort((x, y) => x.part - y.part),
+      );
     }
     return { key, size, sha256: hash.digest('hex'), type };
   } catch (e) {
+    await (inFlight as Promise<void> | null)?.catch(() => undefined);
     if (uploadId) await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
     source.resume(); // drain what the client still sends, so the connection can answer
     throw e;
