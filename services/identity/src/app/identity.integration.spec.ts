@@ -11,6 +11,7 @@ import {
   TEST_INFRA,
   uniqueName,
   type PrivateNats,
+  rejectionOf,
 } from '@berkas/testing';
 import demo from './demo/demo-data.json';
 import { AppModule } from './app.module';
@@ -27,14 +28,7 @@ describe('identity service', () => {
 
   const login = (username: string, password = pw) =>
     client.request('identity.auth.login', { username, password });
-  const fails = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      return e as AppError;
-    }
-    throw new Error('expected the request to fail');
-  };
+  const fails = (p: Promise<unknown>) => rejectionOf<AppError>(p);
   const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   beforeAll(async () => {

@@ -20,6 +20,7 @@ import {
   waitFor,
   type PrivateNats,
   type PrivateS3,
+  rejectionOf,
 } from '@berkas/testing';
 import { AppModule } from './app.module';
 import { ApplicationRecord } from './applications/application.entity';
@@ -48,14 +49,7 @@ describe('permits service', () => {
   const s3env = new S3Env();
   const token: Record<string, string> = {};
 
-  const fails = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      return e as AppError;
-    }
-    throw new Error('expected the request to fail');
-  };
+  const fails = (p: Promise<unknown>) => rejectionOf<AppError>(p);
   const env = async (name: keyof typeof dbs, extra: Record<string, string> = {}) => ({
     NATS_URL: nats.url,
     DATABASE_URL: TEST_INFRA.databaseUrl,

@@ -18,6 +18,7 @@ import {
   uniqueName,
   type PrivateNats,
   type PrivateS3,
+  rejectionOf,
 } from '@berkas/testing';
 import type { ChildProcess } from 'node:child_process';
 import { generateTrackingNumber } from '../domain/tracking-number';
@@ -42,14 +43,7 @@ describe('tracking service', () => {
   const tokens: Record<string, TokenPair> = {};
   const agencies: Record<string, string> = {};
 
-  const fails = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      return e as AppError;
-    }
-    throw new Error('expected the request to fail');
-  };
+  const fails = (p: Promise<unknown>) => rejectionOf<AppError>(p);
   const as = (who: string) => tokens[who].accessToken;
 
   const envFor = async (service: 'identity' | 'tracking', extra: Record<string, string>) => ({

@@ -24,6 +24,7 @@ import { IssuedPermitsService } from '../issued/issued-permits.service';
 import { TaskRecord } from '../tasks/task.entity';
 import { ApplicationRecord } from './application.entity';
 import { toApplication } from './application-view';
+import { lockApplication } from './lock-application';
 import { WorkflowRunner } from './workflow-runner.service';
 
 const notFound = () => new AppError('NOT_FOUND', 404, 'No such application');
@@ -280,12 +281,7 @@ export class ApplicationsService {
   ): Promise<Application> {
     const applicant = this.requireApplicant(p);
     return this.dataSource.transaction(async (m) => {
-      const app = await m
-        .getRepository(ApplicationRecord)
-        .createQueryBuilder('a')
-        .setLock('pessimistic_write')
-        .where({ id })
-        .getOne();
+      const app = await lockApplication(m, id);
       if (!app || !(await this.canView(m, applicant, app))) throw notFound();
       const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
       const move = await work(m, app, def);

@@ -6,7 +6,7 @@ import { Outbox, ServiceClient } from '@berkas/messaging';
 import { appendToChain } from '@berkas/persistence';
 import { act, type GuardContext } from '../../domain/workflow-engine';
 import type { TaskStage } from '../../domain/workflow-definition';
-import { ApplicationRecord } from '../applications/application.entity';
+import { lockExistingApplication } from '../applications/lock-application';
 import { WorkflowRunner } from '../applications/workflow-runner.service';
 import { CatalogService } from '../catalog/catalog.service';
 import { TaskRecord } from './task.entity';
@@ -68,12 +68,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async escalate(m: EntityManager, task: TaskRecord, now: Date): Promise<void> {
-    const app = await m
-      .getRepository(ApplicationRecord)
-      .createQueryBuilder('a')
-      .setLock('pessimistic_write')
-      .where({ id: task.applicationId })
-      .getOneOrFail();
+    const app = await lockExistingApplication(m, task.applicationId);
     const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
     const stage = def.stages[task.stage] as TaskStage;
     await m.update(TaskRecord, { id: task.id }, { escalatedAt: now });

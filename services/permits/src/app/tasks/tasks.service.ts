@@ -19,6 +19,7 @@ import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { act, EngineError, type GuardContext } from '../../domain/workflow-engine';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { lockApplication, lockExistingApplication } from '../applications/lock-application';
 import { ApplicationRecord } from '../applications/application.entity';
 import { ApplicationsService } from '../applications/applications.service';
 import { WorkflowRunner } from '../applications/workflow-runner.service';
@@ -192,12 +193,7 @@ export class TasksService {
         throw new AppError('TASK_CLOSED', 409, 'Someone already acted on this task');
       if (task.status === 'claimed' && task.claimedBy !== officer.id)
         throw new AppError('TASK_TAKEN', 409, 'Another officer has claimed this task');
-      const app = await m
-        .getRepository(ApplicationRecord)
-        .createQueryBuilder('a')
-        .setLock('pessimistic_write')
-        .where({ id: task.applicationId })
-        .getOneOrFail();
+      const app = await lockExistingApplication(m, task.applicationId);
       const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
       const stage = def.stages[task.stage] as TaskStage;
       if (!app.flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
@@ -241,12 +237,7 @@ export class TasksService {
   async recordPayment(p: Principal | undefined, req: RecordPaymentRequest): Promise<Application> {
     const officer = requirePrincipal(p);
     return this.dataSource.transaction(async (m) => {
-      const app = await m
-        .getRepository(ApplicationRecord)
-        .createQueryBuilder('a')
-        .setLock('pessimistic_write')
-        .where({ id: req.applicationId })
-        .getOne();
+      const app = await lockApplication(m, req.applicationId);
       if (!app?.fee) throw new AppError('NO_BILL', 404, 'This application has no levy to pay');
       if (app.fee.paidAt)
         throw new AppError('ALREADY_PAID', 409, `Bill ${app.fee.billNumber} is already paid`);
