@@ -27,6 +27,9 @@ function installIfNeeded() {
 installIfNeeded();
 const infra = await import('./infra.mjs');
 const { SERVICES, spawnService, waitForHealthy, stopAll } = require('./lib/services.cjs');
+const { ensureDemoFiles } = require('./lib/demo-files.cjs');
+const demoData = () =>
+  JSON.parse(readFileSync(join(root, 'services/identity/src/app/demo/demo-data.json'), 'utf8'));
 
 say('Checking PostgreSQL, NATS (JetStream) and the S3 server');
 const startedInfra = await infra.up();
@@ -82,21 +85,41 @@ try {
   await shutdown(1);
 }
 
+let demoFiles;
+if (env.DEMO_DATA === 'true') {
+  say('Making the demo files (a practice licence issued, another in review)');
+  try {
+    demoFiles = await ensureDemoFiles(`http://127.0.0.1:${port}`, demoData());
+  } catch (e) {
+    process.stderr.write(`\nCould not make the demo files: ${e.message}\n`);
+  }
+}
+
 say(`Berkas is running: ${publicUrl}`);
 const lines = [
+  `  Track a file       ${publicUrl}/lacak`,
+  `  API documentation  ${publicUrl}/docs  (OpenAPI: ${publicUrl}/docs/openapi.json)`,
   `  System health      ${publicUrl}/health`,
   `  Sign in            POST ${publicUrl}/api/v1/auth/login  {"username": "<email, phone or NIP>", "password": "..."}`,
   `  Token keys         ${publicUrl}/.well-known/jwks.json`,
   `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits)`,
 ];
 if (env.DEMO_DATA === 'true') {
-  const demo = JSON.parse(readFileSync(join(root, 'services/identity/src/app/demo/demo-data.json'), 'utf8'));
+  const demo = demoData();
   lines.push('', `  Demo accounts (${demo.region.name}), all with password "${demo.password}":`);
   for (const s of demo.staff)
     lines.push(`    ${s.email.padEnd(34)} NIP ${s.nip}  ${s.agency.padEnd(8)} ${s.roles.join(', ')}`);
   lines.push(`    ${demo.person.email.padEnd(34)} citizen, NIK ${demo.person.nik}`);
   for (const m of demo.company.members)
     lines.push(`    ${m.email.padEnd(34)} ${demo.company.name} (NIB ${demo.company.nib})`);
+}
+if (demoFiles) {
+  lines.push(
+    '',
+    '  Demo tracking numbers (try them at /lacak, no sign-in needed):',
+    `    ${demoFiles.inReview}   practice licence in review at the health office (DINKES)`,
+    `    ${demoFiles.issued}   practice licence issued; its QR code opens ${demoFiles.verificationUrl}`,
+  );
 }
 lines.push('', '  Press Ctrl-C to stop everything this command started.', '');
 process.stdout.write(lines.join('\n'));

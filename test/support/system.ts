@@ -46,7 +46,12 @@ export interface RunningSystem {
  * private nats-server with JetStream and a private s3rver, and waits until the gateway reports every
  * service healthy. Private servers keep a test run from sharing queue groups with a running Berkas.
  */
-export async function startSystem(): Promise<RunningSystem> {
+export interface SystemOptions {
+  /** Extra settings per service, e.g. a low rate limit for the gateway. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const nats: PrivateNats = await startPrivateNats();
   const s3: PrivateS3 = await startPrivateS3();
   const run = uniqueName('e2e');
@@ -83,6 +88,12 @@ export async function startSystem(): Promise<RunningSystem> {
       env['DATABASE_NAME'] = databases[name];
     }
     if (name === 'identity') env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
+    if (name === 'gateway') {
+      // Journeys poll the public view; rate limits get their own test with low limits.
+      env['RATE_LIMIT_LOOKUPS'] = '100000';
+      env['RATE_LIMIT_SIGN_INS'] = '100000';
+    }
+    Object.assign(env, options.env?.[name] ?? {});
     processes[name] = launcher.spawnService(name, env, (svc, line) => {
       logs[svc as ServiceName].push(line);
       files[svc as ServiceName].write(`${line}\n`);

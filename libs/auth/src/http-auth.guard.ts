@@ -12,12 +12,12 @@ import { IS_PUBLIC_ROUTE, RequestContext } from '@berkas/observability';
 import { requireRole } from './authorization';
 import { TokenVerifier } from './token-verifier';
 
-const ROLES = 'berkas:roles';
+export const ROLES_METADATA = 'berkas:roles';
 
 /** The route needs no sign-in (a token, if sent, is still read). */
 export { Public } from '@berkas/observability';
 /** The route needs one of these staff roles (own or as acting official). */
-export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES, roles);
+export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES_METADATA, roles);
 /** The verified principal of the request. */
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, ctx: ExecutionContext) =>
@@ -67,7 +67,7 @@ export class HttpAuthGuard implements CanActivate {
       ctx.principal = principal;
       ctx.accessToken = token;
     }
-    const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES, targets);
+    const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_METADATA, targets);
     if (roles?.length) requireRole(principal, roles);
     return true;
   }

@@ -56,6 +56,35 @@ export class GatewayHttpEnv {
   @Env('PUBLIC_URL', 'URL at which citizens reach the gateway (printed, used in QR codes)')
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   publicUrl = 'http://localhost:3000';
+
+  @Env(
+    'CORS_ORIGINS',
+    'comma-separated origins whose pages may call the API from a browser (e.g. a city portal); empty: none',
+  )
+  @Matches(/^https?:\/\/[^\s,/]+$/, { each: true, message: 'must list http(s) origins without a path' })
+  corsOrigins: string[] = [];
+
+  @Env('TRUST_PROXY_HOPS', 'reverse proxies in front of the gateway whose X-Forwarded-For is believed')
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  trustProxyHops = 0;
+
+  @Env('JSON_BODY_LIMIT_KB', 'largest JSON request body accepted (documents are uploaded as multipart)')
+  @IsInt()
+  @Min(1)
+  @Max(10240)
+  jsonBodyLimitKb = 256;
+
+  @Env('RATE_LIMIT_LOOKUPS', 'public lookups (tracking, verification) per client per minute')
+  @IsInt()
+  @Min(1)
+  lookupsPerMinute = 120;
+
+  @Env('RATE_LIMIT_SIGN_INS', 'sign-in, registration and token refresh attempts per client per minute')
+  @IsInt()
+  @Min(1)
+  signInsPerMinute = 20;
 }
 
 export class DatabaseEnv {

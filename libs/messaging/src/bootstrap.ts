@@ -21,6 +21,8 @@ export interface ServiceBootstrap {
   http: { port: number; host: string };
   /** Backend services also serve NATS requests in their queue group; the gateway does not. */
   nats?: NatsEnv;
+  /** Express-level set-up before the app initialises (the gateway's protection and API docs). */
+  configure?: (app: INestApplication) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   app.useLogger(app.get(Logger));
   app.use(requestContextMiddleware, httpMetricsMiddleware);
   app.enableShutdownHooks();
+  options.configure?.(app);
   if (options.nats) {
     // connectMicroservice registers its handlers at once with the globals set so far: set them first.
     app.useGlobalInterceptors(

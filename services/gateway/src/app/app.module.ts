@@ -6,15 +6,25 @@ import { NatsModule, NatsReadiness } from '@berkas/messaging';
 import { HealthModule, LoggingModule, MetricsModule } from '@berkas/observability';
 import { StorageModule, StorageReadiness } from '@berkas/storage';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { RateLimitModule } from './protection/rate-limit';
+import { SystemStatusController } from './system-status/system-status.controller';
 import { SystemStatusModule } from './system-status/system-status.module';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
-import { ScanController } from './pages/scan.controller';
-import { VerifyController } from './pages/verify.controller';
+import { PAGE_CONTROLLERS } from './pages/pages';
 import { PermitsController } from './permits/permits.controller';
 import { TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
+
+/** Controllers of the JSON API, documented at /docs; the HTML pages are not part of it. */
+export const API_CONTROLLERS = [
+  AuthController,
+  AdminController,
+  TrackingController,
+  PermitsController,
+  SystemStatusController,
+];
 
 @Module({})
 export class AppModule {
@@ -30,15 +40,9 @@ export class AppModule {
         HealthModule.forRoot([NatsReadiness, StorageReadiness]),
         AuthModule.forRoot(),
         SystemStatusModule,
+        RateLimitModule,
       ],
-      controllers: [
-        AuthController,
-        AdminController,
-        TrackingController,
-        ScanController,
-        VerifyController,
-        PermitsController,
-      ],
+      controllers: [...API_CONTROLLERS.filter((c) => c !== SystemStatusController), ...PAGE_CONTROLLERS],
       providers: [
         DocumentTransferService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -439,6 +439,8 @@ describe('tracking service', () => {
     );
     const view = await client.request('tracking.dossiers.public-view', { trackingNumber: d.trackingNumber });
     expect(Object.keys(view).sort()).toEqual([
+      'awaitingApplicant',
+      'currentStages',
       'dueAt',
       'heldSince',
       'holder',

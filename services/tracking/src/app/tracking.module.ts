@@ -9,6 +9,7 @@ import { DossiersService } from './dossiers/dossiers.service';
 import { HistoryService } from './dossiers/history.service';
 import { HandoffsController } from './handoffs/handoffs.controller';
 import { HandoffsService } from './handoffs/handoffs.service';
+import { ApplicationProgressConsumer } from './progress/application-progress.consumer';
 
 /** Dossiers, their documents, handoffs and history: one consistency boundary, one module. */
 @Module({
@@ -21,6 +22,7 @@ import { HandoffsService } from './handoffs/handoffs.service';
     DossiersService,
     DocumentsService,
     HandoffsService,
+    ApplicationProgressConsumer,
   ],
 })
 export class TrackingModule {}

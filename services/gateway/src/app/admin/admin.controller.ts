@@ -1,12 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { Roles } from '@berkas/auth';
 import type {
   Agency,
   AgencyPage,
-  CreateAgencyRequest,
-  CreateDelegationRequest,
-  CreateStaffRequest,
-  CreateUnitRequest,
   Delegation,
   KeyRotated,
   Region,
@@ -14,13 +10,22 @@ import type {
   StaffHistory,
   StaffPage,
   Unit,
-  UpdateAgencyRequest,
-  UpdateStaffRequest,
 } from '@berkas/contracts';
+import {
+  CreateAgencyBody,
+  CreateDelegationBody,
+  CreateStaffBody,
+  CreateUnitBody,
+  RegionBody,
+  UpdateAgencyBody,
+  UpdateStaffBody,
+} from '../../generated/bodies';
+import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
+import { uuidParam } from '../validation/validation.pipe';
 import { AgencyListQuery, StaffListQuery } from '../validation/list-query.dto';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = uuidParam();
 
 /**
  * Managing regions, agencies, units, officers and delegations. The gateway lets admins through;
@@ -33,82 +38,87 @@ export class AdminController {
 
   @Post('regions')
   @Roles('system-admin')
-  createRegion(@Body() body: Region): Promise<Region> {
+  @Calls('identity.regions.create')
+  createRegion(@Body() body: RegionBody): Promise<Region> {
     return this.identity.request('identity.regions.create', body);
   }
 
   @Post('keys/rotate')
   @Roles('system-admin')
+  @Calls('identity.keys.rotate')
   rotateKeys(): Promise<KeyRotated> {
     return this.identity.request('identity.keys.rotate', {});
   }
 
   @Get('agencies')
+  @Calls('identity.agencies.list')
   listAgencies(@Query() query: AgencyListQuery): Promise<AgencyPage> {
     return this.identity.request('identity.agencies.list', { ...query });
   }
 
   @Post('agencies')
   @Roles('system-admin')
-  createAgency(@Body() body: CreateAgencyRequest): Promise<Agency> {
+  @Calls('identity.agencies.create')
+  createAgency(@Body() body: CreateAgencyBody): Promise<Agency> {
     return this.identity.request('identity.agencies.create', body);
   }
 
   @Get('agencies/:id')
+  @Calls('identity.agencies.get')
   getAgency(@Param('id', id) agencyId: string): Promise<Agency> {
     return this.identity.request('identity.agencies.get', { id: agencyId });
   }
 
   @Patch('agencies/:id')
-  updateAgency(
-    @Param('id', id) agencyId: string,
-    @Body() body: Omit<UpdateAgencyRequest, 'id'>,
-  ): Promise<Agency> {
+  @Calls('identity.agencies.update')
+  updateAgency(@Param('id', id) agencyId: string, @Body() body: UpdateAgencyBody): Promise<Agency> {
     return this.identity.request('identity.agencies.update', { ...body, id: agencyId });
   }
 
   @Post('agencies/:id/units')
-  createUnit(
-    @Param('id', id) agencyId: string,
-    @Body() body: Omit<CreateUnitRequest, 'agencyId'>,
-  ): Promise<Unit> {
+  @Calls('identity.units.create')
+  createUnit(@Param('id', id) agencyId: string, @Body() body: CreateUnitBody): Promise<Unit> {
     return this.identity.request('identity.units.create', { ...body, agencyId });
   }
 
   @Get('staff')
+  @Calls('identity.staff.list')
   listStaff(@Query() query: StaffListQuery): Promise<StaffPage> {
     return this.identity.request('identity.staff.list', { ...query });
   }
 
   @Post('staff')
-  createStaff(@Body() body: CreateStaffRequest): Promise<Staff> {
+  @Calls('identity.staff.create')
+  createStaff(@Body() body: CreateStaffBody): Promise<Staff> {
     return this.identity.request('identity.staff.create', body);
   }
 
   @Get('staff/:id')
+  @Calls('identity.staff.get')
   getStaff(@Param('id', id) staffId: string): Promise<Staff> {
     return this.identity.request('identity.staff.get', { id: staffId });
   }
 
   @Patch('staff/:id')
-  updateStaff(
-    @Param('id', id) staffId: string,
-    @Body() body: Omit<UpdateStaffRequest, 'id'>,
-  ): Promise<Staff> {
+  @Calls('identity.staff.update')
+  updateStaff(@Param('id', id) staffId: string, @Body() body: UpdateStaffBody): Promise<Staff> {
     return this.identity.request('identity.staff.update', { ...body, id: staffId });
   }
 
   @Get('staff/:id/history')
+  @Calls('identity.staff.history')
   staffHistory(@Param('id', id) staffId: string): Promise<StaffHistory> {
     return this.identity.request('identity.staff.history', { id: staffId });
   }
 
   @Post('delegations')
-  delegate(@Body() body: CreateDelegationRequest): Promise<Delegation> {
+  @Calls('identity.delegations.create')
+  delegate(@Body() body: CreateDelegationBody): Promise<Delegation> {
     return this.identity.request('identity.delegations.create', body);
   }
 
   @Post('delegations/:id/revoke')
+  @Calls('identity.delegations.revoke')
   revokeDelegation(@Param('id', id) delegationId: string): Promise<Delegation> {
     return this.identity.request('identity.delegations.revoke', { id: delegationId });
   }

@@ -1,15 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { Public } from '@berkas/auth';
-import type {
-  AddCompanyMemberRequest,
-  Applicant,
-  LoginRequest,
-  LogoutReply,
-  Me,
-  RefreshRequest,
-  RegisterRequest,
-  TokenPair,
-} from '@berkas/contracts';
+import type { Applicant, Jwks, LogoutReply, Me, RegisterRequest, TokenPair } from '@berkas/contracts';
+import { AddCompanyMemberBody, LoginBody, RefreshBody, RegisterBody } from '../../generated/bodies';
+import { RateLimit } from '../protection/rate-limit';
+import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
 
 /** Registration, sign-in and the signed-in user; bodies are checked against proto/ on their way to identity. */
@@ -18,42 +12,51 @@ export class AuthController {
   constructor(private readonly identity: ServiceClient) {}
 
   @Public()
+  @RateLimit('sign-ins')
   @Post('api/v1/auth/register')
-  register(@Body() body: RegisterRequest): Promise<Applicant> {
-    return this.identity.request('identity.auth.register', body);
+  @Calls('identity.auth.register')
+  register(@Body() body: RegisterBody): Promise<Applicant> {
+    return this.identity.request('identity.auth.register', body as RegisterRequest); // proto says: email or phone
   }
 
   @Public()
+  @RateLimit('sign-ins')
   @Post('api/v1/auth/login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  login(@Body() body: LoginRequest): Promise<TokenPair> {
+  @Calls('identity.auth.login')
+  login(@Body() body: LoginBody): Promise<TokenPair> {
     return this.identity.request('identity.auth.login', body);
   }
 
   @Public()
+  @RateLimit('sign-ins')
   @Post('api/v1/auth/refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  refresh(@Body() body: RefreshRequest): Promise<TokenPair> {
+  @Calls('identity.auth.refresh')
+  refresh(@Body() body: RefreshBody): Promise<TokenPair> {
     return this.identity.request('identity.auth.refresh', body);
   }
 
   @Public()
   @Post('api/v1/auth/logout')
   @HttpCode(200)
-  logout(@Body() body: RefreshRequest): Promise<LogoutReply> {
+  @Calls('identity.auth.logout')
+  logout(@Body() body: RefreshBody): Promise<LogoutReply> {
     return this.identity.request('identity.auth.logout', body);
   }
 
   @Get('api/v1/me')
+  @Calls('identity.me.get')
   me(): Promise<Me> {
     return this.identity.request('identity.me.get', {});
   }
 
   /** A company member adds a colleague to the company account. */
   @Post('api/v1/company/members')
-  addCompanyMember(@Body() body: AddCompanyMemberRequest): Promise<Applicant> {
+  @Calls('identity.companies.add-member')
+  addCompanyMember(@Body() body: AddCompanyMemberBody): Promise<Applicant> {
     return this.identity.request('identity.companies.add-member', body);
   }
 
@@ -61,7 +64,8 @@ export class AuthController {
   @Public()
   @Get('.well-known/jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  jwks() {
+  @Calls('identity.jwks.get')
+  jwks(): Promise<Jwks> {
     return this.identity.request('identity.jwks.get', {});
   }
 }

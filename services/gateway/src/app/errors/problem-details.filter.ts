@@ -10,6 +10,8 @@ import {
 import type { Request, Response } from 'express';
 import { AppError, type ErrorDetail } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
+import { esc, page } from '../pages/html';
+import { langOf, WORDS } from '../pages/i18n';
 
 export interface ProblemDetails {
   type: string;
@@ -24,61 +26,92 @@ export interface ProblemDetails {
 
 const TYPE_BASE = 'https://berkas.id/problems/';
 
+const logger = new Logger('Http');
+
+/** Writes `exception` as a problem document; also used by middleware that runs before the filters. */
+export function sendProblem(req: Request, res: Response, exception: unknown): void {
+  const problem = toProblem(exception, req.originalUrl ?? req.url);
+  const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
+  if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+  else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
+  if (wantsPage(req)) {
+    res.status(problem.status).type('html').send(errorPage(req, problem));
+    return;
+  }
+  res.status(problem.status).type('application/problem+json').json(problem);
+}
+
+/** People reading a page (not the API) get the error as a page in their language. */
+function wantsPage(req: Request): boolean {
+  return !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+}
+
+function errorPage(req: Request, problem: ProblemDetails): string {
+  const lang = langOf(req);
+  const w = WORDS[lang];
+  const retry = problem.status === 429 ? /\d+/.exec(String(problem.detail)) : null;
+  const text =
+    problem.status === 429
+      ? w.tooMany.replace('{s}', String(req.res?.getHeader('Retry-After') ?? retry?.[0] ?? 60))
+      : problem.status >= 500
+        ? w.unavailable
+        : problem.detail;
+  return page({
+    lang,
+    title: problem.title,
+    here: { path: req.path },
+    body: `<h1>${esc(problem.title)}</h1>\n<p class="box error" role="alert">${esc(text)}</p>\n<p class="hint">${esc(problem.requestId ?? '')}</p>`,
+  });
+}
+
 /**
  * Every error leaves the gateway as an RFC 9457 problem document. Expected failures (AppError from a
  * service, Nest's HTTP errors) keep their status; anything else is a 500 with an error id to quote.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Http');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(exception, req.originalUrl ?? req.url);
-    const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
-    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
-    else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
-    res.status(problem.status).type('application/problem+json').json(problem);
+    const http = host.switchToHttp();
+    sendProblem(http.getRequest<Request>(), http.getResponse<Response>(), exception);
   }
+}
 
-  private toProblem(exception: unknown, instance: string): ProblemDetails {
-    const requestId = RequestContext.current()?.requestId;
-    if (exception instanceof AppError) {
-      return {
-        type: `${TYPE_BASE}${exception.code.toLowerCase().replace(/_/g, '-')}`,
-        title: HttpStatus[exception.status]?.replace(/_/g, ' ').toLowerCase() ?? 'error',
-        status: exception.status,
-        detail: exception.message,
-        instance,
-        code: exception.code,
-        requestId,
-        ...(exception.details ? { errors: exception.details } : {}),
-      };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = (HttpStatus[status] ?? 'HTTP_ERROR').toString();
-      return {
-        type: `${TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`,
-        title: code.replace(/_/g, ' ').toLowerCase(),
-        status,
-        detail: exception.message,
-        instance,
-        code,
-        requestId,
-      };
-    }
-    const errorId = randomUUID();
-    this.logger.error({ err: exception, errorId }, 'unhandled error');
+function toProblem(exception: unknown, instance: string): ProblemDetails {
+  const requestId = RequestContext.current()?.requestId;
+  if (exception instanceof AppError) {
     return {
-      type: `${TYPE_BASE}internal`,
-      title: 'internal server error',
-      status: 500,
-      detail: `Something went wrong on our side. Quote reference ${errorId} when you report it.`,
+      type: `${TYPE_BASE}${exception.code.toLowerCase().replace(/_/g, '-')}`,
+      title: HttpStatus[exception.status]?.replace(/_/g, ' ').toLowerCase() ?? 'error',
+      status: exception.status,
+      detail: exception.message,
       instance,
-      code: 'INTERNAL',
+      code: exception.code,
+      requestId,
+      ...(exception.details ? { errors: exception.details } : {}),
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = (HttpStatus[status] ?? 'HTTP_ERROR').toString();
+    return {
+      type: `${TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`,
+      title: code.replace(/_/g, ' ').toLowerCase(),
+      status,
+      detail: exception.message,
+      instance,
+      code,
       requestId,
     };
   }
+  const errorId = randomUUID();
+  logger.error({ err: exception, errorId }, 'unhandled error');
+  return {
+    type: `${TYPE_BASE}internal`,
+    title: 'internal server error',
+    status: 500,
+    detail: `Something went wrong on our side. Quote reference ${errorId} when you report it.`,
+    instance,
+    code: 'INTERNAL',
+    requestId,
+  };
 }

@@ -1,3 +1,5 @@
+import { WORDS, type Lang } from './i18n';
+
 /** Escapes text for HTML element content and attribute values. */
 export function esc(value: unknown): string {
   return String(value ?? '').replace(
@@ -6,29 +8,45 @@ export function esc(value: unknown): string {
   );
 }
 
+export interface PageOptions {
+  lang: Lang;
+  title: string;
+  body: string;
+  /** The page's own path and query, so the language switch keeps the reader where they are. */
+  here: { path: string; query?: Record<string, string | undefined> };
+}
+
+/** A link to `path` with `query`, keeping the reader's language. */
+export function href(path: string, lang: Lang, query: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+  if (lang === 'en') params.set('lang', 'en');
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 /**
- * A page light enough for a phone on a slow connection: no scripts, one small inline stylesheet,
- * Indonesian first with English beside it.
+ * A page light enough for a phone on a slow connection: no scripts, one small cached stylesheet,
+ * a skip link, landmarks, and the language switch in the header.
  */
-export function page(title: string, body: string): string {
+export function page({ lang, title, body, here }: PageOptions): string {
+  const other: Lang = lang === 'id' ? 'en' : 'id';
+  const switchHref = href(here.path, other, here.query);
   return `<!doctype html>
-<html lang="id">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Berkas</title>
-<style>
-body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#111;background:#fff}
-h1{font-size:1.3rem}code{font-size:1.1rem;font-weight:700}
-.en{color:#444;font-size:.9em}.box{border:1px solid #888;border-radius:6px;padding:.75rem;margin:1rem 0}
-.error{border-color:#b00020;color:#b00020}label{display:block;margin-top:.75rem;font-weight:600}
-input,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #555;border-radius:4px}
-button{font:inherit;margin-top:1rem;padding:.6rem 1rem;border:0;border-radius:4px;background:#0b5394;color:#fff}
-button.secondary{background:#555}dt{font-weight:600}dd{margin:0 0 .5rem 0}
-</style>
+<link rel="stylesheet" href="/assets/berkas.css">
 </head>
 <body>
+<a class="skip" href="#main">${esc(WORDS[lang].skip)}</a>
+<header><a class="brand" href="${esc(href('/', lang))}">Berkas</a>
+<a class="lang" href="${esc(switchHref)}" hreflang="${other}" lang="${other}">${esc(WORDS[lang].switchTo)}</a></header>
+<main id="main">
 ${body}
+</main>
 </body>
 </html>`;
 }

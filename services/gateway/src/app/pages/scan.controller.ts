@@ -1,9 +1,11 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '@berkas/auth';
 import { AppError, type HandoffReceipt, type PublicView } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { RequestContext } from '@berkas/observability';
+import { RateLimit } from '../protection/rate-limit';
 import { esc, page } from './html';
 
 interface ReceiveForm {
@@ -24,6 +26,7 @@ const STATUS: Record<string, string> = {
  * was sent to signs in on the same page and receives (or refuses) it, and gets the receipt. Plain
  * HTML forms: it has to work on a phone at a counter, on a slow connection.
  */
+@ApiExcludeController() // a page for people, not part of the JSON API
 @Controller('berkas')
 export class ScanController {
   constructor(private readonly services: ServiceClient) {}
@@ -35,6 +38,7 @@ export class ScanController {
   }
 
   @Public()
+  @RateLimit('sign-ins')
   @Post(':trackingNumber')
   async receive(
     @Param('trackingNumber') trackingNumber: string,
@@ -71,7 +75,14 @@ export class ScanController {
       res
         .status(200)
         .type('html')
-        .send(page(`Tanda terima ${receipt.trackingNumber}`, receiptHtml(receipt)));
+        .send(
+          page({
+            lang: 'id',
+            title: `Tanda terima ${receipt.trackingNumber}`,
+            body: receiptHtml(receipt),
+            here: { path: `/berkas/${encodeURIComponent(trackingNumber)}` },
+          }),
+        );
     } catch (e) {
       const error =
         e instanceof AppError ? e : new AppError('INTERNAL', 500, 'Terjadi kesalahan (something went wrong)');
@@ -91,7 +102,12 @@ export class ScanController {
       .status(status)
       .type('html')
       .send(
-        page(`Berkas ${view?.trackingNumber ?? trackingNumber}`, dossierHtml(trackingNumber, view, error)),
+        page({
+          lang: 'id', // the counter page says everything in both languages
+          title: `Berkas ${view?.trackingNumber ?? trackingNumber}`,
+          body: dossierHtml(trackingNumber, view, error),
+          here: { path: `/berkas/${encodeURIComponent(trackingNumber)}` },
+        }),
       );
   }
 }

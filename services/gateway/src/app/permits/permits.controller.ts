@@ -6,7 +6,6 @@ import {
   HttpCode,
   Param,
   ParseIntPipe,
-  ParseUUIDPipe,
   Patch,
   Post,
   Put,
@@ -16,29 +15,38 @@ import {
 import type { Request } from 'express';
 import { Public, Roles } from '@berkas/auth';
 import type {
-  ActOnTaskRequest,
   Calendar,
   Application,
   ApplicationPage,
-  CreateApplicationRequest,
   DocumentView,
   IssuedPermit,
   PermitVerification,
   PermitType,
   PermitTypeList,
-  ReassignTaskRequest,
   Task,
   TaskPage,
-  UpdateApplicationRequest,
   WorkflowVersion,
   WorkflowVersionList,
 } from '@berkas/contracts';
+import {
+  ActOnTaskBody,
+  CreateApplicationBody,
+  PublishWorkflowBody,
+  ReassignTaskBody,
+  RecordPaymentBody,
+  RevokePermitBody,
+  SetCalendarDayBody,
+  UpdateApplicationBody,
+} from '../../generated/bodies';
+import { RateLimit } from '../protection/rate-limit';
+import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
+import { uuidParam } from '../validation/validation.pipe';
 import { DocumentTransferService } from '../tracking/document-transfer.service';
 import { PageQuery } from '../validation/list-query.dto';
 import { TaskInboxQuery } from './permits.dto';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = uuidParam();
 
 /** Permit types, applications (applicants) and tasks (officers); permits decides who may do what. */
 @Controller('api/v1')
@@ -50,41 +58,49 @@ export class PermitsController {
 
   @Public()
   @Get('permit-types')
+  @Calls('permits.permit-types.list')
   permitTypes(): Promise<PermitTypeList> {
     return this.permits.request('permits.permit-types.list', {});
   }
 
   @Public()
   @Get('permit-types/:code')
+  @Calls('permits.permit-types.get')
   permitType(@Param('code') code: string): Promise<PermitType> {
     return this.permits.request('permits.permit-types.get', { code });
   }
 
   @Post('applications')
-  create(@Body() body: CreateApplicationRequest): Promise<Application> {
+  @Calls('permits.applications.create')
+  create(@Body() body: CreateApplicationBody): Promise<Application> {
     return this.permits.request('permits.applications.create', body);
   }
 
   @Get('applications')
+  @Calls('permits.applications.list')
   list(@Query() query: PageQuery): Promise<ApplicationPage> {
     return this.permits.request('permits.applications.list', { ...query });
   }
 
   @Get('applications/:id')
+  @Calls('permits.applications.get')
   get(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.get', { id: applicationId });
   }
 
   @Patch('applications/:id')
-  update(
-    @Param('id', id) applicationId: string,
-    @Body() body: Omit<UpdateApplicationRequest, 'id'>,
-  ): Promise<Application> {
+  @Calls('permits.applications.update')
+  update(@Param('id', id) applicationId: string, @Body() body: UpdateApplicationBody): Promise<Application> {
     return this.permits.request('permits.applications.update', { ...body, id: applicationId });
   }
 
   /** multipart/form-data: `kind`, then `file`; streamed into the application's dossier. */
   @Post('applications/:id/documents')
+  @Calls('permits.applications.prepare-document', {
+    reply: 'DocumentView',
+    upload: true,
+    summary: "Adds a document to the application's dossier; the bytes are streamed to storage.",
+  })
   addDocument(@Param('id', id) applicationId: string, @Req() req: Request): Promise<DocumentView> {
     return this.transfer.upload(req, (kind, fileName) =>
       this.permits.request('permits.applications.prepare-document', { id: applicationId, kind, fileName }),
@@ -93,18 +109,21 @@ export class PermitsController {
 
   @Post('applications/:id/submit')
   @HttpCode(200)
+  @Calls('permits.applications.submit')
   submit(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.submit', { id: applicationId });
   }
 
   @Post('applications/:id/resubmit')
   @HttpCode(200)
+  @Calls('permits.applications.resubmit')
   resubmit(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.resubmit', { id: applicationId });
   }
 
   @Post('applications/:id/withdraw')
   @HttpCode(200)
+  @Calls('permits.applications.withdraw')
   withdraw(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.withdraw', { id: applicationId });
   }
@@ -112,17 +131,19 @@ export class PermitsController {
   /** Records the levy's payment (`reference` of the bank transfer); officers of the fee stage. */
   @Post('applications/:id/payments')
   @HttpCode(200)
+  @Calls('permits.fees.record-payment')
   recordPayment(
     @Param('id', id) applicationId: string,
-    @Body() body: { reference?: string },
+    @Body() body: RecordPaymentBody,
   ): Promise<Application> {
     return this.permits.request('permits.fees.record-payment', {
+      ...body,
       applicationId,
-      reference: body?.reference as string,
     });
   }
 
   @Get('applications/:id/permit')
+  @Calls('permits.permits.get')
   permit(@Param('id', id) applicationId: string): Promise<IssuedPermit> {
     return this.permits.request('permits.permits.get', { id: applicationId });
   }
@@ -130,13 +151,15 @@ export class PermitsController {
   /** A supervisor of the issuing agency revokes the permit (`reason`). */
   @Post('applications/:id/permit/revoke')
   @HttpCode(200)
-  revoke(@Param('id', id) applicationId: string, @Body() body: { reason?: string }): Promise<IssuedPermit> {
-    return this.permits.request('permits.permits.revoke', { applicationId, reason: body?.reason as string });
+  @Calls('permits.permits.revoke')
+  revoke(@Param('id', id) applicationId: string, @Body() body: RevokePermitBody): Promise<IssuedPermit> {
+    return this.permits.request('permits.permits.revoke', { ...body, applicationId });
   }
 
   /** Days off of a region in a year: national (from the joint decree) and the region's own. */
   @Public()
   @Get('calendars/:regionCode/:year')
+  @Calls('permits.calendars.get')
   calendar(
     @Param('regionCode') regionCode: string,
     @Param('year', ParseIntPipe) year: number,
@@ -146,28 +169,31 @@ export class PermitsController {
 
   @Put('admin/calendars/:regionCode/days/:date')
   @Roles('agency-admin', 'system-admin')
+  @Calls('permits.calendars.set-day')
   setDay(
     @Param('regionCode') regionCode: string,
     @Param('date') date: string,
-    @Body() body: { nameId?: string; nameEn?: string },
+    @Body() body: SetCalendarDayBody,
   ): Promise<Calendar> {
     return this.permits.request('permits.calendars.set-day', {
+      ...body,
       regionCode,
       date,
-      nameId: body?.nameId as string,
-      nameEn: body?.nameEn as string,
     });
   }
 
   @Delete('admin/calendars/:regionCode/days/:date')
   @Roles('agency-admin', 'system-admin')
+  @Calls('permits.calendars.remove-day')
   removeDay(@Param('regionCode') regionCode: string, @Param('date') date: string): Promise<Calendar> {
     return this.permits.request('permits.calendars.remove-day', { regionCode, date });
   }
 
   /** Is this permit genuine, and valid? For anyone holding its QR code. */
   @Public()
+  @RateLimit('lookups')
   @Get('permits/verify/:code')
+  @Calls('permits.permits.verify')
   verify(@Param('code') code: string): Promise<PermitVerification> {
     return this.permits.request('permits.permits.verify', { code });
   }
@@ -175,43 +201,50 @@ export class PermitsController {
   /** Tasks for my agency and roles, due first. */
   @Get('inbox')
   @Roles('front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin')
+  @Calls('permits.tasks.inbox')
   inbox(@Query() query: TaskInboxQuery): Promise<TaskPage> {
     return this.permits.request('permits.tasks.inbox', { ...query });
   }
 
   @Post('tasks/:id/claim')
   @HttpCode(200)
+  @Calls('permits.tasks.claim')
   claim(@Param('id', id) taskId: string): Promise<Task> {
     return this.permits.request('permits.tasks.claim', { id: taskId });
   }
 
   @Post('tasks/:id/release')
   @HttpCode(200)
+  @Calls('permits.tasks.release')
   release(@Param('id', id) taskId: string): Promise<Task> {
     return this.permits.request('permits.tasks.release', { id: taskId });
   }
 
   @Post('tasks/:id/reassign')
   @HttpCode(200)
-  reassign(@Param('id', id) taskId: string, @Body() body: Omit<ReassignTaskRequest, 'id'>): Promise<Task> {
+  @Calls('permits.tasks.reassign')
+  reassign(@Param('id', id) taskId: string, @Body() body: ReassignTaskBody): Promise<Task> {
     return this.permits.request('permits.tasks.reassign', { ...body, id: taskId });
   }
 
   /** `{ "action": "complete", "note": "…" }`: one of the stage's actions. */
   @Post('tasks/:id/actions')
   @HttpCode(200)
-  act(@Param('id', id) taskId: string, @Body() body: Omit<ActOnTaskRequest, 'id'>): Promise<Application> {
+  @Calls('permits.tasks.act')
+  act(@Param('id', id) taskId: string, @Body() body: ActOnTaskBody): Promise<Application> {
     return this.permits.request('permits.tasks.act', { ...body, id: taskId });
   }
 
   @Post('admin/workflows')
   @Roles('system-admin')
-  publish(@Body() body: { definition: object }): Promise<WorkflowVersion> {
-    return this.permits.request('permits.workflows.publish', { definition: body?.definition } as never);
+  @Calls('permits.workflows.publish')
+  publish(@Body() body: PublishWorkflowBody): Promise<WorkflowVersion> {
+    return this.permits.request('permits.workflows.publish', body);
   }
 
   @Get('admin/workflows/:code')
   @Roles('system-admin', 'agency-admin')
+  @Calls('permits.workflows.list')
   workflows(@Param('code') code: string): Promise<WorkflowVersionList> {
     return this.permits.request('permits.workflows.list', { code });
   }

@@ -1,7 +1,17 @@
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '@berkas/auth';
 import { SystemStatusService, type SystemStatus } from './system-status.service';
+
+const STATUS_SCHEMA = {
+  type: 'object',
+  required: ['status', 'services'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    services: { type: 'object', additionalProperties: { type: 'object' } },
+  },
+};
 
 @Controller('health')
 export class SystemStatusController {
@@ -10,6 +20,9 @@ export class SystemStatusController {
   /** 200 once every backend service answers over NATS; 503 with the missing ones otherwise. */
   @Public()
   @Get()
+  @ApiOperation({ summary: 'Whether every backend service answers over NATS, with its version and latency.' })
+  @ApiResponse({ status: 200, description: 'all services up', schema: STATUS_SCHEMA })
+  @ApiResponse({ status: 503, description: 'some service is down', schema: STATUS_SCHEMA })
   async health(@Res({ passthrough: true }) res: Response): Promise<SystemStatus> {
     const report = await this.status.check();
     res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

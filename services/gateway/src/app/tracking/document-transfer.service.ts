@@ -11,11 +11,12 @@ import {
   type DownloadGrant,
   type UploadGrant,
 } from '@berkas/contracts';
+import { ServiceClient } from '@berkas/messaging';
+import { RequestContext } from '@berkas/observability';
+import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 
 /** Asks for permission to store one document of a kind. */
 export type GrantProvider = (kind: DocumentKind, fileName: string) => Promise<UploadGrant>;
-import { ServiceClient } from '@berkas/messaging';
-import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 
 const MAX_FIELD_BYTES = 1024;
 
@@ -39,6 +40,7 @@ export class DocumentTransferService {
    * `grant` asks for the upload grant (tracking directly, or permits for an application's dossier).
    */
   upload(req: IncomingMessage, grant: GrantProvider): Promise<DocumentView> {
+    const context = RequestContext.current();
     return new Promise<DocumentView>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -66,7 +68,10 @@ export class DocumentTransferService {
           file.resume();
           return reject(AppError.invalid('/kind', 'must come before the file in the form'));
         }
-        this.store(grant, kind as DocumentKind, info.filename || 'document', file).then(resolve, reject);
+        const store = () => this.store(grant, kind as DocumentKind, info.filename || 'document', file);
+        // busboy calls back from the socket's events, outside the request's async context: enter it
+        // again so the grant is asked for as the signed-in user, with the request's id.
+        (context ? RequestContext.run(context, store) : store()).then(resolve, reject);
       });
       parser.on('error', (e) =>
         reject(

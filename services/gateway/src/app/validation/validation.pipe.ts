@@ -1,19 +1,20 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AppError } from '@berkas/contracts';
 
 function flatten(errors: ValidationError[], prefix = ''): Array<{ path: string; message: string }> {
   return errors.flatMap((e) => {
     const path = `${prefix}/${e.property}`;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
+    const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
       path,
-      message: message.replace(`${e.property} `, ''),
+      // the same words the services use for a field proto does not know
+      message: rule === 'whitelistValidation' ? 'is not allowed' : message.replace(`${e.property} `, ''),
     }));
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }
 
 /**
- * class-validator for query strings and path parameters: unknown fields are refused, values are
+ * class-validator for bodies, query strings and path parameters: unknown fields are refused, values are
  * converted to their declared types, and every problem comes back as a field and a reason.
  */
 export const gatewayValidationPipe = () =>
@@ -31,4 +32,11 @@ export const gatewayValidationPipe = () =>
         details,
       );
     },
+  });
+
+/** A path parameter that must be a v4 UUID; anything else is a 400 naming the parameter. */
+export const uuidParam = (name = 'id') =>
+  new ParseUUIDPipe({
+    version: '4',
+    exceptionFactory: () => AppError.invalid(`/${name}`, 'must be a UUID'),
   });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppError, type Actor } from '@berkas/contracts';
+import { AppError, type Actor, type ApplicationProgress } from '@berkas/contracts';
 import { Outbox, ServiceClient } from '@berkas/messaging';
 import { appendToChain } from '@berkas/persistence';
-import { SlaClock, type ClockSegment } from '../../domain/working-calendar';
+import { SlaClock, type ClockSegment, type WorkingCalendar } from '../../domain/working-calendar';
 import type { Transition } from '../../domain/workflow-engine';
 import { evaluateFee } from '../../domain/fee-formula';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
@@ -126,10 +126,40 @@ export class WorkflowRunner {
         permitType: app.permitType,
         status: app.status,
         change: what.type,
-        ...(app.trackingNumber ? { trackingNumber: app.trackingNumber } : {}),
+        ...(app.trackingNumber
+          ? { trackingNumber: app.trackingNumber, progress: await this.progress(m, app, def, calendar) }
+          : {}),
       },
       { source: '/berkas/permits', subject: app.id },
     );
+  }
+
+  /** Where the file stands now, for the public tracking page: open stages, their agencies and due dates. */
+  private async progress(
+    m: EntityManager,
+    app: ApplicationRecord,
+    def: WorkflowDefinition,
+    calendar: WorkingCalendar,
+  ): Promise<ApplicationProgress> {
+    const localDate = (due: Date | null) => (due ? calendar.localDate(due) : null);
+    const open = await m
+      .getRepository(TaskRecord)
+      .createQueryBuilder('t')
+      .where(`t.application_id = :id AND t.status IN ('open', 'claimed')`, { id: app.id })
+      .orderBy('t.created_at')
+      .addOrderBy('t.stage')
+      .getMany();
+    return {
+      dueAt: localDate(app.dueAt),
+      awaitingApplicant: app.status === 'returned',
+      stages: open.map((t) => ({
+        stage: t.stage,
+        label: (def.stages[t.stage] as TaskStage).label,
+        agencyId: t.agencyId,
+        agencyCode: t.agencyCode,
+        dueAt: localDate(t.dueAt),
+      })),
+    };
   }
 
   /** Records an event in the application's history without a workflow move (created, form changed). */

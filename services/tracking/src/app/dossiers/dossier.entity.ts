@@ -1,5 +1,15 @@
-import type { Actor, AgencySnapshot, Bilingual, InTransit, PermitTypeRef } from '@berkas/contracts';
+import type {
+  Actor,
+  AgencySnapshot,
+  Bilingual,
+  InTransit,
+  PermitTypeRef,
+  PublicView,
+} from '@berkas/contracts';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/** What the public page says is being done on the file now (from the permit workflow's events). */
+export type PublicProgress = Pick<PublicView, 'currentStages' | 'awaitingApplicant'>;
 
 /** A berkas: its number, what it is, who holds it now. */
 @Entity('dossiers')
@@ -63,6 +73,13 @@ export class DossierRecord {
 
   @Column('date', { nullable: true })
   dueAt: string | null;
+
+  /** The permit workflow's open stages, as the public tracking page shows them. */
+  @Column('jsonb')
+  progress: PublicProgress;
+
+  @Column('timestamptz', { nullable: true })
+  progressAt: Date | null;
 
   @Column('timestamptz')
   openedAt: Date;

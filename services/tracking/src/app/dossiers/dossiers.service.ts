@@ -228,6 +228,8 @@ export class DossiersService {
       holder: { code: d.holder.code, name: d.holder.name },
       heldSince: d.heldSince.toISOString(),
       dueAt: d.dueAt,
+      currentStages: d.status === 'closed' ? [] : d.progress.currentStages,
+      awaitingApplicant: d.status !== 'closed' && d.progress.awaitingApplicant,
       timeline: milestones.flatMap((h) =>
         h.publicLabel
           ? [{ at: h.occurredAt.toISOString(), event: h.type, label: h.publicLabel, agency: h.publicAgency }]

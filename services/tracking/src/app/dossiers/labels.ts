@@ -8,6 +8,10 @@ export const LABELS = {
   handoffReceived: { id: 'Berkas diterima oleh instansi', en: 'File received by the agency' },
   handoffRefused: { id: 'Berkas dikembalikan ke pengirim', en: 'File returned to the sender' },
   documentAdded: { id: 'Dokumen ditambahkan', en: 'Document added' },
+  awaitingApplicant: {
+    id: 'Menunggu perbaikan dari pemohon',
+    en: "Waiting for the applicant's corrections",
+  },
   closed: {
     completed: { id: 'Berkas selesai diproses', en: 'File completed' },
     issued: { id: 'Izin telah terbit', en: 'Permit issued' },

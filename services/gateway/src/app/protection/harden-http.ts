@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import type { GatewayHttpEnv } from '@berkas/config';
+import { AppError } from '@berkas/contracts';
+import { sendProblem } from '../errors/problem-details.filter';
+
+/** Content types a route with a body accepts: JSON for the API, forms for the phone pages, multipart uploads. */
+const ACCEPTED_BODIES =
+  /^(application\/(json|[\w.+-]+\+json)|application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * Protection every request passes before a controller sees it: security headers (no scripts on our
+ * pages at all), CORS only for the configured origins, the client address from trusted proxies only,
+ * bounded bodies, and body-parser failures (bad JSON, too large) answered as problem documents.
+ */
+export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void {
+  const app = nestApp as NestExpressApplication;
+  app.set('trust proxy', env.trustProxyHops);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // Swagger UI at /docs is the only page with scripts, all served from here.
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: env.publicUrl.startsWith('https:') ? [] : null,
+        },
+      },
+      strictTransportSecurity: env.publicUrl.startsWith('https:'),
+    }),
+  );
+  app.enableCors({
+    origin: env.corsOrigins.length ? env.corsOrigins : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Repr-Digest', 'Location'],
+    maxAge: 600,
+  });
+  app.use(refuseUnknownBodyTypes);
+  const limit = `${env.jsonBodyLimitKb}kb`;
+  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit, extended: false });
+  app.use(bodyParserErrors);
+}
+
+function refuseUnknownBodyTypes(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'];
+  const type = req.headers['content-type'];
+  if (hasBody && !ACCEPTED_BODIES.test(type ?? '')) {
+    sendProblem(
+      req,
+      res,
+      new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        415,
+        `Content-Type ${type ?? '(none)'} is not accepted: send application/json (or multipart/form-data for documents)`,
+      ),
+    );
+    return;
+  }
+  next();
+}
+
+/** body-parser reports with `type` and `status`; turn those into the same problem documents as the rest. */
+function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  const e = err as { type?: string; status?: number; limit?: number; message?: string };
+  const known: Record<string, [string, number, string]> = {
+    'entity.parse.failed': ['MALFORMED_JSON', 400, `The body is not valid JSON: ${e.message}`],
+    'entity.too.large': ['BODY_TOO_LARGE', 413, `The body is larger than the ${e.limit} bytes accepted`],
+    'encoding.unsupported': ['UNSUPPORTED_ENCODING', 415, e.message ?? 'unsupported body encoding'],
+    'charset.unsupported': ['UNSUPPORTED_ENCODING', 415, e.message ?? 'unsupported charset'],
+    'request.aborted': ['REQUEST_ABORTED', 400, 'The client aborted the request'],
+  };
+  const match = e?.type ? known[e.type] : undefined;
+  if (!match) return next(err);
+  sendProblem(req, res, new AppError(...match));
+}

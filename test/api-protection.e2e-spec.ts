@@ -1,0 +1,345 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import request from 'supertest';
+import { TEST_INFRA } from '@berkas/testing';
+import { bearer, demo, people, type Api } from './support/api';
+import { startSystem, type RunningSystem } from './support/system';
+
+const PORTAL = 'https://portal.kotabogor.example';
+
+/** Row counts of the tables a request could write to, in every service's database. */
+async function census(system: RunningSystem): Promise<Record<string, number>> {
+  const tables = {
+    identity: ['applicants', 'companies', 'login_names', 'credentials', 'refresh_tokens'],
+    tracking: ['dossiers', 'history', 'documents', 'handoffs'],
+    permits: ['applications', 'application_history', 'tasks'],
+  } as const;
+  const counts: Record<string, number> = {};
+  for (const [service, names] of Object.entries(tables)) {
+    const db = new Client({
+      connectionString: `${TEST_INFRA.databaseUrl}/${system.databases[service as keyof typeof tables]}`,
+    });
+    await db.connect();
+    try {
+      for (const t of names)
+        counts[`${service}.${t}`] = Number((await db.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
+    } finally {
+      await db.end();
+    }
+  }
+  return counts;
+}
+
+describe('the gateway describes and protects itself', () => {
+  let system: RunningSystem;
+  let api: Api;
+  let the: ReturnType<typeof people>;
+
+  beforeAll(async () => {
+    system = await startSystem({
+      env: {
+        gateway: {
+          RATE_LIMIT_LOOKUPS: '5',
+          RATE_LIMIT_SIGN_INS: '5',
+          TRUST_PROXY_HOPS: '1', // clients are told apart by X-Forwarded-For, as behind an ingress
+          CORS_ORIGINS: PORTAL,
+          NATS_REQUEST_TIMEOUT_MS: '1500',
+        },
+      },
+    });
+    api = request(system.gatewayUrl);
+    the = people(api);
+  });
+  afterAll(() => system?.stop());
+
+  it('documents every route in an OpenAPI 3.1 document that passes the Redocly linter', async () => {
+    const document = (await api.get('/docs/openapi.json').expect(200)).body;
+    expect(document.openapi).toBe('3.1.0');
+    const linted = await promisify(execFile)(process.execPath, [
+      join(__dirname, 'support/lint-openapi.mjs'),
+      `${system.gatewayUrl}/docs/openapi.json`,
+    ]);
+    const problems = JSON.parse(linted.stdout) as Array<{ severity: string; rule: string; message: string }>;
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(problems.map((p) => `${p.rule}: ${p.message}`)).toEqual([]); // no warnings either
+
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(
+        item as Record<string, { summary?: string; security?: unknown[]; responses: object }>,
+      ).map(([verb, op]) => ({ route: `${verb.toUpperCase()} ${path}`, ...op })),
+    );
+    expect(operations.length).toBeGreaterThan(50);
+    for (const op of operations) {
+      expect([op.route, typeof op.summary]).toEqual([op.route, 'string']);
+      expect([op.route, Object.keys(op.responses)]).toEqual([
+        op.route,
+        expect.arrayContaining(['400', '503']),
+      ]);
+    }
+    const find = (route: string) => operations.find((o) => o.route === route)!;
+    expect(find('GET /api/v1/track/{trackingNumber}')).toMatchObject({ security: [] });
+    expect(Object.keys(find('GET /api/v1/track/{trackingNumber}').responses)).toContain('429');
+    expect(find('POST /api/v1/tasks/{id}/actions')).toMatchObject({ security: [{ bearer: [] }] });
+    expect(document.components.schemas.ActOnTaskBody.properties.action.pattern).toBeDefined();
+    expect((await api.get('/docs').expect(200)).text).toContain('swagger');
+  });
+
+  it('sends security headers, and CORS answers only the configured origins', async () => {
+    const page = await api.get('/lacak').expect(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-powered-by']).toBeUndefined();
+
+    const allowed = await api
+      .options('/api/v1/track/x')
+      .set('origin', PORTAL)
+      .set('access-control-request-method', 'GET');
+    expect(allowed.headers['access-control-allow-origin']).toBe(PORTAL);
+    const other = await api
+      .options('/api/v1/track/x')
+      .set('origin', 'https://evil.example')
+      .set('access-control-request-method', 'GET');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers hostile and malformed input with the right 4xx problem, and writes nothing', async () => {
+    const siti = await the.signIn(demo.person.email);
+    const rudi = await the.signIn(demo.company.members[0].email);
+    const draft = (
+      await api
+        .post('/api/v1/applications')
+        .set(bearer(siti))
+        .send({ permitType: 'SIP', regionCode: '3271' })
+        .expect(201)
+    ).body;
+    const before = await census(system);
+
+    const json = (path: string, token: string, body: string) =>
+      api.post(path).set(bearer(token)).set('content-type', 'application/json').send(body);
+    // Each case is sent once, in order, when the loop below reaches it.
+    const cases: Array<[string, () => request.Test, number, string]> = [
+      [
+        'malformed JSON',
+        () => json('/api/v1/applications', siti, '{"permitType": "SIP",'),
+        400,
+        'MALFORMED_JSON',
+      ],
+      [
+        'wrong types',
+        () => api.post('/api/v1/applications').set(bearer(siti)).send({ permitType: 5, regionCode: true }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'unknown field',
+        () =>
+          api
+            .post('/api/v1/applications')
+            .set(bearer(siti))
+            .send({ permitType: 'SIP', regionCode: '3271', status: 'issued' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'huge body',
+        () =>
+          api
+            .post('/api/v1/applications')
+            .set(bearer(siti))
+            .send({ permitType: 'SIP', regionCode: '3271', form: { x: 'a'.repeat(400_000) } }),
+        413,
+        'BODY_TOO_LARGE',
+      ],
+      [
+        'wrong content type',
+        () =>
+          api
+            .post('/api/v1/applications')
+            .set(bearer(siti))
+            .set('content-type', 'text/plain')
+            .send('permitType=SIP'),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'SQL injection in a field',
+        () =>
+          api
+            .post('/api/v1/applications')
+            .set(bearer(siti))
+            .send({ permitType: "SIP'; DROP TABLE applications; --", regionCode: '3271' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'SQL injection as a tracking number',
+        () =>
+          api
+            .get(`/api/v1/track/${encodeURIComponent("' OR 1=1 --")}`)
+            .set('x-forwarded-for', '198.51.100.1'),
+        400,
+        'INVALID_TRACKING_NUMBER',
+      ],
+      [
+        'SQL injection as a user name',
+        () =>
+          api
+            .post('/api/v1/auth/login')
+            .set('x-forwarded-for', '198.51.100.2')
+            .send({ username: "admin' OR '1'='1", password: 'x' }),
+        401,
+        'INVALID_CREDENTIALS',
+      ],
+      [
+        'forged token',
+        () =>
+          api
+            .post('/api/v1/applications')
+            .set(
+              'authorization',
+              `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.`,
+            )
+            .send({ permitType: 'SIP', regionCode: '3271' }),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'not an id',
+        () => api.get('/api/v1/applications/1%20OR%201=1').set(bearer(siti)),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'unknown query parameter',
+        () => api.get('/api/v1/applications?sort=password').set(bearer(siti)),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'wrong query type',
+        () => api.get('/api/v1/applications?limit=lots').set(bearer(siti)),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        "another's application",
+        () => api.get(`/api/v1/applications/${draft.id}`).set(bearer(rudi)),
+        404,
+        'NOT_FOUND',
+      ],
+      [
+        "changing another's application",
+        () =>
+          api
+            .patch(`/api/v1/applications/${draft.id}`)
+            .set(bearer(rudi))
+            .send({ form: { profession: 'dokter' } }),
+        404,
+        'NOT_FOUND',
+      ],
+      [
+        "withdrawing another's application",
+        () => api.post(`/api/v1/applications/${draft.id}/withdraw`).set(bearer(rudi)),
+        404,
+        'NOT_FOUND',
+      ],
+    ];
+    const answers: Record<string, request.Response> = {};
+    for (const [what, send, status, code] of cases) {
+      const res = (answers[what] = await send());
+      expect([what, res.status, res.body.code]).toEqual([what, status, code]);
+      expect([what, res.headers['content-type']]).toEqual([
+        what,
+        expect.stringMatching(/^application\/problem\+json/),
+      ]);
+      expect(res.body).toMatchObject({
+        type: expect.any(String),
+        title: expect.any(String),
+        detail: expect.any(String),
+      });
+    }
+    const fieldProblem = answers['wrong types'].body;
+    expect(fieldProblem.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      '/permitType',
+      '/regionCode',
+    ]);
+
+    // A script in the tracking page's input comes back as text, never as markup.
+    const page = await api
+      .get('/lacak?nomor=%3Cscript%3Ealert(1)%3C%2Fscript%3E')
+      .set('x-forwarded-for', '198.51.100.3');
+    expect(page.status).toBe(400);
+    expect(page.text).not.toContain('<script>');
+    expect(page.text).toContain('&lt;script&gt;');
+
+    expect(await census(system)).toEqual(before);
+    expect(
+      (await api.get(`/api/v1/applications/${draft.id}`).set(bearer(siti)).expect(200)).body,
+    ).toMatchObject({
+      status: 'draft',
+      form: {},
+    });
+  });
+
+  it('limits public lookups and sign-ins per client, answering 429 with Retry-After', async () => {
+    const client = { 'x-forwarded-for': '203.0.113.7' };
+    for (let i = 0; i < 5; i++) await api.get('/api/v1/track/3271-26-7K4Q-X9M2-H').set(client).expect(400);
+    const limited = await api.get('/api/v1/track/3271-26-7K4Q-X9M2-H').set(client).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    // The page draws on the same allowance, and says it in the reader's language.
+    const page = await api
+      .get('/lacak?nomor=3271-26-7K4Q-X9M2-H&lang=en')
+      .set(client)
+      .set('accept', 'text/html')
+      .expect(429);
+    expect(page.text).toContain('Too many requests');
+    // Another client is not affected.
+    await api.get('/api/v1/track/3271-26-7K4Q-X9M2-H').set('x-forwarded-for', '203.0.113.8').expect(400);
+
+    const guesser = { 'x-forwarded-for': '203.0.113.9' };
+    for (let i = 0; i < 5; i++)
+      await api
+        .post('/api/v1/auth/login')
+        .set(guesser)
+        .send({ username: `guess${i}@warga.example.id`, password: 'tebak-tebakan' })
+        .expect(401);
+    const stopped = await api
+      .post('/api/v1/auth/login')
+      .set(guesser)
+      .send({ username: demo.person.email, password: demo.password });
+    expect(stopped.status).toBe(429);
+    expect(Number(stopped.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('answers 503 with a problem document, never hangs, when a service stalls or is down', async () => {
+    const permits = system.processes.permits;
+    permits.kill('SIGSTOP'); // alive but not answering: the request times out
+    try {
+      const started = Date.now();
+      const stalled = await api.get('/api/v1/permit-types').expect(503);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(stalled.body).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        detail: expect.stringMatching(/permits/),
+      });
+      expect(Number(stalled.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      permits.kill('SIGCONT');
+    }
+    await api.get('/api/v1/permit-types').expect(200);
+
+    permits.kill('SIGKILL');
+    await new Promise((resolve) => permits.once('exit', resolve));
+    const down = await api.get('/api/v1/permit-types').expect(503);
+    expect(down.body).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: expect.stringMatching(/permits/),
+    });
+    const health = await api.get('/health').expect(503);
+    expect(health.body).toMatchObject({ status: 'degraded', services: { permits: { status: 'down' } } });
+  });
+});

@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { waitFor } from '@berkas/testing';
+
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
+import demo from '../../services/identity/src/app/demo/demo-data.json';
+
+export { demo };
+export type Api = ReturnType<typeof request>;
+
+export const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(300),
+]);
+export const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300)]);
+
+export const SIP_DOCUMENTS = [
+  ['identity-card', PNG, 'ktp.png'],
+  ['certificate', PDF, 'str.pdf'],
+  ['statement', PDF, 'rekomendasi.pdf'],
+] as const;
+export const SIP_FORM = {
+  profession: 'bidan',
+  strNumber: 'STR-3271/2024/0042',
+  practiceAddress: 'Jl. Merdeka 5, Bogor',
+  practiceOrder: 1,
+};
+
+/** The demo officer of an agency with a role, by email. */
+export const officer = (agency: string, role: string) =>
+  demo.staff.find((s) => s.agency === agency && s.roles.includes(role))!.email;
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** What the people of a journey do through the HTTP API, and nothing else. */
+export function people(api: Api) {
+  const signIn = async (username: string, password = demo.password): Promise<string> =>
+    (await api.post('/api/v1/auth/login').send({ username, password }).expect(200)).body.accessToken;
+
+  const upload = (token: string, applicationId: string, kind: string, bytes: Buffer, name: string) =>
+    api
+      .post(`/api/v1/applications/${applicationId}/documents`)
+      .set(bearer(token))
+      .field('kind', kind)
+      .attach('file', bytes, name);
+
+  /** The officer's open task on the application, from their inbox. */
+  const taskOf = async (token: string, applicationId: string) => {
+    const inbox = (await api.get('/api/v1/inbox?limit=200').set(bearer(token)).expect(200)).body;
+    return inbox.items.find((t: { applicationId: string }) => t.applicationId === applicationId) as
+      { id: string; stage: string } | undefined;
+  };
+
+  /** Takes an action on the application's task in the officer's inbox; answers the HTTP response. */
+  const act = async (token: string, applicationId: string, action: string, note?: string) => {
+    const task = await taskOf(token, applicationId);
+    if (!task) throw new Error(`no task for ${applicationId} in this officer's inbox`);
+    return api
+      .post(`/api/v1/tasks/${task.id}/actions`)
+      .set(bearer(token))
+      .send({ action, ...(note ? { note } : {}) });
+  };
+
+  /** The public tracking view, once it satisfies `ready` (events reach tracking asynchronously). */
+  const trackUntil = (trackingNumber: string, ready: (view: PublicViewBody) => boolean) =>
+    waitFor(
+      async () => {
+        const view = (await api.get(`/api/v1/track/${trackingNumber}`).expect(200)).body as PublicViewBody;
+        return ready(view) ? view : null;
+      },
+      20000,
+      200,
+    );
+
+  return { signIn, upload, taskOf, act, trackUntil };
+}
+
+export interface PublicViewBody {
+  trackingNumber: string;
+  status: string;
+  holder: { code: string; name: string };
+  dueAt: string | null;
+  awaitingApplicant: boolean;
+  currentStages: Array<{ label: { id: string; en: string }; agency: { code: string }; dueAt: string | null }>;
+  timeline: Array<{ event: string; label: { id: string; en: string }; agency: { code: string } | null }>;
+}
