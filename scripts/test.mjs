@@ -7,10 +7,12 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { up, down } from './infra.mjs';
+import { ensureChromium } from './lib/chromium.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const resultsDir = join(root, 'tmp', 'test-results');
 rmSync(resultsDir, { recursive: true, force: true });
+ensureChromium(); // the public pages are tested in a real browser
 const started = await up();
 const nx = spawnSync(
   'npx',

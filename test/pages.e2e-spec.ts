@@ -1,0 +1,123 @@
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { demo } from './support/api';
+import { startSystem, type RunningSystem } from './support/system';
+
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the script `npm start` runs after start-up
+const { ensureDemoFiles } = require('../scripts/lib/demo-files.cjs') as {
+  ensureDemoFiles(url: string, data: typeof demo): Promise<{ inReview: string; issued: string }>;
+};
+
+/** The pages as a citizen on a phone uses them: Debian's chromium, driven by playwright-core. */
+describe('public pages in a real browser', () => {
+  let system: RunningSystem;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let files: { inReview: string; issued: string };
+  let verificationPath: string;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    files = await ensureDemoFiles(system.gatewayUrl, demo);
+    const api = request(system.gatewayUrl);
+    const token = (
+      await api
+        .post('/api/v1/auth/login')
+        .send({ username: demo.person.email, password: demo.password })
+        .expect(200)
+    ).body.accessToken;
+    const mine = (await api.get('/api/v1/applications').set('authorization', `Bearer ${token}`).expect(200))
+      .body;
+    const issued = mine.items.find((a: { status: string }) => a.status === 'issued');
+    const permit = (
+      await api
+        .get(`/api/v1/applications/${issued.id}/permit`)
+        .set('authorization', `Bearer ${token}`)
+        .expect(200)
+    ).body;
+    verificationPath = new URL(permit.verificationUrl).pathname;
+    browser = await chromium.launch({
+      executablePath: process.env['BERKAS_CHROMIUM'] ?? '/usr/bin/chromium',
+      args: ['--no-sandbox'], // CI runs as root
+    });
+  });
+  beforeEach(async () => {
+    // A phone-sized window; axe needs a context of our own to run in.
+    context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+    page = await context.newPage();
+  });
+  afterEach(() => context?.close());
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  const expectAccessible = async () => {
+    const { violations, passes } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
+      .analyze();
+    expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+    expect(passes.map((p) => p.id)).toEqual(expect.arrayContaining(['color-contrast', 'label', 'html-has-lang']));
+  };
+
+  it('finds a file from the home page with the keyboard alone, however the number is typed', async () => {
+    const loaded = await page.goto(system.gatewayUrl);
+    expect(loaded?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe('id');
+    expect(await page.locator('script').count()).toBe(0); // light: nothing to download but HTML and CSS
+    await expectAccessible();
+
+    for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement?.id)) !== 'nomor'; i++)
+      await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('nomor');
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    );
+    expect(outline).not.toBe('none'); // focus is visible
+    await page.keyboard.type(files.inReview.toLowerCase().replace(/-/g, ' '));
+    await Promise.all([page.waitForURL(/\/lacak\?nomor=/), page.keyboard.press('Enter')]);
+
+    await expect(page.locator('#result-title').textContent()).resolves.toContain(files.inReview);
+    await expect(page.locator('#status').textContent()).resolves.toBe('Sedang diproses');
+    await expect(page.locator('#working').textContent()).resolves.toContain('DINKES');
+    await expect(page.locator('#due time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('ol.timeline li').count()).toBeGreaterThanOrEqual(2);
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    expect(fits).toBe(true); // no sideways scrolling on a phone
+    await expectAccessible();
+  });
+
+  it('says plainly when a number is mistyped, and switches to English keeping the number', async () => {
+    const wrong = `${files.issued.slice(0, -1)}${files.issued.endsWith('A') ? 'B' : 'A'}`;
+    const answer = await page.goto(`${system.gatewayUrl}/lacak?nomor=${encodeURIComponent(wrong)}`);
+    expect(answer?.status()).toBe(400);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/satu karakter salah|bukan nomor/);
+    expect(await page.getAttribute('#nomor', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#nomor', 'aria-describedby')).toContain('lookup-error');
+    await expectAccessible();
+
+    await page.goto(`${system.gatewayUrl}/lacak?nomor=${encodeURIComponent(files.issued)}`);
+    await Promise.all([page.waitForURL(/lang=en/), page.getByRole('link', { name: 'English' }).click()]);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Track a file');
+    await expect(page.locator('#status').textContent()).resolves.toBe('Closed');
+    await expect(page.locator('ol.timeline').textContent()).resolves.toContain('Permit issued');
+    expect(await page.inputValue('#nomor')).toBe(files.issued);
+    await expectAccessible();
+  });
+
+  it("shows whether a permit is genuine from its QR code's link", async () => {
+    await page.goto(`${system.gatewayUrl}${verificationPath}`);
+    await expect(page.locator('#verdict').textContent()).resolves.toBe('ASLI dan BERLAKU');
+    await expect(page.locator('#permit-number').textContent()).resolves.toMatch(/^503\/\d{4}\/SIP\//);
+    await expectAccessible();
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect(page.locator('#verdict').textContent()).resolves.toBe('GENUINE and VALID');
+
+    const forged = verificationPath.replace(/.{6}$/, 'AAAAAA');
+    await page.goto(`${system.gatewayUrl}${forged}`);
+    await expect(page.locator('#verdict').textContent()).resolves.toMatch(/^TIDAK DAPAT DIVERIFIKASI/);
+  });
+});
