@@ -5,7 +5,6 @@ import {
   Delete,
   HttpCode,
   Param,
-  ParseIntPipe,
   Patch,
   Post,
   Put,
@@ -41,7 +40,7 @@ import {
 import { RateLimit } from '../protection/rate-limit';
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
-import { uuidParam } from '../validation/validation.pipe';
+import { intParam, uuidParam } from '../validation/validation.pipe';
 import { DocumentTransferService } from '../tracking/document-transfer.service';
 import { PageQuery } from '../validation/list-query.dto';
 import { TaskInboxQuery } from './permits.dto';
@@ -162,7 +161,7 @@ export class PermitsController {
   @Calls('permits.calendars.get')
   calendar(
     @Param('regionCode') regionCode: string,
-    @Param('year', ParseIntPipe) year: number,
+    @Param('year', intParam('year')) year: number,
   ): Promise<Calendar> {
     return this.permits.request('permits.calendars.get', { regionCode, year });
   }

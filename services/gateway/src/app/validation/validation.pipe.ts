@@ -1,4 +1,4 @@
-import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ParseIntPipe, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AppError } from '@berkas/contracts';
 
 function flatten(errors: ValidationError[], prefix = ''): Array<{ path: string; message: string }> {
@@ -40,3 +40,7 @@ export const uuidParam = (name = 'id') =>
     version: '4',
     exceptionFactory: () => AppError.invalid(`/${name}`, 'must be a UUID'),
   });
+
+/** A whole-number path parameter; anything else is a 400 naming it. */
+export const intParam = (name: string) =>
+  new ParseIntPipe({ exceptionFactory: () => AppError.invalid(`/${name}`, 'must be a whole number') });
