@@ -426,7 +426,7 @@ describe('permits service', () => {
     const overdueEvents = async () =>
       (
         await db.query(
-          `SELECT payload->'data' AS data FROM outbox WHERE subject = 'evt.permits.task.overdue' AND payload->'data'->>'applicationId' = $1`,
+          `SELECT payload->'data' AS data FROM outbox WHERE subject = 'evt.permits.task.overdue' AND payload->'data'->>'applicationId' = $1 ORDER BY seq`,
           [app.id],
         )
       ).map((r: { data: object }) => r.data);
