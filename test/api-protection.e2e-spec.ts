@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_INFRA } from '@berkas/testing';
-import { bearer, demo, people, type Api } from './support/api';
+import { TEST_INFRA, waitFor } from '@berkas/testing';
+import { bearer, demo, officer, PDF, people, PNG, type Api } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 const PORTAL = 'https://portal.kotabogor.example';
@@ -313,6 +313,83 @@ describe('the gateway describes and protects itself', () => {
       .send({ username: demo.person.email, password: demo.password });
     expect(stopped.status).toBe(429);
     expect(Number(stopped.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('applies a retried create, submit or action once when it carries the same Idempotency-Key', async () => {
+    const rudi = await the.signIn(demo.company.members[0].email);
+    const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
+    const create = (key: string, location: string) =>
+      api
+        .post('/api/v1/applications')
+        .set(bearer(rudi))
+        .set('idempotency-key', key)
+        .send({ permitType: 'REKLAME', regionCode: '3271', form: { location } });
+    const before = await census(system);
+    // Two copies at once (a client retrying a slow request) and one later: one application.
+    const [a, b] = await Promise.all([
+      create('reklame-2026-0001', 'Jl. Juanda 1'),
+      create('reklame-2026-0001', 'Jl. Juanda 1'),
+    ]);
+    const c = await create('reklame-2026-0001', 'Jl. Juanda 1');
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    expect(new Set([a.body.id, b.body.id, c.body.id]).size).toBe(1);
+    const after = await census(system);
+    expect(after['permits.applications']).toBe(before['permits.applications'] + 1);
+    expect(after['tracking.dossiers']).toBe(before['tracking.dossiers'] + 1);
+    // The same key for another request is a mistake the client must hear about.
+    expect((await create('reklame-2026-0001', 'Jl. Lain 2').expect(422)).body.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    await create('no', 'Jl. Juanda 1').expect(400);
+
+    // A submitted file's action, retried: one transition.
+    const app = a.body.id as string;
+    for (const [kind, bytes, name] of [
+      ['identity-card', PNG, 'ktp.png'],
+      ['photo', PNG, 'foto.png'],
+      ['site-plan', PDF, 'denah.pdf'],
+    ] as const)
+      await the.upload(rudi, app, kind, bytes, name).expect(201);
+    await api
+      .patch(`/api/v1/applications/${app}`)
+      .set(bearer(rudi))
+      .send({ form: { location: 'Jl. Juanda 1', boardArea: 4, months: 6, content: 'Kopi' } })
+      .expect(200);
+    const submit = () =>
+      api
+        .post(`/api/v1/applications/${app}/submit`)
+        .set(bearer(rudi))
+        .set('idempotency-key', `submit-${app}`);
+    const submitted = (await submit().expect(200)).body;
+    expect((await submit().expect(200)).body).toEqual(submitted); // not "already submitted"
+    const task = await waitFor(() => the.taskOf(fo, app), 20000);
+    const act = () =>
+      api
+        .post(`/api/v1/tasks/${task.id}/actions`)
+        .set(bearer(fo))
+        .set('idempotency-key', `act-${task.id}`)
+        .send({ action: 'complete' });
+    const [first, second] = await Promise.all([act(), act()]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.body).toEqual(first.body);
+    const history = new Client({ connectionString: `${TEST_INFRA.databaseUrl}/${system.databases.permits}` });
+    await history.connect();
+    try {
+      const { rows } = await history.query(
+        `SELECT type, count(*)::int AS n FROM application_history WHERE application_id = $1 GROUP BY type ORDER BY type`,
+        [app],
+      );
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { type: 'submitted', n: 1 },
+          { type: 'action', n: 1 },
+          { type: 'created', n: 1 },
+        ]),
+      );
+      expect(rows.every((r: { n: number }) => r.n === 1 || r.type === 'form-updated')).toBe(true);
+    } finally {
+      await history.end();
+    }
   });
 
   it('answers 503 with a problem document, never hangs, when a service stalls or is down', async () => {

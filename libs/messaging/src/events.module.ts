@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStream } from './event-stream';
 import { IdempotentConsumers } from './idempotent-consumer';
+import { IdempotentTransactions } from './idempotent-transactions';
 import { Outbox } from './outbox.service';
 import { OutboxRelay } from './outbox-relay';
 
@@ -10,7 +11,7 @@ import { OutboxRelay } from './outbox-relay';
  * CreateMessagingTables in the service's migrations).
  */
 @Module({
-  providers: [EventStream, OutboxRelay, Outbox, IdempotentConsumers],
-  exports: [Outbox, OutboxRelay, IdempotentConsumers],
+  providers: [EventStream, OutboxRelay, Outbox, IdempotentConsumers, IdempotentTransactions],
+  exports: [Outbox, OutboxRelay, IdempotentConsumers, IdempotentTransactions],
 })
 export class EventsModule {}

@@ -7,6 +7,7 @@ export * from './outbox.service';
 export * from './outbox-relay';
 export * from './event-stream';
 export * from './idempotent-consumer';
+export * from './idempotent-transactions';
 export * from './events.module';
 export * from './system.module';
 export * from './bootstrap';

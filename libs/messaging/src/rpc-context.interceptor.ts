@@ -47,33 +47,40 @@ export class RpcContextInterceptor implements NestInterceptor {
     const known = subject as RequestSubject;
     const requestId = requestIdFrom(hdrs?.get(HEADERS.requestId) || undefined);
     const authorization = hdrs?.get(HEADERS.authorization) || undefined;
+    const idempotencyKey = hdrs?.get(HEADERS.idempotencyKey) || undefined;
 
     return new Observable((subscriber) => {
       const end = rpcHandlerDuration.startTimer({ subject });
       this.principalFrom(authorization).then(
         ({ principal, accessToken }) =>
-          RequestContext.run({ requestId, principal, accessToken }, () => {
-            try {
-              validateRequest(known, rpc.getData());
-            } catch (e) {
-              end({ outcome: 'rejected' });
-              return subscriber.error(e);
-            }
-            next
-              .handle()
-              .pipe(
-                map((reply) => validateReply(known, reply)),
-                tap({
-                  next: () =>
-                    this.logger.debug({ subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) }, 'handled'),
-                  error: (e) => {
-                    end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
-                    this.logger.debug({ subject, error: (e as Error).message }, 'request failed');
-                  },
-                }),
-              )
-              .subscribe(subscriber);
-          }),
+          RequestContext.run(
+            { requestId, principal, accessToken, idempotencyKey, rpc: { subject, payload: rpc.getData() } },
+            () => {
+              try {
+                validateRequest(known, rpc.getData());
+              } catch (e) {
+                end({ outcome: 'rejected' });
+                return subscriber.error(e);
+              }
+              next
+                .handle()
+                .pipe(
+                  map((reply) => validateReply(known, reply)),
+                  tap({
+                    next: () =>
+                      this.logger.debug(
+                        { subject, ms: Math.round(end({ outcome: 'ok' }) * 1000) },
+                        'handled',
+                      ),
+                    error: (e) => {
+                      end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
+                      this.logger.debug({ subject, error: (e as Error).message }, 'request failed');
+                    },
+                  }),
+                )
+                .subscribe(subscriber);
+            },
+          ),
         (e) => {
           end({ outcome: 'rejected' });
           subscriber.error(e);

@@ -48,7 +48,10 @@ export class ServiceClient implements OnApplicationShutdown {
     const hdrs = natsHeaders();
     if (ctx) {
       hdrs.set(HEADERS.requestId, ctx.requestId);
-      if (ctx.accessToken && !options.asSystem) hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
+      if (ctx.accessToken && !options.asSystem) {
+        hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
+        if (ctx.idempotencyKey) hdrs.set(HEADERS.idempotencyKey, ctx.idempotencyKey);
+      }
     }
     const record = new NatsRecordBuilder(payload).setHeaders(hdrs).build();
     const waitMs = options.timeoutMs ?? this.env.requestTimeoutMs;

@@ -7,6 +7,10 @@ export interface RequestContextData {
   principal?: Principal;
   /** The verified token itself, forwarded on outgoing requests so the next service can verify it too. */
   accessToken?: string;
+  /** The client's Idempotency-Key for this action, forwarded with the user's token. */
+  idempotencyKey?: string;
+  /** On a service: the NATS request being handled, for idempotent transactions. */
+  rpc?: { subject: string; payload: unknown };
 }
 
 const storage = new AsyncLocalStorage<RequestContextData>();

@@ -1,4 +1,5 @@
 import { CreateMessagingTables1763900000000 } from './1763900000000-CreateMessagingTables';
+import { CreateIdempotencyKeys1764000000001 } from './1764000000001-CreateIdempotencyKeys';
 
 /** Add these before a service's own migrations. */
-export const MESSAGING_MIGRATIONS = [CreateMessagingTables1763900000000];
+export const MESSAGING_MIGRATIONS = [CreateMessagingTables1763900000000, CreateIdempotencyKeys1764000000001];

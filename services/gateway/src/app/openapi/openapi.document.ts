@@ -150,6 +150,20 @@ function describe(op: OperationObject, facts: RouteFacts): void {
       ...queryParameters(facts.query),
     ];
   }
+  if (calls?.idempotent) {
+    op.parameters = [
+      ...(op.parameters ?? []),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Any unique string (8–128 of A–Z a–z 0–9 . _ : -). A retry with the same key is applied once and answers the first reply.',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
+      },
+    ];
+    op.responses['422'] = problem('the Idempotency-Key was already used for a different request');
+  }
   op.responses['400'] = problem('the request is malformed or a field is invalid (see `errors`)');
   if (facts.isPublic) {
     op.security = [];

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Delete,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Get, Delete, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { Public, Roles } from '@berkas/auth';
 import type {
@@ -70,7 +58,7 @@ export class PermitsController {
   }
 
   @Post('applications')
-  @Calls('permits.applications.create')
+  @Calls('permits.applications.create', { idempotent: true })
   create(@Body() body: CreateApplicationBody): Promise<Application> {
     return this.permits.request('permits.applications.create', body);
   }
@@ -108,21 +96,21 @@ export class PermitsController {
 
   @Post('applications/:id/submit')
   @HttpCode(200)
-  @Calls('permits.applications.submit')
+  @Calls('permits.applications.submit', { idempotent: true })
   submit(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.submit', { id: applicationId });
   }
 
   @Post('applications/:id/resubmit')
   @HttpCode(200)
-  @Calls('permits.applications.resubmit')
+  @Calls('permits.applications.resubmit', { idempotent: true })
   resubmit(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.resubmit', { id: applicationId });
   }
 
   @Post('applications/:id/withdraw')
   @HttpCode(200)
-  @Calls('permits.applications.withdraw')
+  @Calls('permits.applications.withdraw', { idempotent: true })
   withdraw(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.withdraw', { id: applicationId });
   }
@@ -130,7 +118,7 @@ export class PermitsController {
   /** Records the levy's payment (`reference` of the bank transfer); officers of the fee stage. */
   @Post('applications/:id/payments')
   @HttpCode(200)
-  @Calls('permits.fees.record-payment')
+  @Calls('permits.fees.record-payment', { idempotent: true })
   recordPayment(
     @Param('id', id) applicationId: string,
     @Body() body: RecordPaymentBody,
@@ -229,7 +217,7 @@ export class PermitsController {
   /** `{ "action": "complete", "note": "…" }`: one of the stage's actions. */
   @Post('tasks/:id/actions')
   @HttpCode(200)
-  @Calls('permits.tasks.act')
+  @Calls('permits.tasks.act', { idempotent: true })
   act(@Param('id', id) taskId: string, @Body() body: ActOnTaskBody): Promise<Application> {
     return this.permits.request('permits.tasks.act', { ...body, id: taskId });
   }

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { GatewayHttpEnv } from '@berkas/config';
 import { AppError } from '@berkas/contracts';
+import { RequestContext } from '@berkas/observability';
 import { sendProblem } from '../errors/problem-details.filter';
 
 /** Content types a route with a body accepts: JSON for the API, forms for the phone pages, multipart uploads. */
@@ -43,7 +44,7 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Repr-Digest', 'Location'],
     maxAge: 600,
   });
-  app.use(refuseUnknownBodyTypes);
+  app.use(refuseUnknownBodyTypes, acceptIdempotencyKey);
   const limit = `${env.jsonBodyLimitKb}kb`;
   app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit, extended: false });
@@ -65,6 +66,25 @@ function refuseUnknownBodyTypes(req: Request, res: Response, next: NextFunction)
     );
     return;
   }
+  next();
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** A client's Idempotency-Key travels with its request to the service that does the work. */
+function acceptIdempotencyKey(req: Request, res: Response, next: NextFunction): void {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return next();
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    sendProblem(
+      req,
+      res,
+      AppError.invalid('/headers/idempotency-key', 'must be 8 to 128 letters, digits or . _ : -'),
+    );
+    return;
+  }
+  const ctx = RequestContext.current();
+  if (ctx) ctx.idempotencyKey = key;
   next();
 }
 

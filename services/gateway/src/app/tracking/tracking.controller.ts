@@ -50,7 +50,7 @@ export class TrackingController {
 
   @Post('dossiers')
   @Roles(...OFFICERS)
-  @Calls('tracking.dossiers.open')
+  @Calls('tracking.dossiers.open', { idempotent: true })
   open(@Body() body: OpenDossierBody): Promise<Dossier> {
     return this.tracking.request('tracking.dossiers.open', body);
   }
@@ -107,7 +107,7 @@ export class TrackingController {
   }
 
   @Post('dossiers/:trackingNumber/handoffs')
-  @Calls('tracking.handoffs.send')
+  @Calls('tracking.handoffs.send', { idempotent: true })
   send(
     @Param('trackingNumber') trackingNumber: string,
     @Body() body: SendHandoffBody,
@@ -123,14 +123,14 @@ export class TrackingController {
 
   @Post('handoffs/:id/receive')
   @HttpCode(200)
-  @Calls('tracking.handoffs.receive')
+  @Calls('tracking.handoffs.receive', { idempotent: true })
   receive(@Param('id', id) handoffId: string, @Body() body: ResolveHandoffBody): Promise<HandoffReceipt> {
     return this.tracking.request('tracking.handoffs.receive', { ...body, id: handoffId });
   }
 
   @Post('handoffs/:id/refuse')
   @HttpCode(200)
-  @Calls('tracking.handoffs.refuse')
+  @Calls('tracking.handoffs.refuse', { idempotent: true })
   refuse(@Param('id', id) handoffId: string, @Body() body: RefuseHandoffBody): Promise<HandoffReceipt> {
     return this.tracking.request('tracking.handoffs.refuse', { ...body, id: handoffId });
   }

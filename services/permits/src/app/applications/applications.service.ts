@@ -16,7 +16,7 @@ import {
   type Principal,
   type UpdateApplicationRequest,
 } from '@berkas/contracts';
-import { ServiceClient } from '@berkas/messaging';
+import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { resubmit, start, withdraw, type Transition } from '../../domain/workflow-engine';
 import { CatalogService } from '../catalog/catalog.service';
@@ -38,6 +38,7 @@ export class ApplicationsService {
     private readonly runner: WorkflowRunner,
     private readonly services: ServiceClient,
     private readonly issued: IssuedPermitsService,
+    private readonly transactions: IdempotentTransactions,
   ) {}
 
   async create(p: Principal | undefined, req: CreateApplicationRequest): Promise<Application> {
@@ -57,22 +58,23 @@ export class ApplicationsService {
           ? AppError.invalid('/regionCode', `has no ${type.issuingAgency} to issue ${type.code}`)
           : e;
       });
-    // The dossier exists from the draft on, so documents can be attached; it is tracked once submitted.
-    const dossier = await this.services.request(
-      'tracking.dossiers.open',
-      {
-        title: `Permohonan ${type.name.id}`,
-        kind: 'permit-application',
-        originAgencyId: issuing.id,
-        confidentiality: 'internal',
-        applicantId: applicant.id,
-        ...(applicant.companyId ? { companyId: applicant.companyId } : {}),
-        permitType: { code: type.code, name: type.name },
-        draft: true,
-      },
-      { asSystem: true },
-    );
-    return this.dataSource.transaction(async (m) => {
+    return this.transactions.run(async (m) => {
+      // The dossier exists from the draft on, so documents can be attached; it is tracked once submitted.
+      // Opened inside the transaction that claims the Idempotency-Key: a retried create opens no second one.
+      const dossier = await this.services.request(
+        'tracking.dossiers.open',
+        {
+          title: `Permohonan ${type.name.id}`,
+          kind: 'permit-application',
+          originAgencyId: issuing.id,
+          confidentiality: 'internal',
+          applicantId: applicant.id,
+          ...(applicant.companyId ? { companyId: applicant.companyId } : {}),
+          permitType: { code: type.code, name: type.name },
+          draft: true,
+        },
+        { asSystem: true },
+      );
       const now = new Date();
       const app = await m.save(
         m.create(ApplicationRecord, {
@@ -280,7 +282,7 @@ export class ApplicationsService {
     ) => Promise<{ transition: Transition; type: string } | null>,
   ): Promise<Application> {
     const applicant = this.requireApplicant(p);
-    return this.dataSource.transaction(async (m) => {
+    return this.transactions.run(async (m) => {
       const app = await lockApplication(m, id);
       if (!app || !(await this.canView(m, applicant, app))) throw notFound();
       const def = await this.catalog.version(app.workflowCode, app.workflowVersion);

@@ -15,7 +15,7 @@ import {
   type TaskInboxRequest,
   type TaskPage,
 } from '@berkas/contracts';
-import { ServiceClient } from '@berkas/messaging';
+import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { act, EngineError, type GuardContext } from '../../domain/workflow-engine';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
@@ -37,6 +37,7 @@ export class TasksService {
     private readonly runner: WorkflowRunner,
     private readonly applications: ApplicationsService,
     private readonly services: ServiceClient,
+    private readonly transactions: IdempotentTransactions,
   ) {}
 
   /** Tasks for the officer's agency and roles (own or acting), or those they claimed; due first. */
@@ -178,7 +179,7 @@ export class TasksService {
    */
   async act(p: Principal | undefined, req: ActOnTaskRequest): Promise<Application> {
     const officer = requirePrincipal(p);
-    return this.dataSource.transaction(async (m) => {
+    return this.transactions.run(async (m) => {
       const task = await m
         .getRepository(TaskRecord)
         .createQueryBuilder('t')
@@ -236,7 +237,7 @@ export class TasksService {
   /** Records a levy's payment: by an officer who holds the fee stage's role in its agency. */
   async recordPayment(p: Principal | undefined, req: RecordPaymentRequest): Promise<Application> {
     const officer = requirePrincipal(p);
-    return this.dataSource.transaction(async (m) => {
+    return this.transactions.run(async (m) => {
       const app = await lockApplication(m, req.applicationId);
       if (!app?.fee) throw new AppError('NO_BILL', 404, 'This application has no levy to pay');
       if (app.fee.paidAt)

@@ -16,7 +16,7 @@ import {
   decodeCursor,
   encodeCursor,
 } from '@berkas/contracts';
-import { Outbox } from '@berkas/messaging';
+import { IdempotentTransactions, Outbox } from '@berkas/messaging';
 import { verifyChain } from '@berkas/persistence';
 import { generateTrackingNumber } from '../../domain/tracking-number';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
@@ -62,6 +62,7 @@ export class DossiersService {
     private readonly agencies: AgencyDirectory,
     private readonly history: HistoryService,
     private readonly outbox: Outbox,
+    private readonly transactions: IdempotentTransactions,
   ) {}
 
   async open(p: Principal | undefined, req: OpenDossierRequest): Promise<Dossier> {
@@ -76,7 +77,7 @@ export class DossiersService {
     // 40 random bits make a collision rare; the unique index makes it harmless: try another number.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(async (m) => {
+        return await this.transactions.run(async (m) => {
           const now = new Date();
           const tn = generateTrackingNumber(origin.regionCode, now.getFullYear());
           const dossier = await m.save(

@@ -11,7 +11,7 @@ import {
   type ResolveHandoffRequest,
   type SendHandoffRequest,
 } from '@berkas/contracts';
-import { Outbox } from '@berkas/messaging';
+import { IdempotentTransactions, Outbox } from '@berkas/messaging';
 import { canonicalJson, sha256Hex } from '@berkas/persistence';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';
@@ -56,11 +56,12 @@ export class HandoffsService {
     private readonly agencies: AgencyDirectory,
     private readonly history: HistoryService,
     private readonly outbox: Outbox,
+    private readonly transactions: IdempotentTransactions,
   ) {}
 
   async send(p: Principal | undefined, req: SendHandoffRequest): Promise<HandoffReceipt> {
     const to = await this.agencies.snapshot(req.toAgencyId, '/toAgencyId');
-    return this.dataSource.transaction(async (m) => {
+    return this.transactions.run(async (m) => {
       const d = await findDossier(m, req.trackingNumber, true);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
       if (d.status === 'closed') throw new AppError('DOSSIER_CLOSED', 409, 'A closed dossier cannot be sent');
@@ -206,7 +207,7 @@ export class HandoffsService {
     ) => Promise<void>,
   ): Promise<HandoffReceipt> {
     requirePrincipal(p);
-    return this.dataSource.transaction(async (m) => {
+    return this.transactions.run(async (m) => {
       const h = await m
         .getRepository(HandoffRecord)
         .createQueryBuilder('h')
