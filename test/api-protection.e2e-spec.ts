@@ -392,6 +392,42 @@ describe('the gateway describes and protects itself', () => {
     }
   });
 
+  it('never writes passwords or tokens to any service log', async () => {
+    const client = { 'x-forwarded-for': '192.0.2.50' }; // its own sign-in allowance
+    const pair = (
+      await api
+        .post('/api/v1/auth/login')
+        .set(client)
+        .send({ username: demo.person.email, password: demo.password })
+        .expect(200)
+    ).body;
+    const rotated = (
+      await api.post('/api/v1/auth/refresh').set(client).send({ refreshToken: pair.refreshToken }).expect(200)
+    ).body;
+    await api.get('/api/v1/me').set(bearer(rotated.accessToken)).expect(200);
+    await api
+      .post('/api/v1/auth/login')
+      .send({ username: demo.person.email, password: 'salah-sandi-rahasia' })
+      .expect(401);
+    const secrets = [
+      demo.password,
+      'salah-sandi-rahasia',
+      pair.accessToken,
+      pair.refreshToken,
+      rotated.accessToken,
+      rotated.refreshToken,
+    ];
+    // Log lines reach the test through pipes; give the last ones a moment.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const [service, lines] of Object.entries(system.logs)) {
+      expect(lines.length).toBeGreaterThan(10); // the services did log (debug level in tests)
+      const leaks = lines.filter(
+        (line) => secrets.some((secret) => line.includes(secret)) || /"authorization":"Bearer/i.test(line),
+      );
+      expect([service, leaks]).toEqual([service, []]);
+    }
+  });
+
   it('answers 503 with a problem document, never hangs, when a service stalls or is down', async () => {
     const permits = system.processes.permits;
     permits.kill('SIGSTOP'); // alive but not answering: the request times out

@@ -23,6 +23,17 @@ const PG_ERRORS: Record<string, Pick<ErrorReply, 'code' | 'status' | 'message'>>
   },
   '23514': { code: 'VALIDATION_FAILED', status: 400, message: 'A value breaks a rule of the data' },
   '22P02': { code: 'VALIDATION_FAILED', status: 400, message: 'A value has the wrong format' },
+  // A NUL or bytes PostgreSQL cannot store in text: the gateway refuses them, other callers get this.
+  '22021': {
+    code: 'VALIDATION_FAILED',
+    status: 400,
+    message: 'A value contains characters that are not text',
+  },
+  '22P05': {
+    code: 'VALIDATION_FAILED',
+    status: 400,
+    message: 'A value contains characters that are not text',
+  },
   '40001': { code: 'CONFLICT_RETRY', status: 409, message: 'The record changed at the same time; try again' },
 };
 

@@ -48,7 +48,7 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
   const limit = `${env.jsonBodyLimitKb}kb`;
   app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit, extended: false });
-  app.use(bodyParserErrors);
+  app.use(bodyParserErrors, refuseMalformedUnicode);
 }
 
 function refuseUnknownBodyTypes(req: Request, res: Response, next: NextFunction): void {
@@ -86,6 +86,37 @@ function acceptIdempotencyKey(req: Request, res: Response, next: NextFunction): 
   const ctx = RequestContext.current();
   if (ctx) ctx.idempotencyKey = key;
   next();
+}
+
+/** A lone UTF-16 surrogate (not text) or a NUL (which PostgreSQL cannot store in text). */
+const NOT_TEXT = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/;
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return '\u0000'; // not even percent-decodable
+  }
+}
+
+/** True when every string in the value (keys too) is well-formed Unicode. */
+function wellFormed(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return !NOT_TEXT.test(value);
+  if (!value || typeof value !== 'object' || depth > 32) return true;
+  return Object.entries(value).every(([k, v]) => !NOT_TEXT.test(k) && wellFormed(v, depth + 1));
+}
+
+/**
+ * JSON and URLs can carry lone surrogates and NULs, which are not text: validators and PostgreSQL
+ * fail on them in odd ways, so such a request is refused whole, before any of them sees it.
+ */
+function refuseMalformedUnicode(req: Request, res: Response, next: NextFunction): void {
+  if (wellFormed(req.body) && wellFormed(req.query) && !NOT_TEXT.test(safeDecode(req.path))) return next();
+  sendProblem(
+    req,
+    res,
+    new AppError('MALFORMED_UNICODE', 400, 'The request contains text that is not valid Unicode'),
+  );
 }
 
 /** body-parser reports with `type` and `status`; turn those into the same problem documents as the rest. */
