@@ -137,6 +137,20 @@ describe('journeys through the HTTP API', () => {
       .expect(200);
     expect(pdf.headers['content-type']).toMatch(/application\/pdf/);
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    // Or as a short-lived link straight to storage: it works now and is refused once it has expired.
+    const link = (
+      await api.get(`/api/v1/documents/${permit.documentId}/download?mode=url`).set(bearer(ayu)).expect(200)
+    ).body;
+    const url = new URL(link.url);
+    expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(300);
+    expect((await fetch(url)).status).toBe(200);
+    const signedAt = url.searchParams.get('X-Amz-Date')!; // yyyyMMddTHHmmssZ
+    const iso = `${signedAt.slice(0, 4)}-${signedAt.slice(4, 6)}-${signedAt.slice(6, 11)}:${signedAt.slice(11, 13)}:${signedAt.slice(13)}`;
+    const earlier = new Date(Date.parse(iso) - 301_000).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    url.searchParams.set('X-Amz-Date', earlier); // as if 301 s had passed since signing
+    const expired = await fetch(url);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('Request has expired');
     expect(
       (await api.get(`/api/v1/permits/verify/${permit.verificationCode}`).expect(200)).body,
     ).toMatchObject({

@@ -153,9 +153,13 @@ describe('roles and capacities', () => {
     ).toBeNull();
     expect(() => requireRole(undefined, ['verifier'])).toThrow(expect.objectContaining({ status: 401 }));
     expect(() => requireRole(officer, ['verifier'])).toThrow(expect.objectContaining({ status: 403 }));
-    expect(requireRole({ ...officer, roles: ['system-admin'] }, ['verifier'], randomUUID())).toEqual({
+    // A system-admin administers any agency but does not stand in for its officers.
+    expect(requireRole({ ...officer, roles: ['system-admin'] }, ['agency-admin'], randomUUID())).toEqual({
       via: 'position',
     });
+    expect(() => requireRole({ ...officer, roles: ['system-admin'] }, ['verifier'], randomUUID())).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
   });
 
   it('keeps officers to their region', () => {

@@ -6,9 +6,13 @@ export type Capacity = { via: 'position' } | { via: 'delegation'; acting: Acting
 
 export const isSystemAdmin = (p: Principal | undefined): boolean => !!p?.roles?.includes('system-admin');
 
+const ADMINISTRATIVE: StaffRole[] = ['agency-admin', 'system-admin'];
+
 /**
  * Whether `p` holds one of `roles`, in `agencyId` when given. Own roles count in the officer's own
- * agency; delegated roles in the holder's agency while the delegation runs. system-admin holds all.
+ * agency; delegated roles in the holder's agency while the delegation runs. A system-admin may
+ * administer any agency, but does not stand in for its officers: receiving a dossier, working a
+ * task or revoking a permit are acts of the agency's own officials (separation of duties).
  */
 export function capacityFor(
   p: Principal,
@@ -17,7 +21,7 @@ export function capacityFor(
   now = new Date(),
 ): Capacity | null {
   if (p.kind === 'applicant') return null;
-  if (isSystemAdmin(p)) return { via: 'position' };
+  if (isSystemAdmin(p) && roles.every((r) => ADMINISTRATIVE.includes(r))) return { via: 'position' };
   if ((!agencyId || agencyId === p.agencyId) && p.roles?.some((r) => roles.includes(r)))
     return { via: 'position' };
   const acting = p.acting?.find(

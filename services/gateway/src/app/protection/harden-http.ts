@@ -89,6 +89,7 @@ function acceptIdempotencyKey(req: Request, res: Response, next: NextFunction): 
 }
 
 /** A lone UTF-16 surrogate (not text) or a NUL (which PostgreSQL cannot store in text). */
+// eslint-disable-next-line no-control-regex -- finding the NUL is the point
 const NOT_TEXT = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/;
 
 function safeDecode(path: string): string {

@@ -62,6 +62,7 @@ export class TrackingController {
   }
 
   @Post('dossiers/:trackingNumber/close')
+  @Roles(...OFFICERS)
   @HttpCode(200)
   @Calls('tracking.dossiers.close')
   close(@Param('trackingNumber') trackingNumber: string, @Body() body: CloseDossierBody): Promise<Dossier> {
@@ -107,6 +108,7 @@ export class TrackingController {
   }
 
   @Post('dossiers/:trackingNumber/handoffs')
+  @Roles(...OFFICERS)
   @Calls('tracking.handoffs.send', { idempotent: true })
   send(
     @Param('trackingNumber') trackingNumber: string,
@@ -122,6 +124,7 @@ export class TrackingController {
   }
 
   @Post('handoffs/:id/receive')
+  @Roles(...OFFICERS)
   @HttpCode(200)
   @Calls('tracking.handoffs.receive', { idempotent: true })
   receive(@Param('id', id) handoffId: string, @Body() body: ResolveHandoffBody): Promise<HandoffReceipt> {
@@ -129,6 +132,7 @@ export class TrackingController {
   }
 
   @Post('handoffs/:id/refuse')
+  @Roles(...OFFICERS)
   @HttpCode(200)
   @Calls('tracking.handoffs.refuse', { idempotent: true })
   refuse(@Param('id', id) handoffId: string, @Body() body: RefuseHandoffBody): Promise<HandoffReceipt> {

@@ -139,6 +139,9 @@ export class TasksService {
 
   async release(p: Principal | undefined, id: string): Promise<Task> {
     const officer = requirePrincipal(p);
+    // Who may hold it is checked before whether they do, so a task's state is only told to its officers.
+    const task = await this.visibleTask(this.dataSource.manager, officer, id);
+    requireRole(officer, [task.role], task.agencyId);
     const result = await this.dataSource
       .createQueryBuilder()
       .update(TaskRecord)

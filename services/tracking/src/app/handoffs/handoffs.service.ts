@@ -60,10 +60,11 @@ export class HandoffsService {
   ) {}
 
   async send(p: Principal | undefined, req: SendHandoffRequest): Promise<HandoffReceipt> {
-    const to = await this.agencies.snapshot(req.toAgencyId, '/toAgencyId');
     return this.transactions.run(async (m) => {
       const d = await findDossier(m, req.trackingNumber, true);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
+      // Only the holder learns whether the addressee is an agency it can reach.
+      const to = await this.agencies.snapshot(req.toAgencyId, '/toAgencyId');
       if (d.status === 'closed') throw new AppError('DOSSIER_CLOSED', 409, 'A closed dossier cannot be sent');
       if (d.status === 'draft')
         throw new AppError('NOT_SUBMITTED', 409, 'A draft dossier cannot be sent before it is submitted');

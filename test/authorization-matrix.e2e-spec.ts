@@ -1,0 +1,643 @@
+import request from 'supertest';
+import { bearer, demo, officer, PDF, people, PNG, SIP_DOCUMENTS, SIP_FORM, type Api } from './support/api';
+import { startSystem, type RunningSystem } from './support/system';
+
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the script `npm start` runs after start-up
+const { ensureDemoFiles } = require('../scripts/lib/demo-files.cjs') as {
+  ensureDemoFiles(url: string, data: typeof demo): Promise<{ inReview: string; issued: string }>;
+};
+
+const WHO = [
+  'anonymous',
+  'applicant', // owns the application and dossier under test
+  'otherApplicant',
+  'companyStaff',
+  'holdingOfficer', // front office of DPMPTSP, which holds the file
+  'otherAgencyOfficer', // a DLH reviewer, not involved
+  'otherRegionOfficer', // front office of DPMPTSP in another regency
+  'supervisor', // supervisor of DPMPTSP
+  'admin', // system-admin (and agency-admin of DPMPTSP)
+] as const;
+type Who = (typeof WHO)[number];
+const APPLICANTS: Who[] = ['applicant', 'otherApplicant', 'companyStaff'];
+const OFFICERS: Who[] = ['holdingOfficer', 'otherAgencyOfficer', 'otherRegionOfficer', 'supervisor', 'admin'];
+const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
+
+/** `ok`: allowed (any answer but 401/403/404); a number: exactly that status. */
+type Cell = 'ok' | 401 | 403 | 404;
+interface Row {
+  route: string;
+  /** Who may; the rest are refused with `refused` (per principal where it differs). */
+  ok: Who[] | 'public';
+  refused?: Cell | (Partial<Record<Who, Cell>> & { else: Cell });
+  body?: (f: Fixtures) => object;
+  path: (f: Fixtures) => string;
+}
+interface Fixtures {
+  app: string;
+  tn: string;
+  task: string;
+  doc: string;
+  letter: string;
+  handoff: string;
+  issuedApp: string;
+  agency: string;
+  staff: string;
+  delegation: string;
+  verification: string;
+}
+
+/**
+ * Every route × every kind of principal, one expected answer per cell. Rows are sent in order and,
+ * within a row, refused principals first, so an allowed call that changes something (a claim, a
+ * refusal, a withdrawal) cannot make a later refusal pass for the wrong reason.
+ */
+const MATRIX: Row[] = [
+  {
+    route: 'POST /api/v1/auth/register',
+    ok: 'public',
+    path: () => '/api/v1/auth/register',
+    body: () => ({ kind: 'person', name: 'Siti Lagi', email: demo.person.email, password: 'x' }),
+  },
+  {
+    route: 'POST /api/v1/auth/login',
+    ok: 'public',
+    path: () => '/api/v1/auth/login',
+    body: () => ({ username: 'nobody@example.id', password: 'x' }),
+  },
+  {
+    route: 'POST /api/v1/auth/refresh',
+    ok: 'public',
+    path: () => '/api/v1/auth/refresh',
+    body: () => ({ refreshToken: 'r'.repeat(40) }),
+  },
+  {
+    route: 'POST /api/v1/auth/logout',
+    ok: 'public',
+    path: () => '/api/v1/auth/logout',
+    body: () => ({ refreshToken: 'r'.repeat(40) }),
+  },
+  { route: 'GET /.well-known/jwks.json', ok: 'public', path: () => '/.well-known/jwks.json' },
+  { route: 'GET /api/v1/me', ok: SIGNED_IN, path: () => '/api/v1/me' },
+  {
+    route: 'POST /api/v1/company/members',
+    ok: ['companyStaff'],
+    refused: 403,
+    path: () => '/api/v1/company/members',
+    body: () => ({
+      name: 'Rekan Baru',
+      email: 'rekan.matrix@hujansejahtera.example.id',
+      password: 'pelayanan prima 2027',
+    }),
+  },
+  { route: 'GET /api/v1/permit-types', ok: 'public', path: () => '/api/v1/permit-types' },
+  { route: 'GET /api/v1/permit-types/{code}', ok: 'public', path: () => '/api/v1/permit-types/SIP' },
+  {
+    route: 'GET /api/v1/calendars/{regionCode}/{year}',
+    ok: 'public',
+    path: () => '/api/v1/calendars/3271/2026',
+  },
+  { route: 'GET /api/v1/track/{trackingNumber}', ok: 'public', path: (f) => `/api/v1/track/${f.tn}` },
+  {
+    route: 'GET /api/v1/permits/verify/{code}',
+    ok: 'public',
+    path: (f) => `/api/v1/permits/verify/${f.verification}`,
+  },
+  { route: 'GET /health', ok: 'public', path: () => '/health' },
+
+  // Applications: the applicant (or their company) and officers of agencies the file passes through.
+  {
+    route: 'POST /api/v1/applications',
+    ok: APPLICANTS,
+    refused: 403,
+    path: () => '/api/v1/applications',
+    body: () => ({ permitType: 'SIP', regionCode: '3271' }),
+  },
+  { route: 'GET /api/v1/applications', ok: APPLICANTS, refused: 403, path: () => '/api/v1/applications' },
+  {
+    route: 'GET /api/v1/applications/{id}',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.app}`,
+  },
+  {
+    route: 'PATCH /api/v1/applications/{id}',
+    ok: ['applicant'],
+    refused: {
+      else: 404,
+      holdingOfficer: 403,
+      supervisor: 403,
+      admin: 403,
+      otherAgencyOfficer: 403,
+      otherRegionOfficer: 403,
+    },
+    path: (f) => `/api/v1/applications/${f.app}`,
+    body: () => ({ form: SIP_FORM }),
+  },
+  {
+    route: 'POST /api/v1/applications/{id}/documents',
+    ok: ['applicant'],
+    refused: {
+      else: 404,
+      holdingOfficer: 403,
+      supervisor: 403,
+      admin: 403,
+      otherAgencyOfficer: 403,
+      otherRegionOfficer: 403,
+    },
+    path: (f) => `/api/v1/applications/${f.app}/documents`,
+  },
+  {
+    route: 'POST /api/v1/applications/{id}/submit',
+    ok: ['applicant'],
+    refused: {
+      else: 404,
+      holdingOfficer: 403,
+      supervisor: 403,
+      admin: 403,
+      otherAgencyOfficer: 403,
+      otherRegionOfficer: 403,
+    },
+    path: (f) => `/api/v1/applications/${f.app}/submit`,
+  },
+  {
+    route: 'POST /api/v1/applications/{id}/resubmit',
+    ok: ['applicant'],
+    refused: {
+      else: 404,
+      holdingOfficer: 403,
+      supervisor: 403,
+      admin: 403,
+      otherAgencyOfficer: 403,
+      otherRegionOfficer: 403,
+    },
+    path: (f) => `/api/v1/applications/${f.app}/resubmit`,
+  },
+  {
+    route: 'POST /api/v1/applications/{id}/payments',
+    ok: [],
+    refused: { else: 404 },
+    path: (f) => `/api/v1/applications/${f.app}/payments`,
+    body: () => ({ reference: 'BJB-0001' }),
+  },
+  {
+    route: 'GET /api/v1/applications/{id}/permit',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.issuedApp}/permit`,
+  },
+
+  // Tasks: officers of the stage's agency with its role; supervisors reassign.
+  {
+    route: 'GET /api/v1/inbox',
+    ok: OFFICERS,
+    refused: 403,
+    path: () => '/api/v1/inbox',
+  },
+  {
+    route: 'POST /api/v1/tasks/{id}/claim',
+    ok: ['holdingOfficer'],
+    refused: { else: 403, applicant: 404, otherApplicant: 404, companyStaff: 404 },
+    path: (f) => `/api/v1/tasks/${f.task}/claim`,
+  },
+  {
+    route: 'POST /api/v1/tasks/{id}/release',
+    ok: ['holdingOfficer'],
+    refused: { else: 403, applicant: 404, otherApplicant: 404, companyStaff: 404 },
+    path: (f) => `/api/v1/tasks/${f.task}/release`,
+  },
+  {
+    route: 'POST /api/v1/tasks/{id}/reassign',
+    ok: ['supervisor'],
+    refused: { else: 403, applicant: 404, otherApplicant: 404, companyStaff: 404 },
+    path: (f) => `/api/v1/tasks/${f.task}/reassign`,
+    body: (f) => ({ staffId: f.staff }),
+  },
+  {
+    route: 'POST /api/v1/tasks/{id}/actions',
+    ok: ['holdingOfficer'],
+    refused: 403,
+    path: (f) => `/api/v1/tasks/${f.task}/actions`,
+    body: () => ({ action: 'fly' }),
+  },
+
+  // Dossiers: officers of the agencies in the custody chain, and the applicant.
+  {
+    route: 'POST /api/v1/dossiers',
+    ok: ['holdingOfficer', 'supervisor', 'admin'],
+    refused: 403,
+    path: () => '/api/v1/dossiers',
+    body: (f) => ({ title: 'Surat matriks', kind: 'letter', originAgencyId: f.agency }),
+  },
+  {
+    route: 'GET /api/v1/dossiers/{trackingNumber}',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/dossiers/${f.tn}`,
+  },
+  {
+    route: 'GET /api/v1/dossiers/{trackingNumber}/history',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/dossiers/${f.tn}/history`,
+  },
+  {
+    route: 'GET /api/v1/dossiers/{trackingNumber}/history/verify',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/dossiers/${f.tn}/history/verify`,
+  },
+  {
+    route: 'GET /api/v1/dossiers/{trackingNumber}/cover-sheet.pdf',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/dossiers/${f.tn}/cover-sheet.pdf`,
+  },
+  {
+    route: 'POST /api/v1/dossiers/{trackingNumber}/documents',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: { else: 404, otherAgencyOfficer: 403, otherRegionOfficer: 403 },
+    path: (f) => `/api/v1/dossiers/${f.tn}/documents`,
+  },
+  {
+    route: 'GET /api/v1/documents/{id}/download',
+    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/documents/${f.doc}/download`,
+  },
+  {
+    route: 'GET /api/v1/agency/dossiers',
+    ok: OFFICERS,
+    refused: 403,
+    path: () => '/api/v1/agency/dossiers',
+  },
+  {
+    route: 'GET /api/v1/handoffs/{id}',
+    ok: ['holdingOfficer', 'otherAgencyOfficer', 'supervisor', 'admin'],
+    refused: 404,
+    path: (f) => `/api/v1/handoffs/${f.handoff}`,
+  },
+  {
+    route: 'POST /api/v1/dossiers/{trackingNumber}/handoffs',
+    ok: ['holdingOfficer', 'supervisor', 'admin'],
+    refused: 403,
+    path: (f) => `/api/v1/dossiers/${f.letter}/handoffs`,
+    body: (f) => ({ toAgencyId: f.agency }),
+  },
+  {
+    route: 'POST /api/v1/handoffs/{id}/refuse',
+    ok: ['otherAgencyOfficer'],
+    refused: { else: 403, otherRegionOfficer: 404 },
+    path: (f) => `/api/v1/handoffs/${f.handoff}/refuse`,
+    body: () => ({ reason: 'Bukan kewenangan kami' }),
+  },
+  {
+    route: 'POST /api/v1/handoffs/{id}/receive',
+    ok: ['otherAgencyOfficer'],
+    refused: { else: 403, otherRegionOfficer: 404 },
+    path: (f) => `/api/v1/handoffs/${f.handoff}/receive`,
+    body: () => ({}),
+  },
+  {
+    route: 'POST /api/v1/dossiers/{trackingNumber}/close',
+    ok: ['holdingOfficer', 'supervisor', 'admin'],
+    refused: 403,
+    path: (f) => `/api/v1/dossiers/${f.letter}/close`,
+    body: () => ({ outcome: 'archived' }),
+  },
+
+  // Administration: agency-admins for their agency, system-admins for all.
+  { route: 'GET /api/v1/admin/agencies', ok: ['admin'], refused: 403, path: () => '/api/v1/admin/agencies' },
+  {
+    route: 'GET /api/v1/admin/agencies/{id}',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/agencies/${f.agency}`,
+  },
+  {
+    route: 'PATCH /api/v1/admin/agencies/{id}',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/agencies/${f.agency}`,
+    body: () => ({}),
+  },
+  {
+    route: 'POST /api/v1/admin/agencies/{id}/units',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/agencies/${f.agency}/units`,
+    body: () => ({ code: 'MATRIKS', name: 'Seksi Matriks' }),
+  },
+  {
+    route: 'POST /api/v1/admin/agencies',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/agencies',
+    body: () => ({ regionCode: '3271', code: 'DISHUB', name: 'Dinas Perhubungan' }),
+  },
+  {
+    route: 'POST /api/v1/admin/regions',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/regions',
+    body: () => ({ code: '3201', name: 'Kabupaten Bogor' }),
+  },
+  {
+    route: 'GET /api/v1/admin/staff',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/staff?agencyId=${f.agency}`,
+  },
+  {
+    route: 'GET /api/v1/admin/staff/{id}',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/staff/${f.staff}`,
+  },
+  {
+    route: 'PATCH /api/v1/admin/staff/{id}',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/staff/${f.staff}`,
+    body: () => ({}),
+  },
+  {
+    route: 'GET /api/v1/admin/staff/{id}/history',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/staff/${f.staff}/history`,
+  },
+  {
+    route: 'POST /api/v1/admin/staff',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/staff',
+    body: (f) => ({
+      nip: '199505052020121007',
+      name: 'Petugas Matriks',
+      email: 'matriks@dpmptsp.example.id',
+      agencyId: f.agency,
+      position: 'Pengadministrasi',
+      roles: ['verifier'],
+      password: 'pelayanan prima 2026',
+    }),
+  },
+  {
+    route: 'POST /api/v1/admin/delegations',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/delegations',
+    body: (f) => ({
+      kind: 'plh',
+      delegateId: f.staff,
+      holderId: f.staff,
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 86400000).toISOString(),
+    }),
+  },
+  {
+    route: 'POST /api/v1/admin/delegations/{id}/revoke',
+    ok: ['admin'],
+    refused: 403,
+    path: (f) => `/api/v1/admin/delegations/${f.delegation}/revoke`,
+  },
+  {
+    route: 'GET /api/v1/admin/workflows/{code}',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/workflows/SIP',
+  },
+  {
+    route: 'POST /api/v1/admin/workflows',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/workflows',
+    body: () => ({ definition: {} }),
+  },
+  {
+    route: 'PUT /api/v1/admin/calendars/{regionCode}/days/{date}',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/calendars/3271/days/2027-06-03',
+    body: () => ({ nameId: 'Hari Jadi Bogor', nameEn: "Bogor's anniversary" }),
+  },
+  {
+    route: 'DELETE /api/v1/admin/calendars/{regionCode}/days/{date}',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/calendars/3271/days/2027-06-03',
+  },
+  {
+    route: 'POST /api/v1/admin/keys/rotate',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/admin/keys/rotate',
+  },
+
+  // Last, because they end things: a revoked permit and a withdrawn application.
+  {
+    route: 'POST /api/v1/applications/{id}/permit/revoke',
+    ok: ['supervisor'],
+    refused: 403,
+    path: (f) => `/api/v1/applications/${f.issuedApp}/permit/revoke`,
+    body: () => ({ reason: 'Uji matriks kewenangan' }),
+  },
+  {
+    route: 'POST /api/v1/applications/{id}/withdraw',
+    ok: ['applicant'],
+    refused: {
+      else: 404,
+      holdingOfficer: 403,
+      supervisor: 403,
+      admin: 403,
+      otherAgencyOfficer: 403,
+      otherRegionOfficer: 403,
+    },
+    path: (f) => `/api/v1/applications/${f.app}/withdraw`,
+  },
+];
+
+describe('authorisation matrix: every route × every kind of principal', () => {
+  let system: RunningSystem;
+  let api: Api;
+  const tokens: Partial<Record<Who, string>> = {};
+  const f = {} as Fixtures;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    api = request(system.gatewayUrl);
+    const the = people(api);
+    tokens.applicant = await the.signIn(demo.person.email);
+    tokens.companyStaff = await the.signIn(demo.company.members[0].email);
+    tokens.holdingOfficer = await the.signIn(officer('DPMPTSP', 'front-office'));
+    tokens.otherAgencyOfficer = await the.signIn(officer('DLH', 'reviewer'));
+    tokens.supervisor = await the.signIn(officer('DPMPTSP', 'supervisor'));
+    tokens.admin = await the.signIn(demo.staff.find((s) => s.roles.includes('system-admin'))!.email);
+    const other = {
+      kind: 'person',
+      name: 'Bayu Saputra',
+      email: 'bayu@warga.example.id',
+      nik: '3271042208850004',
+      password: 'jalan pajajaran 45',
+    };
+    const registered = await api.post('/api/v1/auth/register').send(other);
+    expect([registered.status, registered.body.detail]).toEqual([201, undefined]);
+    tokens.otherApplicant = await the.signIn(other.email, other.password);
+
+    // Another regency with its own one-stop office and front-office officer.
+    const admin = bearer(tokens.admin);
+    await api
+      .post('/api/v1/admin/regions')
+      .set(admin)
+      .send({ code: '3201', name: 'Kabupaten Bogor' })
+      .expect(201);
+    const agency = (
+      await api
+        .post('/api/v1/admin/agencies')
+        .set(admin)
+        .send({ regionCode: '3201', code: 'DPMPTSP', name: 'DPMPTSP Kabupaten Bogor' })
+        .expect(201)
+    ).body;
+    await api
+      .post('/api/v1/admin/staff')
+      .set(admin)
+      .send({
+        nip: '199202022019031005',
+        name: 'Andi Wijaya',
+        email: 'andi@dpmptsp.bogorkab.example.id',
+        agencyId: agency.id,
+        position: 'Petugas Front Office',
+        roles: ['front-office'],
+        password: 'loket kabupaten satu',
+      })
+      .expect(201);
+    tokens.otherRegionOfficer = await the.signIn('andi@dpmptsp.bogorkab.example.id', 'loket kabupaten satu');
+
+    // The application under test: the applicant's practice licence, at the one-stop office's desk.
+    const app = (
+      await api
+        .post('/api/v1/applications')
+        .set(bearer(tokens.applicant))
+        .send({ permitType: 'SIP', regionCode: '3271' })
+        .expect(201)
+    ).body;
+    for (const [kind, bytes, name] of SIP_DOCUMENTS)
+      await the.upload(tokens.applicant, app.id, kind, bytes, name).expect(201);
+    await api
+      .patch(`/api/v1/applications/${app.id}`)
+      .set(bearer(tokens.applicant))
+      .send({ form: SIP_FORM })
+      .expect(200);
+    const submitted = (
+      await api.post(`/api/v1/applications/${app.id}/submit`).set(bearer(tokens.applicant)).expect(200)
+    ).body;
+    const dossier = (
+      await api
+        .get(`/api/v1/dossiers/${submitted.trackingNumber}`)
+        .set(bearer(tokens.holdingOfficer))
+        .expect(200)
+    ).body;
+    Object.assign(f, {
+      app: app.id,
+      tn: submitted.trackingNumber,
+      task: submitted.openTasks[0].id,
+      doc: dossier.documents[0].id,
+      agency: dossier.holder.id,
+    });
+    f.staff = (await api.get('/api/v1/me').set(bearer(tokens.holdingOfficer)).expect(200)).body.principal.id;
+    const delegation = await api
+      .post('/api/v1/admin/delegations')
+      .set(admin)
+      .send({
+        kind: 'plh',
+        delegateId: f.staff,
+        holderId: f.staff,
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 86400000).toISOString(),
+      });
+    f.delegation = delegation.body.id;
+    // A letter the one-stop office sends to the environment office: the handoff under test.
+    const dlh = (await api.get('/api/v1/me').set(bearer(tokens.otherAgencyOfficer)).expect(200)).body
+      .principal.agencyId;
+    const letter = (
+      await api
+        .post('/api/v1/dossiers')
+        .set(bearer(tokens.holdingOfficer))
+        .send({ title: 'Surat koordinasi', kind: 'letter', originAgencyId: f.agency })
+        .expect(201)
+    ).body;
+    f.letter = letter.trackingNumber;
+    f.handoff = (
+      await api
+        .post(`/api/v1/dossiers/${f.letter}/handoffs`)
+        .set(bearer(tokens.holdingOfficer))
+        .send({ toAgencyId: dlh })
+        .expect(201)
+    ).body.id;
+    // An issued permit of the applicant's.
+    await ensureDemoFiles(system.gatewayUrl, demo);
+    const mine = (await api.get('/api/v1/applications?limit=200').set(bearer(tokens.applicant)).expect(200))
+      .body.items;
+    f.issuedApp = mine.find((a: { status: string }) => a.status === 'issued').id;
+    f.verification = (
+      await api.get(`/api/v1/applications/${f.issuedApp}/permit`).set(bearer(tokens.applicant)).expect(200)
+    ).body.verificationCode;
+  });
+  afterAll(() => system?.stop());
+
+  it('has a row for every route of the OpenAPI document', async () => {
+    const document = (await api.get('/docs/openapi.json').expect(200)).body;
+    const routes = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((verb) => `${verb.toUpperCase()} ${path}`),
+    );
+    expect(MATRIX.map((r) => r.route).sort()).toEqual(routes.sort());
+  });
+
+  it('answers each cell as the table says', async () => {
+    const mismatches: string[] = [];
+    let cells = 0;
+    for (const row of MATRIX) {
+      const expected = (who: Who): Cell => {
+        if (row.ok === 'public') return 'ok';
+        if (who === 'anonymous') return 401;
+        if (row.ok.includes(who)) return 'ok';
+        const refused = row.refused ?? 403;
+        return typeof refused === 'object' ? (refused[who] ?? refused.else) : refused;
+      };
+      const order = [...WHO].sort((a, b) => Number(expected(a) === 'ok') - Number(expected(b) === 'ok'));
+      const answers: Partial<Record<Who, number>> = {};
+      for (const who of order) {
+        const [verb, ...rest] = row.route.split(' ');
+        void rest;
+        let req = api[verb.toLowerCase() as 'get'](row.path(f));
+        if (tokens[who]) req = req.set(bearer(tokens[who]!));
+        if (row.route.endsWith('/documents'))
+          req = req.field('kind', 'statement').attach('file', who === 'applicant' ? PDF : PNG, 'surat.pdf');
+        else if (row.body) req = req.send(row.body(f));
+        const res = await req;
+        answers[who] = res.status;
+        cells++;
+        const want = expected(who);
+        // Public routes may refuse bad credentials (401); that they answer everyone alike is checked below.
+        const allowed =
+          row.ok === 'public' ? res.status < 500 : ![401, 403, 404].includes(res.status) && res.status < 500;
+        const fine = want === 'ok' ? allowed : res.status === want;
+        if (!fine)
+          mismatches.push(
+            `${row.route} as ${who}: expected ${want}, got ${res.status} ${res.body?.code ?? ''}`,
+          );
+      }
+      // A public route answers everyone alike: a token neither helps nor hurts.
+      if (row.ok === 'public') {
+        const statuses = new Set(Object.values(answers));
+        if (statuses.size !== 1)
+          mismatches.push(`${row.route}: public but answers differ ${JSON.stringify(answers)}`);
+      }
+    }
+    process.stdout.write(
+      `authorisation matrix: ${MATRIX.length} routes × ${WHO.length} principals = ${cells} cells\n`,
+    );
+    expect(mismatches).toEqual([]);
+    expect(cells).toBe(MATRIX.length * WHO.length);
+  });
+});
