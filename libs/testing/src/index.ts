@@ -2,3 +2,4 @@ export * from './infra';
 export * from './nats-server';
 export * from './s3-server';
 export * from './built-services';
+export * from './nats-cluster';

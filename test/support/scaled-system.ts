@@ -1,0 +1,111 @@
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  dropDatabase,
+  freePort,
+  startNatsCluster,
+  startPrivateS3,
+  TEST_INFRA,
+  uniqueName,
+  type NatsCluster,
+} from '@berkas/testing';
+import type { BackendName } from './system';
+
+// eslint-disable-next-line @nx/enforce-module-boundaries
+const launcher = require('../../scripts/lib/services.cjs') as {
+  spawnService(
+    name: string,
+    env: Record<string, string>,
+    onLine: (name: string, line: string) => void,
+  ): ChildProcess;
+  waitForHealthy(url: string, timeoutMs?: number, isDead?: () => boolean): Promise<string>;
+  stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
+  root: string;
+};
+
+export interface Replica {
+  service: BackendName | 'gateway';
+  index: number;
+  process: ChildProcess;
+  httpPort: number;
+}
+
+export interface ScaledSystem {
+  gatewayUrl: string;
+  nats: NatsCluster;
+  replicas: Replica[];
+  databases: Record<BackendName, string>;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Berkas as a city runs it: a 3-node NATS cluster with JetStream (events kept on all three), `count`
+ * replicas of each backend in their queue groups on one database per service, and the gateway in
+ * front. Each replica lists the NATS nodes in a different order, so connections spread too.
+ */
+export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
+  const nats = await startNatsCluster(3);
+  const s3 = await startPrivateS3();
+  const run = uniqueName('scale');
+  const databases = {
+    identity: `berkas_${run}_identity`,
+    tracking: `berkas_${run}_tracking`,
+    permits: `berkas_${run}_permits`,
+  };
+  const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);
+  mkdirSync(logDir, { recursive: true });
+  const gatewayPort = await freePort();
+  const replicas: Replica[] = [];
+  const start = async (service: Replica['service'], index: number) => {
+    const httpPort = await freePort();
+    const rotated = [...nats.urls.slice(index % 3), ...nats.urls.slice(0, index % 3)];
+    const log = createWriteStream(join(logDir, `${service}-${index}.log`));
+    const env: Record<string, string> = {
+      NATS_URL: rotated.join(','),
+      EVENTS_REPLICAS: '3',
+      DATABASE_URL: TEST_INFRA.databaseUrl,
+      S3_ENDPOINT: '127.0.0.1',
+      S3_PORT: String(s3.port),
+      LOG_LEVEL: 'info',
+      PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
+      RATE_LIMIT_LOOKUPS: '100000',
+      RATE_LIMIT_SIGN_INS: '100000',
+      ...(service === 'gateway'
+        ? { PORT: String(gatewayPort) }
+        : { HTTP_PORT: String(httpPort), DATABASE_NAME: databases[service] }),
+      ...(service === 'identity' ? { DEMO_DATA: 'true' } : {}),
+    };
+    const child = launcher.spawnService(service, env, (_svc, line) => log.write(`${line}\n`));
+    child.once('exit', () => log.end());
+    replicas.push({
+      service,
+      index,
+      process: child,
+      httpPort: service === 'gateway' ? gatewayPort : httpPort,
+    });
+  };
+  // One replica of each first, so migrations and demo data happen once, then the second ones.
+  for (const service of ['identity', 'tracking', 'permits'] as const) await start(service, 0);
+  await start('gateway', 0);
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const stop = async () => {
+    await launcher.stopAll(replicas.map((r) => r.process));
+    await nats.stop();
+    await s3.stop();
+    await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
+  };
+  try {
+    const dead = () => replicas.some((r) => r.process.exitCode !== null);
+    await launcher.waitForHealthy(`${gatewayUrl}/health`, 90000, dead);
+    for (let i = 1; i < count; i++)
+      for (const service of ['identity', 'tracking', 'permits'] as const) await start(service, i);
+    for (const r of replicas.filter((x) => x.index > 0))
+      await launcher.waitForHealthy(`http://127.0.0.1:${r.httpPort}/health/ready`, 90000, dead);
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);
+  }
+  return { gatewayUrl, nats, replicas, databases, logDir, stop };
+}
