@@ -207,6 +207,28 @@ describe('the gateway describes and protects itself', () => {
         'UNAUTHENTICATED',
       ],
       [
+        "an upload over its kind's size limit",
+        () =>
+          api
+            .post(`/api/v1/applications/${draft.id}/documents`)
+            .set(bearer(siti))
+            .field('kind', 'identity-card')
+            .attach('file', Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]), 'ktp.png'),
+        413,
+        'DOCUMENT_TOO_LARGE',
+      ],
+      [
+        'an upload that is not what it claims',
+        () =>
+          api
+            .post(`/api/v1/applications/${draft.id}/documents`)
+            .set(bearer(siti))
+            .field('kind', 'identity-card')
+            .attach('file', Buffer.from('MZ this is a program, not a scan'), 'ktp.png'),
+        415,
+        'UNSUPPORTED_DOCUMENT_TYPE',
+      ],
+      [
         'not an id',
         () => api.get('/api/v1/applications/1%20OR%201=1').set(bearer(siti)),
         400,

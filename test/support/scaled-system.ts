@@ -29,6 +29,7 @@ export interface Replica {
   index: number;
   process: ChildProcess;
   httpPort: number;
+  env: Record<string, string>;
 }
 
 export interface ScaledSystem {
@@ -37,6 +38,8 @@ export interface ScaledSystem {
   replicas: Replica[];
   databases: Record<BackendName, string>;
   logDir: string;
+  /** Kills the replica as a crash does (SIGKILL) and starts it again; resolves once it is ready. */
+  crashAndRestart(replica: Replica): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,10 +61,16 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
   mkdirSync(logDir, { recursive: true });
   const gatewayPort = await freePort();
   const replicas: Replica[] = [];
+  const spawnReplica = (replica: Replica) => {
+    const log = createWriteStream(join(logDir, `${replica.service}-${replica.index}.log`), { flags: 'a' });
+    replica.process = launcher.spawnService(replica.service, replica.env, (_svc, line) =>
+      log.write(`${line}\n`),
+    );
+    replica.process.once('exit', () => log.end());
+  };
   const start = async (service: Replica['service'], index: number) => {
     const httpPort = await freePort();
     const rotated = [...nats.urls.slice(index % 3), ...nats.urls.slice(0, index % 3)];
-    const log = createWriteStream(join(logDir, `${service}-${index}.log`));
     const env: Record<string, string> = {
       NATS_URL: rotated.join(','),
       EVENTS_REPLICAS: '3',
@@ -77,14 +86,14 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
         : { HTTP_PORT: String(httpPort), DATABASE_NAME: databases[service] }),
       ...(service === 'identity' ? { DEMO_DATA: 'true' } : {}),
     };
-    const child = launcher.spawnService(service, env, (_svc, line) => log.write(`${line}\n`));
-    child.once('exit', () => log.end());
-    replicas.push({
+    const replica = {
       service,
       index,
-      process: child,
       httpPort: service === 'gateway' ? gatewayPort : httpPort,
-    });
+      env,
+    } as Replica;
+    spawnReplica(replica);
+    replicas.push(replica);
   };
   // One replica of each first, so migrations and demo data happen once, then the second ones.
   for (const service of ['identity', 'tracking', 'permits'] as const) await start(service, 0);
@@ -107,5 +116,17 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
     await stop();
     throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);
   }
-  return { gatewayUrl, nats, replicas, databases, logDir, stop };
+  const crashAndRestart = async (replica: Replica) => {
+    const exited = new Promise((r) => replica.process.once('exit', r));
+    replica.process.kill('SIGKILL');
+    await exited;
+    spawnReplica(replica);
+    const path = replica.service === 'gateway' ? '/health' : '/health/ready';
+    await launcher.waitForHealthy(
+      `http://127.0.0.1:${replica.httpPort}${path}`,
+      90000,
+      () => replica.process.exitCode !== null,
+    );
+  };
+  return { gatewayUrl, nats, replicas, databases, logDir, crashAndRestart, stop };
 }

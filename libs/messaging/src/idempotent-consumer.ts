@@ -16,6 +16,11 @@ export interface ConsumerOptions {
   filterSubject: string;
   handle: EventHandler;
   maxDeliver?: number;
+  /**
+   * One event at a time across all replicas, a failed one retried before the next: for handlers that
+   * must see events in the order they were committed (a dossier's public progress).
+   */
+  inOrder?: boolean;
 }
 
 export type ProcessOutcome = 'applied' | 'duplicate' | 'rejected' | 'failed';
@@ -44,7 +49,9 @@ export class IdempotentConsumers {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       max_deliver: options.maxDeliver ?? 20,
-      ack_wait: 30 * 1e9,
+      // In order, an event held by a crashed replica blocks the rest until redelivered: keep it short.
+      ack_wait: (options.inOrder ? 5 : 30) * 1e9,
+      ...(options.inOrder ? { max_ack_pending: 1 } : {}),
     });
     const consumer = await this.nc.jetstream().consumers.get(this.env.eventsStream, options.durable);
     const messages: ConsumerMessages = await consumer.consume({ max_messages: 64 });

@@ -35,7 +35,18 @@ const PG_ERRORS: Record<string, Pick<ErrorReply, 'code' | 'status' | 'message'>>
     message: 'A value contains characters that are not text',
   },
   '40001': { code: 'CONFLICT_RETRY', status: 409, message: 'The record changed at the same time; try again' },
+  // The database went away mid-request (restart, failover, terminated backend): nothing was
+  // committed, and a retry (with the same Idempotency-Key) is safe.
+  ...Object.fromEntries(
+    ['57P01', '57P02', '57P03', '08000', '08003', '08006'].map((code) => [
+      code,
+      { code: 'DATABASE_UNAVAILABLE', status: 503, message: 'The database is not reachable; try again' },
+    ]),
+  ),
 };
+
+/** pg and TypeORM report a connection that died mid-request without a SQLSTATE, only in words. */
+const LOST_CONNECTION = /Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|already released/i;
 
 /** Maps any error thrown by a NATS handler to an ErrorReply; unknown ones are logged with an error id. */
 export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
@@ -45,6 +56,14 @@ export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
     const constraint = (exception as { constraint?: string }).constraint;
     logger.warn({ code: (exception as { code: string }).code, constraint }, 'database refused the change');
     return { ...pg, ...(constraint ? { details: [{ path: `/${constraint}`, message: pg.message }] } : {}) };
+  }
+  if (
+    exception instanceof Error &&
+    !('code' in exception && exception.code) &&
+    LOST_CONNECTION.test(exception.message)
+  ) {
+    logger.warn({ error: exception.message }, 'database connection lost');
+    return PG_ERRORS['08006'] as ErrorReply;
   }
   if (exception instanceof RpcException && AppError.isReply(exception.getError()))
     return exception.getError() as ErrorReply;

@@ -139,7 +139,11 @@ export class DossiersService {
     return this.dataSource.transaction(async (m) => {
       const d = await findDossier(m, trackingNumber, true);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
-      if (d.status !== 'draft') throw new AppError('NOT_DRAFT', 409, 'Only a draft dossier can be submitted');
+      const documents = () =>
+        m.find(DocumentRecord, { where: { dossierId: d.id }, order: { kind: 'ASC', version: 'ASC' } });
+      // Already active: the caller's earlier attempt got this far and then failed (a crash before its
+      // own commit); activating is a state to reach, not a step to repeat, so it answers the same.
+      if (d.status !== 'draft') return toDossier(d, await documents());
       d.status = 'open';
       d.heldSince = new Date();
       await m.update(DossierRecord, { id: d.id }, { status: d.status, heldSince: d.heldSince });
@@ -151,10 +155,7 @@ export class DossiersService {
         {},
         { label: LABELS.submitted, agency: { code: d.holder.code, name: d.holder.name } },
       );
-      return toDossier(
-        d,
-        await m.find(DocumentRecord, { where: { dossierId: d.id }, order: { kind: 'ASC', version: 'ASC' } }),
-      );
+      return toDossier(d, await documents());
     });
   }
 

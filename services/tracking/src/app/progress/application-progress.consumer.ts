@@ -33,6 +33,8 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
     this.consumer = await this.consumers.start({
       durable: 'tracking-progress',
       filterSubject: 'evt.permits.application-changed',
+      // A stage's milestone must not be skipped as stale because a redelivery overtook it.
+      inOrder: true,
       handle: (event, m) => this.apply(event, m),
     });
   }
