@@ -47,8 +47,11 @@ export function sampleMemory(pids, ms = 20) {
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const mb = (bytes) => (bytes / 1048576).toFixed(1);
 
-/** Starts nats-server, s3rver and the four built services on free ports with fresh databases. */
-export async function startBerkas() {
+/**
+ * Starts nats-server, s3rver and the four built services on free ports with fresh databases;
+ * `extraEnv` adds settings per service (e.g. `{ gateway: { RATE_LIMIT_LOOKUPS: '1000000' } }`).
+ */
+export async function startBerkas(extraEnv = {}) {
   const run = `bench_${Date.now().toString(36)}`;
   const natsPort = await freePort();
   const s3Port = await freePort();
@@ -91,6 +94,7 @@ export async function startBerkas() {
       ...(name === 'gateway'
         ? { PORT: String(ports[name]) }
         : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }),
+      ...(extraEnv[name] ?? {}),
     };
     processes[name] = launcher.spawnService(name, env, () => undefined);
   }
@@ -99,6 +103,7 @@ export async function startBerkas() {
   return {
     gatewayUrl,
     s3Port,
+    databases: Object.fromEntries(['identity', 'tracking', 'permits'].map((n) => [n, `berkas_${run}_${n}`])),
     processes,
     stop: async () => {
       await launcher.stopAll(Object.values(processes));
