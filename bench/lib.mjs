@@ -102,6 +102,7 @@ export async function startBerkas(extraEnv = {}) {
   await launcher.waitForHealthy(`${gatewayUrl}/health`, 120000);
   return {
     gatewayUrl,
+    natsUrl: shared.NATS_URL,
     s3Port,
     databases: Object.fromEntries(['identity', 'tracking', 'permits'].map((n) => [n, `berkas_${run}_${n}`])),
     processes,
