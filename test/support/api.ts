@@ -61,13 +61,13 @@ export function people(api: Api) {
   };
 
   /** The public tracking view, once it satisfies `ready` (events reach tracking asynchronously). */
-  const trackUntil = (trackingNumber: string, ready: (view: PublicViewBody) => boolean) =>
+  const trackUntil = (trackingNumber: string, ready: (view: PublicViewBody) => boolean, timeoutMs = 20000) =>
     waitFor(
       async () => {
         const view = (await api.get(`/api/v1/track/${trackingNumber}`).expect(200)).body as PublicViewBody;
         return ready(view) ? view : null;
       },
-      20000,
+      timeoutMs,
       200,
     );
 

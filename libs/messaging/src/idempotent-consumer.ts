@@ -54,7 +54,9 @@ export class IdempotentConsumers {
       ...(options.inOrder ? { max_ack_pending: 1 } : {}),
     });
     const consumer = await this.nc.jetstream().consumers.get(this.env.eventsStream, options.durable);
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: 64 });
+    // Pulls expire (and heartbeats run) every few seconds instead of the default 30 s, so a consumer
+    // whose NATS node died notices within seconds and pulls again through another node.
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: 64, expires: 5000 });
     const done = (async () => {
       for await (const msg of messages) await this.process(msg, options);
     })();
