@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_INFRA, waitFor } from '@berkas/testing';
+import { waitFor } from '@berkas/testing';
 import { bearer, demo, officer, PDF, people, PNG, type Api } from './support/api';
+import { countRows, queryDatabase } from './support/db';
 import { startSystem, type RunningSystem } from './support/system';
 
 const PORTAL = 'https://portal.kotabogor.example';
@@ -17,18 +17,8 @@ async function census(system: RunningSystem): Promise<Record<string, number>> {
     permits: ['applications', 'application_history', 'tasks'],
   } as const;
   const counts: Record<string, number> = {};
-  for (const [service, names] of Object.entries(tables)) {
-    const db = new Client({
-      connectionString: `${TEST_INFRA.databaseUrl}/${system.databases[service as keyof typeof tables]}`,
-    });
-    await db.connect();
-    try {
-      for (const t of names)
-        counts[`${service}.${t}`] = Number((await db.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
-    } finally {
-      await db.end();
-    }
-  }
+  for (const [service, names] of Object.entries(tables))
+    Object.assign(counts, await countRows(system.databases[service as keyof typeof tables], names, service));
   return counts;
 }
 
@@ -394,24 +384,19 @@ describe('the gateway describes and protects itself', () => {
     const [first, second] = await Promise.all([act(), act()]);
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.body).toEqual(first.body);
-    const history = new Client({ connectionString: `${TEST_INFRA.databaseUrl}/${system.databases.permits}` });
-    await history.connect();
-    try {
-      const { rows } = await history.query(
-        `SELECT type, count(*)::int AS n FROM application_history WHERE application_id = $1 GROUP BY type ORDER BY type`,
-        [app],
-      );
-      expect(rows).toEqual(
-        expect.arrayContaining([
-          { type: 'submitted', n: 1 },
-          { type: 'action', n: 1 },
-          { type: 'created', n: 1 },
-        ]),
-      );
-      expect(rows.every((r: { n: number }) => r.n === 1 || r.type === 'form-updated')).toBe(true);
-    } finally {
-      await history.end();
-    }
+    const rows = await queryDatabase<{ type: string; n: number }>(
+      system.databases.permits,
+      `SELECT type, count(*)::int AS n FROM application_history WHERE application_id = $1 GROUP BY type ORDER BY type`,
+      [app],
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { type: 'submitted', n: 1 },
+        { type: 'action', n: 1 },
+        { type: 'created', n: 1 },
+      ]),
+    );
+    expect(rows.every((r) => r.n === 1 || r.type === 'form-updated')).toBe(true);
   });
 
   it('never writes passwords or tokens to any service log', async () => {

@@ -1,11 +1,6 @@
 import request from 'supertest';
-import { bearer, demo, officer, PDF, people, PNG, SIP_DOCUMENTS, SIP_FORM, type Api } from './support/api';
+import { type Api, bearer, demo, ensureDemoFiles, officer, PDF, people, PNG, SIP_FORM } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
-
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the script `npm start` runs after start-up
-const { ensureDemoFiles } = require('../scripts/lib/demo-files.cjs') as {
-  ensureDemoFiles(url: string, data: typeof demo): Promise<{ inReview: string; issued: string }>;
-};
 
 const WHO = [
   'anonymous',
@@ -23,6 +18,9 @@ const APPLICANTS: Who[] = ['applicant', 'otherApplicant', 'companyStaff'];
 const OFFICERS: Who[] = ['holdingOfficer', 'otherAgencyOfficer', 'otherRegionOfficer', 'supervisor', 'admin'];
 const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
 
+/** The file's applicant and the officers of the agency holding it (its supervisor, its admin). */
+const CUSTODY_CHAIN: Who[] = ['applicant', 'holdingOfficer', 'supervisor', 'admin'];
+
 /** `ok`: allowed (any answer but 401/403/404); a number: exactly that status. */
 type Cell = 'ok' | 401 | 403 | 404;
 interface Row {
@@ -33,6 +31,15 @@ interface Row {
   body?: (f: Fixtures) => object;
   path: (f: Fixtures) => string;
 }
+/** An applicant's own act: officers are refused (403), other applicants do not see it (404). */
+const APPLICANT_ONLY: Row['refused'] = {
+  else: 404,
+  holdingOfficer: 403,
+  supervisor: 403,
+  admin: 403,
+  otherAgencyOfficer: 403,
+  otherRegionOfficer: 403,
+};
 interface Fixtures {
   app: string;
   tn: string;
@@ -116,61 +123,33 @@ const MATRIX: Row[] = [
   { route: 'GET /api/v1/applications', ok: APPLICANTS, refused: 403, path: () => '/api/v1/applications' },
   {
     route: 'GET /api/v1/applications/{id}',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/applications/${f.app}`,
   },
   {
     route: 'PATCH /api/v1/applications/{id}',
     ok: ['applicant'],
-    refused: {
-      else: 404,
-      holdingOfficer: 403,
-      supervisor: 403,
-      admin: 403,
-      otherAgencyOfficer: 403,
-      otherRegionOfficer: 403,
-    },
+    refused: APPLICANT_ONLY,
     path: (f) => `/api/v1/applications/${f.app}`,
     body: () => ({ form: SIP_FORM }),
   },
   {
     route: 'POST /api/v1/applications/{id}/documents',
     ok: ['applicant'],
-    refused: {
-      else: 404,
-      holdingOfficer: 403,
-      supervisor: 403,
-      admin: 403,
-      otherAgencyOfficer: 403,
-      otherRegionOfficer: 403,
-    },
+    refused: APPLICANT_ONLY,
     path: (f) => `/api/v1/applications/${f.app}/documents`,
   },
   {
     route: 'POST /api/v1/applications/{id}/submit',
     ok: ['applicant'],
-    refused: {
-      else: 404,
-      holdingOfficer: 403,
-      supervisor: 403,
-      admin: 403,
-      otherAgencyOfficer: 403,
-      otherRegionOfficer: 403,
-    },
+    refused: APPLICANT_ONLY,
     path: (f) => `/api/v1/applications/${f.app}/submit`,
   },
   {
     route: 'POST /api/v1/applications/{id}/resubmit',
     ok: ['applicant'],
-    refused: {
-      else: 404,
-      holdingOfficer: 403,
-      supervisor: 403,
-      admin: 403,
-      otherAgencyOfficer: 403,
-      otherRegionOfficer: 403,
-    },
+    refused: APPLICANT_ONLY,
     path: (f) => `/api/v1/applications/${f.app}/resubmit`,
   },
   {
@@ -182,7 +161,7 @@ const MATRIX: Row[] = [
   },
   {
     route: 'GET /api/v1/applications/{id}/permit',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/applications/${f.issuedApp}/permit`,
   },
@@ -231,37 +210,37 @@ const MATRIX: Row[] = [
   },
   {
     route: 'GET /api/v1/dossiers/{trackingNumber}',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/dossiers/${f.tn}`,
   },
   {
     route: 'GET /api/v1/dossiers/{trackingNumber}/history',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/dossiers/${f.tn}/history`,
   },
   {
     route: 'GET /api/v1/dossiers/{trackingNumber}/history/verify',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/dossiers/${f.tn}/history/verify`,
   },
   {
     route: 'GET /api/v1/dossiers/{trackingNumber}/cover-sheet.pdf',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/dossiers/${f.tn}/cover-sheet.pdf`,
   },
   {
     route: 'POST /api/v1/dossiers/{trackingNumber}/documents',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: { else: 404, otherAgencyOfficer: 403, otherRegionOfficer: 403 },
     path: (f) => `/api/v1/dossiers/${f.tn}/documents`,
   },
   {
     route: 'GET /api/v1/documents/{id}/download',
-    ok: ['applicant', 'holdingOfficer', 'supervisor', 'admin'],
+    ok: CUSTODY_CHAIN,
     refused: 404,
     path: (f) => `/api/v1/documents/${f.doc}/download`,
   },
@@ -445,14 +424,7 @@ const MATRIX: Row[] = [
   {
     route: 'POST /api/v1/applications/{id}/withdraw',
     ok: ['applicant'],
-    refused: {
-      else: 404,
-      holdingOfficer: 403,
-      supervisor: 403,
-      admin: 403,
-      otherAgencyOfficer: 403,
-      otherRegionOfficer: 403,
-    },
+    refused: APPLICANT_ONLY,
     path: (f) => `/api/v1/applications/${f.app}/withdraw`,
   },
 ];
@@ -514,20 +486,7 @@ describe('authorisation matrix: every route × every kind of principal', () => {
     tokens.otherRegionOfficer = await the.signIn('andi@dpmptsp.bogorkab.example.id', 'loket kabupaten satu');
 
     // The application under test: the applicant's practice licence, at the one-stop office's desk.
-    const app = (
-      await api
-        .post('/api/v1/applications')
-        .set(bearer(tokens.applicant))
-        .send({ permitType: 'SIP', regionCode: '3271' })
-        .expect(201)
-    ).body;
-    for (const [kind, bytes, name] of SIP_DOCUMENTS)
-      await the.upload(tokens.applicant, app.id, kind, bytes, name).expect(201);
-    await api
-      .patch(`/api/v1/applications/${app.id}`)
-      .set(bearer(tokens.applicant))
-      .send({ form: SIP_FORM })
-      .expect(200);
+    const app = await the.readySip(tokens.applicant!);
     const submitted = (
       await api.post(`/api/v1/applications/${app.id}/submit`).set(bearer(tokens.applicant)).expect(200)
     ).body;
@@ -607,8 +566,7 @@ describe('authorisation matrix: every route × every kind of principal', () => {
       const order = [...WHO].sort((a, b) => Number(expected(a) === 'ok') - Number(expected(b) === 'ok'));
       const answers: Partial<Record<Who, number>> = {};
       for (const who of order) {
-        const [verb, ...rest] = row.route.split(' ');
-        void rest;
+        const verb = row.route.split(' ')[0];
         let req = api[verb.toLowerCase() as 'get'](row.path(f));
         if (tokens[who]) req = req.set(bearer(tokens[who]!));
         if (row.route.endsWith('/documents'))

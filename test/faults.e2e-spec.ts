@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, connect, DeliverPolicy } from 'nats';
-import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_INFRA, waitFor } from '@berkas/testing';
-import { bearer, demo, officer, people, SIP_DOCUMENTS, SIP_FORM, type Api } from './support/api';
+import { waitFor } from '@berkas/testing';
+import { bearer, demo, officer, people, type Api } from './support/api';
+import { queryDatabase } from './support/db';
 import { startScaledSystem, type ScaledSystem } from './support/scaled-system';
 
 /** How many application files and letters the load walks; `FAULT_FILES` raises it for a long run. */
@@ -30,17 +30,8 @@ describe('faults under load', () => {
   let api: Api;
   let the: ReturnType<typeof people>;
   const tally: Tally = { sent: 0, acknowledged: 0, retried: 0, failedThenRetried: {} };
-  const db = (service: keyof ScaledSystem['databases']) =>
-    new Client({ connectionString: `${TEST_INFRA.databaseUrl}/${system.databases[service]}` });
-  const query = async <T>(service: keyof ScaledSystem['databases'], sql: string, params: unknown[] = []) => {
-    const c = db(service);
-    await c.connect();
-    try {
-      return (await c.query(sql, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
+  const query = <T>(service: keyof ScaledSystem['databases'], sql: string, params: unknown[] = []) =>
+    queryDatabase<T>(system.databases[service], sql, params);
 
   beforeAll(async () => {
     system = await startScaledSystem(2);
@@ -88,20 +79,7 @@ describe('faults under load', () => {
     // Drafts with their documents, ready before the faults begin.
     const drafts: string[] = [];
     for (let i = 0; i < FILES; i++) {
-      const app = (
-        await api
-          .post('/api/v1/applications')
-          .set(bearer(citizen))
-          .send({ permitType: 'SIP', regionCode: '3271' })
-          .expect(201)
-      ).body;
-      for (const [kind, bytes, name] of SIP_DOCUMENTS)
-        await the.upload(citizen, app.id, kind, bytes, name).expect(201);
-      await api
-        .patch(`/api/v1/applications/${app.id}`)
-        .set(bearer(citizen))
-        .send({ form: SIP_FORM })
-        .expect(200);
+      const app = await the.readySip(citizen);
       drafts.push(app.id);
     }
 

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_INFRA } from '@berkas/testing';
 import { bearer, demo, officer, people, type Api } from './support/api';
+import { countRows, queryDatabase } from './support/db';
 import { startSystem, type RunningSystem } from './support/system';
 
 /** How many generated requests each route gets; `HOSTILE_RUNS` raises it for a long run. */
@@ -94,21 +93,19 @@ function operationsOf(document: {
 async function census(system: RunningSystem): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const [service, database] of Object.entries(system.databases)) {
-    const db = new Client({ connectionString: `${TEST_INFRA.databaseUrl}/${database}` });
-    await db.connect();
-    try {
-      const { rows } = await db.query(
-        `SELECT relname AS name, n_live_tup::int AS estimate FROM pg_stat_user_tables ORDER BY relname`,
-      );
-      for (const { name } of rows as Array<{ name: string }>) {
-        if (name === 'migrations' || name === 'processed_events') continue;
-        counts[`${service}.${name}`] = Number(
-          (await db.query(`SELECT count(*) AS n FROM "${name}"`)).rows[0].n,
-        );
-      }
-    } finally {
-      await db.end();
-    }
+    const tables = await queryDatabase<{ name: string }>(
+      database,
+      `SELECT relname AS name FROM pg_stat_user_tables
+       WHERE relname NOT IN ('migrations', 'processed_events') ORDER BY relname`,
+    );
+    Object.assign(
+      counts,
+      await countRows(
+        database,
+        tables.map((t) => t.name),
+        service,
+      ),
+    );
   }
   return counts;
 }

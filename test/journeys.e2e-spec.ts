@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { waitFor } from '@berkas/testing';
-import { bearer, demo, officer, PDF, people, PNG, SIP_DOCUMENTS, SIP_FORM, type Api } from './support/api';
+import { type Api, bearer, demo, ensureDemoFiles, officer, PDF, people, PNG } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
-
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the script `npm start` runs after start-up
-const { ensureDemoFiles } = require('../scripts/lib/demo-files.cjs') as {
-  ensureDemoFiles(url: string, data: typeof demo): Promise<{ inReview: string; issued: string }>;
-};
 
 const binary = (res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -55,16 +50,7 @@ describe('journeys through the HTTP API', () => {
     await api.post('/api/v1/auth/register').send(citizen).expect(201);
     const ayu = await the.signIn(citizen.email, citizen.password);
 
-    const draft = (
-      await api
-        .post('/api/v1/applications')
-        .set(bearer(ayu))
-        .send({ permitType: 'SIP', regionCode: '3271' })
-        .expect(201)
-    ).body;
-    for (const [kind, bytes, name] of SIP_DOCUMENTS)
-      await the.upload(ayu, draft.id, kind, bytes, name).expect(201);
-    await api.patch(`/api/v1/applications/${draft.id}`).set(bearer(ayu)).send({ form: SIP_FORM }).expect(200);
+    const draft = await the.readySip(ayu);
 
     // One correlation id follows the submission through the gateway, permits and tracking.
     const requestId = randomUUID();

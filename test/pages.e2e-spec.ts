@@ -1,13 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { demo } from './support/api';
+import { demo, ensureDemoFiles } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
-
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the script `npm start` runs after start-up
-const { ensureDemoFiles } = require('../scripts/lib/demo-files.cjs') as {
-  ensureDemoFiles(url: string, data: typeof demo): Promise<{ inReview: string; issued: string }>;
-};
 
 /** The pages as a citizen on a phone uses them: Debian's chromium, driven by playwright-core. */
 describe('public pages in a real browser', () => {

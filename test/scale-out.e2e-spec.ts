@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, demo, officer, people, SIP_DOCUMENTS, SIP_FORM, type Api } from './support/api';
+import { bearer, demo, officer, people, type Api } from './support/api';
 import { startScaledSystem, type ScaledSystem } from './support/scaled-system';
 
 const BACKENDS = ['identity', 'tracking', 'permits'] as const;
@@ -37,20 +37,7 @@ describe('scale-out on a NATS cluster', () => {
   const walkAnApplication = async (eventsWithinMs = 20000) => {
     const citizen = await the.signIn(demo.person.email);
     const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
-    const app = (
-      await api
-        .post('/api/v1/applications')
-        .set(bearer(citizen))
-        .send({ permitType: 'SIP', regionCode: '3271' })
-        .expect(201)
-    ).body;
-    for (const [kind, bytes, name] of SIP_DOCUMENTS)
-      await the.upload(citizen, app.id, kind, bytes, name).expect(201);
-    await api
-      .patch(`/api/v1/applications/${app.id}`)
-      .set(bearer(citizen))
-      .send({ form: SIP_FORM })
-      .expect(200);
+    const app = await the.readySip(citizen);
     const tn = (await api.post(`/api/v1/applications/${app.id}/submit`).set(bearer(citizen)).expect(200)).body
       .trackingNumber as string;
     expect((await the.act(fo, app.id, 'complete')).status).toBe(200);

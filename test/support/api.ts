@@ -5,6 +5,15 @@ import { waitFor } from '@berkas/testing';
 import demo from '../../services/identity/src/app/demo/demo-data.json';
 
 export { demo };
+
+/** What `npm start` runs once the system is up: the demo files, made through the HTTP API. */
+// eslint-disable-next-line @nx/enforce-module-boundaries
+export const { ensureDemoFiles } = require('../../scripts/lib/demo-files.cjs') as {
+  ensureDemoFiles(
+    url: string,
+    data: typeof demo,
+  ): Promise<{ inReview: string; issued: string; verificationUrl: string }>;
+};
 export type Api = ReturnType<typeof request>;
 
 export const PNG = Buffer.concat([
@@ -71,7 +80,22 @@ export function people(api: Api) {
       200,
     );
 
-  return { signIn, upload, taskOf, act, trackUntil };
+  /** A practice-licence draft with its documents and form, ready to submit; answers the application. */
+  const readySip = async (token: string) => {
+    const app = (
+      await api
+        .post('/api/v1/applications')
+        .set(bearer(token))
+        .send({ permitType: 'SIP', regionCode: '3271' })
+        .expect(201)
+    ).body as { id: string };
+    for (const [kind, bytes, name] of SIP_DOCUMENTS)
+      await upload(token, app.id, kind, bytes, name).expect(201);
+    await api.patch(`/api/v1/applications/${app.id}`).set(bearer(token)).send({ form: SIP_FORM }).expect(200);
+    return app;
+  };
+
+  return { signIn, upload, taskOf, act, trackUntil, readySip };
 }
 
 export interface PublicViewBody {

@@ -10,19 +10,7 @@ import {
   uniqueName,
   type NatsCluster,
 } from '@berkas/testing';
-import type { BackendName } from './system';
-
-// eslint-disable-next-line @nx/enforce-module-boundaries
-const launcher = require('../../scripts/lib/services.cjs') as {
-  spawnService(
-    name: string,
-    env: Record<string, string>,
-    onLine: (name: string, line: string) => void,
-  ): ChildProcess;
-  waitForHealthy(url: string, timeoutMs?: number, isDead?: () => boolean): Promise<string>;
-  stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
-  root: string;
-};
+import { launcher, type BackendName } from './launcher';
 
 export interface Replica {
   service: BackendName | 'gateway';

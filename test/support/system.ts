@@ -12,22 +12,9 @@ import {
   type PrivateS3,
 } from '@berkas/testing';
 
-// The same launcher `npm start` uses, so tests run the system exactly as a newcomer would.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-const launcher = require('../../scripts/lib/services.cjs') as {
-  SERVICES: ServiceName[];
-  spawnService(
-    name: string,
-    env: Record<string, string>,
-    onLine: (name: string, line: string) => void,
-  ): ChildProcess;
-  waitForHealthy(url: string, timeoutMs?: number, isDead?: () => boolean): Promise<string>;
-  stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
-  root: string;
-};
+import { launcher, type BackendName, type ServiceName } from './launcher';
 
-export type ServiceName = 'identity' | 'tracking' | 'permits' | 'gateway';
-export type BackendName = Exclude<ServiceName, 'gateway'>;
+export type { BackendName, ServiceName };
 
 export interface RunningSystem {
   gatewayUrl: string;

@@ -35,7 +35,7 @@ export function sendProblem(req: Request, res: Response, exception: unknown): vo
   if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
   else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
   if (wantsPage(req)) {
-    res.status(problem.status).type('html').send(errorPage(req, problem));
+    res.status(problem.status).type('html').send(errorPage(req, problem, retryAfter));
     return;
   }
   res.status(problem.status).type('application/problem+json').json(problem);
@@ -46,13 +46,12 @@ function wantsPage(req: Request): boolean {
   return !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
 }
 
-function errorPage(req: Request, problem: ProblemDetails): string {
+function errorPage(req: Request, problem: ProblemDetails, retryAfter?: number): string {
   const lang = langOf(req);
   const w = WORDS[lang];
-  const retry = problem.status === 429 ? /\d+/.exec(String(problem.detail)) : null;
   const text =
     problem.status === 429
-      ? w.tooMany.replace('{s}', String(req.res?.getHeader('Retry-After') ?? retry?.[0] ?? 60))
+      ? w.tooMany.replace('{s}', String(retryAfter ?? 60))
       : problem.status >= 500
         ? w.unavailable
         : problem.detail;

@@ -18,6 +18,10 @@ import { BODY_SCHEMAS } from '../../generated/bodies';
 import { RATE_LIMIT_METADATA } from '../protection/rate-limit';
 import { CALLS_METADATA, type CallsSpec } from './calls.decorator';
 
+/** `Permits_submit` for PermitsController.submit: how the document and the enrichment find an operation. */
+const operationId = (controller: string, method: string) =>
+  `${controller.replace(/Controller$/, '')}_${method}`;
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** Binary content the OpenAPI 3.1 way (Swagger's types still describe 3.0). */
 const bytesOf = (mediaType: string) => ({ type: 'string', contentMediaType: mediaType }) as SchemaObject;
@@ -211,7 +215,7 @@ export function buildOpenApiDocument(
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    operationIdFactory: operationId,
   });
   document.components = {
     ...document.components,
@@ -224,7 +228,7 @@ export function buildOpenApiDocument(
   }
   for (const controller of controllers) {
     for (const method of Object.getOwnPropertyNames(controller.prototype)) {
-      const op = operations.get(`${controller.name.replace(/Controller$/, '')}_${method}`);
+      const op = operations.get(operationId(controller.name, method));
       const facts = op && routeFacts(controller, method);
       if (op && facts) describe(op, facts);
     }

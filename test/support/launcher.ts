@@ -1,0 +1,18 @@
+import type { ChildProcess } from 'node:child_process';
+
+export type ServiceName = 'identity' | 'tracking' | 'permits' | 'gateway';
+export type BackendName = Exclude<ServiceName, 'gateway'>;
+
+/** The launcher `npm start` uses, so tests run the system exactly as a newcomer would. */
+// eslint-disable-next-line @nx/enforce-module-boundaries
+export const launcher = require('../../scripts/lib/services.cjs') as {
+  SERVICES: ServiceName[];
+  spawnService(
+    name: string,
+    env: Record<string, string>,
+    onLine: (name: string, line: string) => void,
+  ): ChildProcess;
+  waitForHealthy(url: string, timeoutMs?: number, isDead?: () => boolean): Promise<string>;
+  stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
+  root: string;
+};
