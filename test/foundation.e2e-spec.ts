@@ -1,26 +1,12 @@
 import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
-import { Client } from 'pg';
 import request from 'supertest';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace version every service reports
 import { version } from '../package.json';
-import { TEST_INFRA, uniqueName, waitFor } from '@berkas/testing';
+import { uniqueName, waitFor } from '@berkas/testing';
+import { queryDatabase as query } from './support/db';
 import { startSystem, type BackendName, type RunningSystem } from './support/system';
 
 const BACKENDS: BackendName[] = ['identity', 'tracking', 'permits'];
-
-async function query<T = Record<string, unknown>>(
-  database: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new Client({ connectionString: `${TEST_INFRA.databaseUrl}/${database}` });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
   let system: RunningSystem;
