@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { waitFor } from '@berkas/testing';
 import { startSystem, type RunningSystem } from './support/system';
 
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
@@ -91,6 +92,10 @@ describe('tracking through the gateway', () => {
     expect(cover.headers['content-type']).toBe('application/pdf');
     expect((cover.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
 
+    // A citizen looks the file up before it moves: the gateway now keeps this view for 30 s.
+    const before = await api.get(`/api/v1/track/${tn}`).expect(200);
+    expect(before.body.holder.code).not.toBe('DPUPR');
+
     const puAgency = (await api.get('/api/v1/me').set(auth('pu')).expect(200)).body.principal.agencyId;
     const sent = await api
       .post(`/api/v1/dossiers/${tn}/handoffs`)
@@ -111,8 +116,17 @@ describe('tracking through the gateway', () => {
       .expect(200);
     expect(receipt.body).toMatchObject({ status: 'received', manifestHash: sent.body.manifestHash });
 
+    // The change evicts the cached view (tracking signals every commit), so it shows within moments,
+    // not when the 30 s cache entry would have expired.
     const sloppy = tn.toLowerCase().replace(/-/g, '');
-    const tracked = await api.get(`/api/v1/track/${sloppy}`).expect(200);
+    const tracked = await waitFor(
+      async () => {
+        const res = await api.get(`/api/v1/track/${sloppy}`).expect(200);
+        return res.body.holder.code === 'DPUPR' ? res : null;
+      },
+      2000,
+      50,
+    );
     expect(tracked.body).toMatchObject({ trackingNumber: tn, status: 'open', holder: { code: 'DPUPR' } });
     expect(tracked.body.timeline.map((t: { event: string }) => t.event)).toEqual([
       'opened',

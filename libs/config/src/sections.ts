@@ -85,6 +85,15 @@ export class GatewayHttpEnv {
   @IsInt()
   @Min(1)
   signInsPerMinute = 20;
+
+  @Env(
+    'PUBLIC_VIEW_CACHE_SECONDS',
+    'how long the gateway may answer a tracking lookup from memory (0: never); changes evict at once',
+  )
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  publicViewCacheSeconds = 30;
 }
 
 export class DatabaseEnv {

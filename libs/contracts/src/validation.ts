@@ -9,6 +9,9 @@ import {
   type RequestMap,
   type RequestSubject,
   type SchemaName,
+  SIGNALS,
+  type SignalMap,
+  type SignalSubject,
 } from './generated';
 import { AppError, type ErrorDetail } from './app-error';
 
@@ -60,3 +63,6 @@ export const validateReply = <S extends RequestSubject>(subject: S, payload: unk
 
 export const validateEventData = <S extends EventSubject>(subject: S, data: unknown) =>
   assertSchema<EventMap[S]>(EVENTS[subject].data, data, `event ${subject}`);
+
+export const validateSignal = <S extends SignalSubject>(subject: S, data: unknown) =>
+  assertSchema<SignalMap[S]>(SIGNALS[subject].data, data, `signal ${subject}`);

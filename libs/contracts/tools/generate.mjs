@@ -19,6 +19,7 @@ const problems = [];
 const schemas = {};
 const requests = {};
 const events = {};
+const signals = {};
 let headers = {};
 
 for (const file of readdirSync(protoDir)
@@ -41,6 +42,11 @@ for (const file of readdirSync(protoDir)
       problems.push(`${file}: event subject ${subject} must start with "evt.${service}."`);
     events[subject] = { service, ...spec };
   }
+  for (const [subject, spec] of Object.entries(doc.signals ?? {})) {
+    if (!subject.startsWith(`sig.${service}.`))
+      problems.push(`${file}: signal subject ${subject} must start with "sig.${service}."`);
+    signals[subject] = { service, ...spec };
+  }
 }
 
 const need = (name, where) => {
@@ -51,6 +57,7 @@ for (const [s, r] of Object.entries(requests)) {
   need(r.reply, `reply of ${s}`);
 }
 for (const [s, e] of Object.entries(events)) need(e.data, `event ${s}`);
+for (const [s, e] of Object.entries(signals)) need(e.data, `signal ${s}`);
 
 // Object schemas must say whether extra properties are allowed: silence is how fields slip through.
 const walk = (schema, path) => {
@@ -146,8 +153,19 @@ const subjectsTs = [
   `export interface EventMap {`,
   ...Object.entries(events).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),
   `}\n`,
+  `/** Signals: at-most-once hints on core NATS (e.g. "drop your cached copy"), never relied on alone. */`,
+  `export const SIGNALS = {`,
+  ...Object.entries(signals).map(
+    ([s, e]) =>
+      `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`,
+  ),
+  `} as const;\n`,
+  `export interface SignalMap {`,
+  ...Object.entries(signals).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),
+  `}\n`,
   `export type RequestSubject = keyof RequestMap;`,
   `export type EventSubject = keyof EventMap;`,
+  `export type SignalSubject = keyof SignalMap;`,
   `export type SchemaName = keyof typeof SCHEMAS;\n`,
   `/** JSON Schemas (draft-07) of every message shape, for runtime validation. */`,
   `export const SCHEMAS = ${JSON.stringify(definitions, null, 2)} as const;\n`,
@@ -159,5 +177,5 @@ writeFileSync(join(outDir, 'types.ts'), BANNER + types);
 writeFileSync(join(outDir, 'subjects.ts'), subjectsTs);
 writeFileSync(join(outDir, 'index.ts'), `${BANNER}export * from './types';\nexport * from './subjects';\n`);
 console.log(
-  `contracts: ${Object.keys(schemas).length} schemas, ${Object.keys(requests).length} request subjects, ${Object.keys(events).length} event subjects`,
+  `contracts: ${Object.keys(schemas).length} schemas, ${Object.keys(requests).length} request subjects, ${Object.keys(events).length} event subjects, ${Object.keys(signals).length} signal subjects`,
 );

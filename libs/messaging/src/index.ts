@@ -5,6 +5,7 @@ export * from './rpc-exception.filter';
 export * from './outbox.entity';
 export * from './outbox.service';
 export * from './outbox-relay';
+export * from './postgres-listener';
 export * from './event-stream';
 export * from './idempotent-consumer';
 export * from './idempotent-transactions';

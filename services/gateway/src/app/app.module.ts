@@ -14,6 +14,7 @@ import { AuthController } from './auth/auth.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { PAGE_CONTROLLERS } from './pages/pages';
 import { PermitsController } from './permits/permits.controller';
+import { PublicViewCache } from './tracking/public-view-cache';
 import { TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
 
@@ -45,6 +46,7 @@ export class AppModule {
       controllers: [...API_CONTROLLERS.filter((c) => c !== SystemStatusController), ...PAGE_CONTROLLERS],
       providers: [
         DocumentTransferService,
+        PublicViewCache,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Every route needs a valid token unless it is marked @Public().
         { provide: APP_GUARD, useClass: HttpAuthGuard },

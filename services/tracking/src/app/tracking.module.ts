@@ -7,6 +7,7 @@ import { DocumentsService } from './documents/documents.service';
 import { DossiersController } from './dossiers/dossiers.controller';
 import { DossiersService } from './dossiers/dossiers.service';
 import { HistoryService } from './dossiers/history.service';
+import { PublicViewSignals } from './dossiers/public-view-signals';
 import { HandoffsController } from './handoffs/handoffs.controller';
 import { HandoffsService } from './handoffs/handoffs.service';
 import { ApplicationProgressConsumer } from './progress/application-progress.consumer';
@@ -23,6 +24,7 @@ import { ApplicationProgressConsumer } from './progress/application-progress.con
     DocumentsService,
     HandoffsService,
     ApplicationProgressConsumer,
+    PublicViewSignals,
   ],
 })
 export class TrackingModule {}

@@ -1,8 +1,13 @@
 import { CreateTrackingSchema1763920000000 } from './1763920000000-CreateTrackingSchema';
 import { AddPublicProgress1764000000000 } from './1764000000000-AddPublicProgress';
+import { NotifyPublicViewChanges1764100000000 } from './1764100000000-NotifyPublicViewChanges';
 
 /**
  * The tracking service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
  */
-export const TRACKING_MIGRATIONS = [CreateTrackingSchema1763920000000, AddPublicProgress1764000000000];
+export const TRACKING_MIGRATIONS = [
+  CreateTrackingSchema1763920000000,
+  AddPublicProgress1764000000000,
+  NotifyPublicViewChanges1764100000000,
+];

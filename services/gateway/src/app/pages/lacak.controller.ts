@@ -3,8 +3,8 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '@berkas/auth';
 import { AppError, type PublicView } from '@berkas/contracts';
-import { ServiceClient } from '@berkas/messaging';
 import { RateLimit } from '../protection/rate-limit';
+import { PublicViewCache } from '../tracking/public-view-cache';
 import { esc, href, page } from './html';
 import { formatDate, langOf, WORDS, type Lang, type Words } from './i18n';
 
@@ -21,7 +21,7 @@ const STATUS: Record<PublicView['status'], keyof Words> = {
 @ApiExcludeController() // a page for people, not part of the JSON API
 @Controller()
 export class LacakController {
-  constructor(private readonly tracking: ServiceClient) {}
+  constructor(private readonly publicViews: PublicViewCache) {}
 
   @Public()
   @Get()
@@ -40,7 +40,7 @@ export class LacakController {
       .trim();
     if (!number) return res.type('html').send(trackingPage(lang, '/lacak', '', ''));
     try {
-      const view = await this.tracking.request('tracking.dossiers.public-view', { trackingNumber: number });
+      const view = await this.publicViews.lookup(number);
       res.setHeader('Cache-Control', 'public, max-age=30');
       return res.type('html').send(trackingPage(lang, '/lacak', number, result(view, lang)));
     } catch (e) {

@@ -24,6 +24,7 @@ import { ServiceClient } from '@berkas/messaging';
 import { uuidParam } from '../validation/validation.pipe';
 import { renderCoverSheet } from './cover-sheet';
 import { DocumentTransferService } from './document-transfer.service';
+import { PublicViewCache } from './public-view-cache';
 import { DownloadQuery, InboxQuery } from './tracking.dto';
 
 const id = uuidParam();
@@ -35,6 +36,7 @@ export class TrackingController {
   constructor(
     private readonly tracking: ServiceClient,
     private readonly transfer: DocumentTransferService,
+    private readonly publicViews: PublicViewCache,
     private readonly http: GatewayHttpEnv,
   ) {}
 
@@ -45,7 +47,7 @@ export class TrackingController {
   @Header('Cache-Control', 'public, max-age=30')
   @Calls('tracking.dossiers.public-view')
   track(@Param('trackingNumber') trackingNumber: string): Promise<PublicView> {
-    return this.tracking.request('tracking.dossiers.public-view', { trackingNumber });
+    return this.publicViews.lookup(trackingNumber);
   }
 
   @Post('dossiers')
