@@ -9,11 +9,11 @@ import {
 } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { OutboxEvent } from './outbox.entity';
-import { OUTBOX_CHANNEL } from './outbox-relay';
 
 /**
  * Writes events into the outbox inside the caller's transaction, so an event exists if and only if
- * the state change that caused it was committed. The relay publishes it afterwards.
+ * the state change that caused it was committed. The relay publishes it afterwards, woken by the
+ * outbox's NOTIFY trigger when the transaction commits.
  */
 @Injectable()
 export class Outbox {
@@ -31,8 +31,6 @@ export class Outbox {
       payload: event,
       headers: ctx ? { [HEADERS.requestId]: ctx.requestId } : {},
     });
-    // Delivered by PostgreSQL only when the surrounding transaction commits, to every replica's relay.
-    await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
     return event;
   }
 }

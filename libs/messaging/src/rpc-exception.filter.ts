@@ -46,7 +46,8 @@ const PG_ERRORS: Record<string, Pick<ErrorReply, 'code' | 'status' | 'message'>>
 };
 
 /** pg and TypeORM report a connection that died mid-request without a SQLSTATE, only in words. */
-const LOST_CONNECTION = /Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|already released/i;
+const LOST_CONNECTION =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|already released/i;
 
 /** Maps any error thrown by a NATS handler to an ErrorReply; unknown ones are logged with an error id. */
 export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {

@@ -16,6 +16,8 @@ export interface PersistenceOptions {
   migrations: Function[];
 }
 
+const POOL_WAIT_MS = 10_000;
+
 /** TypeORM options for a service's own database. `synchronize` is never on: the schema is the migrations. */
 export function dataSourceOptions(db: DatabaseEnv, options: PersistenceOptions): DataSourceOptions {
   return {
@@ -27,7 +29,8 @@ export function dataSourceOptions(db: DatabaseEnv, options: PersistenceOptions):
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    extra: { max: db.poolSize, application_name: db.name },
+    // A request waiting longer than this for a pooled connection fails (503) instead of hanging.
+    extra: { max: db.poolSize, application_name: db.name, connectionTimeoutMillis: POOL_WAIT_MS },
   };
 }
 

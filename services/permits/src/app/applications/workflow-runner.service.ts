@@ -15,6 +15,8 @@ import { TaskRecord } from '../tasks/task.entity';
 import { ApplicationRecord } from './application.entity';
 
 const HISTORY = { history: 'application_history', key: 'application_id', owner: 'applications' };
+/** An agency closed in identity stops getting new tasks within this long. */
+const AGENCY_ID_CACHE_MS = 5 * 60 * 1000;
 
 /** JSONB gives clock segments back with string dates. */
 export function clockOf(budgetDays: number, segments: ClockSegment[]): SlaClock {
@@ -24,13 +26,27 @@ export function clockOf(budgetDays: number, segments: ClockSegment[]): SlaClock 
   );
 }
 
+/** The application's open and claimed tasks, oldest first: what its reply and its public progress show. */
+export function openTasksOf(m: EntityManager, applicationId: string): Promise<TaskRecord[]> {
+  return m
+    .getRepository(TaskRecord)
+    .createQueryBuilder('t')
+    .where(`t.application_id = :id AND t.status IN ('open', 'claimed')`, { id: applicationId })
+    .orderBy('t.created_at')
+    .addOrderBy('t.stage')
+    .getMany();
+}
+
 /**
  * Writes what the engine decided, in the caller's transaction: tasks opened (with their due dates
  * in working days) and closed, the service-standard clock started, paused or stopped, the status,
- * one history entry and one event. Every transition is all of this or none of it.
+ * one history entry and one event. Every transition is all of this or none of it. `apply` answers
+ * the application's open tasks afterwards, so the caller's reply need not ask for them again.
  */
 @Injectable()
 export class WorkflowRunner {
+  private readonly agencyIds = new Map<string, { id: string; at: number }>();
+
   constructor(
     private readonly calendars: CalendarService,
     private readonly catalog: CatalogService,
@@ -52,9 +68,9 @@ export class WorkflowRunner {
       note?: string;
       completesFile?: boolean;
     },
-  ): Promise<void> {
+  ): Promise<TaskRecord[]> {
     const now = new Date();
-    const calendar = await this.calendars.forRegion(app.regionCode);
+    const calendar = await this.calendars.forRegion(app.regionCode, m);
     let service = clockOf(def.serviceStandardDays, app.serviceClock);
     if (what.completesFile && !app.completeAt) {
       app.completeAt = now;
@@ -118,6 +134,7 @@ export class WorkflowRunner {
       actor,
       data: { ...(what.data ?? {}), effects: transition.effects },
     });
+    const open = await openTasksOf(m, app.id);
     await this.outbox.add(
       m,
       'evt.permits.application-changed',
@@ -127,28 +144,22 @@ export class WorkflowRunner {
         status: app.status,
         change: what.type,
         ...(app.trackingNumber
-          ? { trackingNumber: app.trackingNumber, progress: await this.progress(m, app, def, calendar) }
+          ? { trackingNumber: app.trackingNumber, progress: this.progress(app, def, calendar, open) }
           : {}),
       },
       { source: '/berkas/permits', subject: app.id },
     );
+    return open;
   }
 
   /** Where the file stands now, for the public tracking page: open stages, their agencies and due dates. */
-  private async progress(
-    m: EntityManager,
+  private progress(
     app: ApplicationRecord,
     def: WorkflowDefinition,
     calendar: WorkingCalendar,
-  ): Promise<ApplicationProgress> {
+    open: TaskRecord[],
+  ): ApplicationProgress {
     const localDate = (due: Date | null) => (due ? calendar.localDate(due) : null);
-    const open = await m
-      .getRepository(TaskRecord)
-      .createQueryBuilder('t')
-      .where(`t.application_id = :id AND t.status IN ('open', 'claimed')`, { id: app.id })
-      .orderBy('t.created_at')
-      .addOrderBy('t.stage')
-      .getMany();
     return {
       dueAt: localDate(app.dueAt),
       awaitingApplicant: app.status === 'returned',
@@ -217,7 +228,7 @@ export class WorkflowRunner {
   ): Promise<void> {
     await this.bill(m, app, stage, stageId, now);
     const agency = await this.agencyId(app.regionCode, stage.owner.agency);
-    const calendar = await this.calendars.forRegion(app.regionCode);
+    const calendar = await this.calendars.forRegion(app.regionCode, m);
     // A stage that needs the paper dossier starts its clock when its agency receives it (CustodyService).
     const clock =
       stage.custody === 'handoff' ? new SlaClock(stage.slaDays) : new SlaClock(stage.slaDays).start(now);
@@ -235,14 +246,22 @@ export class WorkflowRunner {
     } as never);
   }
 
-  /** Owner agencies are codes in the definition; identity knows their ids in the file's region. */
+  /**
+   * Owner agencies are codes in the definition; identity knows their ids in the file's region. An
+   * agency keeps its id for good, so ids are remembered for a while instead of asked of identity
+   * in every transition's locked transaction (a NATS round trip each; BENCHMARKS.md, transitions).
+   */
   private async agencyId(regionCode: string, code: string): Promise<string> {
+    const key = `${regionCode}/${code}`;
+    const known = this.agencyIds.get(key);
+    if (known && Date.now() - known.at < AGENCY_ID_CACHE_MS) return known.id;
     try {
       const agency = await this.services.request(
         'identity.agencies.get',
         { regionCode, code },
         { asSystem: true },
       );
+      this.agencyIds.set(key, { id: agency.id, at: Date.now() });
       return agency.id;
     } catch (e) {
       if (e instanceof AppError && e.status === 404) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { canSeeRegion, requireRole } from '@berkas/auth';
 import {
   AppError,
@@ -115,10 +115,15 @@ export class CalendarService implements OnModuleInit {
     if (!canSeeRegion(p, regionCode)) throw new AppError('FORBIDDEN', 403, 'That region is not yours');
   }
 
-  async forRegion(regionCode: string): Promise<WorkingCalendar> {
+  /**
+   * The region's working calendar. Inside a transaction pass its manager: a second pool connection
+   * taken while the transaction holds one can deadlock a busy replica (every connection held by a
+   * transaction waiting for another).
+   */
+  async forRegion(regionCode: string, m: EntityManager = this.dataSource.manager): Promise<WorkingCalendar> {
     const hit = this.cache.get(regionCode);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.calendar;
-    const days = await this.dataSource
+    const days = await m
       .getRepository(Holiday)
       .find({ where: [{ regionCode: IsNull() }, { regionCode }], select: { date: true } });
     const calendar = new WorkingCalendar(

@@ -43,6 +43,8 @@ export class CatalogService implements OnModuleInit {
     readFileSync(join(DATA, 'permit-types.json'), 'utf8'),
   );
 
+  private readonly published = new Map<string, WorkflowDefinition>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly services: ServiceClient,
@@ -105,11 +107,20 @@ export class CatalogService implements OnModuleInit {
     return latest;
   }
 
+  /**
+   * A published version never changes, so each is read once. Every transition needs its definition
+   * while it holds a transaction's connection; asking the pool for another one there deadlocked the
+   * service under 16 concurrent actions (BENCHMARKS.md, workflow transitions).
+   */
   async version(workflow: string, version: number): Promise<WorkflowDefinition> {
+    const key = `${workflow}@${version}`;
+    const known = this.published.get(key);
+    if (known) return known;
     const row = await this.dataSource
       .getRepository(WorkflowVersionRecord)
       .findOneBy({ code: workflow, version });
     if (!row) throw new Error(`workflow ${workflow} v${version} is missing`);
+    this.published.set(key, row.definition);
     return row.definition;
   }
 

@@ -111,7 +111,7 @@ export class CustodyService {
     const clock = new SlaClock(stage.slaDays).start(at);
     await m.update(TaskRecord, { id: task.id }, {
       clock: clock.segments,
-      dueAt: clock.dueAt(await this.calendars.forRegion(app.regionCode)),
+      dueAt: clock.dueAt(await this.calendars.forRegion(app.regionCode, m)),
     } as never);
     await appendToChain(m, HISTORY, app.id, {
       type: 'custody-received',
