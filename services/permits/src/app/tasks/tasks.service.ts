@@ -25,8 +25,13 @@ import { ApplicationsService } from '../applications/applications.service';
 import { WorkflowRunner } from '../applications/workflow-runner.service';
 import { CatalogService } from '../catalog/catalog.service';
 import { TaskRecord } from './task.entity';
+import { taskPage, type QueueOwner } from './task-queue';
 
 const noTask = () => new AppError('NOT_FOUND', 404, 'No such task');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** As toISOString writes a due date into a cursor. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Officers' side: the inbox, claiming, releasing, reassigning, and acting on a stage. */
 @Injectable()
@@ -45,18 +50,13 @@ export class TasksService {
     const officer = requirePrincipal(p);
     if (officer.kind !== 'staff') throw new AppError('FORBIDDEN', 403, 'The inbox is for officers');
     const limit = req.limit ?? 50;
-    const after = decodeCursor(req.after, 2);
-    const qb = this.dataSource
-      .getRepository(TaskRecord)
-      .createQueryBuilder('t')
-      .innerJoin(ApplicationRecord, 'a', 'a.id = t.application_id')
-      .where(`t.status IN ('open', 'claimed')`)
-      .orderBy('t.dueAt', 'ASC', 'NULLS LAST')
-      .addOrderBy('t.id', 'ASC')
-      .limit(limit + 1); // a one-to-one join: plain LIMIT, not TypeORM's paginating take()
-    if (req.scope === 'mine') {
-      qb.andWhere('t.claimed_by = :me', { me: officer.id });
-    } else {
+    const after = decodeCursor(req.after, 2) as [string, string] | null;
+    // Both halves go into SQL as a timestamp and a uuid: a forged cursor is a 400, not a database error.
+    if (after && !((after[0] === '' || ISO_INSTANT.test(String(after[0]))) && UUID.test(String(after[1]))))
+      throw AppError.invalid('/after', 'is not a cursor from a previous page');
+    let owner: QueueOwner;
+    if (req.scope === 'mine') owner = { claimedBy: officer.id };
+    else {
       const seats = [
         ...(officer.agencyId
           ? (officer.roles ?? []).map((role) => ({ agency: officer.agencyId as string, role }))
@@ -65,52 +65,43 @@ export class TasksService {
           .filter((a) => new Date(a.until) > new Date())
           .flatMap((a) => a.roles.map((role) => ({ agency: a.agencyId, role }))),
       ];
-      if (!seats.length) return { items: [], nextCursor: null };
-      qb.andWhere(
-        `(${seats.map((_, i) => `(t.agency_id = :agency${i} AND t.role = :role${i})`).join(' OR ')})`,
-        Object.fromEntries(
-          seats.flatMap((s, i) => [
-            [`agency${i}`, s.agency],
-            [`role${i}`, s.role],
-          ]),
-        ),
-      );
+      const distinct = [...new Map(seats.map((s) => [`${s.agency}/${s.role}`, s])).values()];
+      if (!distinct.length) return { items: [], nextCursor: null };
+      owner = { seats: distinct };
     }
-    if (req.stage) qb.andWhere('t.stage = :stage', { stage: req.stage });
-    if (req.permitType) qb.andWhere('a.permit_type = :pt', { pt: req.permitType });
-    if (after) {
-      // Keyset on (due_at NULLS LAST, id): a null due date sorts after every date.
-      if (after[0] === '') qb.andWhere('t.due_at IS NULL AND t.id > :id', { id: after[1] });
-      else
-        qb.andWhere('(t.due_at > :due OR t.due_at IS NULL OR (t.due_at = :due AND t.id > :id))', {
-          due: after[0],
-          id: after[1],
-        });
-    }
-    const rows = await qb.getMany();
+    const rows = await taskPage(this.dataSource.manager, {
+      owner,
+      stage: req.stage,
+      permitType: req.permitType,
+      after,
+      limit,
+    });
     const page = rows.slice(0, limit);
-    const apps = page.length
-      ? await this.dataSource
-          .getRepository(ApplicationRecord)
-          .findBy({ id: In([...new Set(page.map((t) => t.applicationId))]) })
-      : [];
-    const byId = new Map(apps.map((a) => [a.id, a]));
     const items = await Promise.all(
-      page.map(async (t) => {
-        const a = byId.get(t.applicationId) as ApplicationRecord;
-        return this.toTask(
-          t,
-          a.permitType,
-          a.trackingNumber,
-          await this.catalog.version(a.workflowCode, a.workflowVersion),
-        );
-      }),
+      page.map(async (r) =>
+        this.toTask(
+          {
+            id: r.id,
+            applicationId: r.application_id,
+            stage: r.stage,
+            agencyCode: r.agency_code,
+            role: r.role,
+            status: r.status,
+            dueAt: r.due_at,
+            claimedBy: r.claimed_by,
+            createdAt: r.created_at,
+          },
+          r.permit_type,
+          r.tracking_number,
+          await this.catalog.version(r.workflow_code, r.workflow_version),
+        ),
+      ),
     );
     const last = page.at(-1);
     return {
       items,
       nextCursor:
-        rows.length > limit && last ? encodeCursor([last.dueAt?.toISOString() ?? '', last.id]) : null,
+        rows.length > limit && last ? encodeCursor([last.due_at?.toISOString() ?? '', last.id]) : null,
     };
   }
 
@@ -208,7 +199,7 @@ export class TasksService {
           app.flow,
           task.stage,
           req.action,
-          await this.guards(app, task.stage, stage, req.note),
+          await this.guards(app, task.stage, stage, req.action, req.note),
         );
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
@@ -220,7 +211,7 @@ export class TasksService {
           e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
         );
       }
-      await this.runner.apply(m, app, def, transition, actorOf(officer, capacity), {
+      const open = await this.runner.apply(m, app, def, transition, actorOf(officer, capacity), {
         type: 'action',
         action: req.action,
         ...(req.note ? { note: req.note } : {}),
@@ -233,7 +224,7 @@ export class TasksService {
         completesFile:
           !!stage.completesFile && !['@applicant', '@rejected'].includes(stage.actions[req.action]?.to ?? ''),
       });
-      return this.applications.view(m, app);
+      return this.applications.view(m, app, open);
     });
   }
 
@@ -265,22 +256,32 @@ export class TasksService {
     });
   }
 
+  /**
+   * What the action's guards look at. Only the guards the action names are worked out: asking
+   * tracking for the dossier's documents is a NATS round trip inside the locked transaction, and
+   * most actions (a recommendation, an approval) have no document guard.
+   */
   private async guards(
     app: ApplicationRecord,
     stageName: string,
     stage: TaskStage,
+    action: string,
     note?: string,
   ): Promise<GuardContext> {
+    const named = new Set(stage.actions[action]?.guards ?? []);
     const type = this.catalog.type(app.permitType);
-    const dossier = await this.services.request(
-      'tracking.dossiers.get',
-      { trackingNumber: app.trackingNumber ?? '' },
-      { asSystem: true },
-    );
-    const present = new Set(dossier.documents.map((d) => d.kind));
+    const documentsPresent = async () => {
+      const dossier = await this.services.request(
+        'tracking.dossiers.get',
+        { trackingNumber: app.trackingNumber ?? '' },
+        { asSystem: true },
+      );
+      const present = new Set(dossier.documents.map((d) => d.kind));
+      return type.requiredDocuments.every((d) => !d.mandatory || present.has(d.kind));
+    };
     return {
-      requiredDocuments: type.requiredDocuments.every((d) => !d.mandatory || present.has(d.kind)),
-      formValid: formProblems(type.form, app.form, true).length === 0,
+      requiredDocuments: named.has('requiredDocuments') && (await documentsPresent()),
+      formValid: named.has('formValid') && formProblems(type.form, app.form, true).length === 0,
       feePaid: !stage.fee || (app.fee?.stage === stageName && !!app.fee.paidAt),
       noteGiven: !!note?.trim(),
     };
@@ -306,7 +307,18 @@ export class TasksService {
   }
 
   private toTask(
-    t: TaskRecord,
+    t: Pick<
+      TaskRecord,
+      | 'id'
+      | 'applicationId'
+      | 'stage'
+      | 'agencyCode'
+      | 'role'
+      | 'status'
+      | 'dueAt'
+      | 'claimedBy'
+      | 'createdAt'
+    >,
     permitType: string,
     trackingNumber: string | null,
     def: WorkflowDefinition,

@@ -1,0 +1,73 @@
+import type { EntityManager } from 'typeorm';
+import type { TaskRecord } from './task.entity';
+
+/** The inbox order: due first, tasks without a due date (waiting for their paper dossier) last. */
+const DUE = `COALESCE(t.due_at, 'infinity'::timestamptz)`;
+
+/** Whose tasks: the queues of an officer's (agency, role) seats, or the tasks one officer claimed. */
+export type QueueOwner = { seats: Array<{ agency: string; role: string }> } | { claimedBy: string };
+
+export interface QueuePage {
+  owner: QueueOwner;
+  stage?: string;
+  permitType?: string;
+  /** The last row of the previous page: its due date ('' when it had none) and id. */
+  after: [string, string] | null;
+  limit: number;
+}
+
+/** One row of an inbox page: the task with what its line shows of the application. */
+export interface QueueRow {
+  id: string;
+  application_id: string;
+  stage: string;
+  agency_code: string;
+  role: TaskRecord['role'];
+  status: TaskRecord['status'];
+  due_at: Date | null;
+  claimed_by: string | null;
+  created_at: Date;
+  permit_type: string;
+  tracking_number: string | null;
+  workflow_code: string;
+  workflow_version: number;
+}
+
+/**
+ * One inbox page (`limit + 1` rows, to tell whether another follows), in one statement. Each queue
+ * is read as an index range that starts at the cursor (tasks_inbox_idx, tasks_claimed_idx) and
+ * stops after `limit + 1` rows; an officer with several seats gets the merge of one such range per
+ * seat. So a page costs the same at any depth and however many tasks wait.
+ */
+export async function taskPage(m: EntityManager, page: QueuePage): Promise<QueueRow[]> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const filters: string[] = [];
+  if (page.stage) filters.push(`t.stage = ${param(page.stage)}`);
+  if (page.permitType) filters.push(`a.permit_type = ${param(page.permitType)}`);
+  if (page.after) {
+    const due = page.after[0] || 'infinity';
+    filters.push(`(${DUE}, t.id) > (${param(due)}::timestamptz, ${param(page.after[1])}::uuid)`);
+  }
+  const queues =
+    'claimedBy' in page.owner
+      ? [`t.status = 'claimed' AND t.claimed_by = ${param(page.owner.claimedBy)}`]
+      : page.owner.seats.map(
+          (s) =>
+            `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
+        );
+  const join = page.permitType ? 'JOIN applications a ON a.id = t.application_id' : '';
+  const ranges = queues.map(
+    (queue) =>
+      `(SELECT t.id, ${DUE} AS due FROM tasks t ${join}
+        WHERE ${[queue, ...filters].join(' AND ')} ORDER BY ${DUE}, t.id LIMIT ${page.limit + 1})`,
+  );
+  return m.query(
+    `SELECT t.id, t.application_id, t.stage, t.agency_code, t.role, t.status, t.due_at, t.claimed_by,
+            t.created_at, a.permit_type, a.tracking_number, a.workflow_code, a.workflow_version
+     FROM (SELECT id, due FROM (${ranges.join(' UNION ALL ')}) merged ORDER BY due, id LIMIT ${page.limit + 1}) page
+     JOIN tasks t ON t.id = page.id JOIN applications a ON a.id = t.application_id
+     ORDER BY page.due, page.id`,
+    params,
+  );
+}
