@@ -7,13 +7,12 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
 import { connect, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
 import type { ReadinessCheck } from '@berkas/observability';
-import { ServiceClient, NATS_CLIENT } from './service-client';
+import { NATS_CONNECTION, ServiceClient } from './service-client';
 
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export { NATS_CONNECTION };
 
 /** Reconnect forever: a replica should ride out a NATS node restarting, not exit. */
 export async function connectNats(env: NatsEnv, name: string): Promise<NatsConnection> {
@@ -40,8 +39,8 @@ export class NatsReadiness implements ReadinessCheck, OnApplicationShutdown {
 }
 
 /**
- * NATS for a service: a raw connection (JetStream, readiness) and the typed ServiceClient for
- * request/reply through @nestjs/microservices.
+ * NATS for a service: one connection for JetStream, signals, readiness and the typed ServiceClient's
+ * requests (the service's own handlers listen on Nest's microservice connection).
  */
 @Global()
 @Module({})
@@ -49,23 +48,6 @@ export class NatsModule {
   static forRoot(service: string): DynamicModule {
     return {
       module: NatsModule,
-      imports: [
-        ClientsModule.registerAsync([
-          {
-            name: NATS_CLIENT,
-            inject: [NatsEnv],
-            useFactory: (env: NatsEnv) => ({
-              transport: Transport.NATS,
-              options: {
-                servers: env.servers,
-                name: `${service}-client`,
-                maxReconnectAttempts: -1,
-                reconnectTimeWait: 500,
-              },
-            }),
-          },
-        ]),
-      ],
       providers: [
         {
           provide: NATS_CONNECTION,

@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
-import { headers as natsHeaders } from 'nats';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
 import {
   AppError,
@@ -14,7 +13,13 @@ import {
 } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 
-export const NATS_CLIENT = 'NATS_CLIENT';
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
+/** What a Nest microservice answers on NATS: its reply, or the error its exception filter made. */
+interface NestReply {
+  response?: unknown;
+  err?: unknown;
+}
 
 export interface RequestOptions {
   /** Overrides NATS_REQUEST_TIMEOUT_MS for this call. */
@@ -29,12 +34,15 @@ export interface RequestOptions {
 /**
  * Typed request/reply over NATS. The payload and the reply are checked against proto/, the request
  * id and acting principal travel as headers, and every failure becomes an AppError: the remote
- * service's own, or 503 when nobody answers in time.
+ * service's own, or 503 when nobody answers in time. Requests go out in the envelope Nest's NATS
+ * transport reads ({pattern, data, id}) but through nats.js's own request(), which shares one reply
+ * subscription: Nest's ClientProxy subscribed and unsubscribed an inbox for every request, which
+ * was the largest share of the gateway's time per lookup (BENCHMARKS.md).
  */
 @Injectable()
-export class ServiceClient implements OnApplicationShutdown {
+export class ServiceClient {
   constructor(
-    @Inject(NATS_CLIENT) private readonly client: ClientProxy,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly env: NatsEnv,
   ) {}
 
@@ -53,33 +61,31 @@ export class ServiceClient implements OnApplicationShutdown {
         if (ctx.idempotencyKey) hdrs.set(HEADERS.idempotencyKey, ctx.idempotencyKey);
       }
     }
-    const record = new NatsRecordBuilder(payload).setHeaders(hdrs).build();
     const waitMs = options.timeoutMs ?? this.env.requestTimeoutMs;
     const service = REQUESTS[subject].service;
-    let reply: unknown;
+    let reply: NestReply;
     try {
-      reply = await firstValueFrom(this.client.send(subject, record).pipe(timeout(waitMs)));
+      const envelope = JSON.stringify({ pattern: subject, data: payload, id: randomUUID() });
+      const msg = await this.nc.request(subject, envelope, { timeout: waitMs, headers: hdrs });
+      reply = msg.json<NestReply>();
     } catch (e) {
       throw toAppError(e, service, waitMs);
     }
-    return validateReply(subject, reply);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    if (reply.err !== undefined && reply.err !== null) throw toAppError(reply.err, service, waitMs);
+    return validateReply(subject, reply.response);
   }
 }
 
 function toAppError(e: unknown, service: string, waitMs: number): AppError {
   if (AppError.isReply(e)) return AppError.fromReply(e);
-  if (e instanceof TimeoutError) {
+  const code = (e as { code?: string }).code;
+  if (code === 'TIMEOUT') {
     return new AppError(
       'SERVICE_UNAVAILABLE',
       503,
       `The ${service} service did not answer within ${waitMs} ms`,
     );
   }
-  const code = (e as { code?: string }).code;
   const message = e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e);
   if (code === '503' || /no responders|no subscribers/i.test(message)) {
     return new AppError('SERVICE_UNAVAILABLE', 503, `The ${service} service is not running`);
