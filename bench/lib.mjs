@@ -1,5 +1,6 @@
 // Helpers for benchmarks: a whole Berkas on private ports, process memory sampling, medians.
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -48,10 +49,24 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 export const mb = (bytes) => (bytes / 1048576).toFixed(1);
 
 /**
- * Starts nats-server, s3rver and the four built services on free ports with fresh databases;
- * `extraEnv` adds settings per service (e.g. `{ gateway: { RATE_LIMIT_LOOKUPS: '1000000' } }`).
+ * `BENCH_CPU_PROFILE=gateway,tracking` writes a V8 CPU profile of those services to
+ * bench/profiles/ when the benchmark stops them (open in Chrome DevTools or speedscope).
  */
-export async function startBerkas(extraEnv = {}) {
+const profiling = (name) =>
+  (process.env.BENCH_CPU_PROFILE ?? '').split(',').includes(name)
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${join(root, 'bench/profiles')}`,
+        `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+      ]
+    : [];
+
+/**
+ * Starts nats-server, s3rver and the four built services on free ports with fresh databases;
+ * `extraEnv` adds settings per service (e.g. `{ gateway: { RATE_LIMIT_LOOKUPS: '1000000' } }`),
+ * `nodeArgs` node options per service (e.g. `{ gateway: ['--cpu-prof'] }`).
+ */
+export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
   const run = `bench_${Date.now().toString(36)}`;
   const natsPort = await freePort();
   const s3Port = await freePort();
@@ -87,6 +102,12 @@ export async function startBerkas(extraEnv = {}) {
   };
   const ports = {};
   const processes = {};
+  const envs = {};
+  const recent = []; // last lines of the services' output, shown if start-up fails
+  const remember = (name, line) => {
+    recent.push(`${name}: ${line}`);
+    if (recent.length > 40) recent.shift();
+  };
   for (const name of launcher.SERVICES) {
     ports[name] = await freePort();
     const env = {
@@ -96,18 +117,37 @@ export async function startBerkas(extraEnv = {}) {
         : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }),
       ...(extraEnv[name] ?? {}),
     };
-    processes[name] = launcher.spawnService(name, env, () => undefined);
+    envs[name] = env;
+    processes[name] = launcher.spawnService(name, env, remember, [
+      ...profiling(name),
+      ...(nodeArgs[name] ?? []),
+    ]);
   }
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-  await launcher.waitForHealthy(`${gatewayUrl}/health`, 120000);
+  await launcher.waitForHealthy(`${gatewayUrl}/health`, 120000).catch((e) => {
+    process.stderr.write(`${recent.join('\n')}\n`);
+    throw e;
+  });
+  const extras = [];
+  /** One more gateway on the same system with settings changed (e.g. a cache turned off); answers its URL. */
+  const extraGateway = async (overrides) => {
+    const port = await freePort();
+    extras.push(
+      launcher.spawnService('gateway', { ...envs.gateway, ...overrides, PORT: String(port) }, remember),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await launcher.waitForHealthy(`${url}/health`, 60000);
+    return url;
+  };
   return {
     gatewayUrl,
+    extraGateway,
     natsUrl: shared.NATS_URL,
     s3Port,
     databases: Object.fromEntries(['identity', 'tracking', 'permits'].map((n) => [n, `berkas_${run}_${n}`])),
     processes,
     stop: async () => {
-      await launcher.stopAll(Object.values(processes));
+      await launcher.stopAll([...extras, ...Object.values(processes)]);
       for (const p of infra) p.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       rmSync(natsDir, { recursive: true, force: true });
@@ -120,4 +160,61 @@ export async function startBerkas(extraEnv = {}) {
       await client.end();
     },
   };
+}
+
+/**
+ * Open-loop load at a fixed rate: request k is due at start + k / rate, whether or not earlier ones
+ * have answered, and its latency counts from when it was due (so a stall is not hidden by the
+ * generator waiting, "coordinated omission"). autocannon's fixed-rate mode fires each second's
+ * budget in one burst at the top of the second, which measures bursts, not a steady load.
+ * `pathOf(k)` and `headersOf(k)` give request k's path and headers. Answers rps, p50/p99 (ms), errors,
+ * and the p99 of how late the generator itself sent requests (its own stalls, included in p99).
+ */
+export async function steadyLoad({ url, rate, seconds, pathOf, headersOf = () => ({}), sockets = 64 }) {
+  const { hostname, port } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  const total = Math.round(rate * seconds);
+  const latencies = [];
+  const lateness = []; // how late this generator itself sent each request: its own stalls
+  let errors = 0;
+  let sent = 0;
+  const start = performance.now();
+  await new Promise((resolve) => {
+    let done = 0;
+    const finish = () => ++done === total && resolve();
+    const fire = () => {
+      const now = performance.now();
+      while (sent < total && start + (sent * 1000) / rate <= now) {
+        const due = start + (sent * 1000) / rate;
+        lateness.push(now - due);
+        const k = sent++;
+        const req = request(
+          { host: hostname, port, path: pathOf(k), headers: headersOf(k), agent },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              if (res.statusCode >= 300) errors++;
+              latencies.push(performance.now() - due);
+              finish();
+            });
+          },
+        );
+        req.on('error', () => {
+          errors++;
+          finish();
+        });
+        req.end();
+      }
+      if (sent < total) setTimeout(fire, 1);
+    };
+    fire();
+  });
+  agent.destroy();
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
+  lateness.sort((a, b) => a - b);
+  const sentLateP99 = Math.round(lateness[Math.floor(lateness.length * 0.99)] * 10) / 10;
+  return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), errors, sentLateP99 };
 }

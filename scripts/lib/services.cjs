@@ -13,10 +13,11 @@ const entryOf = (name) => join(root, 'dist', 'services', name, 'services', name,
 
 /**
  * Spawns one service with `env` on top of the current environment. Each output line goes to
- * `onLine(name, line)`. Returns the child process.
+ * `onLine(name, line)`; `nodeArgs` go to node itself (e.g. `--cpu-prof` for a benchmark's profile).
+ * Returns the child process.
  */
-function spawnService(name, env, onLine) {
-  const child = spawn(process.execPath, ['--enable-source-maps', entryOf(name)], {
+function spawnService(name, env, onLine, nodeArgs = []) {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entryOf(name)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,31 +27,9 @@ import { canonicalTrackingNumber, custodyOf, dossierNotFound, findDossier } from
 import { DossierRecord, HistoryRecord } from './dossier.entity';
 import { HistoryService } from './history.service';
 import { LABELS } from './labels';
+import { PUBLIC_VIEW_SQL, type PublicViewRow } from './public-view.sql';
 
 const UNIQUE_VIOLATION = '23505';
-
-/** Timestamps as JavaScript's toISOString writes them, so every reply spells time one way. */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** The public view of one dossier with its public milestones, oldest first. */
-const PUBLIC_VIEW_SQL = `
-  SELECT d.tracking_number, d.status, d.permit_type, d.holder, ${iso('d.held_since')} AS held_since,
-         d.due_at::text AS due_at, d.progress,
-         COALESCE((SELECT json_agg(json_build_object('at', ${iso('h.occurred_at')}, 'event', h.type,
-                                   'label', h.public_label, 'agency', h.public_agency) ORDER BY h.seq)
-                   FROM history h WHERE h.dossier_id = d.id AND h.public_label IS NOT NULL), '[]') AS timeline
-  FROM dossiers d WHERE d.tracking_number = $1`;
-
-interface PublicViewRow {
-  tracking_number: string;
-  status: DossierRecord['status'];
-  permit_type: DossierRecord['permitType'];
-  holder: DossierRecord['holder'];
-  held_since: string;
-  due_at: string | null;
-  progress: DossierRecord['progress'];
-  timeline: PublicView['timeline'];
-}
 
 export function toDossier(d: DossierRecord, documents: DocumentRecord[]): Dossier {
   return {
