@@ -218,3 +218,37 @@ export async function steadyLoad({ url, rate, seconds, pathOf, headersOf = () =>
   const sentLateP99 = Math.round(lateness[Math.floor(lateness.length * 0.99)] * 10) / 10;
   return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), errors, sentLateP99 };
 }
+
+/** Column names of `table` in `db` (a pg pool), in order, without `except`: for INSERT … SELECT copies. */
+export async function columnsOf(db, table, except = []) {
+  const { rows } = await db.query(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+    [table],
+  );
+  return rows.map((r) => r.column_name).filter((c) => !except.includes(c));
+}
+
+/**
+ * The demo practice licence in review at the health office (made through the API by
+ * scripts/lib/demo-files.cjs, as `npm start` does) and its reviewer, signed in: `application` and its
+ * open `task` are rows of the permits database `db`.
+ */
+export async function fileInReview(system, db) {
+  const { ensureDemoFiles } = require('../scripts/lib/demo-files.cjs');
+  const demo = require('../services/identity/src/app/demo/demo-data.json');
+  const { inReview } = await ensureDemoFiles(system.gatewayUrl, demo);
+  const reviewer = demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'));
+  const login = await fetch(`${system.gatewayUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: reviewer.email, password: demo.password }),
+  });
+  const { accessToken } = await login.json();
+  const [application] = (await db.query('SELECT id FROM applications WHERE tracking_number = $1', [inReview]))
+    .rows;
+  const [task] = (
+    await db.query(`SELECT * FROM tasks WHERE application_id = $1 AND status = 'open'`, [application.id])
+  ).rows;
+  if (task?.stage !== 'competence-review') throw new Error(`the demo file is not in review: ${task?.stage}`);
+  return { trackingNumber: inReview, reviewer, accessToken, application, task };
+}

@@ -10,12 +10,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders } from 'nats';
 import pg from 'pg';
-import { root, startBerkas } from './lib.mjs';
+import { columnsOf, fileInReview, root, startBerkas } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { ensureDemoFiles } = require(join(root, 'scripts/lib/demo-files.cjs'));
 const { encodeCursor } = require(join(root, 'dist/services/permits/libs/contracts/src/cursor.js'));
-const demo = require(join(root, 'services/identity/src/app/demo/demo-data.json'));
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const REQUESTS = Number(process.argv[3] ?? 1000);
@@ -29,33 +27,12 @@ const db = new pg.Pool({
 });
 
 try {
-  const { inReview } = await ensureDemoFiles(system.gatewayUrl, demo);
-  const reviewer = demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'));
-  const login = await fetch(`${system.gatewayUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: reviewer.email, password: demo.password }),
-  });
-  const { accessToken } = await login.json();
-  const [template] = (await db.query('SELECT id FROM applications WHERE tracking_number = $1', [inReview]))
-    .rows;
-  const [task] = (
-    await db.query(`SELECT * FROM tasks WHERE application_id = $1 AND status = 'open'`, [template.id])
-  ).rows;
+  const { accessToken, application: template, task } = await fileInReview(system, db);
   const otherAgencies = (
     await db.query(`SELECT DISTINCT agency_id FROM tasks WHERE agency_id <> $1`, [task.agency_id])
   ).rows.map((r) => r.agency_id);
-  const columnsOf = async (table, except) =>
-    (
-      await db.query(
-        `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
-        [table],
-      )
-    ).rows
-      .map((r) => r.column_name)
-      .filter((c) => !except.includes(c));
-  const appCols = await columnsOf('applications', ['id']);
-  const taskCols = await columnsOf('tasks', ['id', 'application_id', 'agency_id', 'due_at']);
+  const appCols = await columnsOf(db, 'applications', ['id']);
+  const taskCols = await columnsOf(db, 'tasks', ['id', 'application_id', 'agency_id', 'due_at']);
 
   // Each open task needs an application of its own (one open task per stage of a file).
   const started = performance.now();

@@ -12,11 +12,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { root, startBerkas, steadyLoad } from './lib.mjs';
+import { columnsOf, root, startBerkas, steadyLoad } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTrackingNumber } = require(
   join(root, 'dist/services/tracking/services/tracking/src/domain/tracking-number.js'),
+);
+const { PUBLIC_VIEW_SQL } = require(
+  join(root, 'dist/services/tracking/services/tracking/src/app/dossiers/public-view.sql.js'),
 );
 const demo = require(join(root, 'services/identity/src/app/demo/demo-data.json'));
 
@@ -56,17 +59,8 @@ try {
     accessToken,
   );
 
-  const columns = async (table, except) =>
-    (
-      await pool.query(
-        `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
-        [table],
-      )
-    ).rows
-      .map((r) => r.column_name)
-      .filter((c) => !except.includes(c));
-  const dossierCols = await columns('dossiers', ['id', 'tracking_number']);
-  const historyCols = await columns('history', ['dossier_id']);
+  const dossierCols = await columnsOf(pool, 'dossiers', ['id', 'tracking_number']);
+  const historyCols = await columnsOf(pool, 'history', ['dossier_id']);
   let count = Number((await pool.query('SELECT count(*) FROM dossiers')).rows[0].count);
   const grow = async (target) => {
     const started = performance.now();
@@ -97,19 +91,11 @@ try {
   };
 
   // The baseline: the same lookup as tracking's public view, straight on PostgreSQL.
-  // The baseline: the statement tracking's public view sends (services/tracking/src/app/dossiers/
-  // dossiers.service.ts, PUBLIC_VIEW_SQL), straight on PostgreSQL from a bare Node HTTP server.
-  const iso = (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  const publicViewSql = `
-    SELECT d.tracking_number, d.status, d.permit_type, d.holder, ${iso('d.held_since')} AS held_since,
-           d.due_at::text AS due_at, d.progress,
-           COALESCE((SELECT json_agg(json_build_object('at', ${iso('h.occurred_at')}, 'event', h.type,
-                                     'label', h.public_label, 'agency', h.public_agency) ORDER BY h.seq)
-                     FROM history h WHERE h.dossier_id = d.id AND h.public_label IS NOT NULL), '[]') AS timeline
-    FROM dossiers d WHERE d.tracking_number = $1`;
+  // The baseline: the statement tracking's public view sends, straight on PostgreSQL from a bare
+  // Node HTTP server.
   const baseline = createServer(async (req, res) => {
     try {
-      const { rows } = await pool.query(publicViewSql, [decodeURIComponent(req.url.split('/').pop())]);
+      const { rows } = await pool.query(PUBLIC_VIEW_SQL, [decodeURIComponent(req.url.split('/').pop())]);
       if (!rows.length) return res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows[0]));
     } catch {

@@ -16,14 +16,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, connect, StringCodec } from 'nats';
 import pg from 'pg';
-import { median, root, startBerkas } from './lib.mjs';
+import { columnsOf, fileInReview, median, root, startBerkas } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTrackingNumber } = require(
   join(root, 'dist/services/tracking/services/tracking/src/domain/tracking-number.js'),
 );
-const { ensureDemoFiles } = require(join(root, 'scripts/lib/demo-files.cjs'));
-const demo = require(join(root, 'services/identity/src/app/demo/demo-data.json'));
 
 const PER_RUN = Number(process.argv[2] ?? 3000);
 const PAST = Number(process.argv[3] ?? 1_000_000);
@@ -46,32 +44,14 @@ const trackingDb = new pg.Pool({
 const nc = await connect({ servers: system.natsUrl });
 
 try {
-  const { inReview } = await ensureDemoFiles(system.gatewayUrl, demo);
-  const reviewer = demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'));
-  const login = await fetch(`${system.gatewayUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: reviewer.email, password: demo.password }),
-  });
-  const { accessToken } = await login.json();
-  const [template] = (
-    await permitsDb.query('SELECT id FROM applications WHERE tracking_number = $1', [inReview])
-  ).rows;
-  const [templateTask] = (
-    await permitsDb.query(`SELECT * FROM tasks WHERE application_id = $1 AND status = 'open'`, [template.id])
-  ).rows;
-  if (templateTask?.stage !== 'competence-review')
-    throw new Error(`the demo file is not in review: ${templateTask?.stage}`);
+  const {
+    trackingNumber: inReview,
+    reviewer,
+    accessToken,
+    application: template,
+    task: templateTask,
+  } = await fileInReview(system, permitsDb);
 
-  const columnsOf = async (db, table, except) =>
-    (
-      await db.query(
-        `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
-        [table],
-      )
-    ).rows
-      .map((r) => r.column_name)
-      .filter((c) => !except.includes(c));
   const appCols = await columnsOf(permitsDb, 'applications', ['id', 'tracking_number']);
   const taskCols = await columnsOf(permitsDb, 'tasks', ['id', 'application_id']);
   const appHistCols = await columnsOf(permitsDb, 'application_history', ['application_id']);
