@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { NatsConnection, Subscription } from 'nats';
+import type { NatsConnection } from 'nats';
 import { GatewayHttpEnv } from '@berkas/config';
 import { validateSignal, type PublicView } from '@berkas/contracts';
 import { NATS_CONNECTION, ServiceClient } from '@berkas/messaging';
@@ -28,7 +28,6 @@ export class PublicViewCache implements OnApplicationBootstrap {
   private generation = 0;
   private readonly evictedAt = new Map<string, number>();
   private clearedAt = 0;
-  private subscription: Subscription | null = null;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -41,7 +40,8 @@ export class PublicViewCache implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.views) return;
-    this.subscription = this.nc.subscribe(CHANGED, {
+    // Closed with the connection when the gateway shuts down.
+    this.nc.subscribe(CHANGED, {
       callback: (err, msg) => {
         if (err) return;
         try {
@@ -71,7 +71,9 @@ export class PublicViewCache implements OnApplicationBootstrap {
         if (unchanged && compact(view.trackingNumber) === key) this.views?.set(key, view);
         return view;
       })
-      .finally(() => this.inFlight.delete(key));
+      .finally(() => {
+        if (this.inFlight.get(key) === lookup) this.inFlight.delete(key);
+      });
     this.inFlight.set(key, lookup);
     return lookup;
   }
@@ -79,12 +81,14 @@ export class PublicViewCache implements OnApplicationBootstrap {
   private evict(trackingNumber: string): void {
     const key = compact(trackingNumber);
     this.views?.delete(key);
+    this.inFlight.delete(key); // a lookup asked before the change is not handed to later callers
     this.evictedAt.set(key, ++this.generation);
     if (this.evictedAt.size > MAX_ENTRIES) this.clear(); // keeps the bookkeeping small
   }
 
   private clear(): void {
     this.views?.clear();
+    this.inFlight.clear();
     this.evictedAt.clear();
     this.clearedAt = ++this.generation;
   }
