@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Module, type INestApplication } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
@@ -226,6 +227,26 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
         specversion: '1.0',
         type: 'evt.identity.service-started',
       });
+    });
+
+    it("keeps one record's events in order: after a failed publish, that record's later events wait", async () => {
+      const ds = app.get(DataSource);
+      const [failing, after, other] = [randomUUID(), randomUUID(), randomUUID()];
+      // No stream takes `nostream.>`, so JetStream refuses the first publish every time.
+      await ds.query(
+        `INSERT INTO outbox (id, subject, payload) VALUES
+           ($1, 'nostream.refused', '{"subject": "record-a"}'),
+           ($2, 'evt.identity.service-started', '{"subject": "record-a"}'),
+           ($3, 'evt.identity.service-started', '{"subject": "record-b"}')`,
+        [failing, after, other],
+      );
+      const row = async (id: string) => (await ds.query('SELECT * FROM outbox WHERE id = $1', [id]))[0];
+      await waitFor(async () => (await row(other)).sent_at); // another record's event is not held up
+      await waitFor(async () => (await row(failing)).last_error);
+      await app.get(OutboxRelay).publishPending(); // one more pass, with the refused event still first
+      expect((await row(after)).sent_at).toBeNull();
+      expect(await collect(after, 500)).toHaveLength(0);
+      await ds.query('DELETE FROM outbox WHERE id = ANY($1::uuid[])', [[failing, after]]);
     });
 
     it('never publishes an event whose transaction rolled back', async () => {

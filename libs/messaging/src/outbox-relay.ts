@@ -8,7 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { headers as natsHeaders, type JetStreamClient, type NatsConnection } from 'nats';
 import { Counter, Gauge } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseEnv } from '@berkas/config';
 import { metricsRegistry } from '@berkas/observability';
 import { NATS_CONNECTION } from './nats.module';
@@ -36,7 +36,7 @@ const pending = new Gauge({
 interface OutboxRow {
   id: string;
   subject: string;
-  payload: object;
+  payload: { subject?: string };
   headers: Record<string, string>;
 }
 
@@ -96,37 +96,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
-      // All of the batch goes out at once and the acks come back in order on the one connection:
-      // waiting for each ack before the next publish made delivery ~1 ms per queued event.
-      const acks = await Promise.allSettled(
+      // Events of different records go out together; those of one record (the CloudEvent subject,
+      // e.g. an application) one after another, each after the previous one's ack. Waiting for every
+      // ack in turn made delivery ~1 ms per queued event, while sending a record's events together
+      // could, when one publish failed, let its successor into the stream first, and consumers that
+      // skip what is older than what they applied would then lose the failed one's effect.
+      const chains = new Map<string, Promise<boolean>>();
+      const delivered = await Promise.all(
         rows.map((row) => {
-          const hdrs = natsHeaders();
-          for (const [k, v] of Object.entries(row.headers ?? {})) hdrs.set(k, v);
-          return this.js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: hdrs });
+          const key = row.payload.subject ?? row.subject;
+          const previous = chains.get(key) ?? Promise.resolve(true);
+          const mine = previous.then((ok) => ok && this.publishOne(manager, row));
+          chains.set(key, mine);
+          return mine;
         }),
       );
-      const sent: string[] = [];
-      for (const [i, ack] of acks.entries()) {
-        const row = rows[i];
-        if (ack.status === 'fulfilled') {
-          published.inc({ duplicate: String(ack.value.duplicate) });
-          sent.push(row.id);
-          continue;
-        }
-        // Only the run before the first failure is marked sent; the rest is published again on the
-        // next pass (JetStream drops the ones it already has by Nats-Msg-Id), so nothing is lost.
-        // Such a failure can let later events in ahead of this one, which is why consumers order
-        // what they apply by the event's own time, never by arrival.
-        await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
-          row.id,
-          String(ack.reason),
-        ]);
-        this.logger.warn(
-          { eventId: row.id, subject: row.subject, error: String(ack.reason) },
-          'publish failed; will retry',
-        );
-        break;
-      }
+      // A record's events after a failed one were not sent; the next pass sends them in order.
+      const sent = rows.filter((_, i) => delivered[i]).map((row) => row.id);
       if (sent.length) {
         await manager.query(
           'UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
@@ -136,6 +122,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       pending.set(rows.length - sent.length);
       return sent.length;
     });
+  }
+
+  /** Publishes one outbox row; a failure is recorded on the row and answered as false. */
+  private async publishOne(manager: EntityManager, row: OutboxRow): Promise<boolean> {
+    try {
+      const hdrs = natsHeaders();
+      for (const [k, v] of Object.entries(row.headers ?? {})) hdrs.set(k, v);
+      const ack = await this.js.publish(row.subject, JSON.stringify(row.payload), {
+        msgID: row.id,
+        headers: hdrs,
+      });
+      published.inc({ duplicate: String(ack.duplicate) });
+      return true;
+    } catch (e) {
+      await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+        row.id,
+        String(e),
+      ]);
+      this.logger.warn(
+        { eventId: row.id, subject: row.subject, error: String(e) },
+        'publish failed; will retry',
+      );
+      return false;
+    }
   }
 
   private async run(): Promise<void> {
