@@ -126,6 +126,19 @@ types = types
   .replace(/\/\*\*\n \* This interface was referenced by[\s\S]*?\*\/\n/g, '');
 
 const lit = (v) => JSON.stringify(v);
+/** The subject table and the subject-to-type map of subjects that carry one `data` schema each. */
+const dataSubjects = (constName, mapName, subjects, doc) => [
+  `/** ${doc} */`,
+  `export const ${constName} = {`,
+  ...Object.entries(subjects).map(
+    ([s, e]) =>
+      `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`,
+  ),
+  `} as const;\n`,
+  `export interface ${mapName} {`,
+  ...Object.entries(subjects).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),
+  `}\n`,
+];
 const subjectsTs = [
   BANNER,
   `import type * as T from './types';\n`,
@@ -143,26 +156,18 @@ const subjectsTs = [
     ([s, r]) => `  ${lit(s)}: { request: T.${r.request}; reply: T.${r.reply} };`,
   ),
   `}\n`,
-  `/** Durable event subjects (JetStream) with the schema of their CloudEvents data. */`,
-  `export const EVENTS = {`,
-  ...Object.entries(events).map(
-    ([s, e]) =>
-      `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`,
+  ...dataSubjects(
+    'EVENTS',
+    'EventMap',
+    events,
+    'Durable event subjects (JetStream) with the schema of their CloudEvents data.',
   ),
-  `} as const;\n`,
-  `export interface EventMap {`,
-  ...Object.entries(events).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),
-  `}\n`,
-  `/** Signals: at-most-once hints on core NATS (e.g. "drop your cached copy"), never relied on alone. */`,
-  `export const SIGNALS = {`,
-  ...Object.entries(signals).map(
-    ([s, e]) =>
-      `  ${lit(s)}: { service: ${lit(e.service)}, data: ${lit(e.data)}, summary: ${lit(e.summary ?? '')} },`,
+  ...dataSubjects(
+    'SIGNALS',
+    'SignalMap',
+    signals,
+    'Signals: at-most-once hints on core NATS (e.g. "drop your cached copy"), never relied on alone.',
   ),
-  `} as const;\n`,
-  `export interface SignalMap {`,
-  ...Object.entries(signals).map(([s, e]) => `  ${lit(s)}: T.${e.data};`),
-  `}\n`,
   `export type RequestSubject = keyof RequestMap;`,
   `export type EventSubject = keyof EventMap;`,
   `export type SignalSubject = keyof SignalMap;`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscardPolicy, RetentionPolicy, StorageType, type NatsConnection, type StreamConfig } from 'nats';
 import { NatsEnv } from '@berkas/config';
-import { NATS_CONNECTION } from './nats.module';
+import { NATS_CONNECTION } from './nats-connection';
 
 const DAY_NS = 24 * 60 * 60 * 1e9;
 

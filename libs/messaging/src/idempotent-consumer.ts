@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { NatsEnv } from '@berkas/config';
 import { assertSchema, HEADERS, type CloudEvent } from '@berkas/contracts';
 import { RequestContext, requestIdFrom } from '@berkas/observability';
-import { NATS_CONNECTION } from './nats.module';
+import { NATS_CONNECTION } from './nats-connection';
 
 export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
 

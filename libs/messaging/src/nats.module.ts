@@ -10,7 +10,8 @@ import {
 import { connect, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
 import type { ReadinessCheck } from '@berkas/observability';
-import { NATS_CONNECTION, ServiceClient } from './service-client';
+import { NATS_CONNECTION } from './nats-connection';
+import { ServiceClient } from './service-client';
 
 export { NATS_CONNECTION };
 

@@ -11,7 +11,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseEnv } from '@berkas/config';
 import { metricsRegistry } from '@berkas/observability';
-import { NATS_CONNECTION } from './nats.module';
+import { NATS_CONNECTION } from './nats-connection';
 import { PostgresListener } from './postgres-listener';
 
 /** Notified by the outbox's insert trigger (migration NotifyOutboxByTrigger) when a transaction commits. */

@@ -12,8 +12,7 @@ import {
   type RequestSubject,
 } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
-
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+import { NATS_CONNECTION } from './nats-connection';
 
 /** What a Nest microservice answers on NATS: its reply, or the error its exception filter made. */
 interface NestReply {

@@ -23,11 +23,11 @@ const compact = (trackingNumber: string) => trackingNumber.toUpperCase().replace
 export class PublicViewCache implements OnApplicationBootstrap {
   private readonly logger = new Logger('PublicViewCache');
   private readonly views: LRUCache<string, PublicView> | null;
+  /**
+   * Lookups under way. A change removes its number's entry, so a lookup still listed when its answer
+   * arrives did not race a change, and only such an answer is stored.
+   */
   private readonly inFlight = new Map<string, Promise<PublicView>>();
-  /** Bumped by every eviction, so a lookup that raced a change does not store what it read before it. */
-  private generation = 0;
-  private readonly evictedAt = new Map<string, number>();
-  private clearedAt = 0;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -63,12 +63,11 @@ export class PublicViewCache implements OnApplicationBootstrap {
     if (cached) return cached;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const startedAt = this.generation;
-    const lookup = load()
+    const lookup: Promise<PublicView> = load()
       .then((view) => {
         // Only a number typed in its canonical letters is cached under the key its signals use.
-        const unchanged = this.clearedAt <= startedAt && (this.evictedAt.get(key) ?? 0) <= startedAt;
-        if (unchanged && compact(view.trackingNumber) === key) this.views?.set(key, view);
+        if (this.inFlight.get(key) === lookup && compact(view.trackingNumber) === key)
+          this.views?.set(key, view);
         return view;
       })
       .finally(() => {
@@ -81,16 +80,12 @@ export class PublicViewCache implements OnApplicationBootstrap {
   private evict(trackingNumber: string): void {
     const key = compact(trackingNumber);
     this.views?.delete(key);
-    this.inFlight.delete(key); // a lookup asked before the change is not handed to later callers
-    this.evictedAt.set(key, ++this.generation);
-    if (this.evictedAt.size > MAX_ENTRIES) this.clear(); // keeps the bookkeeping small
+    this.inFlight.delete(key); // asked before the change: neither shared with later callers nor stored
   }
 
   private clear(): void {
     this.views?.clear();
     this.inFlight.clear();
-    this.evictedAt.clear();
-    this.clearedAt = ++this.generation;
   }
 
   private async clearOnReconnect(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ApplicationRecord } from '../applications/application.entity';
 import type { TaskRecord } from './task.entity';
 
 /** The inbox order: due first, tasks without a due date (waiting for their paper dossier) last. */
@@ -17,21 +18,11 @@ export interface QueuePage {
 }
 
 /** One row of an inbox page: the task with what its line shows of the application. */
-export interface QueueRow {
-  id: string;
-  application_id: string;
-  stage: string;
-  agency_code: string;
-  role: TaskRecord['role'];
-  status: TaskRecord['status'];
-  due_at: Date | null;
-  claimed_by: string | null;
-  created_at: Date;
-  permit_type: string;
-  tracking_number: string | null;
-  workflow_code: string;
-  workflow_version: number;
-}
+export type QueueRow = Pick<
+  TaskRecord,
+  'id' | 'applicationId' | 'stage' | 'agencyCode' | 'role' | 'status' | 'dueAt' | 'claimedBy' | 'createdAt'
+> &
+  Pick<ApplicationRecord, 'permitType' | 'trackingNumber' | 'workflowCode' | 'workflowVersion'>;
 
 /**
  * One inbox page (`limit + 1` rows, to tell whether another follows), in one statement. Each queue
@@ -63,8 +54,10 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
         WHERE ${[queue, ...filters].join(' AND ')} ORDER BY ${DUE}, t.id LIMIT ${page.limit + 1})`,
   );
   return m.query(
-    `SELECT t.id, t.application_id, t.stage, t.agency_code, t.role, t.status, t.due_at, t.claimed_by,
-            t.created_at, a.permit_type, a.tracking_number, a.workflow_code, a.workflow_version
+    `SELECT t.id, t.application_id AS "applicationId", t.stage, t.agency_code AS "agencyCode", t.role,
+            t.status, t.due_at AS "dueAt", t.claimed_by AS "claimedBy", t.created_at AS "createdAt",
+            a.permit_type AS "permitType", a.tracking_number AS "trackingNumber",
+            a.workflow_code AS "workflowCode", a.workflow_version AS "workflowVersion"
      FROM (SELECT id, due FROM (${ranges.join(' UNION ALL ')}) merged ORDER BY due, id LIMIT ${page.limit + 1}) page
      JOIN tasks t ON t.id = page.id JOIN applications a ON a.id = t.application_id
      ORDER BY page.due, page.id`,

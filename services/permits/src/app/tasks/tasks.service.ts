@@ -80,20 +80,10 @@ export class TasksService {
     const items = await Promise.all(
       page.map(async (r) =>
         this.toTask(
-          {
-            id: r.id,
-            applicationId: r.application_id,
-            stage: r.stage,
-            agencyCode: r.agency_code,
-            role: r.role,
-            status: r.status,
-            dueAt: r.due_at,
-            claimedBy: r.claimed_by,
-            createdAt: r.created_at,
-          },
-          r.permit_type,
-          r.tracking_number,
-          await this.catalog.version(r.workflow_code, r.workflow_version),
+          r,
+          r.permitType,
+          r.trackingNumber,
+          await this.catalog.version(r.workflowCode, r.workflowVersion),
         ),
       ),
     );
@@ -101,7 +91,7 @@ export class TasksService {
     return {
       items,
       nextCursor:
-        rows.length > limit && last ? encodeCursor([last.due_at?.toISOString() ?? '', last.id]) : null,
+        rows.length > limit && last ? encodeCursor([last.dueAt?.toISOString() ?? '', last.id]) : null,
     };
   }
 
