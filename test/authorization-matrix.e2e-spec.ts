@@ -10,14 +10,26 @@ const WHO = [
   'holdingOfficer', // front office of DPMPTSP, which holds the file
   'otherAgencyOfficer', // a DLH reviewer, not involved
   'otherRegionOfficer', // front office of DPMPTSP in another regency
+  'otherRegionSupervisor', // supervisor of DPMPTSP in another regency: same agency code, no authority here
   'supervisor', // supervisor of DPMPTSP
+  'agencyAdmin', // agency-admin (and supervisor) of DLH, not a system-admin
   'admin', // system-admin (and agency-admin of DPMPTSP)
 ] as const;
 type Who = (typeof WHO)[number];
 const APPLICANTS: Who[] = ['applicant', 'otherApplicant', 'companyStaff'];
-const OFFICERS: Who[] = ['holdingOfficer', 'otherAgencyOfficer', 'otherRegionOfficer', 'supervisor', 'admin'];
+const OFFICERS: Who[] = [
+  'holdingOfficer',
+  'otherAgencyOfficer',
+  'otherRegionOfficer',
+  'otherRegionSupervisor',
+  'supervisor',
+  'agencyAdmin',
+  'admin',
+];
 const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
 
+/** Agency-admins read their region's directory (agencies, staff); system-admins administer it all. */
+const ADMINS: Who[] = ['agencyAdmin', 'admin'];
 /** The file's applicant and the officers of the agency holding it (its supervisor, its admin). */
 const CUSTODY_CHAIN: Who[] = ['applicant', 'holdingOfficer', 'supervisor', 'admin'];
 
@@ -39,6 +51,8 @@ const APPLICANT_ONLY: Row['refused'] = {
   admin: 403,
   otherAgencyOfficer: 403,
   otherRegionOfficer: 403,
+  otherRegionSupervisor: 403,
+  agencyAdmin: 403,
 };
 interface Fixtures {
   app: string;
@@ -235,7 +249,13 @@ const MATRIX: Row[] = [
   {
     route: 'POST /api/v1/dossiers/{trackingNumber}/documents',
     ok: CUSTODY_CHAIN,
-    refused: { else: 404, otherAgencyOfficer: 403, otherRegionOfficer: 403 },
+    refused: {
+      else: 404,
+      otherAgencyOfficer: 403,
+      otherRegionOfficer: 403,
+      otherRegionSupervisor: 403,
+      agencyAdmin: 403,
+    },
     path: (f) => `/api/v1/dossiers/${f.tn}/documents`,
   },
   {
@@ -252,7 +272,7 @@ const MATRIX: Row[] = [
   },
   {
     route: 'GET /api/v1/handoffs/{id}',
-    ok: ['holdingOfficer', 'otherAgencyOfficer', 'supervisor', 'admin'],
+    ok: ['holdingOfficer', 'otherAgencyOfficer', 'supervisor', 'agencyAdmin', 'admin'],
     refused: 404,
     path: (f) => `/api/v1/handoffs/${f.handoff}`,
   },
@@ -265,15 +285,15 @@ const MATRIX: Row[] = [
   },
   {
     route: 'POST /api/v1/handoffs/{id}/refuse',
-    ok: ['otherAgencyOfficer'],
-    refused: { else: 403, otherRegionOfficer: 404 },
+    ok: ['otherAgencyOfficer', 'agencyAdmin'],
+    refused: { else: 403, otherRegionOfficer: 404, otherRegionSupervisor: 404 },
     path: (f) => `/api/v1/handoffs/${f.handoff}/refuse`,
     body: () => ({ reason: 'Bukan kewenangan kami' }),
   },
   {
     route: 'POST /api/v1/handoffs/{id}/receive',
-    ok: ['otherAgencyOfficer'],
-    refused: { else: 403, otherRegionOfficer: 404 },
+    ok: ['otherAgencyOfficer', 'agencyAdmin'],
+    refused: { else: 403, otherRegionOfficer: 404, otherRegionSupervisor: 404 },
     path: (f) => `/api/v1/handoffs/${f.handoff}/receive`,
     body: () => ({}),
   },
@@ -286,10 +306,10 @@ const MATRIX: Row[] = [
   },
 
   // Administration: agency-admins for their agency, system-admins for all.
-  { route: 'GET /api/v1/admin/agencies', ok: ['admin'], refused: 403, path: () => '/api/v1/admin/agencies' },
+  { route: 'GET /api/v1/admin/agencies', ok: ADMINS, refused: 403, path: () => '/api/v1/admin/agencies' },
   {
     route: 'GET /api/v1/admin/agencies/{id}',
-    ok: ['admin'],
+    ok: ADMINS,
     refused: 403,
     path: (f) => `/api/v1/admin/agencies/${f.agency}`,
   },
@@ -323,13 +343,13 @@ const MATRIX: Row[] = [
   },
   {
     route: 'GET /api/v1/admin/staff',
-    ok: ['admin'],
+    ok: ADMINS,
     refused: 403,
     path: (f) => `/api/v1/admin/staff?agencyId=${f.agency}`,
   },
   {
     route: 'GET /api/v1/admin/staff/{id}',
-    ok: ['admin'],
+    ok: ADMINS,
     refused: 403,
     path: (f) => `/api/v1/admin/staff/${f.staff}`,
   },
@@ -342,7 +362,7 @@ const MATRIX: Row[] = [
   },
   {
     route: 'GET /api/v1/admin/staff/{id}/history',
-    ok: ['admin'],
+    ok: ADMINS,
     refused: 403,
     path: (f) => `/api/v1/admin/staff/${f.staff}/history`,
   },
@@ -382,7 +402,7 @@ const MATRIX: Row[] = [
   },
   {
     route: 'GET /api/v1/admin/workflows/{code}',
-    ok: ['admin'],
+    ok: ADMINS,
     refused: 403,
     path: () => '/api/v1/admin/workflows/SIP',
   },
@@ -484,6 +504,24 @@ describe('authorisation matrix: every route × every kind of principal', () => {
       })
       .expect(201);
     tokens.otherRegionOfficer = await the.signIn('andi@dpmptsp.bogorkab.example.id', 'loket kabupaten satu');
+    await api
+      .post('/api/v1/admin/staff')
+      .set(admin)
+      .send({
+        nip: '197805052003121004',
+        name: 'Wawan Setiawan',
+        email: 'wawan@dpmptsp.bogorkab.example.id',
+        agencyId: agency.id,
+        position: 'Kepala Bidang Perizinan',
+        roles: ['supervisor'],
+        password: 'kabid kabupaten dua',
+      })
+      .expect(201);
+    tokens.otherRegionSupervisor = await the.signIn(
+      'wawan@dpmptsp.bogorkab.example.id',
+      'kabid kabupaten dua',
+    );
+    tokens.agencyAdmin = await the.signIn(officer('DLH', 'agency-admin'));
 
     // The application under test: the applicant's practice licence, at the one-stop office's desk.
     const app = await the.readySip(tokens.applicant!);
@@ -504,17 +542,21 @@ describe('authorisation matrix: every route × every kind of principal', () => {
       agency: dossier.holder.id,
     });
     f.staff = (await api.get('/api/v1/me').set(bearer(tokens.holdingOfficer)).expect(200)).body.principal.id;
-    const delegation = await api
-      .post('/api/v1/admin/delegations')
-      .set(admin)
-      .send({
-        kind: 'plh',
-        delegateId: f.staff,
-        holderId: f.staff,
-        startsAt: new Date().toISOString(),
-        endsAt: new Date(Date.now() + 86400000).toISOString(),
-      });
-    f.delegation = delegation.body.id;
+    const holder = (await api.get('/api/v1/me').set(bearer(tokens.supervisor)).expect(200)).body.principal.id;
+    f.delegation = (
+      await api
+        .post('/api/v1/admin/delegations')
+        .set(admin)
+        .send({
+          kind: 'plh',
+          delegateId: f.staff,
+          holderId: holder,
+          roles: ['supervisor'],
+          startsAt: new Date().toISOString(),
+          endsAt: new Date(Date.now() + 86400000).toISOString(),
+        })
+        .expect(201)
+    ).body.id;
     // A letter the one-stop office sends to the environment office: the handoff under test.
     const dlh = (await api.get('/api/v1/me').set(bearer(tokens.otherAgencyOfficer)).expect(200)).body
       .principal.agencyId;

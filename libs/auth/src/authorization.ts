@@ -24,11 +24,14 @@ export function capacityFor(
   if (isSystemAdmin(p) && roles.every((r) => ADMINISTRATIVE.includes(r))) return { via: 'position' };
   if ((!agencyId || agencyId === p.agencyId) && p.roles?.some((r) => roles.includes(r)))
     return { via: 'position' };
+  // A delegation never carries system-admin (identity refuses to make one); should a token say
+  // otherwise, that role is not honoured.
+  const delegable: StaffRole[] = roles.filter((r) => r !== 'system-admin');
   const acting = p.acting?.find(
     (a) =>
       (!agencyId || a.agencyId === agencyId) &&
       new Date(a.until) > now &&
-      a.roles.some((r) => roles.includes(r)),
+      a.roles.some((r) => delegable.includes(r)),
   );
   return acting ? { via: 'delegation', acting } : null;
 }

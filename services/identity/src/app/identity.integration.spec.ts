@@ -477,24 +477,30 @@ describe('identity service', () => {
         admin.accessToken,
       );
       const plh = await login(demo.staff[3].email);
-      const created = await client.request(
-        'identity.staff.create',
-        {
-          nip: '199707072022031013',
-          name: 'Galih Permana',
-          email: 'galih@dpupr.example.id',
-          agencyId: holder.agency.id,
-          position: 'Pengawas Bangunan',
-          roles: ['reviewer'],
-          password: 'jembatan merah bogor',
-        },
+      // A Plh keeps the agency's accounts in order but makes no staffing decisions: no roles granted.
+      const newcomer = {
+        nip: '199707072022031013',
+        name: 'Galih Permana',
+        email: 'galih@dpupr.example.id',
+        agencyId: holder.agency.id,
+        position: 'Pengawas Bangunan',
+        roles: ['reviewer' as const],
+        password: 'jembatan merah bogor',
+      };
+      expect(await fails(client.request('identity.staff.create', newcomer, plh.accessToken))).toMatchObject({
+        status: 403,
+      });
+      const created = await client.request('identity.staff.create', newcomer, admin.accessToken);
+      await client.request(
+        'identity.staff.update',
+        { id: created.id, position: 'Pengawas Bangunan Gedung' },
         plh.accessToken,
       );
-      const [row] = await db.query(
-        'SELECT changed_by, changed_on_behalf_of FROM staff_assignments WHERE staff_id = $1',
+      const rows = await db.query(
+        'SELECT changed_by, changed_on_behalf_of FROM staff_assignments WHERE staff_id = $1 ORDER BY started_at',
         [created.id],
       );
-      expect(row).toEqual({ changed_by: delegate.id, changed_on_behalf_of: holder.id });
+      expect(rows[1]).toEqual({ changed_by: delegate.id, changed_on_behalf_of: holder.id });
       // Outside the holder's agency the delegation gives nothing.
       const elsewhere = await fails(
         client.request(
@@ -508,6 +514,103 @@ describe('identity service', () => {
         ),
       );
       expect(elsewhere).toMatchObject({ status: 403 });
+    });
+
+    it('lets no delegation or role change make anyone system-admin, or grant anything to oneself', async () => {
+      // An agency-admin of the one-stop office, whose agency also has the system-admin.
+      const sysAdmin = await client.request('identity.me.get', {}, admin.accessToken);
+      const dpmptsp = sysAdmin.principal.agencyId!;
+      const yanti = await client.request(
+        'identity.staff.create',
+        {
+          nip: '198505052010012009',
+          name: 'Yanti Rahayu',
+          email: 'yanti.admin@dpmptsp.example.id',
+          agencyId: dpmptsp,
+          position: 'Pengelola Kepegawaian',
+          roles: ['agency-admin'],
+          password: 'kepegawaian tertib rapi',
+        },
+        admin.accessToken,
+      );
+      const verifier = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('verifier'))!;
+      const budi = await client.request('identity.staff.get', { nip: verifier.nip }, admin.accessToken);
+      const token = (await login(yanti.email, 'kepegawaian tertib rapi')).accessToken;
+      const now = Date.now();
+      const delegation = (delegateId: string, roles?: string[]) =>
+        fails(
+          client.request(
+            'identity.delegations.create',
+            {
+              kind: 'plh',
+              delegateId,
+              holderId: sysAdmin.staff!.id,
+              ...(roles ? { roles: roles as never } : {}),
+              startsAt: new Date(now).toISOString(),
+              endsAt: new Date(now + 864e5).toISOString(),
+            },
+            token,
+          ),
+        );
+      // system-admin travels in no delegation, whoever asks and whoever receives it.
+      expect(await delegation(yanti.id, ['system-admin'])).toMatchObject({ status: 403 });
+      expect(await delegation(budi.id, ['system-admin'])).toMatchObject({ status: 403 });
+      expect(await delegation(budi.id)).toMatchObject({ status: 403 }); // all the holder's roles
+      // Nobody delegates to themselves, not even a role they could hold.
+      expect(await delegation(yanti.id, ['agency-admin'])).toMatchObject({ status: 403 });
+      // Nor changes their own roles, nor touches a system-admin's account.
+      expect(
+        await fails(
+          client.request(
+            'identity.staff.update',
+            { id: yanti.id, roles: ['agency-admin', 'supervisor'] },
+            token,
+          ),
+        ),
+      ).toMatchObject({ status: 403 });
+      expect(
+        await fails(
+          client.request(
+            'identity.staff.update',
+            { id: sysAdmin.staff!.id, email: 'yanti.lagi@dpmptsp.example.id' },
+            token,
+          ),
+        ),
+      ).toMatchObject({ status: 403 });
+      // Even a system-admin's delegation carries no system-admin.
+      expect(
+        await fails(
+          client.request(
+            'identity.delegations.create',
+            {
+              kind: 'plt',
+              delegateId: yanti.id,
+              holderId: sysAdmin.staff!.id,
+              roles: ['system-admin'],
+              startsAt: new Date(now).toISOString(),
+              endsAt: new Date(now + 864e5).toISOString(),
+            },
+            admin.accessToken,
+          ),
+        ),
+      ).toMatchObject({ status: 403 });
+      // What she may grant directly she may delegate: the holder's agency-admin to a colleague.
+      const granted = await client.request(
+        'identity.delegations.create',
+        {
+          kind: 'plh',
+          delegateId: budi.id,
+          holderId: sysAdmin.staff!.id,
+          roles: ['agency-admin'],
+          startsAt: new Date(now - 1000).toISOString(),
+          endsAt: new Date(now + 864e5).toISOString(),
+        },
+        token,
+      );
+      expect(granted.roles).toEqual(['agency-admin']);
+      const me = await client.request('identity.me.get', {}, (await login(verifier.email)).accessToken);
+      expect(me.principal.acting?.flatMap((a) => a.roles)).toEqual(['agency-admin']);
+      await client.request('identity.delegations.revoke', { id: granted.id }, token);
     });
 
     it('gives an acting official (Plt) the holder’s roles, visible in tokens and role look-ups', async () => {
@@ -573,6 +676,19 @@ describe('identity service', () => {
         expect.objectContaining({ staffId: holder.id, via: 'position' }),
         expect.objectContaining({ staffId: delegate.id, via: 'delegation', onBehalfOf: holder.id }),
       ]);
+      // The delegation gives no more than the holder has now: without the holder's role, nothing.
+      await client.request(
+        'identity.staff.update',
+        { id: holder.id, roles: holder.roles.filter((r) => r !== 'supervisor') },
+        admin.accessToken,
+      );
+      const lapsed = await client.request('identity.me.get', {}, (await login(delegate.email)).accessToken);
+      expect(lapsed.principal.acting).toBeUndefined();
+      await client.request(
+        'identity.staff.update',
+        { id: holder.id, roles: holder.roles },
+        admin.accessToken,
+      );
       await client.request('identity.delegations.revoke', { id: plt.id }, admin.accessToken);
       const after = await client.request('identity.staff.members-of-role', {
         agencyId: dinkes.id,

@@ -1,8 +1,13 @@
 import { CreatePermitsSchema1763930000000 } from './1763930000000-CreatePermitsSchema';
 import { KeysetTaskQueues1764100000000 } from './1764100000000-KeysetTaskQueues';
+import { IssuedPermitAuthority1764300000000 } from './1764300000000-IssuedPermitAuthority';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
  */
-export const PERMITS_MIGRATIONS = [CreatePermitsSchema1763930000000, KeysetTaskQueues1764100000000];
+export const PERMITS_MIGRATIONS = [
+  CreatePermitsSchema1763930000000,
+  KeysetTaskQueues1764100000000,
+  IssuedPermitAuthority1764300000000,
+];

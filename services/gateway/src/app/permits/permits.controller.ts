@@ -155,7 +155,7 @@ export class PermitsController {
   }
 
   @Put('admin/calendars/:regionCode/days/:date')
-  @Roles('agency-admin', 'system-admin')
+  @Roles('system-admin')
   @Calls('permits.calendars.set-day')
   setDay(
     @Param('regionCode') regionCode: string,
@@ -170,7 +170,7 @@ export class PermitsController {
   }
 
   @Delete('admin/calendars/:regionCode/days/:date')
-  @Roles('agency-admin', 'system-admin')
+  @Roles('system-admin')
   @Calls('permits.calendars.remove-day')
   removeDay(@Param('regionCode') regionCode: string, @Param('date') date: string): Promise<Calendar> {
     return this.permits.request('permits.calendars.remove-day', { regionCode, date });

@@ -89,6 +89,8 @@ export class AgenciesService {
         agency.parentId = req.parentId;
       }
       if (req.name) agency.name = req.name.trim();
+      // Closing an agency signs out everyone placed in it, system-admins included: the deployment's call.
+      if (req.active !== undefined && req.active !== agency.active) requireRole(p, ['system-admin']);
       if (req.active !== undefined) agency.active = req.active;
       agency.updatedAt = new Date();
       await m.save(agency);

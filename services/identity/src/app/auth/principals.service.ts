@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import { AppError, type ActingRole, type Principal } from '@berkas/contracts';
 import { ApplicantAccount } from '../applicants/applicant.entity';
+import { delegatedRoles } from '../staff/delegated-roles';
 import { DelegationRecord, StaffMember } from '../staff/staff.entity';
 import type { PrincipalKind } from './credential.entity';
 
@@ -30,16 +31,22 @@ export class PrincipalsService {
       relations: { holder: true, agency: true },
       order: { endsAt: 'ASC' },
     });
-    const acting: ActingRole[] = delegations.map((d) => ({
-      delegationId: d.id,
-      kind: d.kind,
-      holderId: d.holderId,
-      holderName: d.holder.name,
-      agencyId: d.agencyId,
-      agency: d.agency.code,
-      roles: d.roles,
-      until: d.endsAt.toISOString(),
-    }));
+    const acting: ActingRole[] = delegations.flatMap((d) => {
+      const roles = delegatedRoles(d);
+      if (!roles.length) return [];
+      return [
+        {
+          delegationId: d.id,
+          kind: d.kind,
+          holderId: d.holderId,
+          holderName: d.holder.name,
+          agencyId: d.agencyId,
+          agency: d.agency.code,
+          roles,
+          until: d.endsAt.toISOString(),
+        },
+      ];
+    });
     return {
       kind: 'staff',
       id: staff.id,

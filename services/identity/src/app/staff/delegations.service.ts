@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { requireRole } from '@berkas/auth';
+import { requireGrantingRole } from './granting';
 import { AppError, type CreateDelegationRequest, type Delegation, type Principal } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import { DelegationRecord } from './staff.entity';
@@ -43,10 +44,14 @@ export class DelegationsService {
     if (endsAt <= new Date()) throw AppError.invalid('/endsAt', 'is already past');
     if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86400_000)
       throw AppError.invalid('/endsAt', `may be at most ${MAX_DAYS} days after startsAt`);
-    if (req.delegateId === req.holderId) throw AppError.invalid('/delegateId', 'cannot act for themselves');
+    // Nobody hands authority to themselves: a second official must appoint an acting one.
+    if (p && req.delegateId === p.id)
+      throw new AppError('FORBIDDEN', 403, 'You cannot make yourself acting official; ask another admin');
     return this.dataSource.transaction(async (m) => {
       const holder = await this.staff.load(m, p, { id: req.holderId });
-      const capacity = requireRole(p, ['agency-admin'], holder.agencyId);
+      const capacity = requireGrantingRole(p, holder.agencyId);
+      if (req.delegateId === req.holderId) throw AppError.invalid('/delegateId', 'cannot act for themselves');
+      if (!holder.active) throw AppError.invalid('/holderId', 'is not an active officer');
       const delegate = await this.staff.load(m, p, { id: req.delegateId }).catch(() => {
         throw AppError.invalid('/delegateId', 'is not an officer of the same region');
       });
@@ -54,6 +59,15 @@ export class DelegationsService {
       if (delegate.agency.regionCode !== holder.agency.regionCode)
         throw AppError.invalid('/delegateId', 'is not an officer of the same region');
       const roles = req.roles ?? holder.roles;
+      // system-admin is the deployment's, not a position's: it is granted only directly, by a
+      // system-admin (staff create/update), never by delegation, whoever asks.
+      if (roles.includes('system-admin'))
+        throw new AppError(
+          'FORBIDDEN',
+          403,
+          'system-admin is never delegated; name the roles of the position to delegate',
+          [{ path: '/roles', message: 'must not include system-admin' }],
+        );
       const foreign = roles.filter((r) => !holder.roles.includes(r));
       if (!roles.length || foreign.length)
         throw AppError.invalid(

@@ -30,6 +30,8 @@ import { claimLoginNames, releaseLoginName } from '../auth/login-names';
 import { hashPassword } from '../auth/passwords';
 import { SessionsService } from '../auth/sessions.service';
 import { DelegationRecord, StaffAssignment, StaffMember } from './staff.entity';
+import { delegatedRoles } from './delegated-roles';
+import { requireGrantingRole } from './granting';
 
 const agencyRef = (a: Agency) => ({ id: a.id, code: a.code, name: a.name, regionCode: a.regionCode });
 
@@ -51,6 +53,8 @@ export function toStaff(s: StaffMember): Staff {
 }
 
 const notFound = () => new AppError('NOT_FOUND', 404, 'No such officer');
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+  [...a].sort().join() === [...b].sort().join();
 
 @Injectable()
 export class StaffService {
@@ -62,7 +66,9 @@ export class StaffService {
   ) {}
 
   async create(p: Principal | undefined, req: CreateStaffRequest): Promise<Staff> {
-    const capacity = requireRole(p, ['agency-admin'], req.agencyId);
+    const capacity = req.roles.length
+      ? requireGrantingRole(p, req.agencyId)
+      : requireRole(p, ['agency-admin'], req.agencyId);
     if (req.roles.includes('system-admin') && !isSystemAdmin(p)) {
       throw new AppError('FORBIDDEN', 403, 'Only a system-admin can grant system-admin');
     }
@@ -111,18 +117,24 @@ export class StaffService {
   async update(p: Principal | undefined, req: UpdateStaffRequest): Promise<Staff> {
     return this.dataSource.transaction(async (m) => {
       const staff = await this.load(m, p, { id: req.id });
-      const capacity = requireRole(p, ['agency-admin'], staff.agencyId);
-      if (
-        req.roles?.includes('system-admin') !== staff.roles.includes('system-admin') &&
-        req.roles &&
-        !isSystemAdmin(p)
-      ) {
-        throw new AppError('FORBIDDEN', 403, 'Only a system-admin can grant or remove system-admin');
+      const regranting = !!req.roles && !sameRoles(req.roles, staff.roles);
+      const moving = !!req.agencyId && req.agencyId !== staff.agencyId;
+      const capacity =
+        regranting || moving
+          ? requireGrantingRole(p, staff.agencyId)
+          : requireRole(p, ['agency-admin'], staff.agencyId);
+      if (!isSystemAdmin(p)) {
+        // An agency-admin manages their officers, not the deployment's administrators (whose email
+        // they could otherwise redirect), and not their own roles.
+        if (staff.roles.includes('system-admin') || req.roles?.includes('system-admin'))
+          throw new AppError('FORBIDDEN', 403, "Only a system-admin can change a system-admin's account");
+        if (regranting && staff.id === p?.id)
+          throw new AppError('FORBIDDEN', 403, 'You cannot change your own roles; ask another admin');
       }
       let target = staff.agency;
       if (req.agencyId && req.agencyId !== staff.agencyId) {
         target = await this.agencies.load(m, p, req.agencyId);
-        requireRole(p, ['agency-admin'], target.id); // a move needs authority on both sides
+        requireGrantingRole(p, target.id); // a move needs authority on both sides
         if (!target.active) throw AppError.invalid('/agencyId', 'is not an active agency');
       }
       const unitId =
@@ -154,7 +166,7 @@ export class StaffService {
         moved ||
         unitId !== staff.unitId ||
         (req.position !== undefined && req.position.trim() !== staff.position) ||
-        (req.roles !== undefined && [...req.roles].sort().join() !== [...staff.roles].sort().join());
+        (req.roles !== undefined && !sameRoles(req.roles, staff.roles));
       if (req.name) staff.name = req.name.trim();
       staff.agencyId = target.id;
       staff.agency = target;
@@ -252,8 +264,9 @@ export class StaffService {
         startsAt: LessThanOrEqual(now),
         endsAt: MoreThan(now),
       },
+      relations: { holder: true },
     });
-    const acting = delegated.filter((d) => d.roles.includes(req.role));
+    const acting = delegated.filter((d) => delegatedRoles(d).includes(req.role));
     const delegates = acting.length
       ? await this.dataSource
           .getRepository(StaffMember)

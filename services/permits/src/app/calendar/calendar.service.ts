@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { canSeeRegion, requireRole } from '@berkas/auth';
+import { requireRole } from '@berkas/auth';
 import {
   AppError,
   type Calendar,
@@ -32,6 +32,14 @@ interface Seed {
  * Working-day calendars per region: national holidays and collective leave from the joint decree
  * (seeded from data/holidays-id.json, which keeps its source line), plus what an operator adds.
  */
+/**
+ * A region's own days off move every agency's due dates (and fiktif positif) in the region, so they
+ * are the deployment's administrators' to set, not any one agency's.
+ */
+function requireRegionAdmin(p: Principal | undefined): void {
+  requireRole(p, ['system-admin']);
+}
+
 @Injectable()
 export class CalendarService implements OnModuleInit {
   private readonly cache = new Map<string, { calendar: WorkingCalendar; at: number }>();
@@ -86,7 +94,7 @@ export class CalendarService implements OnModuleInit {
 
   /** A region's own day off; national days come from the decree and are not edited per region. */
   async setDay(p: Principal | undefined, req: SetCalendarDayRequest): Promise<Calendar> {
-    this.requireRegionAdmin(p, req.regionCode);
+    requireRegionAdmin(p);
     const national = await this.dataSource
       .getRepository(Holiday)
       .findOneBy({ regionCode: IsNull(), date: req.date });
@@ -101,18 +109,13 @@ export class CalendarService implements OnModuleInit {
   }
 
   async removeDay(p: Principal | undefined, req: RemoveCalendarDayRequest): Promise<Calendar> {
-    this.requireRegionAdmin(p, req.regionCode);
+    requireRegionAdmin(p);
     const result = await this.dataSource
       .getRepository(Holiday)
       .delete({ regionCode: req.regionCode, date: req.date });
     if (!result.affected) throw new AppError('NOT_FOUND', 404, 'The region has no own day off on that date');
     this.cache.delete(req.regionCode);
     return this.days(req.regionCode, Number(req.date.slice(0, 4)));
-  }
-
-  private requireRegionAdmin(p: Principal | undefined, regionCode: string): void {
-    requireRole(p, ['agency-admin', 'system-admin']);
-    if (!canSeeRegion(p, regionCode)) throw new AppError('FORBIDDEN', 403, 'That region is not yours');
   }
 
   /**

@@ -16,6 +16,13 @@ export class IssuedPermitRecord {
   @Column('text')
   agencyCode: string;
 
+  /** The issuing office; authority over the permit (revocation) comes from this id, never the code. */
+  @Column('uuid')
+  issuingAgencyId: string;
+
+  @Column('varchar', { length: 4 })
+  regionCode: string;
+
   @Column('int')
   year: number;
 

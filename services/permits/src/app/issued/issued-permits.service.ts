@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PermitsEnv } from '@berkas/config';
 import { AppError, type IssuedPermit, type PermitVerification, type Principal } from '@berkas/contracts';
-import { Outbox, ServiceClient } from '@berkas/messaging';
+import { Outbox } from '@berkas/messaging';
 import { requireRole } from '@berkas/auth';
 import { formatPermitNumber } from '../../domain/permit-number';
 import { PermitSeal } from '../../domain/permit-seal';
@@ -31,7 +31,6 @@ export class IssuedPermitsService {
     private readonly catalog: CatalogService,
     private readonly outbox: Outbox,
     private readonly env: PermitsEnv,
-    private readonly services: ServiceClient,
   ) {
     this.seal = new PermitSeal(env.sealSecret);
   }
@@ -59,6 +58,8 @@ export class IssuedPermitsService {
       applicationId: app.id,
       number,
       agencyCode,
+      issuingAgencyId: app.issuingAgencyId,
+      regionCode: app.regionCode,
       year,
       sequence,
       permitType: { code: type.code, name: type.name },
@@ -109,14 +110,7 @@ export class IssuedPermitsService {
         .where({ applicationId })
         .getOne();
       if (!permit) throw new AppError('NOT_FOUND', 404, 'No permit was issued for this application');
-      const issuing = await this.services
-        .request(
-          'identity.agencies.get',
-          { regionCode: p?.region ?? '0000', code: permit.agencyCode },
-          { asSystem: true },
-        )
-        .catch(() => null);
-      requireRole(p, ['supervisor'], issuing?.id ?? 'none');
+      requireRole(p, ['supervisor'], permit.issuingAgencyId);
       if (permit.revokedAt) throw new AppError('ALREADY_REVOKED', 409, 'This permit is already revoked');
       permit.revokedAt = new Date();
       await m.update(IssuedPermitRecord, { id: permit.id }, { revokedAt: permit.revokedAt });
