@@ -20,6 +20,8 @@ import type {
   PermitType,
   PermitTypeList,
   PrepareApplicationDocumentRequest,
+  RegisterApplicationDocumentRequest,
+  DocumentView,
   UploadGrant,
   PublishWorkflowRequest,
   ReassignTaskRequest,
@@ -91,6 +93,11 @@ export class PermitsController {
   @MessagePattern('permits.applications.prepare-document')
   prepareDocument(@Payload() req: PrepareApplicationDocumentRequest): Promise<UploadGrant> {
     return this.applications.prepareDocument(principal(), req);
+  }
+
+  @MessagePattern('permits.applications.register-document')
+  registerDocument(@Payload() req: RegisterApplicationDocumentRequest): Promise<DocumentView> {
+    return this.applications.registerDocument(principal(), req);
   }
 
   @MessagePattern('permits.applications.submit')

@@ -138,10 +138,11 @@ describe('permits service', () => {
     await Promise.all(Object.values(dbs).map((d) => dropDatabase(d)));
   });
 
-  async function attach(trackingNumber: string, kind: DocumentKind, head: Buffer) {
+  /** Uploads a document into an application's dossier the way the gateway does: through permits. */
+  async function attach(applicationId: string, kind: DocumentKind, head: Buffer) {
     const grant = await client.request(
-      'tracking.documents.prepare-upload',
-      { trackingNumber, kind, fileName: `${kind}.bin` },
+      'permits.applications.prepare-document',
+      { id: applicationId, kind, fileName: `${kind}.bin` },
       token.citizen,
     );
     const stored = await uploadStream(
@@ -152,8 +153,9 @@ describe('permits service', () => {
       grant,
     );
     await client.request(
-      'tracking.documents.register',
+      'permits.applications.register-document',
       {
+        id: applicationId,
         uploadId: grant.uploadId,
         sha256: stored.sha256,
         size: stored.size,
@@ -174,11 +176,7 @@ describe('permits service', () => {
       { permitType, regionCode: '3271' },
       token.citizen,
     );
-    const [{ tracking_number: tn }] = await db.query(
-      'SELECT tracking_number FROM applications WHERE id = $1',
-      [app.id],
-    );
-    for (const [kind, head] of documents) await attach(tn, kind, head);
+    for (const [kind, head] of documents) await attach(app.id, kind, head);
     await client.request('permits.applications.update', { id: app.id, form }, token.citizen);
     return client.request('permits.applications.submit', { id: app.id }, token.citizen);
   }
@@ -251,9 +249,9 @@ describe('permits service', () => {
       maxBytes: 2 * 1024 * 1024,
       allowedTypes: ['image/jpeg', 'image/png'],
     });
-    await attach(trackingNumber, 'identity-card', PNG);
-    await attach(trackingNumber, 'certificate', PDF);
-    await attach(trackingNumber, 'statement', PDF);
+    await attach(draft.id, 'identity-card', PNG);
+    await attach(draft.id, 'certificate', PDF);
+    await attach(draft.id, 'statement', PDF);
     await client.request(
       'permits.applications.update',
       {
@@ -621,7 +619,7 @@ describe('permits service', () => {
       token.dlh,
     );
     expect(returned).toMatchObject({ status: 'returned', dueAt: null, openTasks: [] });
-    await attach(tn, 'environmental-document', PDF);
+    await attach(app.id, 'environmental-document', PDF);
     const resubmitted = await client.request('permits.applications.resubmit', { id: app.id }, token.citizen);
     expect(resubmitted.openTasks.map((t) => t.stage).sort()).toEqual(['review-dlh', 'review-dpupr']);
     // Public works still holds the paper dossier, so its clock starts without another handoff.

@@ -44,7 +44,8 @@ describe('tracking service', () => {
   const agencies: Record<string, string> = {};
 
   const fails = (p: Promise<unknown>) => rejectionOf<AppError>(p);
-  const as = (who: string) => tokens[who].accessToken;
+  /** A person's token; `service` calls with none, as the permits service does for its processes. */
+  const as = (who: string) => (who === 'service' ? undefined : tokens[who].accessToken);
 
   const envFor = async (service: 'identity' | 'tracking', extra: Record<string, string>) => ({
     NATS_URL: nats.url,
@@ -107,17 +108,21 @@ describe('tracking service', () => {
       as(who),
     );
 
-  /** Uploads the way the gateway does: grant, stream to storage, register. */
+  /**
+   * Uploads the way the gateway does: grant, stream to storage, register. `onBehalfOf` an applicant
+   * is how permits asks for an application's document: it vouches, and registers, as the service.
+   */
   async function upload(
     trackingNumber: string,
     kind: DocumentKind,
     fileName: string,
     bytes: Buffer,
     who = 'fo',
+    onBehalfOf?: { kind: 'applicant'; id: string },
   ) {
     const grant = await client.request(
       'tracking.documents.prepare-upload',
-      { trackingNumber, kind, fileName },
+      { trackingNumber, kind, fileName, ...(onBehalfOf ? { uploader: onBehalfOf } : {}) },
       as(who),
     );
     const stored = await uploadStream(
@@ -162,25 +167,55 @@ describe('tracking service', () => {
 
   it('keeps a draft out of inboxes and public tracking until it is submitted, while its applicant adds documents', async () => {
     const citizen = (await client.request('identity.me.get', {}, as('citizen'))).principal.id;
-    // The permits service opens drafts for applications; here an officer stands in for it.
-    const draft = await open('Permohonan SIP (draf)', 'fo', 'DPMPTSP', {
+    const process = {
       draft: true,
       applicantId: citizen,
       kind: 'permit-application',
-    });
+      documentRules: [{ kind: 'identity-card' as const, maxBytes: 4096 }],
+    };
+    // Only the service running the process opens its dossier; an officer may not name its applicant.
+    for (const field of Object.keys(process))
+      expect(
+        await fails(
+          open('Permohonan SIP (draf)', 'fo', 'DPMPTSP', { [field]: process[field as keyof typeof process] }),
+        ),
+      ).toMatchObject({ status: 400, details: [{ path: `/${field}` }] });
+    const draft = await open('Permohonan SIP (draf)', 'service', 'DPMPTSP', process);
     expect(draft.status).toBe('draft');
     expect(
       await fails(client.request('tracking.dossiers.public-view', { trackingNumber: draft.trackingNumber })),
     ).toMatchObject({ status: 404 });
     const inbox = await client.request('tracking.dossiers.inbox', {}, as('fo'));
     expect(inbox.items.map((i) => i.trackingNumber)).not.toContain(draft.trackingNumber);
-    await upload(
+    const png = (size: number) =>
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size)]);
+    const applicant = { kind: 'applicant' as const, id: citizen };
+    // The applicant adds documents only through the process, and only what it asks for, within its limits.
+    expect(
+      await fails(upload(draft.trackingNumber, 'identity-card', 'ktp.png', png(500), 'citizen')),
+    ).toMatchObject({ status: 409, code: 'DOCUMENTS_THROUGH_APPLICATION' });
+    expect(
+      await fails(upload(draft.trackingNumber, 'photo', 'foto.png', png(500), 'service', applicant)),
+    ).toMatchObject({ status: 400, details: [{ path: '/kind' }] });
+    expect(
+      await fails(upload(draft.trackingNumber, 'identity-card', 'ktp.png', png(5000), 'service', applicant)),
+    ).toMatchObject({ status: 413 });
+    // Nobody names an uploader but a service, and an issued permit is a service's alone.
+    expect(
+      await fails(upload(draft.trackingNumber, 'identity-card', 'ktp.png', png(500), 'fo', applicant)),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await fails(upload(draft.trackingNumber, 'issued-permit', 'izin.pdf', png(500), 'fo')),
+    ).toMatchObject({ status: 403 });
+    const ktp = await upload(
       draft.trackingNumber,
       'identity-card',
       'ktp.png',
-      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(500)]),
-      'citizen',
+      png(500),
+      'service',
+      applicant,
     );
+    expect(ktp.uploadedBy).toEqual(applicant);
     expect(
       await fails(
         client.request(
@@ -426,7 +461,7 @@ describe('tracking service', () => {
   });
 
   it('shows the public view with no personal data: only these fields', async () => {
-    const d = await open('Permohonan PBG atas nama Siti Aminah, NIK 3271046504900003', 'fo', 'DPMPTSP', {
+    const d = await open('Permohonan PBG atas nama Siti Aminah, NIK 3271046504900003', 'service', 'DPMPTSP', {
       applicantId: (await client.request('identity.me.get', {}, as('citizen'))).principal.id,
       permitType: { code: 'PBG', name: { id: 'Persetujuan Bangunan Gedung', en: 'Building Approval' } },
       dueAt: '2026-12-31',

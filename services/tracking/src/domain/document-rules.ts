@@ -1,4 +1,4 @@
-import type { DocumentKind } from '@berkas/contracts';
+import type { DocumentKind, DocumentRule } from '@berkas/contracts';
 
 const MB = 1024 * 1024;
 const SCANS = ['application/pdf', 'image/jpeg', 'image/png'];
@@ -20,6 +20,35 @@ export const DOCUMENT_RULES: Record<DocumentKind, { maxBytes: number; allowedTyp
   'issued-permit': { maxBytes: 10 * MB, allowedTypes: ['application/pdf'] },
   other: { maxBytes: 50 * MB, allowedTypes: [...SCANS, 'image/tiff'] },
 };
+
+/** Kinds only a service writes: the issued permit is generated and stored by the permits service. */
+export const SERVICE_ONLY_KINDS: readonly DocumentKind[] = ['issued-permit'];
+
+export interface UploadLimits {
+  maxBytes: number;
+  allowedTypes: string[];
+}
+
+/**
+ * The limits of one upload of `kind` into a dossier with `rules` (its process's documents): the
+ * kind's own, narrowed by the rule for it. An applicant may add only the kinds the rules name
+ * (when there are rules); officers may add others (a site-visit report) within the kind's limits.
+ * Answers the reason when the upload may not happen at all.
+ */
+export function limitsFor(
+  kind: DocumentKind,
+  rules: readonly DocumentRule[] | null,
+  applicant: boolean,
+): UploadLimits | { refused: string } {
+  const own = DOCUMENT_RULES[kind];
+  const rule = rules?.find((r) => r.kind === kind);
+  if (rules && !rule && applicant) return { refused: 'is not a document this file asks for' };
+  const allowedTypes = rule?.allowedTypes
+    ? own.allowedTypes.filter((t) => rule.allowedTypes?.includes(t))
+    : own.allowedTypes;
+  if (!allowedTypes.length) return { refused: 'leaves no type this kind of document may have' };
+  return { maxBytes: Math.min(own.maxBytes, rule?.maxBytes ?? Infinity), allowedTypes };
+}
 
 /** How long an upload grant stays usable. */
 export const UPLOAD_GRANT_MINUTES = 30;

@@ -1,6 +1,7 @@
 import { CreateTrackingSchema1763920000000 } from './1763920000000-CreateTrackingSchema';
 import { AddPublicProgress1764000000000 } from './1764000000000-AddPublicProgress';
 import { NotifyPublicViewChanges1764100000000 } from './1764100000000-NotifyPublicViewChanges';
+import { DossierDocumentRules1764300000000 } from './1764300000000-DossierDocumentRules';
 
 /**
  * The tracking service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -10,4 +11,5 @@ export const TRACKING_MIGRATIONS = [
   CreateTrackingSchema1763920000000,
   AddPublicProgress1764000000000,
   NotifyPublicViewChanges1764100000000,
+  DossierDocumentRules1764300000000,
 ];

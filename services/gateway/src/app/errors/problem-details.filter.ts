@@ -35,7 +35,10 @@ export function sendProblem(req: Request, res: Response, exception: unknown): vo
   if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
   else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
   if (wantsPage(req)) {
-    res.status(problem.status).type('html').send(errorPage(req, problem, retryAfter));
+    res
+      .status(problem.status)
+      .type('html')
+      .send(errorPage(req, problem, retryAfter));
     return;
   }
   res.status(problem.status).type('application/problem+json').json(problem);

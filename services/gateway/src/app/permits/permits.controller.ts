@@ -89,8 +89,12 @@ export class PermitsController {
     summary: "Adds a document to the application's dossier; the bytes are streamed to storage.",
   })
   addDocument(@Param('id', id) applicationId: string, @Req() req: Request): Promise<DocumentView> {
-    return this.transfer.upload(req, (kind, fileName) =>
-      this.permits.request('permits.applications.prepare-document', { id: applicationId, kind, fileName }),
+    return this.transfer.upload(
+      req,
+      (kind, fileName) =>
+        this.permits.request('permits.applications.prepare-document', { id: applicationId, kind, fileName }),
+      (upload) =>
+        this.permits.request('permits.applications.register-document', { ...upload, id: applicationId }),
     );
   }
 

@@ -9,6 +9,7 @@ import {
   type DocumentKind,
   type DocumentView,
   type DownloadGrant,
+  type RegisterDocumentRequest,
   type UploadGrant,
 } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
@@ -17,6 +18,8 @@ import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 
 /** Asks for permission to store one document of a kind. */
 export type GrantProvider = (kind: DocumentKind, fileName: string) => Promise<UploadGrant>;
+/** Records the stored bytes with whoever granted the upload (tracking, or permits for an application). */
+export type Registrar = (upload: RegisterDocumentRequest) => Promise<DocumentView>;
 
 const MAX_FIELD_BYTES = 1024;
 
@@ -39,9 +42,14 @@ export class DocumentTransferService {
 
   /**
    * Multipart form: a `kind` field, then one `file`. Fields after the file are too late to use.
-   * `grant` asks for the upload grant (tracking directly, or permits for an application's dossier).
+   * `grant` asks for the upload grant and `register` records the bytes: tracking directly, or
+   * permits for an application's dossier (which checks both times that the application takes it).
    */
-  upload(req: IncomingMessage, grant: GrantProvider): Promise<DocumentView> {
+  upload(
+    req: IncomingMessage,
+    grant: GrantProvider,
+    register: Registrar = this.registerWithTracking,
+  ): Promise<DocumentView> {
     const context = RequestContext.current();
     return new Promise<DocumentView>((resolve, reject) => {
       let parser: busboy.Busboy;
@@ -70,7 +78,8 @@ export class DocumentTransferService {
           file.resume();
           return reject(AppError.invalid('/kind', 'must come before the file in the form'));
         }
-        const store = () => this.store(grant, kind as DocumentKind, info.filename || 'document', file);
+        const store = () =>
+          this.store(grant, register, kind as DocumentKind, info.filename || 'document', file);
         // busboy calls back from the socket's events, outside the request's async context: enter it
         // again so the grant is asked for as the signed-in user, with the request's id.
         (context ? RequestContext.run(context, store) : store()).then(resolve, reject);
@@ -87,8 +96,12 @@ export class DocumentTransferService {
     });
   }
 
+  private readonly registerWithTracking: Registrar = (upload) =>
+    this.tracking.request('tracking.documents.register', upload);
+
   private async store(
     provider: GrantProvider,
+    register: Registrar,
     kind: DocumentKind,
     fileName: string,
     file: NodeJS.ReadableStream,
@@ -102,7 +115,7 @@ export class DocumentTransferService {
     }
     const stored = await uploadStream(this.storage, this.s3.bucket, grant.objectKey, file as never, grant);
     try {
-      return await this.tracking.request('tracking.documents.register', {
+      return await register({
         uploadId: grant.uploadId,
         sha256: stored.sha256,
         size: stored.size,

@@ -12,6 +12,8 @@ import {
   type IssuedPermit,
   type ListApplicationsRequest,
   type PrepareApplicationDocumentRequest,
+  type RegisterApplicationDocumentRequest,
+  type DocumentView,
   type UploadGrant,
   type Principal,
   type UpdateApplicationRequest,
@@ -72,6 +74,12 @@ export class ApplicationsService {
           ...(applicant.companyId ? { companyId: applicant.companyId } : {}),
           permitType: { code: type.code, name: type.name },
           draft: true,
+          // Every upload to the dossier, by whichever route, is held to the permit type's documents.
+          documentRules: type.requiredDocuments.map((d) => ({
+            kind: d.kind,
+            ...(d.maxBytes ? { maxBytes: d.maxBytes } : {}),
+            ...(d.allowedTypes ? { allowedTypes: d.allowedTypes } : {}),
+          })),
         },
         { asSystem: true },
       );
@@ -128,27 +136,47 @@ export class ApplicationsService {
 
   /**
    * A grant to upload one document into the application's dossier while it is a draft or returned for
-   * correction; tracking checks the applicant owns the dossier and the kind's limits.
+   * correction, of a kind its permit type asks for. Tracking holds the upload to the permit type's
+   * limits (the dossier's document rules) and, since permits vouches for the applicant, lets only
+   * permits register it: registerDocument checks again that the application may take it then.
    */
   async prepareDocument(
     p: Principal | undefined,
     req: PrepareApplicationDocumentRequest,
   ): Promise<UploadGrant> {
+    const { applicant, app } = await this.editableBy(p, req.id);
+    if (!this.catalog.type(app.permitType).requiredDocuments.some((d) => d.kind === req.kind))
+      throw AppError.invalid('/kind', `is not a document ${app.permitType} asks for`);
+    return this.services.request(
+      'tracking.documents.prepare-upload',
+      {
+        trackingNumber: app.trackingNumber ?? '',
+        kind: req.kind,
+        fileName: req.fileName,
+        uploader: actorOf(applicant),
+      },
+      { asSystem: true },
+    );
+  }
+
+  /** Records an uploaded document, if the application still takes documents now the bytes are stored. */
+  async registerDocument(
+    p: Principal | undefined,
+    req: RegisterApplicationDocumentRequest,
+  ): Promise<DocumentView> {
+    await this.editableBy(p, req.id);
+    const { id: _, ...upload } = req;
+    return this.services.request('tracking.documents.register', upload, { asSystem: true });
+  }
+
+  /** The applicant's application, while it is a draft or returned for correction. */
+  private async editableBy(p: Principal | undefined, id: string) {
     const applicant = this.requireApplicant(p);
-    const app = await this.dataSource.getRepository(ApplicationRecord).findOneBy({ id: req.id });
+    const app = await this.dataSource.getRepository(ApplicationRecord).findOneBy({ id });
     if (!app || !(await this.canView(this.dataSource.manager, applicant, app))) throw notFound();
     if (app.status !== 'draft' && app.status !== 'returned')
       throw new AppError('NOT_EDITABLE', 409, 'Documents can be added to a draft or a returned application');
-    // Only the kinds the permit type asks for, within its own limits where it sets tighter ones.
-    const wanted = this.catalog.type(app.permitType).requiredDocuments.find((d) => d.kind === req.kind);
-    if (!wanted) throw AppError.invalid('/kind', `is not a document ${app.permitType} asks for`);
-    return this.services.request('tracking.documents.prepare-upload', {
-      trackingNumber: app.trackingNumber ?? '',
-      kind: req.kind,
-      fileName: req.fileName,
-      ...(wanted.maxBytes ? { maxBytes: wanted.maxBytes } : {}),
-      ...(wanted.allowedTypes ? { allowedTypes: wanted.allowedTypes } : {}),
-    });
+    return { applicant, app };
   }
 
   /** Form complete and every mandatory document present: the dossier is submitted and the workflow starts. */

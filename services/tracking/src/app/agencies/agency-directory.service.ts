@@ -10,10 +10,13 @@ import { ServiceClient } from '@berkas/messaging';
 export class AgencyDirectory {
   constructor(private readonly identity: ServiceClient) {}
 
-  async snapshot(agencyId: string, field: string): Promise<AgencySnapshot> {
+  /** The agency as of now; with `unitId`, that unit must be one of the agency's. */
+  async snapshot(agencyId: string, field: string, unitId?: string): Promise<AgencySnapshot> {
     try {
       const a = await this.identity.request('identity.agencies.get', { id: agencyId });
       if (!a.active) throw AppError.invalid(field, 'is not an active agency');
+      if (unitId && !a.units.some((u) => u.id === unitId))
+        throw AppError.invalid('/holderUnitId', 'is not a unit of that agency');
       return { id: a.id, code: a.code, name: a.name, regionCode: a.regionCode };
     } catch (e) {
       if (e instanceof AppError && e.status === 404)

@@ -68,6 +68,10 @@ export class DocumentUpload {
   @Column('jsonb')
   grantedTo: Actor;
 
+  /** The service that asked on the uploader's behalf and alone may register the upload. */
+  @Column('text', { nullable: true })
+  vouchedBy: string | null;
+
   @Column('timestamptz')
   expiresAt: Date;
 

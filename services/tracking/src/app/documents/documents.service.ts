@@ -17,7 +17,12 @@ import {
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import { OBJECT_STORAGE } from '@berkas/storage';
-import { cleanFileName, DOCUMENT_RULES, UPLOAD_GRANT_MINUTES } from '../../domain/document-rules';
+import {
+  cleanFileName,
+  limitsFor,
+  SERVICE_ONLY_KINDS,
+  UPLOAD_GRANT_MINUTES,
+} from '../../domain/document-rules';
 import { canView, requireAgencyOfficer } from '../dossiers/access';
 import { custodyOf, findDossier } from '../dossiers/dossier-lookup';
 import { DossierRecord } from '../dossiers/dossier.entity';
@@ -27,6 +32,8 @@ import { toDocumentView } from './document-view';
 import { DocumentRecord, DocumentUpload } from './document.entity';
 
 const DOWNLOAD_URL_SECONDS = 300;
+/** Services calling without a user's token vouch as the system until they carry credentials of their own. */
+const SYSTEM_VOUCHER = 'system';
 
 @Injectable()
 export class DocumentsService {
@@ -39,25 +46,26 @@ export class DocumentsService {
   ) {}
 
   /**
-   * Who may add a document: an officer of the holding agency, or the dossier's own applicant while it
-   * is open. The grant names a random object key, so names never reach the storage layout.
+   * Who may add a document: an officer of the holding agency; the dossier's own applicant, while it
+   * is open, on a dossier no process governs; a service, itself or on an applicant's behalf (permits,
+   * for an application, having checked the application may take the document now). Every upload is
+   * held to the dossier's document rules. The grant names a random object key, so names never
+   * reach the storage layout.
    */
   async prepareUpload(p: Principal | undefined, req: PrepareUploadRequest): Promise<UploadGrant> {
     return this.dataSource.transaction(async (m) => {
       const d = await findDossier(m, req.trackingNumber);
-      const actor = this.uploader(p, d);
+      const { actor, vouchedBy } = this.uploader(p, d, req);
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
-      // A caller (a permit type) may narrow the kind's limits, never widen them.
-      const kindRules = DOCUMENT_RULES[req.kind];
-      const rules = {
-        maxBytes: Math.min(kindRules.maxBytes, req.maxBytes ?? Infinity),
-        allowedTypes: req.allowedTypes
-          ? kindRules.allowedTypes.filter((t) => req.allowedTypes?.includes(t))
-          : kindRules.allowedTypes,
-      };
-      if (!rules.allowedTypes.length)
-        throw AppError.invalid('/allowedTypes', 'leaves no type this kind of document may have');
+      if (SERVICE_ONLY_KINDS.includes(req.kind) && (p || req.uploader))
+        throw new AppError(
+          'FORBIDDEN',
+          403,
+          `A ${req.kind} document is stored by the service that issues it`,
+        );
+      const rules = limitsFor(req.kind, d.documentRules, actor.kind === 'applicant');
+      if ('refused' in rules) throw AppError.invalid('/kind', rules.refused);
       const id = randomUUID();
       const grant = m.create(DocumentUpload, {
         id,
@@ -68,6 +76,7 @@ export class DocumentsService {
         maxBytes: rules.maxBytes,
         allowedTypes: rules.allowedTypes,
         grantedTo: actor,
+        vouchedBy,
         expiresAt: new Date(Date.now() + UPLOAD_GRANT_MINUTES * 60_000),
       });
       await m.insert(DocumentUpload, grant);
@@ -94,7 +103,10 @@ export class DocumentsService {
         .setLock('pessimistic_write')
         .where({ id: req.uploadId })
         .getOne();
-      if (!grant || grant.grantedTo.id !== actorOf(p).id)
+      // A vouched grant is registered by the service that vouched (after checking again that the
+      // document may be added now); any other by the one it was granted to.
+      const registrant = grant?.vouchedBy ? (p ? null : SYSTEM_VOUCHER) : actorOf(p).id;
+      if (!grant || registrant !== (grant.vouchedBy ?? grant.grantedTo.id))
         throw new AppError('NOT_FOUND', 404, 'No such upload');
       if (grant.completedAt)
         throw new AppError('ALREADY_REGISTERED', 409, 'This upload is already registered');
@@ -116,6 +128,8 @@ export class DocumentsService {
         .getOneOrFail();
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
+      // What allowed the grant must still hold: custody may have moved on while the bytes travelled.
+      if (!grant.vouchedBy) this.uploader(p, d, {});
       const previous = await m.findOne(DocumentRecord, {
         where: { dossierId: d.id, kind: grant.kind },
         order: { version: 'DESC' },
@@ -187,12 +201,29 @@ export class DocumentsService {
     };
   }
 
-  private uploader(p: Principal | undefined, d: DossierRecord): Actor {
+  /** Who uploads, and the service vouching for them; refuses whoever may not add documents now. */
+  private uploader(
+    p: Principal | undefined,
+    d: DossierRecord,
+    req: Pick<PrepareUploadRequest, 'uploader'>,
+  ): { actor: Actor; vouchedBy: string | null } {
+    if (req.uploader) {
+      if (p) throw new AppError('FORBIDDEN', 403, 'Only a service names the uploader');
+      return { actor: req.uploader, vouchedBy: SYSTEM_VOUCHER };
+    }
     if (p?.kind === 'applicant') {
       const own = (d.applicantId && d.applicantId === p.id) || (d.companyId && d.companyId === p.companyId);
       if (!own) throw new AppError('NOT_FOUND', 404, 'No dossier has this tracking number');
-      return actorOf(p);
+      if (d.kind === 'permit-application')
+        throw new AppError(
+          'DOCUMENTS_THROUGH_APPLICATION',
+          409,
+          'Add documents to an application through the application (POST /api/v1/applications/{id}/documents), which knows what it asks for and when',
+        );
+      if (d.status !== 'draft' && d.status !== 'open')
+        throw new AppError('NOT_EDITABLE', 409, 'Documents can be added while the dossier is open');
+      return { actor: actorOf(p), vouchedBy: null };
     }
-    return requireAgencyOfficer(p, d.holderAgencyId, 'holding');
+    return { actor: requireAgencyOfficer(p, d.holderAgencyId, 'holding'), vouchedBy: null };
   }
 }

@@ -2,6 +2,7 @@ import type {
   Actor,
   AgencySnapshot,
   Bilingual,
+  DocumentRule,
   InTransit,
   PermitTypeRef,
   PublicView,
@@ -70,6 +71,10 @@ export class DossierRecord {
 
   @Column('jsonb', { nullable: true })
   permitType: PermitTypeRef | null;
+
+  /** The documents the process behind the dossier asks for, and their limits (null: none set). */
+  @Column('jsonb', { nullable: true })
+  documentRules: DocumentRule[] | null;
 
   @Column('date', { nullable: true })
   dueAt: string | null;

@@ -56,6 +56,20 @@ export function toDossier(d: DossierRecord, documents: DocumentRecord[]): Dossie
   };
 }
 
+/**
+ * What only the service running a process sets on its dossier: whose file it is, its permit type
+ * and document rules, and whether it is an application's (draft until submitted). An officer's
+ * dossier names none of them, or an officer could give any citizen access to it, or show any permit
+ * type on the public page.
+ */
+function refuseProcessFields(req: OpenDossierRequest): void {
+  if (req.kind === 'permit-application')
+    throw AppError.invalid('/kind', 'is opened by the permits service with the application, not by hand');
+  for (const field of ['applicantId', 'companyId', 'permitType', 'draft', 'documentRules'] as const)
+    if (req[field] !== undefined)
+      throw AppError.invalid(`/${field}`, 'is set by the service running the process');
+}
+
 @Injectable()
 export class DossiersService {
   constructor(
@@ -74,7 +88,8 @@ export class DossiersService {
         'Applicants start with an application; the office opens the dossier',
       );
     const actor = requireAgencyOfficer(p, req.originAgencyId, 'origin');
-    const origin = await this.agencies.snapshot(req.originAgencyId, '/originAgencyId');
+    if (p) refuseProcessFields(req);
+    const origin = await this.agencies.snapshot(req.originAgencyId, '/originAgencyId', req.holderUnitId);
     // 40 random bits make a collision rare; the unique index makes it harmless: try another number.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -98,6 +113,7 @@ export class DossiersService {
               applicantId: req.applicantId ?? null,
               companyId: req.companyId ?? null,
               permitType: req.permitType ?? null,
+              documentRules: req.documentRules ?? null,
               dueAt: req.dueAt ?? null,
               openedAt: now,
               historySeq: 0,
@@ -174,6 +190,12 @@ export class DossiersService {
     return this.dataSource.transaction(async (m) => {
       const d = await findDossier(m, req.trackingNumber, true);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
+      if (p && d.kind === 'permit-application')
+        throw new AppError(
+          'CLOSED_BY_WORKFLOW',
+          409,
+          "An application's dossier closes with the application's decision or withdrawal",
+        );
       if (d.status === 'closed') throw new AppError('ALREADY_CLOSED', 409, 'This dossier is already closed');
       if (d.status === 'in-transit')
         throw new AppError('IN_TRANSIT', 409, 'Receive or recall the handoff before closing');
