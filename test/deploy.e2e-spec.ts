@@ -61,8 +61,8 @@ describe('deploy/docker-compose.yml', () => {
   // come from the operator's deploy/.env: stand in a value of the kind they are told to set.
   const substitute = (v: unknown) =>
     String(v)
-      .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')
-      .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'operator-provided-secret-of-forty-characters');
+      .replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1')
+      .replace(/\$\{[A-Z0-9_]+:\?[^}]*\}/g, 'operator-provided-secret-of-forty-characters');
   const envOf = (name: string): Env =>
     Object.fromEntries(
       Object.entries(compose.services[name].environment ?? {}).map(([k, v]) => [k, substitute(v)]),
@@ -107,7 +107,13 @@ describe('deploy/docker-compose.yml', () => {
 });
 
 describe('deploy/k8s', () => {
-  type Doc = { kind: string; metadata: { name: string }; spec?: any; data?: Env; stringData?: Env }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  type Doc = {
+    kind: string;
+    metadata: { name: string; annotations?: Env };
+    spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    data?: Env;
+    stringData?: Env;
+  };
   const kustomization = parse(read('k8s/kustomization.yaml')) as { resources: string[] };
   const docs: Doc[] = kustomization.resources.flatMap((file) =>
     parseAllDocuments(read(`k8s/${file}`)).map((d) => {
@@ -144,11 +150,35 @@ describe('deploy/k8s', () => {
     const known = knownVariables(service);
     expect(own.filter((name: string) => !known.has(name))).toEqual([]);
 
-    const port = httpPortOf(loadFor(service, env));
-    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port });
-    expect(find('Service', service)!.spec.ports[0].targetPort).toBe(port);
+    const config = loadFor(service, env);
+    const port = httpPortOf(config);
+    // The gateway's own port is public: its probes and metrics answer on the internal one.
+    const internal = service === 'gateway' ? Number(config['http']['internalPort']) : port;
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: port },
+      ...(internal !== port ? [{ name: 'internal', containerPort: internal }] : []),
+    ]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: internal });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: internal });
+    expect(deployment!.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(internal));
+    expect(find('Service', service)!.spec.ports.map((p: { targetPort: number }) => p.targetPort)).toEqual([
+      port,
+    ]);
+  });
+
+  it('hands out download links on a storage host of their own that forbids sniffing and scripts', () => {
+    const publicUrl = new URL(find('ConfigMap', 'berkas-config')!.data!['S3_PUBLIC_URL']);
+    const ingress = find('Ingress', 'minio-files')!;
+    const [rule] = ingress.spec.rules;
+    expect(rule.host).toBe(publicUrl.hostname);
+    expect(rule.http.paths.map((p: { path: string }) => p.path)).toEqual(['/berkas-documents/']);
+    const headers = find('ConfigMap', 'berkas-files-headers')!.data!;
+    expect(ingress.metadata['annotations']['nginx.ingress.kubernetes.io/custom-headers']).toBe(
+      'berkas/berkas-files-headers',
+    );
+    expect(headers).toMatchObject({ 'X-Content-Type-Options': 'nosniff' });
+    expect(headers['Content-Security-Policy']).toMatch(/sandbox/);
+    expect(find('Ingress', 'gateway')!.spec.rules[0].host).not.toBe(publicUrl.hostname);
   });
 
   it('names in the shared ConfigMap only settings some service reads', () => {

@@ -22,15 +22,18 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
     await system?.stop();
   });
 
-  it('answers GET /health once the gateway reached every service over NATS', async () => {
+  it('answers GET /health once the gateway reached every service over NATS; the operator sees which replica', async () => {
     const res = await request(system.gatewayUrl)
       .get('/health')
       .set('x-request-id', 'e2e-health-0001')
       .expect(200);
     expect(res.headers['x-request-id']).toBe('e2e-health-0001');
     expect(res.body.status).toBe('ok');
+    for (const service of BACKENDS)
+      expect(res.body.services[service]).toEqual({ status: 'up', latencyMs: expect.any(Number) });
+    const report = (await request(system.gatewayInternalUrl).get('/health/services').expect(200)).body;
     for (const service of BACKENDS) {
-      const status = res.body.services[service];
+      const status = report.services[service];
       expect(status).toMatchObject({ status: 'up', version });
       // The instance id names the process that answered: it must be that service's own pid.
       expect(status.instanceId).toMatch(new RegExp(`:${system.processes[service].pid}$`));
@@ -83,7 +86,9 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
         `berkas_rpc_handler_duration_seconds_count{service="${service}",subject="${service}.ping",outcome="ok"}`,
       );
     }
-    await request(system.gatewayUrl).get('/health/live').expect(200);
+    // The gateway's port is public: its probes and metrics answer on the internal port only.
+    await request(system.gatewayUrl).get('/health/live').expect(404);
+    await request(system.gatewayInternalUrl).get('/health/live').expect(200);
   });
 
   it('delivers an outbox event exactly once to a JetStream consumer, even when the relay publishes it twice', async () => {

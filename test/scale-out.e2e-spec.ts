@@ -24,7 +24,7 @@ describe('scale-out on a NATS cluster', () => {
   const spread = async (n: number) => {
     const counts: Record<string, Record<string, number>> = { identity: {}, tracking: {}, permits: {} };
     for (let i = 0; i < n; i++) {
-      const health = (await api.get('/health').expect(200)).body;
+      const health = (await request(system.gatewayInternalUrl).get('/health/services').expect(200)).body;
       for (const s of BACKENDS) {
         const id = health.services[s].instanceId as string;
         counts[s][id] = (counts[s][id] ?? 0) + 1;

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer, demo, officer, PDF, people, PNG, type Api } from './support/api';
+import { queryDatabase } from './support/db';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -21,6 +22,15 @@ describe('security review findings, replayed', () => {
     token.dinkes = await the.signIn(officer('DINKES', 'reviewer'));
   });
   afterAll(() => system?.stop());
+
+  const trackingNumberOf = async (applicationId: string): Promise<string> =>
+    (
+      await queryDatabase(
+        system.databases.permits,
+        'SELECT tracking_number FROM applications WHERE id = $1',
+        [applicationId],
+      )
+    )[0].tracking_number;
 
   describe('3: one rule set for documents, whatever the route', () => {
     it("refuses an applicant's upload into an application's dossier except through the application and its permit type's rules", async () => {
@@ -68,6 +78,119 @@ describe('security review findings, replayed', () => {
       const foreign = await the.upload(token.citizen, draft.id, 'issued-permit', PDF, 'izin.pdf');
       expect([foreign.status, foreign.body.errors?.[0]?.path]).toEqual([400, '/kind']);
       await the.upload(token.citizen, draft.id, 'photo', PNG, 'foto.png').expect(201);
+    });
+  });
+
+  describe('8: download links', () => {
+    it('hands out links on the public storage origin that download as attachments', async () => {
+      const app = await the.readySip(token.citizen);
+      const [{ id }] = await queryDatabase<{ id: string }>(
+        system.databases.tracking,
+        `SELECT d.id FROM documents d JOIN dossiers s ON s.id = d.dossier_id WHERE s.tracking_number = $1 LIMIT 1`,
+        [await trackingNumberOf(app.id)],
+      );
+      const link = (
+        await api.get(`/api/v1/documents/${id}/download?mode=url`).set(bearer(token.citizen)).expect(200)
+      ).body.url;
+      const url = new URL(link);
+      expect(url.origin).toBe(system.s3PublicUrl);
+      expect(url.searchParams.get('response-content-disposition')).toMatch(/^attachment; filename\*=UTF-8''/);
+      const fetched = await fetch(link);
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get('content-disposition')).toMatch(/^attachment/);
+    });
+  });
+
+  describe('9: confidential dossiers', () => {
+    it('keeps a confidential dossier out of public tracking and its pages, like an unknown number', async () => {
+      const agency = (await api.get('/api/v1/me').set(bearer(token.fo)).expect(200)).body.principal.agencyId;
+      const letter = (
+        await api
+          .post('/api/v1/dossiers')
+          .set(bearer(token.fo))
+          .send({
+            title: 'Laporan pemeriksaan khusus',
+            kind: 'audit',
+            originAgencyId: agency,
+            confidentiality: 'confidential',
+          })
+          .expect(201)
+      ).body;
+      const tn = letter.trackingNumber;
+      await api.get(`/api/v1/track/${tn}`).expect(404);
+      await api.get(`/lacak?nomor=${tn}`).set('accept', 'text/html').expect(404);
+      const page = await api.get(`/berkas/${tn}`).set('accept', 'text/html').expect(404);
+      expect(page.text).not.toContain('DPMPTSP');
+      // Its custody chain still sees it.
+      await api.get(`/api/v1/dossiers/${tn}`).set(bearer(token.fo)).expect(200);
+    });
+  });
+
+  describe('10: malformed cursors and deep bodies', () => {
+    it('answers a cursor whose parts have the wrong type with 400, on every list', async () => {
+      const forged = Buffer.from(
+        JSON.stringify(['not-a-date', '00000000-0000-4000-8000-000000000000']),
+      ).toString('base64url');
+      for (const [path, who] of [
+        ['/api/v1/applications', token.citizen],
+        ['/api/v1/agency/dossiers', token.fo],
+        ['/api/v1/inbox', token.fo],
+      ] as const) {
+        const res = await api.get(`${path}?after=${forged}`).set(bearer(who));
+        expect([path, res.status, res.body.errors?.[0]?.path]).toEqual([path, 400, '/after']);
+      }
+    });
+
+    it('refuses a JSON body nested deeper than any request needs with 400', async () => {
+      const deep = '{"a":'.repeat(1500) + '1' + '}'.repeat(1500);
+      const res = await api
+        .patch(`/api/v1/applications/${(await the.readySip(token.citizen)).id}`)
+        .set(bearer(token.citizen))
+        .set('content-type', 'application/json')
+        .send(deep);
+      expect([res.status, res.body.code]).toEqual([400, 'TOO_DEEP']);
+    });
+  });
+
+  describe('11: operational endpoints', () => {
+    it('serves metrics and readiness on the internal port only, and no host ids in public health', async () => {
+      await api.get('/metrics').expect(404);
+      const health = (await api.get('/health').expect(200)).body;
+      expect(JSON.stringify(health)).not.toMatch(/instanceId|:\d+"/);
+      const internal = system.gatewayInternalUrl;
+      expect(await (await fetch(`${internal}/metrics`)).text()).toContain(
+        'berkas_http_request_duration_seconds',
+      );
+      expect((await fetch(`${internal}/health/ready`)).status).toBe(200);
+    });
+  });
+
+  describe('12: error texts', () => {
+    it('names no internal subject or schema in a reply', async () => {
+      const res = await api.get('/api/v1/calendars/3271/99999').expect(400);
+      expect(res.body.detail).not.toMatch(/permits\.|Request|Reply/);
+      expect(res.body.errors).toEqual([{ path: '/year', message: expect.any(String) }]);
+    });
+  });
+
+  describe('13: content security policy', () => {
+    it('allows no script on the pages; only the API docs run their own', async () => {
+      const page = await api.get('/lacak').expect(200);
+      expect(page.headers['content-security-policy']).toMatch(/script-src 'none'/);
+      const docs = await api.get('/docs/').expect(200);
+      expect(docs.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    });
+  });
+
+  describe('14: prototype keys', () => {
+    it('refuses __proto__ and constructor keys in JSON bodies like any unknown field', async () => {
+      for (const body of [
+        '{"username":"a@b.id","password":"x","__proto__":{"admin":true}}',
+        '{"username":"a@b.id","password":"x","constructor":{"prototype":{"admin":true}}}',
+      ]) {
+        const res = await api.post('/api/v1/auth/login').set('content-type', 'application/json').send(body);
+        expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      }
     });
   });
 });

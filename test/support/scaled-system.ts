@@ -22,6 +22,8 @@ export interface Replica {
 
 export interface ScaledSystem {
   gatewayUrl: string;
+  /** The gateway's internal port: metrics, probes and the operator's report of every replica. */
+  gatewayInternalUrl: string;
   nats: NatsCluster;
   replicas: Replica[];
   databases: Record<BackendName, string>;
@@ -48,6 +50,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
   const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);
   mkdirSync(logDir, { recursive: true });
   const gatewayPort = await freePort();
+  const gatewayInternalPort = await freePort();
   const replicas: Replica[] = [];
   const spawnReplica = (replica: Replica) => {
     const log = createWriteStream(join(logDir, `${replica.service}-${replica.index}.log`), { flags: 'a' });
@@ -70,7 +73,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
       RATE_LIMIT_LOOKUPS: '100000',
       RATE_LIMIT_SIGN_INS: '100000',
       ...(service === 'gateway'
-        ? { PORT: String(gatewayPort) }
+        ? { PORT: String(gatewayPort), INTERNAL_PORT: String(gatewayInternalPort) }
         : { HTTP_PORT: String(httpPort), DATABASE_NAME: databases[service] }),
       ...(service === 'identity' ? { DEMO_DATA: 'true' } : {}),
     };
@@ -116,5 +119,6 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
       () => replica.process.exitCode !== null,
     );
   };
-  return { gatewayUrl, nats, replicas, databases, logDir, crashAndRestart, stop };
+  const gatewayInternalUrl = `http://127.0.0.1:${gatewayInternalPort}`;
+  return { gatewayUrl, gatewayInternalUrl, nats, replicas, databases, logDir, crashAndRestart, stop };
 }

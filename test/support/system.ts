@@ -18,6 +18,10 @@ export type { BackendName, ServiceName };
 
 export interface RunningSystem {
   gatewayUrl: string;
+  /** The gateway's internal port: metrics, probes and the operator's report of every service. */
+  gatewayInternalUrl: string;
+  /** The origin download links are signed for (S3_PUBLIC_URL), as browsers reach the object store. */
+  s3PublicUrl: string;
   natsUrl: string;
   httpPorts: Record<ServiceName, number>;
   databases: Record<BackendName, string>;
@@ -49,6 +53,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   const httpPorts = {} as Record<ServiceName, number>;
   for (const name of launcher.SERVICES) httpPorts[name] = await freePort();
+  const internalPort = await freePort();
+  // Another spelling of the same server than S3_ENDPOINT, so a test sees which one links carry.
+  const s3PublicUrl = `http://localhost:${s3.port}`;
   const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);
   mkdirSync(logDir, { recursive: true });
 
@@ -60,6 +67,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     DATABASE_URL: TEST_INFRA.databaseUrl,
     S3_ENDPOINT: '127.0.0.1',
     S3_PORT: String(s3.port),
+    S3_PUBLIC_URL: s3PublicUrl,
     LOG_LEVEL: 'debug',
     LOG_PRETTY: 'false',
   };
@@ -70,6 +78,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.gateway}`; // links in QR codes and pages
     if (name === 'gateway') {
       env['PORT'] = String(httpPorts.gateway);
+      env['INTERNAL_PORT'] = String(internalPort);
     } else {
       env['HTTP_PORT'] = String(httpPorts[name]);
       env['DATABASE_NAME'] = databases[name];
@@ -102,5 +111,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);
   }
-  return { gatewayUrl, natsUrl: nats.url, httpPorts, databases, processes, logs, logDir, stop };
+  return {
+    gatewayUrl,
+    gatewayInternalUrl: `http://127.0.0.1:${internalPort}`,
+    s3PublicUrl,
+    natsUrl: nats.url,
+    httpPorts,
+    databases,
+    processes,
+    logs,
+    logDir,
+    stop,
+  };
 }

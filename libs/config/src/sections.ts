@@ -53,6 +53,12 @@ export class GatewayHttpEnv {
   @MinLength(1)
   host = '0.0.0.0';
 
+  @Env('INTERNAL_PORT', 'port for /metrics and /health/live|ready: for Prometheus and probes, not the public')
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  internalPort = 3100;
+
   @Env('PUBLIC_URL', 'URL at which citizens reach the gateway (printed, used in QR codes)')
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   publicUrl = 'http://localhost:3000';
@@ -171,6 +177,13 @@ export class S3Env {
   @Env('S3_REGION', 'object store region')
   @IsString()
   region = 'us-east-1';
+
+  @Env(
+    'S3_PUBLIC_URL',
+    'origin at which browsers reach the object store for presigned download links (its own host, e.g. https://files.example.go.id); empty: the endpoint above',
+  )
+  @Matches(/^(https?:\/\/[^\s/]+)?$/, { message: 'must be an http(s) origin without a path' })
+  publicUrl = '';
 
   @Env('S3_BUCKET', 'bucket holding the documents; created on start if missing')
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' })

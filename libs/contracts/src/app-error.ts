@@ -8,6 +8,9 @@ export type ErrorDetail = NonNullable<ErrorReply['details']>[number];
  * Anything that is not an AppError is a bug and becomes a 500 with an error id.
  */
 export class AppError extends Error {
+  /** What only the logs may see (the subject, the schema, the driver's words); never sent to a caller. */
+  internal?: Record<string, unknown>;
+
   constructor(
     readonly code: string,
     readonly status: number,
@@ -17,6 +20,12 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** The same error, with what the logs should record about it. */
+  withInternal(internal: Record<string, unknown>): this {
+    this.internal = { ...this.internal, ...internal };
+    return this;
   }
 
   /** 400 naming the offending field, for rules JSON Schema cannot express (a NIK's birth date…). */

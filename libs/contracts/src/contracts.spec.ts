@@ -9,7 +9,7 @@ describe('contracts generated from proto/', () => {
     expect(HEADERS.requestId).toBe('x-request-id');
   });
 
-  it('accepts a valid reply and lists every problem of an invalid one', () => {
+  it('accepts a valid reply; an invalid one is the answering side’s fault (502), its problems for the logs only', () => {
     const ok = { service: 'identity', version: '1.0.0', instanceId: 'h:1', time: new Date().toISOString() };
     expect(validateReply('identity.ping', ok)).toBe(ok);
     try {
@@ -18,13 +18,29 @@ describe('contracts generated from proto/', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(AppError);
       const err = e as AppError;
-      expect(err.status).toBe(400);
-      expect(err.code).toBe('INVALID_MESSAGE');
-      const paths = (err.details ?? []).map((d) => d.path).sort();
+      expect([err.status, err.code, err.details]).toEqual([502, 'INVALID_REPLY', undefined]);
+      expect(err.message).not.toMatch(/identity|Ping/);
+      expect(err.toReply()).not.toHaveProperty('internal');
+      const paths = (err.internal?.['problems'] as Array<{ path: string }>).map((d) => d.path).sort();
       expect(paths).toEqual(
         expect.arrayContaining(['/service', '/version', '/extra', '/instanceId', '/time']),
       );
+      expect(err.internal).toMatchObject({ subject: 'identity.ping', schema: 'PingReply' });
     }
+  });
+
+  it('refuses a request naming each problem, but not the subject or schema', () => {
+    const err = (() => {
+      try {
+        validateRequest('tracking.ping', { x: 1 });
+      } catch (e) {
+        return e as AppError;
+      }
+      throw new Error('should have failed');
+    })();
+    expect(err).toMatchObject({ status: 400, code: 'INVALID_MESSAGE', message: 'The request is not valid' });
+    expect(err.details).toEqual([{ path: '/x', message: 'is not allowed' }]);
+    expect(err.internal).toEqual({ subject: 'tracking.ping', schema: 'PingRequest' });
   });
 
   it('rejects extra fields on requests', () => {
@@ -44,7 +60,7 @@ describe('contracts generated from proto/', () => {
     expect(evt.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(() =>
       cloudEvent('evt.permits.service-started', { ...data, startedAt: 'yesterday' }, { source: 's' }),
-    ).toThrow(/does not match ServiceStarted/);
+    ).toThrow(/is not valid/);
   });
 
   it('round-trips AppError through its wire shape', () => {

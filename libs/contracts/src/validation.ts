@@ -46,23 +46,56 @@ function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
   });
 }
 
-/** Checks `value` against a named schema and returns it typed, or throws a 400 AppError listing every problem. */
+/**
+ * Checks `value` against a named schema and returns it typed, or throws a 400 AppError listing every
+ * problem. `what` says what the value is in words a caller may read ("The request"); the schema's
+ * name goes only to the logs (`internal`).
+ */
 export function assertSchema<T>(name: SchemaName, value: unknown, what: string): T {
   const validate = validatorFor(name);
   if (!validate(value)) {
-    throw new AppError('INVALID_MESSAGE', 400, `${what} does not match ${name}`, toDetails(validate.errors));
+    throw new AppError(
+      'INVALID_MESSAGE',
+      400,
+      `${what} is not valid`,
+      toDetails(validate.errors),
+    ).withInternal({
+      schema: name,
+    });
   }
   return value as T;
 }
 
-export const validateRequest = <S extends RequestSubject>(subject: S, payload: unknown) =>
-  assertSchema<RequestMap[S]['request']>(REQUESTS[subject].request, payload, `request on ${subject}`);
+export const validateRequest = <S extends RequestSubject>(subject: S, payload: unknown) => {
+  try {
+    return assertSchema<RequestMap[S]['request']>(REQUESTS[subject].request, payload, 'The request');
+  } catch (e) {
+    throw (e as AppError).withInternal({ subject });
+  }
+};
 
-export const validateReply = <S extends RequestSubject>(subject: S, payload: unknown) =>
-  assertSchema<RequestMap[S]['reply']>(REQUESTS[subject].reply, payload, `reply on ${subject}`);
+/**
+ * A reply that breaks its contract is the answering service's fault, not the caller's: a 502 that
+ * says so, with the problems in the logs only.
+ */
+export const validateReply = <S extends RequestSubject>(subject: S, payload: unknown) => {
+  try {
+    return assertSchema<RequestMap[S]['reply']>(REQUESTS[subject].reply, payload, 'The reply');
+  } catch (e) {
+    throw new AppError(
+      'INVALID_REPLY',
+      502,
+      'A service answered in a shape it should not; this is our fault',
+    ).withInternal({
+      subject,
+      ...(e as AppError).internal,
+      problems: (e as AppError).details,
+    });
+  }
+};
 
 export const validateEventData = <S extends EventSubject>(subject: S, data: unknown) =>
-  assertSchema<EventMap[S]>(EVENTS[subject].data, data, `event ${subject}`);
+  assertSchema<EventMap[S]>(EVENTS[subject].data, data, `The event ${subject}`);
 
 export const validateSignal = <S extends SignalSubject>(subject: S, data: unknown) =>
-  assertSchema<SignalMap[S]>(SIGNALS[subject].data, data, `signal ${subject}`);
+  assertSchema<SignalMap[S]>(SIGNALS[subject].data, data, `The signal ${subject}`);

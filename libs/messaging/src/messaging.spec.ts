@@ -137,8 +137,8 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
 
       // A reply that breaks its contract never reaches the caller as data.
       await expect(client.request('tracking.ping', {})).rejects.toMatchObject({
-        code: 'INVALID_MESSAGE',
-        status: 400,
+        code: 'INVALID_REPLY',
+        status: 502, // the answering side's fault, not the caller's
       });
     });
 

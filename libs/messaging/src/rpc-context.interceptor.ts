@@ -43,7 +43,8 @@ export class RpcContextInterceptor implements NestInterceptor {
     const nats = rpc.getContext<NatsContext>();
     const subject = nats.getSubject();
     const hdrs = nats.getHeaders();
-    if (!(subject in REQUESTS)) throw new AppError('UNKNOWN_SUBJECT', 404, `No contract for ${subject}`);
+    if (!(subject in REQUESTS))
+      throw new AppError('UNKNOWN_SUBJECT', 404, 'Unknown request').withInternal({ subject });
     const known = subject as RequestSubject;
     const requestId = requestIdFrom(hdrs?.get(HEADERS.requestId) || undefined);
     const authorization = hdrs?.get(HEADERS.authorization) || undefined;
@@ -60,6 +61,10 @@ export class RpcContextInterceptor implements NestInterceptor {
                 validateRequest(known, rpc.getData());
               } catch (e) {
                 end({ outcome: 'rejected' });
+                this.logger.debug(
+                  { error: (e as Error).message, ...(e as AppError).internal },
+                  'request refused',
+                );
                 return subscriber.error(e);
               }
               next
@@ -74,7 +79,10 @@ export class RpcContextInterceptor implements NestInterceptor {
                       ),
                     error: (e) => {
                       end({ outcome: e instanceof AppError ? 'rejected' : 'failed' });
-                      this.logger.debug({ subject, error: (e as Error).message }, 'request failed');
+                      this.logger.debug(
+                        { subject, error: (e as Error).message, ...(e as AppError).internal },
+                        'request failed',
+                      );
                     },
                   }),
                 )

@@ -23,6 +23,8 @@ const PG_ERRORS: Record<string, Pick<ErrorReply, 'code' | 'status' | 'message'>>
   },
   '23514': { code: 'VALIDATION_FAILED', status: 400, message: 'A value breaks a rule of the data' },
   '22P02': { code: 'VALIDATION_FAILED', status: 400, message: 'A value has the wrong format' },
+  '22007': { code: 'VALIDATION_FAILED', status: 400, message: 'A date or time has the wrong format' },
+  '22008': { code: 'VALIDATION_FAILED', status: 400, message: 'A date or time is out of range' },
   // A NUL or bytes PostgreSQL cannot store in text: the gateway refuses them, other callers get this.
   '22021': {
     code: 'VALIDATION_FAILED',
@@ -54,9 +56,10 @@ export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
   if (exception instanceof AppError) return exception.toReply();
   const pg = PG_ERRORS[(exception as { code?: string })?.code ?? ''];
   if (pg) {
+    // The constraint's name is the schema's business: the logs get it, the caller the rule's words.
     const constraint = (exception as { constraint?: string }).constraint;
     logger.warn({ code: (exception as { code: string }).code, constraint }, 'database refused the change');
-    return { ...pg, ...(constraint ? { details: [{ path: `/${constraint}`, message: pg.message }] } : {}) };
+    return pg as ErrorReply;
   }
   if (
     exception instanceof Error &&

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
 import {
@@ -40,6 +40,8 @@ export interface RequestOptions {
  */
 @Injectable()
 export class ServiceClient {
+  private readonly logger = new Logger('ServiceClient');
+
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly env: NatsEnv,
@@ -68,29 +70,52 @@ export class ServiceClient {
       const msg = await this.nc.request(subject, envelope, { timeout: waitMs, headers: hdrs });
       reply = msg.json<NestReply>();
     } catch (e) {
-      throw toAppError(e, service, waitMs);
+      throw this.failed(toAppError(e, waitMs), subject, service);
     }
-    if (reply.err !== undefined && reply.err !== null) throw toAppError(reply.err, service, waitMs);
-    return validateReply(subject, reply.response);
+    if (reply.err !== undefined && reply.err !== null)
+      throw this.failed(toAppError(reply.err, waitMs), subject, service);
+    try {
+      return validateReply(subject, reply.response);
+    } catch (e) {
+      throw this.failed(e as AppError, subject, service);
+    }
+  }
+
+  /** Records what went wrong where (subject, service, the driver's words) in the logs, not the reply. */
+  private failed(e: AppError, subject: string, service: string): AppError {
+    e.withInternal({ subject, service });
+    if (e.status >= 500) this.logger.warn({ code: e.code, ...e.internal }, e.message);
+    return e;
   }
 }
 
-function toAppError(e: unknown, service: string, waitMs: number): AppError {
+/** Callers read these; what they leave out (which service, which subject) is logged by `failed`. */
+function toAppError(e: unknown, waitMs: number): AppError {
   if (AppError.isReply(e)) return AppError.fromReply(e);
   const code = (e as { code?: string }).code;
+  const message = e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e);
   if (code === 'TIMEOUT') {
     return new AppError(
       'SERVICE_UNAVAILABLE',
       503,
-      `The ${service} service did not answer within ${waitMs} ms`,
-    );
+      'A service did not answer in time; try again shortly',
+    ).withInternal({
+      waitMs,
+    });
   }
-  const message = e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e);
   if (code === '503' || /no responders|no subscribers/i.test(message)) {
-    return new AppError('SERVICE_UNAVAILABLE', 503, `The ${service} service is not running`);
+    return new AppError('SERVICE_UNAVAILABLE', 503, 'A service is not running; try again shortly');
   }
   if (/connection|disconnect|closed/i.test(message)) {
-    return new AppError('SERVICE_UNAVAILABLE', 503, `Messaging is unavailable: ${message}`);
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      503,
+      'Messaging is unavailable; try again shortly',
+    ).withInternal({
+      cause: message,
+    });
   }
-  return new AppError('UPSTREAM_ERROR', 502, `The ${service} service failed: ${message}`);
+  return new AppError('UPSTREAM_ERROR', 502, 'A service failed; this is our fault').withInternal({
+    cause: message,
+  });
 }

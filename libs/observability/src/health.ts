@@ -1,6 +1,7 @@
 import {
   Controller,
   Get,
+  Global,
   HttpCode,
   HttpStatus,
   Inject,
@@ -80,16 +81,22 @@ class HealthController {
   }
 }
 
-/** `/health/live` and `/health/ready`; the checks are providers exported by the data-access modules. */
+/**
+ * `/health/live` and `/health/ready`; the checks are providers exported by the data-access modules.
+ * `internalOnly`: the app's own port is public (the gateway), so they are served on the internal
+ * port instead (InternalHttpModule), beside the metrics.
+ */
+@Global()
 @Module({})
 export class HealthModule {
-  static forRoot(checks: Type<ReadinessCheck>[]): DynamicModule {
+  static forRoot(checks: Type<ReadinessCheck>[], options: { internalOnly?: boolean } = {}): DynamicModule {
     return {
       module: HealthModule,
-      controllers: [HealthController],
+      controllers: options.internalOnly ? [] : [HealthController],
       providers: [
         { provide: READINESS_CHECKS, useFactory: (...all: ReadinessCheck[]) => all, inject: checks },
       ],
+      exports: [READINESS_CHECKS],
     };
   }
 }

@@ -4,4 +4,5 @@ export * from './request-context.middleware';
 export * from './logging.module';
 export * from './health';
 export * from './metrics';
+export * from './internal-http.module';
 export * from './public-route';

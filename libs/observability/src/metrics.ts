@@ -42,17 +42,20 @@ class MetricsController {
   }
 }
 
-/** Prometheus `/metrics` with Node's default metrics labelled by service. */
+/**
+ * Prometheus `/metrics` with Node's default metrics labelled by service; with `internalOnly`, served
+ * on the internal port (InternalHttpModule) instead of the app's public one.
+ */
 @Module({})
 export class MetricsModule {
   private static started = false;
 
-  static forRoot(service: string): DynamicModule {
+  static forRoot(service: string, options: { internalOnly?: boolean } = {}): DynamicModule {
     if (!MetricsModule.started) {
       metricsRegistry.setDefaultLabels({ service });
       collectDefaultMetrics({ register: metricsRegistry, prefix: 'berkas_' });
       MetricsModule.started = true;
     }
-    return { module: MetricsModule, controllers: [MetricsController] };
+    return { module: MetricsModule, controllers: options.internalOnly ? [] : [MetricsController] };
   }
 }

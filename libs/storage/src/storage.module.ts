@@ -4,6 +4,8 @@ import { S3Env } from '@berkas/config';
 import type { ReadinessCheck } from '@berkas/observability';
 
 export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
+/** Signs download links for the public storage origin. */
+export const LINK_SIGNER = Symbol('LINK_SIGNER');
 
 /** The only way Berkas reaches object storage: the minio client, pointed at S3_* settings. */
 export function createStorageClient(env: S3Env): Client {
@@ -11,6 +13,26 @@ export function createStorageClient(env: S3Env): Client {
     endPoint: env.endpoint,
     port: env.port,
     useSSL: env.useSsl,
+    accessKey: env.accessKey,
+    secretKey: env.secretKey,
+    region: env.region,
+    pathStyle: true,
+  });
+}
+
+/**
+ * A client that only signs links, for the origin browsers use (S3_PUBLIC_URL): a presigned URL is
+ * signed for its host, so one signed for the internal host (minio:9000) cannot be handed out and
+ * rewritten. Signing needs no network (the region is given).
+ */
+export function createPresigningClient(env: S3Env): Client {
+  if (!env.publicUrl) return createStorageClient(env);
+  const origin = new URL(env.publicUrl);
+  const useSSL = origin.protocol === 'https:';
+  return new Client({
+    endPoint: origin.hostname,
+    port: origin.port ? Number(origin.port) : useSSL ? 443 : 80,
+    useSSL,
     accessKey: env.accessKey,
     secretKey: env.secretKey,
     region: env.region,
@@ -62,8 +84,9 @@ export class StorageReadiness implements ReadinessCheck {
 @Module({
   providers: [
     { provide: OBJECT_STORAGE, inject: [S3Env], useFactory: createStorageClient },
+    { provide: LINK_SIGNER, inject: [S3Env], useFactory: createPresigningClient },
     StorageReadiness,
   ],
-  exports: [OBJECT_STORAGE, StorageReadiness],
+  exports: [OBJECT_STORAGE, LINK_SIGNER, StorageReadiness],
 })
 export class StorageModule {}

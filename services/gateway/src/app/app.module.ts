@@ -3,12 +3,13 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule, HttpAuthGuard } from '@berkas/auth';
 import { ConfigModule, type ServiceConfig } from '@berkas/config';
 import { NatsModule, NatsReadiness } from '@berkas/messaging';
-import { HealthModule, LoggingModule, MetricsModule } from '@berkas/observability';
+import { HealthModule, InternalHttpModule, LoggingModule, MetricsModule } from '@berkas/observability';
 import { StorageModule, StorageReadiness } from '@berkas/storage';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { RateLimitModule } from './protection/rate-limit';
 import { SystemStatusController } from './system-status/system-status.controller';
 import { SystemStatusModule } from './system-status/system-status.module';
+import { SystemStatusService } from './system-status/system-status.service';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
@@ -35,10 +36,16 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot('gateway', config.runtime),
-        MetricsModule.forRoot('gateway'),
+        // The gateway's port is public: metrics and probes answer on the internal port only.
+        MetricsModule.forRoot('gateway', { internalOnly: true }),
         NatsModule.forRoot('gateway'),
         StorageModule,
-        HealthModule.forRoot([NatsReadiness, StorageReadiness]),
+        HealthModule.forRoot([NatsReadiness, StorageReadiness], { internalOnly: true }),
+        InternalHttpModule.forRoot({
+          port: config.http.internalPort,
+          host: config.http.host,
+          reports: SystemStatusService,
+        }),
         AuthModule.forRoot(),
         SystemStatusModule,
         RateLimitModule,

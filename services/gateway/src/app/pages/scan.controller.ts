@@ -6,6 +6,7 @@ import { AppError, type HandoffReceipt, type PublicView } from '@berkas/contract
 import { ServiceClient } from '@berkas/messaging';
 import { RequestContext } from '@berkas/observability';
 import { RateLimit } from '../protection/rate-limit';
+import { PublicViewCache } from '../tracking/public-view-cache';
 import { esc, page } from './html';
 
 interface ReceiveForm {
@@ -29,9 +30,13 @@ const STATUS: Record<string, string> = {
 @ApiExcludeController() // a page for people, not part of the JSON API
 @Controller('berkas')
 export class ScanController {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly publicViews: PublicViewCache,
+  ) {}
 
   @Public()
+  @RateLimit('lookups')
   @Get(':trackingNumber')
   async show(@Param('trackingNumber') trackingNumber: string, @Res() res: Response): Promise<void> {
     await this.render(res, trackingNumber);
@@ -93,7 +98,7 @@ export class ScanController {
   private async render(res: Response, trackingNumber: string, error?: AppError): Promise<void> {
     let view: PublicView | null = null;
     try {
-      view = await this.services.request('tracking.dossiers.public-view', { trackingNumber });
+      view = await this.publicViews.lookup(trackingNumber);
     } catch (e) {
       error ??= e instanceof AppError ? e : undefined;
     }
@@ -114,21 +119,10 @@ export class ScanController {
 
 function dossierHtml(trackingNumber: string, view: PublicView | null, error?: AppError): string {
   const errorBox = error ? `<p class="box error" role="alert">${esc(error.message)}</p>` : '';
-  if (!view) return `<h1>Berkas <span class="en">Dossier</span></h1>${errorBox}`;
-  const form =
-    view.status === 'in-transit'
-      ? `<form method="post" class="box">
-<h2>Terima berkas <span class="en">Receive this dossier</span></h2>
-<label for="username">NIP atau email <span class="en">(NIP or email)</span></label>
-<input id="username" name="username" autocomplete="username" required>
-<label for="password">Kata sandi <span class="en">(password)</span></label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
-<label for="reason">Alasan bila ditolak <span class="en">(reason, if refusing)</span></label>
-<textarea id="reason" name="reason" rows="2"></textarea>
-<button name="action" value="receive">Terima <span class="en">(receive)</span></button>
-<button name="action" value="refuse" class="secondary">Tolak <span class="en">(refuse)</span></button>
-</form>`
-      : '';
+  // Unknown and confidential numbers look alike; the officer it was sent to signs in to see it.
+  if (!view)
+    return `<h1>Berkas <span class="en">Dossier</span></h1>${errorBox}${error?.status === 404 ? receiveForm : ''}`;
+  const form = view.status === 'in-transit' ? receiveForm : '';
   return `<h1>Berkas <code>${esc(view.trackingNumber)}</code></h1>
 ${errorBox}
 <dl class="box">
@@ -139,6 +133,18 @@ ${view.dueAt ? `<dt>Batas waktu <span class="en">(due)</span></dt><dd>${esc(view
 ${form}
 <p><a href="/api/v1/track/${encodeURIComponent(trackingNumber)}">Data lengkap (JSON)</a></p>`;
 }
+
+const receiveForm = `<form method="post" class="box">
+<h2>Terima berkas <span class="en">Receive this dossier</span></h2>
+<label for="username">NIP atau email <span class="en">(NIP or email)</span></label>
+<input id="username" name="username" autocomplete="username" required>
+<label for="password">Kata sandi <span class="en">(password)</span></label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<label for="reason">Alasan bila ditolak <span class="en">(reason, if refusing)</span></label>
+<textarea id="reason" name="reason" rows="2"></textarea>
+<button name="action" value="receive">Terima <span class="en">(receive)</span></button>
+<button name="action" value="refuse" class="secondary">Tolak <span class="en">(refuse)</span></button>
+</form>`;
 
 function receiptHtml(r: HandoffReceipt): string {
   const items = r.items

@@ -20,23 +20,23 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
   const app = nestApp as NestExpressApplication;
   app.set('trust proxy', env.trustProxyHops);
   app.disable('x-powered-by');
+  const directives = (scriptSrc: string) => ({
+    defaultSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    scriptSrc: [scriptSrc],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    upgradeInsecureRequests: env.publicUrl.startsWith('https:') ? [] : null,
+  });
+  // No page of ours runs a script; Swagger UI at /docs is the one exception, all served from here.
   app.use(
     helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          // Swagger UI at /docs is the only page with scripts, all served from here.
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: env.publicUrl.startsWith('https:') ? [] : null,
-        },
-      },
+      contentSecurityPolicy: { directives: directives("'none'") },
       strictTransportSecurity: env.publicUrl.startsWith('https:'),
     }),
   );
+  app.use('/docs', helmet.contentSecurityPolicy({ directives: directives("'self'") }));
   app.enableCors({
     origin: env.corsOrigins.length ? env.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -48,7 +48,7 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
   const limit = `${env.jsonBodyLimitKb}kb`;
   app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit, extended: false });
-  app.use(bodyParserErrors, refuseMalformedUnicode);
+  app.use(bodyParserErrors, refuseHostileInput);
 }
 
 function refuseUnknownBodyTypes(req: Request, res: Response, next: NextFunction): void {
@@ -100,24 +100,47 @@ function safeDecode(path: string): string {
   }
 }
 
-/** True when every string in the value (keys too) is well-formed Unicode. */
-function wellFormed(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return !NOT_TEXT.test(value);
-  if (!value || typeof value !== 'object' || depth > 32) return true;
-  return Object.entries(value).every(([k, v]) => !NOT_TEXT.test(k) && wellFormed(v, depth + 1));
+/** No request Berkas takes nests deeper than this; deeper input only costs every layer's recursion. */
+const MAX_DEPTH = 32;
+/** Keys that reach an object's prototype: refused like any unknown field, never silently dropped. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first thing wrong with the shape of a parsed body or query, with where it is; null if none. */
+function hostileShape(value: unknown, path = '', depth = 0): AppError | null {
+  if (typeof value === 'string')
+    return NOT_TEXT.test(value)
+      ? new AppError('MALFORMED_UNICODE', 400, 'The request contains text that is not valid Unicode')
+      : null;
+  if (!value || typeof value !== 'object') return null;
+  if (depth >= MAX_DEPTH)
+    return new AppError('TOO_DEEP', 400, `The request is nested deeper than ${MAX_DEPTH} levels`, [
+      { path: path || '/', message: 'is nested too deeply' },
+    ]);
+  for (const [key, inner] of Object.entries(value)) {
+    const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (PROTOTYPE_KEYS.has(key)) return AppError.invalid(at, 'is not allowed');
+    const problem = NOT_TEXT.test(key)
+      ? new AppError('MALFORMED_UNICODE', 400, 'The request contains text that is not valid Unicode')
+      : hostileShape(inner, at, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
 }
 
 /**
- * JSON and URLs can carry lone surrogates and NULs, which are not text: validators and PostgreSQL
- * fail on them in odd ways, so such a request is refused whole, before any of them sees it.
+ * JSON and URLs can carry lone surrogates and NULs (not text: validators and PostgreSQL fail on
+ * them in odd ways), prototype keys, and nesting no request needs. Such a request is refused whole,
+ * with a 400 saying why, before any validator or service sees it.
  */
-function refuseMalformedUnicode(req: Request, res: Response, next: NextFunction): void {
-  if (wellFormed(req.body) && wellFormed(req.query) && !NOT_TEXT.test(safeDecode(req.path))) return next();
-  sendProblem(
-    req,
-    res,
-    new AppError('MALFORMED_UNICODE', 400, 'The request contains text that is not valid Unicode'),
-  );
+function refuseHostileInput(req: Request, res: Response, next: NextFunction): void {
+  const problem =
+    hostileShape(req.body) ??
+    hostileShape(req.query) ??
+    (NOT_TEXT.test(safeDecode(req.path))
+      ? new AppError('MALFORMED_UNICODE', 400, 'The request contains text that is not valid Unicode')
+      : null);
+  if (!problem) return next();
+  sendProblem(req, res, problem);
 }
 
 /** body-parser reports with `type` and `status`; turn those into the same problem documents as the rest. */

@@ -86,7 +86,13 @@ export class DocumentTransferService {
       });
       parser.on('error', (e) =>
         reject(
-          new AppError('MALFORMED_UPLOAD', 400, `The upload could not be read: ${(e as Error).message}`),
+          new AppError(
+            'MALFORMED_UPLOAD',
+            400,
+            'The upload is not a readable multipart/form-data body',
+          ).withInternal({
+            cause: (e as Error).message,
+          }),
         ),
       );
       parser.on('close', () => {

@@ -20,6 +20,9 @@ import {
 import { Outbox } from '@berkas/messaging';
 import { Agency, Region, Unit } from './agency.entity';
 
+/** Lists by name: keyset (name, id). */
+const BY_NAME = ['text', 'uuid'] as const;
+
 export const toUnit = (u: Unit): UnitView => ({
   id: u.id,
   agencyId: u.agencyId,
@@ -110,7 +113,7 @@ export class AgenciesService {
     if (region && !canSeeRegion(p, region)) throw new AppError('FORBIDDEN', 403, 'That region is not yours');
     if (!region && p && !isSystemAdmin(p)) throw AppError.invalid('/regionCode', 'is required');
     const limit = req.limit ?? 50;
-    const after = decodeCursor(req.after, 2);
+    const after = decodeCursor(req.after, BY_NAME);
     const qb = this.dataSource
       .getRepository(Agency)
       .createQueryBuilder('a')
@@ -126,7 +129,7 @@ export class AgenciesService {
     const last = page.at(-1);
     return {
       items: page.map(toAgency),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(BY_NAME, [last.name, last.id]) : null,
     };
   }
 

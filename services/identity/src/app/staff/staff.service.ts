@@ -33,6 +33,9 @@ import { DelegationRecord, StaffAssignment, StaffMember } from './staff.entity';
 import { delegatedRoles } from './delegated-roles';
 import { requireGrantingRole } from './granting';
 
+/** Lists by name: keyset (name, id). */
+const BY_NAME = ['text', 'uuid'] as const;
+
 const agencyRef = (a: Agency) => ({ id: a.id, code: a.code, name: a.name, regionCode: a.regionCode });
 
 export function toStaff(s: StaffMember): Staff {
@@ -197,7 +200,7 @@ export class StaffService {
     const agency = await this.agencies.load(this.dataSource.manager, p, req.agencyId);
     if (p?.kind === 'applicant') throw notFound();
     const limit = req.limit ?? 50;
-    const after = decodeCursor(req.after, 2);
+    const after = decodeCursor(req.after, BY_NAME);
     const qb = this.dataSource
       .getRepository(StaffMember)
       .createQueryBuilder('s')
@@ -214,7 +217,7 @@ export class StaffService {
     const last = page.at(-1);
     return {
       items: page.map(toStaff),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(BY_NAME, [last.name, last.id]) : null,
     };
   }
 

@@ -29,6 +29,9 @@ import { toApplication } from './application-view';
 import { lockApplication } from './lock-application';
 import { openTasksOf, WorkflowRunner } from './workflow-runner.service';
 
+/** Newest first: keyset (created_at, id). */
+const NEWEST_FIRST = ['timestamp', 'uuid'] as const;
+
 const notFound = () => new AppError('NOT_FOUND', 404, 'No such application');
 
 /** An applicant's side of an application: draft, form, documents, submit, answer corrections, withdraw. */
@@ -250,7 +253,7 @@ export class ApplicationsService {
   async list(p: Principal | undefined, req: ListApplicationsRequest): Promise<ApplicationPage> {
     const applicant = this.requireApplicant(p);
     const limit = req.limit ?? 20;
-    const after = decodeCursor(req.after, 2);
+    const after = decodeCursor(req.after, NEWEST_FIRST);
     const qb = this.dataSource
       .getRepository(ApplicationRecord)
       .createQueryBuilder('a')
@@ -265,7 +268,10 @@ export class ApplicationsService {
     const last = page.at(-1);
     return {
       items: await Promise.all(page.map((a) => this.view(this.dataSource.manager, a))),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor(NEWEST_FIRST, [last.createdAt.toISOString(), last.id])
+          : null,
     };
   }
 

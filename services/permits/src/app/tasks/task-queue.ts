@@ -13,7 +13,7 @@ export interface QueuePage {
   stage?: string;
   permitType?: string;
   /** The last row of the previous page: its due date ('' when it had none) and id. */
-  after: [string, string] | null;
+  after: readonly [string, string] | null;
   limit: number;
 }
 

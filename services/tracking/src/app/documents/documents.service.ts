@@ -16,7 +16,7 @@ import {
   type UploadGrant,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
-import { OBJECT_STORAGE } from '@berkas/storage';
+import { LINK_SIGNER, OBJECT_STORAGE } from '@berkas/storage';
 import {
   cleanFileName,
   limitsFor,
@@ -40,6 +40,7 @@ export class DocumentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OBJECT_STORAGE) private readonly storage: Client,
+    @Inject(LINK_SIGNER) private readonly links: Client,
     private readonly s3: S3Env,
     private readonly history: HistoryService,
     private readonly outbox: Outbox,
@@ -190,8 +191,10 @@ export class DocumentsService {
     const d = doc ? await m.findOneBy(DossierRecord, { id: doc.dossierId }) : null;
     if (!doc || !d || !canView(p, d, await custodyOf(m, d)))
       throw new AppError('NOT_FOUND', 404, 'No such document');
-    const url = await this.storage.presignedGetObject(this.s3.bucket, doc.objectKey, DOWNLOAD_URL_SECONDS, {
+    // Always a download, never shown inline on the storage origin: a document is a citizen's upload.
+    const url = await this.links.presignedGetObject(this.s3.bucket, doc.objectKey, DOWNLOAD_URL_SECONDS, {
       'response-content-type': doc.mediaType,
+      'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`,
     });
     return {
       document: toDocumentView(doc),

@@ -29,6 +29,9 @@ import { HistoryService } from './history.service';
 import { LABELS } from './labels';
 import { PUBLIC_VIEW_SQL, type PublicViewRow } from './public-view.sql';
 
+/** The agency inbox, oldest first: keyset (held_since, id). */
+const OLDEST_HELD_FIRST = ['timestamp', 'uuid'] as const;
+
 const UNIQUE_VIOLATION = '23505';
 
 export function toDossier(d: DossierRecord, documents: DocumentRecord[]): Dossier {
@@ -265,7 +268,7 @@ export class DossiersService {
     requireAgencyOfficer(principal, agencyId, 'that');
     const scope = req.scope ?? 'all';
     const limit = req.limit ?? 50;
-    const after = decodeCursor(req.after, 2);
+    const after = decodeCursor(req.after, OLDEST_HELD_FIRST);
     const qb = this.dataSource
       .getRepository(DossierRecord)
       .createQueryBuilder('d')
@@ -298,7 +301,10 @@ export class DossiersService {
         dueAt: d.dueAt,
         inTransit: d.inTransit,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.heldSince.toISOString(), last.id]) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor(OLDEST_HELD_FIRST, [last.heldSince.toISOString(), last.id])
+          : null,
     };
   }
 
