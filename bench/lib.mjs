@@ -113,7 +113,12 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
     const env = {
       ...shared,
       ...(name === 'gateway'
-        ? { PORT: String(ports[name]) }
+        ? {
+            PORT: String(ports[name]),
+            INTERNAL_PORT: String(await freePort()),
+            // Benchmarks drive sessions far past a person's pace; the lookup one sets its own limits.
+            RATE_LIMIT_REQUESTS: '100000000',
+          }
         : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }),
       ...(extraEnv[name] ?? {}),
     };
@@ -133,7 +138,11 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
   const extraGateway = async (overrides) => {
     const port = await freePort();
     extras.push(
-      launcher.spawnService('gateway', { ...envs.gateway, ...overrides, PORT: String(port) }, remember),
+      launcher.spawnService(
+        'gateway',
+        { ...envs.gateway, ...overrides, PORT: String(port), INTERNAL_PORT: String(await freePort()) },
+        remember,
+      ),
     );
     const url = `http://127.0.0.1:${port}`;
     await launcher.waitForHealthy(`${url}/health`, 60000);

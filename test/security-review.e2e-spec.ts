@@ -193,4 +193,50 @@ describe('security review findings, replayed', () => {
       }
     });
   });
+
+  describe('6 and 16: rate limits that hold across replicas', () => {
+    const settle = () => new Promise((r) => setTimeout(r, 300)); // replicas tell each other every 50 ms
+
+    it('counts a client over two gateway replicas as one, with RateLimit headers, /berkas included', async () => {
+      const limits = { RATE_LIMIT_LOOKUPS: '4', RATE_LIMIT_REQUESTS: '6', TRUST_PROXY_HOPS: '1' };
+      const replicas = [await system.extraGateway(limits), await system.extraGateway(limits)];
+      const client = { 'x-forwarded-for': '198.51.100.20' };
+      const lookup = (url: string) => request(url).get('/api/v1/track/3271-26-7K4Q-X9M2-H').set(client);
+      const first = await lookup(replicas[0]).expect(400); // a typo: answered, and counted
+      expect(first.headers['ratelimit-policy']).toBe('"lookups";q=4;w=60');
+      expect(first.headers['ratelimit']).toMatch(/^"lookups";r=3;t=\d+$/);
+      await lookup(replicas[0]).expect(400);
+      await settle();
+      // The paper dossier's QR page draws on the same allowance, on the other replica.
+      const page = await request(replicas[1])
+        .get('/berkas/3271-26-7K4Q-X9M2-H')
+        .set(client)
+        .set('accept', 'text/html');
+      expect(page.status).toBe(400);
+      expect(page.headers['ratelimit']).toMatch(/^"lookups";r=1;/);
+      await lookup(replicas[1]).expect(400);
+      await settle();
+      const limited = await lookup(replicas[0]).expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers['ratelimit']).toMatch(/^"lookups";r=0;/);
+
+      // Every authenticated route counts per account, whatever the client address.
+      const siti = await the.signIn(demo.person.email);
+      const mine = (url: string, i: number) =>
+        request(url)
+          .get('/api/v1/applications')
+          .set(bearer(siti))
+          .set('x-forwarded-for', `198.51.100.${30 + i}`);
+      for (let i = 0; i < 3; i++) await mine(replicas[0], i).expect(200);
+      await settle();
+      for (let i = 3; i < 6; i++) await mine(replicas[1], i).expect(200);
+      await settle();
+      const tooMany = await mine(replicas[0], 6).expect(429);
+      expect(tooMany.body).toMatchObject({
+        code: 'RATE_LIMITED',
+        detail: expect.stringMatching(/one account/),
+      });
+      expect(tooMany.headers['ratelimit-policy']).toBe('"requests";q=6;w=60');
+    });
+  });
 });

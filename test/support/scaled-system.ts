@@ -72,6 +72,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
       PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
       RATE_LIMIT_LOOKUPS: '100000',
       RATE_LIMIT_SIGN_INS: '100000',
+      RATE_LIMIT_REQUESTS: '100000',
       ...(service === 'gateway'
         ? { PORT: String(gatewayPort), INTERNAL_PORT: String(gatewayInternalPort) }
         : { HTTP_PORT: String(httpPort), DATABASE_NAME: databases[service] }),

@@ -29,6 +29,8 @@ export interface RunningSystem {
   logs: Record<ServiceName, string[]>;
   /** Where each service's log lines were written, for diagnosis after a failure. */
   logDir: string;
+  /** Starts one more gateway replica on the same system (e.g. with other settings); answers its URL. */
+  extraGateway(env?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   mkdirSync(logDir, { recursive: true });
 
   const logs = {} as Record<ServiceName, string[]>;
+  const envs = {} as Record<ServiceName, Record<string, string>>;
+  const extras: ChildProcess[] = [];
   const files = {} as Record<ServiceName, WriteStream>;
   const processes = {} as Record<ServiceName, ChildProcess>;
   const shared = {
@@ -88,8 +92,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       // Journeys poll the public view; rate limits get their own test with low limits.
       env['RATE_LIMIT_LOOKUPS'] = '100000';
       env['RATE_LIMIT_SIGN_INS'] = '100000';
+      env['RATE_LIMIT_REQUESTS'] = '100000';
     }
     Object.assign(env, options.env?.[name] ?? {});
+    envs[name] = env;
     processes[name] = launcher.spawnService(name, env, (svc, line) => {
       logs[svc as ServiceName].push(line);
       files[svc as ServiceName].write(`${line}\n`);
@@ -98,7 +104,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
 
   const gatewayUrl = `http://127.0.0.1:${httpPorts.gateway}`;
   const stop = async () => {
-    await launcher.stopAll(Object.values(processes));
+    await launcher.stopAll([...extras, ...Object.values(processes)]);
     Object.values(files).forEach((f) => f.end());
     await nats.stop();
     await s3.stop();
@@ -111,7 +117,20 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);
   }
+  const extraGateway = async (env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const replica = launcher.spawnService(
+      'gateway',
+      { ...envs.gateway, ...env, PORT: String(port), INTERNAL_PORT: String(await freePort()) },
+      (_svc, line) => files.gateway.write(`${line}\n`),
+    );
+    extras.push(replica);
+    const url = `http://127.0.0.1:${port}`;
+    await launcher.waitForHealthy(`${url}/health`, 60000, () => replica.exitCode !== null);
+    return url;
+  };
   return {
+    extraGateway,
     gatewayUrl,
     gatewayInternalUrl: `http://127.0.0.1:${internalPort}`,
     s3PublicUrl,

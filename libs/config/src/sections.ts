@@ -87,10 +87,18 @@ export class GatewayHttpEnv {
   @Min(1)
   lookupsPerMinute = 120;
 
-  @Env('RATE_LIMIT_SIGN_INS', 'sign-in, registration and token refresh attempts per client per minute')
+  @Env(
+    'RATE_LIMIT_SIGN_INS',
+    'sign-in, registration, token refresh and new-member attempts per client per minute',
+  )
   @IsInt()
   @Min(1)
   signInsPerMinute = 20;
+
+  @Env('RATE_LIMIT_REQUESTS', 'requests per signed-in account per minute, over every authenticated route')
+  @IsInt()
+  @Min(1)
+  requestsPerMinute = 600;
 
   @Env(
     'PUBLIC_VIEW_CACHE_SECONDS',

@@ -6,7 +6,7 @@ import { NATS_CONNECTION } from './nats-connection';
 const DAY_NS = 24 * 60 * 60 * 1e9;
 
 /** The stream every domain event lands in. Deduplication by Nats-Msg-Id covers the relay's retries. */
-export function eventStreamConfig(env: NatsEnv): Partial<StreamConfig> {
+export function eventStreamConfig(env: NatsEnv): Partial<StreamConfig> & { name: string } {
   return {
     name: env.eventsStream,
     subjects: ['evt.>'],
@@ -19,16 +19,22 @@ export function eventStreamConfig(env: NatsEnv): Partial<StreamConfig> {
   };
 }
 
-/** Creates the stream if missing, or brings its settings up to date; safe from every replica. */
-export async function ensureEventStream(nc: NatsConnection, env: NatsEnv): Promise<void> {
+/** Creates the event stream if missing, or brings its settings up to date; safe from every replica. */
+export const ensureEventStream = (nc: NatsConnection, env: NatsEnv): Promise<void> =>
+  ensureStream(nc, eventStreamConfig(env));
+
+/** Creates a stream if missing, or brings its settings up to date; safe from every replica. */
+export async function ensureStream(
+  nc: NatsConnection,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  const config = eventStreamConfig(env);
   try {
-    const info = await jsm.streams.info(env.eventsStream);
+    const info = await jsm.streams.info(config.name);
     const { name: _name, ...wanted } = config;
     const current = info.config as unknown as Record<string, unknown>;
     if (Object.entries(wanted).some(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))) {
-      await jsm.streams.update(env.eventsStream, { ...info.config, ...wanted });
+      await jsm.streams.update(config.name, { ...info.config, ...wanted });
     }
   } catch (e) {
     if (!/stream not found/i.test(String(e))) throw e;

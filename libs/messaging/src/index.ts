@@ -15,3 +15,4 @@ export * from './bootstrap';
 export * from './migrations';
 export * from './backend.module';
 export * from './standalone-client';
+export * from './shared-counters';

@@ -6,7 +6,7 @@ import { NatsModule, NatsReadiness } from '@berkas/messaging';
 import { HealthModule, InternalHttpModule, LoggingModule, MetricsModule } from '@berkas/observability';
 import { StorageModule, StorageReadiness } from '@berkas/storage';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
-import { RateLimitModule } from './protection/rate-limit';
+import { RATE_LIMIT_PROVIDERS } from './protection/rate-limit';
 import { SystemStatusController } from './system-status/system-status.controller';
 import { SystemStatusModule } from './system-status/system-status.module';
 import { SystemStatusService } from './system-status/system-status.service';
@@ -48,15 +48,15 @@ export class AppModule {
         }),
         AuthModule.forRoot(),
         SystemStatusModule,
-        RateLimitModule,
       ],
       controllers: [...API_CONTROLLERS.filter((c) => c !== SystemStatusController), ...PAGE_CONTROLLERS],
       providers: [
         DocumentTransferService,
         PublicViewCache,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        // Every route needs a valid token unless it is marked @Public().
+        // Every route needs a valid token unless it is marked @Public(); then the allowances (in this order).
         { provide: APP_GUARD, useClass: HttpAuthGuard },
+        ...RATE_LIMIT_PROVIDERS,
         { provide: APP_PIPE, useFactory: gatewayValidationPipe },
       ],
     };

@@ -54,6 +54,7 @@ export class AuthController {
   }
 
   /** A company member adds a colleague to the company account. */
+  @RateLimit('sign-ins')
   @Post('api/v1/company/members')
   @Calls('identity.companies.add-member')
   addCompanyMember(@Body() body: AddCompanyMemberBody): Promise<Applicant> {

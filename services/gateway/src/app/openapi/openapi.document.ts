@@ -73,6 +73,18 @@ const problem = (description: string, headers?: ResponseObject['headers']): Resp
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
 const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } };
+/** draft-ietf-httpapi-ratelimit-headers: the allowance and what is left of it. */
+const RATE_LIMITED = {
+  ...RETRY_AFTER,
+  'RateLimit-Policy': {
+    description: 'the allowance: "<bucket>";q=<requests>;w=<seconds>',
+    schema: { type: 'string' },
+  },
+  RateLimit: {
+    description: 'what is left: "<bucket>";r=<remaining>;t=<seconds to reset>',
+    schema: { type: 'string' },
+  },
+};
 
 interface RouteFacts {
   calls?: CallsSpec;
@@ -182,8 +194,12 @@ function describe(op: OperationObject, facts: RouteFacts): void {
     if (facts.roles) op.description = `Roles: ${facts.roles.join(', ')}.`;
   }
   if (op.parameters?.some((p) => 'in' in p && p.in === 'path')) op.responses['404'] = problem('not found');
-  if (facts.rateLimit) {
-    op.responses['429'] = problem(`too many ${facts.rateLimit} from this client`, RETRY_AFTER);
+  if (facts.rateLimit || !facts.isPublic) {
+    const who = [
+      ...(facts.rateLimit ? [`${facts.rateLimit} from this client`] : []),
+      ...(facts.isPublic ? [] : ['requests from this account']),
+    ];
+    op.responses['429'] = problem(`too many ${who.join(' or ')} this minute`, RATE_LIMITED);
   }
   op.responses['503'] = problem(
     'a service did not answer in time or is down; safe to retry later',

@@ -41,7 +41,14 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
     origin: env.corsOrigins.length ? env.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Repr-Digest', 'Location'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Retry-After',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Repr-Digest',
+      'Location',
+    ],
     maxAge: 600,
   });
   app.use(refuseUnknownBodyTypes, acceptIdempotencyKey);
