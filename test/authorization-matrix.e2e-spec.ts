@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { type Api, bearer, demo, ensureDemoFiles, officer, PDF, people, PNG, SIP_FORM } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
@@ -84,7 +85,8 @@ const MATRIX: Row[] = [
     route: 'POST /api/v1/auth/login',
     ok: 'public',
     path: () => '/api/v1/auth/login',
-    body: () => ({ username: 'nobody@example.id', password: 'x' }),
+    // A name of its own per call: failures for one name from one client are soon paused (429).
+    body: () => ({ username: `nobody-${randomUUID()}@example.id`, password: 'x' }),
   },
   {
     route: 'POST /api/v1/auth/refresh',
@@ -543,13 +545,16 @@ describe('authorisation matrix: every route × every kind of principal', () => {
     });
     f.staff = (await api.get('/api/v1/me').set(bearer(tokens.holdingOfficer)).expect(200)).body.principal.id;
     const holder = (await api.get('/api/v1/me').set(bearer(tokens.supervisor)).expect(200)).body.principal.id;
+    // The acting official is no principal of the table: ending the delegation ends their tokens.
+    const verifier = await the.signIn(officer('DPMPTSP', 'verifier'));
+    const delegate = (await api.get('/api/v1/me').set(bearer(verifier)).expect(200)).body.principal.id;
     f.delegation = (
       await api
         .post('/api/v1/admin/delegations')
         .set(admin)
         .send({
           kind: 'plh',
-          delegateId: f.staff,
+          delegateId: delegate,
           holderId: holder,
           roles: ['supervisor'],
           startsAt: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer, demo, officer, PDF, people, PNG, type Api } from './support/api';
+import { waitFor } from '@berkas/testing';
 import { queryDatabase } from './support/db';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -14,7 +15,8 @@ describe('security review findings, replayed', () => {
   const token: Record<string, string> = {};
 
   beforeAll(async () => {
-    system = await startSystem();
+    // Clients are told apart by X-Forwarded-For, as behind the city's ingress.
+    system = await startSystem({ env: { gateway: { TRUST_PROXY_HOPS: '1' } } });
     api = request(system.gatewayUrl);
     the = people(api);
     token.citizen = await the.signIn(demo.person.email);
@@ -220,12 +222,13 @@ describe('security review findings, replayed', () => {
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       expect(limited.headers['ratelimit']).toMatch(/^"lookups";r=0;/);
 
-      // Every authenticated route counts per account, whatever the client address.
-      const siti = await the.signIn(demo.person.email);
+      // Every authenticated route counts per account, whatever the client address (an account no
+      // other test uses this minute: the count is the account's, on every replica).
+      const wulan = await the.signIn(demo.company.members[1].email);
       const mine = (url: string, i: number) =>
         request(url)
           .get('/api/v1/applications')
-          .set(bearer(siti))
+          .set(bearer(wulan))
           .set('x-forwarded-for', `198.51.100.${30 + i}`);
       for (let i = 0; i < 3; i++) await mine(replicas[0], i).expect(200);
       await settle();
@@ -237,6 +240,84 @@ describe('security review findings, replayed', () => {
         detail: expect.stringMatching(/one account/),
       });
       expect(tooMany.headers['ratelimit-policy']).toBe('"requests";q=6;w=60');
+    });
+  });
+
+  describe('4, 5 and 7: sign-in throttling', () => {
+    const login = (username: string, password: string, client: string) =>
+      api.post('/api/v1/auth/login').set('x-forwarded-for', client).send({ username, password });
+
+    it('pauses the client that guesses, answers an unknown name alike, and lets the officer in from their desk', async () => {
+      const officerName = officer('DLH', 'reviewer');
+      const codes = async (username: string) => {
+        const seen: string[] = [];
+        for (let i = 0; i < 6; i++)
+          seen.push((await login(username, 'tebak-tebakan', '203.0.113.66')).body.code);
+        return seen;
+      };
+      const known = await codes(officerName);
+      // The fifth failure starts the wait (LOGIN_MAX_ATTEMPTS is 5).
+      expect(known).toEqual([...Array(4).fill('INVALID_CREDENTIALS'), 'SIGN_IN_PAUSED', 'SIGN_IN_PAUSED']);
+      expect(await codes('tidak.ada@dlh.example.id')).toEqual(known);
+      // Also through the paper dossier's sign-in form: the same pause for the same client.
+      const form = await request(system.gatewayUrl)
+        .post('/berkas/3271-26-7K4Q-X9M2-H')
+        .set('x-forwarded-for', '203.0.113.66')
+        .type('form')
+        .send({ username: officerName, password: demo.password, action: 'receive' });
+      expect(form.text).toMatch(/Too many failed sign-ins/);
+      const desk = await login(officerName, demo.password, '198.51.100.40').expect(200);
+      expect(desk.body.signInNotice).toMatchObject({ failedAttempts: 5 });
+    });
+  });
+
+  describe('15: access tokens after sign-out and deactivation', () => {
+    const refusedWithin = (token: string, ms = 5000) =>
+      waitFor(async () => (await api.get('/api/v1/me').set(bearer(token))).status === 401, ms, 100);
+
+    it('refuses a signed-out session’s access token at once, in every service', async () => {
+      const { accessToken, refreshToken } = (
+        await api
+          .post('/api/v1/auth/login')
+          .send({ username: demo.person.email, password: demo.password })
+          .expect(200)
+      ).body;
+      await api.get('/api/v1/me').set(bearer(accessToken)).expect(200);
+      const other = await the.signIn(demo.person.email); // another sign-in of the same person goes on
+      await api.post('/api/v1/auth/logout').send({ refreshToken }).expect(200);
+      await refusedWithin(accessToken);
+      const res = await api.get('/api/v1/applications').set(bearer(accessToken)).expect(401);
+      expect(res.body.code).toBe('SESSION_REVOKED');
+      await api.get('/api/v1/me').set(bearer(other)).expect(200);
+    });
+
+    it('refuses a deactivated officer’s access token at once', async () => {
+      const admin = await the.signIn(demo.staff.find((s) => s.roles.includes('system-admin'))!.email);
+      const agencyId = (await api.get('/api/v1/me').set(bearer(admin)).expect(200)).body.principal.agencyId;
+      const created = (
+        await api
+          .post('/api/v1/admin/staff')
+          .set(bearer(admin))
+          .send({
+            nip: '199001012015031002',
+            name: 'Petugas Sementara',
+            email: 'sementara@dpmptsp.example.id',
+            agencyId,
+            position: 'Petugas Loket',
+            roles: ['front-office'],
+            password: 'loket pelayanan tiga',
+          })
+          .expect(201)
+      ).body;
+      const token = await the.signIn('sementara@dpmptsp.example.id', 'loket pelayanan tiga');
+      await api.get('/api/v1/inbox').set(bearer(token)).expect(200);
+      await api
+        .patch(`/api/v1/admin/staff/${created.id}`)
+        .set(bearer(admin))
+        .send({ active: false })
+        .expect(200);
+      await refusedWithin(token);
+      await api.get('/api/v1/inbox').set(bearer(token)).expect(401);
     });
   });
 });

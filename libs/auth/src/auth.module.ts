@@ -1,11 +1,12 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { PRINCIPAL_RESOLVER } from '@berkas/messaging';
 import { NatsJwksSource } from './nats-jwks.source';
+import { RevocationList } from './revocation-list';
 import { JWKS_SOURCE, TokenVerifier, type JwksSource } from './token-verifier';
 
 /**
  * Token verification for a service: TokenVerifier (also the PRINCIPAL_RESOLVER the NATS interceptor
- * uses). Keys come from identity over NATS unless a service brings its own source (identity does).
+ * uses), which refuses tokens the RevocationList knows were revoked. Keys come from identity over NATS unless a service brings its own source (identity does).
  */
 @Global()
 @Module({})
@@ -21,10 +22,11 @@ export class AuthModule {
       providers: [
         ...(options.jwksSource ? [] : [NatsJwksSource]),
         { provide: JWKS_SOURCE, useExisting: source },
+        RevocationList,
         TokenVerifier,
         { provide: PRINCIPAL_RESOLVER, useExisting: TokenVerifier },
       ],
-      exports: [TokenVerifier, PRINCIPAL_RESOLVER, JWKS_SOURCE],
+      exports: [TokenVerifier, PRINCIPAL_RESOLVER, JWKS_SOURCE, RevocationList],
     };
   }
 }

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type KeyLike } from 'jose';
 import type { Principal } from '@berkas/contracts';
-import { capacityFor, canSeeRegion, claimsFor, requireRole, TokenVerifier, type JwksSource } from './index';
+import type { NatsConnection } from 'nats';
+import { NatsEnv } from '@berkas/config';
+import {
+  capacityFor,
+  canSeeRegion,
+  claimsFor,
+  requireRole,
+  RevocationList,
+  TokenVerifier,
+  type JwksSource,
+} from './index';
 
 const officer: Principal = {
   kind: 'staff',
@@ -167,5 +177,46 @@ describe('roles and capacities', () => {
     expect(canSeeRegion(officer, '3201')).toBe(false);
     expect(canSeeRegion(undefined, '3201')).toBe(true); // an internal call
     expect(canSeeRegion({ kind: 'applicant', id: randomUUID() }, '3271')).toBe(false);
+  });
+});
+
+describe('revocation list', () => {
+  const list = () => new RevocationList({} as NatsConnection, new NatsEnv());
+  const issuedAt = (ms: number) => ms / 1000;
+
+  it('refuses every token of a signed-out session, and a principal’s or agency’s tokens issued before the revocation', () => {
+    const revocations = list();
+    const now = Date.now();
+    const officerToken = {
+      sid: randomUUID(),
+      sub: officer.id,
+      agencyId: officer.agencyId,
+      iat: issuedAt(now - 5),
+    };
+    expect(revocations.isRevoked(officerToken)).toBe(false);
+    revocations.apply({
+      reason: 'logout',
+      sessionId: officerToken.sid,
+      notBefore: new Date(now).toISOString(),
+    });
+    expect(revocations.isRevoked(officerToken)).toBe(true);
+    expect(revocations.isRevoked({ ...officerToken, sid: randomUUID(), iat: issuedAt(now + 5) })).toBe(false);
+
+    revocations.apply({
+      reason: 'deactivated',
+      principalId: officer.id,
+      notBefore: new Date(now).toISOString(),
+    });
+    expect(revocations.isRevoked({ ...officerToken, sid: undefined })).toBe(true); // 5 ms before
+    expect(revocations.isRevoked({ ...officerToken, sid: undefined, iat: issuedAt(now + 1) })).toBe(false);
+
+    const colleague = { sub: randomUUID(), agencyId: officer.agencyId, iat: issuedAt(now - 1) };
+    expect(revocations.isRevoked(colleague)).toBe(false);
+    revocations.apply({
+      reason: 'agency-closed',
+      agencyId: officer.agencyId!,
+      notBefore: new Date(now).toISOString(),
+    });
+    expect(revocations.isRevoked(colleague)).toBe(true);
   });
 });

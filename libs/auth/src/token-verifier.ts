@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { AppError, type Principal } from '@berkas/contracts';
 import type { PrincipalResolver } from '@berkas/messaging';
 import { principalFromPayload, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './claims';
+import { RevocationList } from './revocation-list';
 
 /** Where the public keys come from: identity's own database, or `identity.jwks.get` over NATS. */
 export interface JwksSource {
@@ -31,7 +32,10 @@ export class TokenVerifier implements PrincipalResolver {
   private loading: Promise<void> | null = null;
   private loadingSince = 0;
 
-  constructor(@Inject(JWKS_SOURCE) private readonly source: JwksSource) {}
+  constructor(
+    @Inject(JWKS_SOURCE) private readonly source: JwksSource,
+    @Optional() private readonly revocations?: RevocationList,
+  ) {}
 
   async verify(token: string): Promise<Principal> {
     if (!this.keySet || Date.now() - this.fetchedAt > REFRESH_EVERY_MS) await this.reload();
@@ -73,7 +77,15 @@ export class TokenVerifier implements PrincipalResolver {
       clockTolerance: CLOCK_TOLERANCE_S,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
-    return principalFromPayload(payload);
+    const principal = principalFromPayload(payload);
+    const facts = { sid: payload['sid'] as string | undefined, sub: principal.id, iat: payload.iat ?? 0 };
+    if (this.revocations?.isRevoked({ ...facts, agencyId: principal.agencyId }))
+      throw new AppError(
+        'SESSION_REVOKED',
+        401,
+        'This sign-in has ended or its rights changed; sign in again',
+      );
+    return principal;
   }
 
   private reload(): Promise<void> {

@@ -231,11 +231,23 @@ export class IdentityEnv {
   @Max(90)
   refreshTokenTtlDays = 30;
 
-  @Env('LOGIN_MAX_ATTEMPTS', 'failed sign-ins in a row before the account is locked for a while')
+  @Env(
+    'LOGIN_MAX_ATTEMPTS',
+    'failed sign-ins to one name from one client in an hour before that client waits (1 min, doubling to 1 h)',
+  )
   @IsInt()
   @Min(3)
   @Max(20)
   loginMaxAttempts = 5;
+
+  @Env(
+    'LOGIN_ACCOUNT_ALARM',
+    'failed sign-ins to one name from all clients in an hour after which clients that failed wait out the hour',
+  )
+  @IsInt()
+  @Min(5)
+  @Max(10000)
+  loginAccountAlarm = 50;
 
   @Env('DEMO_DATA', 'load the Kota Bogor demo agencies and accounts on start (refused in production)')
   @IsBoolean()

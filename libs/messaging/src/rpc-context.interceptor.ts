@@ -49,13 +49,21 @@ export class RpcContextInterceptor implements NestInterceptor {
     const requestId = requestIdFrom(hdrs?.get(HEADERS.requestId) || undefined);
     const authorization = hdrs?.get(HEADERS.authorization) || undefined;
     const idempotencyKey = hdrs?.get(HEADERS.idempotencyKey) || undefined;
+    const clientAddress = hdrs?.get(HEADERS.clientAddress) || undefined;
 
     return new Observable((subscriber) => {
       const end = rpcHandlerDuration.startTimer({ subject });
       this.principalFrom(authorization).then(
         ({ principal, accessToken }) =>
           RequestContext.run(
-            { requestId, principal, accessToken, idempotencyKey, rpc: { subject, payload: rpc.getData() } },
+            {
+              requestId,
+              principal,
+              accessToken,
+              idempotencyKey,
+              clientAddress,
+              rpc: { subject, payload: rpc.getData() },
+            },
             () => {
               try {
                 validateRequest(known, rpc.getData());

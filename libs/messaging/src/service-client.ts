@@ -57,6 +57,7 @@ export class ServiceClient {
     const hdrs = natsHeaders();
     if (ctx) {
       hdrs.set(HEADERS.requestId, ctx.requestId);
+      if (ctx.clientAddress) hdrs.set(HEADERS.clientAddress, ctx.clientAddress);
       if (ctx.accessToken && !options.asSystem) {
         hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
         if (ctx.idempotencyKey) hdrs.set(HEADERS.idempotencyKey, ctx.idempotencyKey);

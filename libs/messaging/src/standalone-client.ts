@@ -7,11 +7,15 @@ import { ServiceClient } from './service-client';
 import { RequestContext } from '@berkas/observability';
 
 export interface StandaloneClient {
-  /** A request as a signed-in user would send it through the gateway (token optional). */
+  /**
+   * A request as a signed-in user would send it through the gateway (token optional), from the
+   * client address the gateway saw (optional).
+   */
   request<S extends RequestSubject>(
     subject: S,
     payload: RequestMap[S]['request'],
     accessToken?: string,
+    from?: { clientAddress: string },
   ): Promise<RequestMap[S]['reply']>;
   close(): Promise<void>;
 }
@@ -30,9 +34,10 @@ export async function createStandaloneClient(natsUrl: string): Promise<Standalon
   const client = app.get(ServiceClient);
   let n = 0;
   return {
-    request: (subject, payload, accessToken) =>
-      RequestContext.run({ requestId: `standalone-${process.pid}-${++n}`, accessToken }, () =>
-        client.request(subject, payload),
+    request: (subject, payload, accessToken, from) =>
+      RequestContext.run(
+        { requestId: `standalone-${process.pid}-${++n}`, accessToken, clientAddress: from?.clientAddress },
+        () => client.request(subject, payload),
       ),
     close: () => app.close(),
   };

@@ -9,12 +9,13 @@ import { requestIdFrom } from './request-id';
  * outgoing NATS requests carry it.
  */
 export function requestContextMiddleware(
-  req: IncomingMessage & { id?: string },
+  req: IncomingMessage & { id?: string; ip?: string },
   res: ServerResponse,
   next: () => void,
 ): void {
   const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
   req.id = requestId;
   res.setHeader(HEADERS.requestId, requestId);
-  RequestContext.run({ requestId }, next);
+  // Express works out `ip` from the trusted proxies' X-Forwarded-For when it is read (after set-up).
+  RequestContext.run({ requestId, clientAddress: req.ip ?? req.socket.remoteAddress }, next);
 }

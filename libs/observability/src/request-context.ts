@@ -9,6 +9,8 @@ export interface RequestContextData {
   accessToken?: string;
   /** The client's Idempotency-Key for this action, forwarded with the user's token. */
   idempotencyKey?: string;
+  /** The end user's network address, as the HTTP entry saw it behind its trusted proxies. */
+  clientAddress?: string;
   /** On a service: the NATS request being handled, for idempotent transactions. */
   rpc?: { subject: string; payload: unknown };
 }

@@ -9,6 +9,7 @@ import { ApplicantAccount, Company } from './applicants/applicant.entity';
 import { ApplicantsModule } from './applicants/applicants.module';
 import { Credential, LoginName, RefreshToken } from './auth/credential.entity';
 import { SessionsModule } from './auth/sessions.module';
+import { SignInThrottleRecord } from './auth/sign-in-throttle.entity';
 import { DemoModule } from './demo/demo.module';
 import { KeysModule } from './keys/keys.module';
 import { SigningKey } from './keys/signing-key.entity';
@@ -29,6 +30,7 @@ export const IDENTITY_ENTITIES = [
   LoginName,
   Credential,
   RefreshToken,
+  SignInThrottleRecord,
   SigningKey,
 ];
 

@@ -1,8 +1,13 @@
 import { CreateIdentitySchema1763910000000 } from './1763910000000-CreateIdentitySchema';
 import { NoDelegatedSystemAdmin1764300000000 } from './1764300000000-NoDelegatedSystemAdmin';
+import { SignInThrottles1764300000001 } from './1764300000001-SignInThrottles';
 
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
  */
-export const IDENTITY_MIGRATIONS = [CreateIdentitySchema1763910000000, NoDelegatedSystemAdmin1764300000000];
+export const IDENTITY_MIGRATIONS = [
+  CreateIdentitySchema1763910000000,
+  NoDelegatedSystemAdmin1764300000000,
+  SignInThrottles1764300000001,
+];

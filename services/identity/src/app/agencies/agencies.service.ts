@@ -18,6 +18,7 @@ import {
   encodeCursor,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
+import { announceRevocation } from '../auth/revocations';
 import { Agency, Region, Unit } from './agency.entity';
 
 /** Lists by name: keyset (name, id). */
@@ -93,8 +94,11 @@ export class AgenciesService {
       }
       if (req.name) agency.name = req.name.trim();
       // Closing an agency signs out everyone placed in it, system-admins included: the deployment's call.
+      const closing = req.active === false && agency.active;
       if (req.active !== undefined && req.active !== agency.active) requireRole(p, ['system-admin']);
       if (req.active !== undefined) agency.active = req.active;
+      // Its officers' tokens stop working everywhere now, not when they expire.
+      if (closing) await announceRevocation(this.outbox, m, { reason: 'agency-closed', agencyId: agency.id });
       agency.updatedAt = new Date();
       await m.save(agency);
       return this.changed(m, agency);

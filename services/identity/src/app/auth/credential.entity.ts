@@ -15,7 +15,7 @@ export class LoginName {
   principalId: string;
 }
 
-/** A password hash and the state of failed attempts against it. */
+/** A password hash (failed attempts against it are counted by name and client: SignInThrottle). */
 @Entity('credentials')
 export class Credential {
   @PrimaryColumn('varchar', { length: 9 })
@@ -26,12 +26,6 @@ export class Credential {
 
   @Column('text')
   passwordHash: string;
-
-  @Column('int', { default: 0 })
-  failedAttempts: number;
-
-  @Column('timestamptz', { nullable: true })
-  lockedUntil: Date | null;
 
   @Column('timestamptz', { default: () => 'now()' })
   passwordChangedAt: Date;

@@ -4,17 +4,39 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SignJWT } from 'jose';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { IdentityEnv } from '@berkas/config';
-import { AppError, type LoginRequest, type Principal, type TokenPair } from '@berkas/contracts';
+import {
+  AppError,
+  type LoginRequest,
+  type Principal,
+  type SessionsRevoked,
+  type TokenPair,
+} from '@berkas/contracts';
+import { Outbox } from '@berkas/messaging';
+import { RequestContext } from '@berkas/observability';
 import { claimsFor, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@berkas/auth';
 import { loginNameOf } from '../../domain/contact';
 import { SigningKeysService } from '../keys/signing-keys.service';
-import { Credential, LoginName, RefreshToken, type PrincipalKind } from './credential.entity';
+import { Credential, RefreshToken, type PrincipalKind } from './credential.entity';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { PrincipalsService } from './principals.service';
+import { announceRevocation } from './revocations';
+import { SignInThrottle } from './sign-in-throttle';
+
+type Revocation = SessionsRevoked['reason'];
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
 const invalidCredentials = () =>
   new AppError('INVALID_CREDENTIALS', 401, 'The username or password is wrong');
+const tooManyFailures = (seconds: number) =>
+  new AppError(
+    'SIGN_IN_PAUSED',
+    429,
+    `Too many failed sign-ins to this name from here; try again in ${Math.ceil(seconds / 60)} minute(s)`,
+    undefined,
+    seconds,
+  );
+/** No failed sign-in is answered sooner: how long the checks took says nothing about the name. */
+const FAILURE_FLOOR_MS = 150;
 
 /**
  * Sign-in, token refresh and sign-out. Access tokens are short-lived JWTs signed with the active
@@ -30,59 +52,50 @@ export class SessionsService {
     private readonly keys: SigningKeysService,
     private readonly principals: PrincipalsService,
     private readonly env: IdentityEnv,
+    private readonly outbox: Outbox,
+    private readonly throttle: SignInThrottle,
   ) {}
 
+  /**
+   * Signs in with a name (email, phone, NIP) and password. Every failure answers alike whether the
+   * name is anyone's: the same words, the same throttling (SignInThrottle counts names, not
+   * accounts), one password hash checked either way, and no answer sooner than FAILURE_FLOOR_MS.
+   */
   async login({ username, password }: LoginRequest): Promise<TokenPair> {
-    const name = loginNameOf(username);
-    const outcome = await this.dataSource.transaction(async (m) => {
-      const login = name ? await m.findOneBy(LoginName, { name }) : null;
-      const credential = login
-        ? await m
-            .getRepository(Credential)
-            .createQueryBuilder('c')
-            .setLock('pessimistic_write')
-            .where({ principalKind: login.principalKind, principalId: login.principalId })
-            .getOne()
-        : null;
-      if (!login || !credential) {
-        await verifyPassword(await dummyPasswordHash(), password);
-        return { ok: false as const };
-      }
-      const now = new Date();
-      if (credential.lockedUntil && credential.lockedUntil > now) {
-        return {
-          ok: false as const,
-          lockedFor: Math.ceil((credential.lockedUntil.getTime() - now.getTime()) / 1000),
-        };
-      }
-      if (!(await verifyPassword(credential.passwordHash, password))) {
-        credential.failedAttempts += 1;
-        const over = credential.failedAttempts - this.env.loginMaxAttempts;
-        // Back-off doubles from one minute with each further failure, up to an hour.
-        if (over >= 0)
-          credential.lockedUntil = new Date(now.getTime() + Math.min(60 * 2 ** over, 3600) * 1000);
-        await m.save(credential);
-        return { ok: false as const, lockedFor: over >= 0 ? Math.min(60 * 2 ** over, 3600) : undefined };
-      }
-      credential.failedAttempts = 0;
-      credential.lockedUntil = null;
-      credential.lastLoginAt = now;
-      if (needsRehash(credential.passwordHash)) credential.passwordHash = await hashPassword(password);
-      await m.save(credential);
-      const principal = await this.principals.build(login.principalKind, login.principalId, m);
-      return { ok: true as const, pair: await this.issue(m, login.principalKind, principal, randomUUID()) };
-    });
-    if (outcome.ok) return outcome.pair;
-    if (outcome.lockedFor) {
-      throw new AppError(
-        'ACCOUNT_LOCKED',
-        429,
-        `Too many failed sign-ins; try again in ${Math.ceil(outcome.lockedFor / 60)} minute(s)`,
-        undefined,
-        outcome.lockedFor,
-      );
+    const started = Date.now();
+    const name = loginNameOf(username) ?? username.trim().toLowerCase();
+    const client = RequestContext.current()?.clientAddress ?? 'unknown';
+    const fail = async (error: AppError): Promise<never> => {
+      await new Promise((r) => setTimeout(r, Math.max(0, started + FAILURE_FLOOR_MS - Date.now())));
+      throw error;
+    };
+    const attempt = await this.throttle.begin(name, client);
+    if ('waitSeconds' in attempt) return fail(tooManyFailures(attempt.waitSeconds));
+    const [account] = (await this.dataSource.query(
+      `SELECT l.principal_kind AS kind, l.principal_id AS id, c.password_hash AS hash
+       FROM login_names l JOIN credentials c ON c.principal_kind = l.principal_kind AND c.principal_id = l.principal_id
+       WHERE l.name = $1`,
+      [name],
+    )) as Array<{ kind: PrincipalKind; id: string; hash: string }>;
+    const right = await verifyPassword(account?.hash ?? (await dummyPasswordHash()), password);
+    if (!account || !right) {
+      const wait = await this.throttle.failed(attempt, account ?? null);
+      return fail(wait ? tooManyFailures(wait) : invalidCredentials());
     }
-    throw invalidCredentials();
+    return this.dataSource.transaction(async (m) => {
+      const notice = await this.throttle.succeeded(m, attempt);
+      await m.update(
+        Credential,
+        { principalKind: account.kind, principalId: account.id },
+        {
+          lastLoginAt: new Date(),
+          ...(needsRehash(account.hash) ? { passwordHash: await hashPassword(password) } : {}),
+        },
+      );
+      const principal = await this.principals.build(account.kind, account.id, m);
+      const pair = await this.issue(m, account.kind, principal, randomUUID());
+      return notice ? { ...pair, signInNotice: notice } : pair;
+    });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -96,7 +109,7 @@ export class SessionsService {
       if (!token || token.revokedAt || token.expiresAt <= new Date()) return { error: 'invalid' as const };
       if (token.usedAt) {
         // Someone is replaying a token that was already exchanged: end the whole sign-in.
-        await this.revokeFamily(m, token.familyId, 'reuse-detected');
+        await this.revokeFamily(m, token.familyId, 'refresh-token-reused');
         this.logger.warn(
           { familyId: token.familyId, principalId: token.principalId },
           'refresh token reused; family revoked',
@@ -123,27 +136,36 @@ export class SessionsService {
     });
   }
 
-  /** Ends every sign-in of a principal, e.g. when an officer is deactivated or changes password. */
+  /**
+   * Ends every sign-in of a principal, e.g. when an officer is deactivated or changes password: no
+   * refresh token works again, and every service refuses the access tokens already out.
+   */
   async revokeAll(
     m: EntityManager,
     kind: PrincipalKind,
     principalId: string,
-    reason: string,
+    reason: Extract<Revocation, 'deactivated' | 'reassigned' | 'password-changed'>,
   ): Promise<number> {
     const result = await m.update(
       RefreshToken,
       { principalKind: kind, principalId, revokedAt: IsNull() },
       { revokedAt: new Date(), revokeReason: reason },
     );
+    await announceRevocation(this.outbox, m, { reason, principalId });
     return result.affected ?? 0;
   }
 
-  private async revokeFamily(m: EntityManager, familyId: string, reason: string): Promise<number> {
+  private async revokeFamily(
+    m: EntityManager,
+    familyId: string,
+    reason: Extract<Revocation, 'logout' | 'refresh-token-reused'>,
+  ): Promise<number> {
     const result = await m.update(
       RefreshToken,
       { familyId, revokedAt: IsNull() },
       { revokedAt: new Date(), revokeReason: reason },
     );
+    await announceRevocation(this.outbox, m, { reason, sessionId: familyId });
     return result.affected ?? 0;
   }
 
@@ -155,13 +177,15 @@ export class SessionsService {
   ): Promise<TokenPair> {
     const key = await this.keys.activeKey();
     const ttl = this.env.accessTokenTtlSeconds;
-    const accessToken = await new SignJWT({ ...claimsFor(principal) })
+    // `sid` names the sign-in (the refresh token family), so signing out revokes its access tokens
+    // too; `iat` in milliseconds (a NumericDate may be fractional, RFC 7519), so a revocation tells
+    // the tokens issued before it from those issued after it in the same second.
+    const accessToken = await new SignJWT({ ...claimsFor(principal), sid: familyId, iat: Date.now() / 1000 })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
       .setSubject(principal.id)
       .setJti(randomUUID())
-      .setIssuedAt()
       .setExpirationTime(`${ttl}s`)
       .sign(key.privateKey);
     const refreshToken = randomBytes(32).toString('base64url');

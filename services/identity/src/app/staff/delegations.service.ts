@@ -5,6 +5,7 @@ import { requireRole } from '@berkas/auth';
 import { requireGrantingRole } from './granting';
 import { AppError, type CreateDelegationRequest, type Delegation, type Principal } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
+import { announceRevocation } from '../auth/revocations';
 import { DelegationRecord } from './staff.entity';
 import { StaffService } from './staff.service';
 
@@ -100,6 +101,8 @@ export class DelegationsService {
       if (!d.revokedAt) {
         d.revokedAt = new Date();
         await m.save(d);
+        // The acting official's tokens list the delegation: they must be re-issued without it.
+        await announceRevocation(this.outbox, m, { reason: 'delegation-ended', principalId: d.delegateId });
       }
       return this.changed(m, d.id);
     });

@@ -20,6 +20,7 @@ import {
   encodeCursor,
 } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
+import { announceRevocation } from '../auth/revocations';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import { parseNip } from '../../domain/identity-numbers';
 import { passwordProblem } from '../../domain/password-policy';
@@ -186,8 +187,13 @@ export class StaffService {
         await this.openAssignment(m, staff, p, capacity);
       }
       // New roles, a new agency or a deactivation must not live on in old refresh tokens.
-      if (reassigned || deactivated)
+      if (reassigned || deactivated) {
         await this.sessions.revokeAll(m, 'staff', staff.id, deactivated ? 'deactivated' : 'reassigned');
+        // Those acting for this officer act with the officer's roles as they are now (delegatedRoles).
+        const acting = await m.findBy(DelegationRecord, { holderId: staff.id, revokedAt: IsNull() });
+        for (const d of acting)
+          await announceRevocation(this.outbox, m, { reason: 'reassigned', principalId: d.delegateId });
+      }
       return this.changed(m, staff, deactivated ? 'deactivated' : moved ? 'moved' : 'updated');
     });
   }
