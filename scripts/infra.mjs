@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Makes sure the real servers Berkas needs are up: PostgreSQL, NATS with JetStream, and an
-// S3-compatible server (s3rver here; MinIO in production). Starts whichever is down and is safe to run
-// twice. Usage: node scripts/infra.mjs [up|down|status]. `down` stops only what this script started.
+// Makes sure the real servers Berkas needs are up: PostgreSQL, NATS with JetStream, an S3-compatible
+// server (s3rver here; MinIO in production), and the local stand-ins for the providers people's
+// messages go through: an SMTP server that keeps the mail, and an SMS gateway speaking Twilio's API.
+// Starts whichever is down and is safe to run twice. Usage: node scripts/infra.mjs [up|down|status].
+// `down` stops only what this script started.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
@@ -16,6 +18,8 @@ export const INFRA = {
   pg: new URL(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432'),
   nats: new URL((env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',')[0]),
   s3: { host: env.S3_ENDPOINT ?? '127.0.0.1', port: Number(env.S3_PORT ?? 9000) },
+  mail: { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 1025), httpPort: 8025 },
+  sms: new URL(env.SMS_API_URL ?? 'http://127.0.0.1:8026'),
   databases: ['berkas_identity', 'berkas_tracking', 'berkas_permits'],
 };
 
@@ -158,15 +162,75 @@ async function ensureS3() {
   return 's3rver';
 }
 
+/** Starts one of scripts/stand-ins/ in the background unless something answers on its port. */
+async function ensureStandIn(name, host, port, args, what) {
+  if (await portOpen(host, port)) {
+    log(`${what} already answering at ${host}:${port}`);
+    return null;
+  }
+  const out = openSync(join(dataDir, `${name}.log`), 'a');
+  const child = spawn(
+    process.execPath,
+    [join(root, 'scripts', 'stand-ins', `${name}.cjs`), '--host', host, ...args],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
+  child.unref();
+  writeFileSync(join(dataDir, `${name}.pid`), String(child.pid));
+  await waitForPort(what, host, port);
+  log(`started ${what} at ${host}:${port}`);
+  return name;
+}
+
+const ensureMailSink = () =>
+  ensureStandIn(
+    'mail-sink',
+    INFRA.mail.host,
+    INFRA.mail.port,
+    [
+      '--smtp-port',
+      String(INFRA.mail.port),
+      '--http-port',
+      String(INFRA.mail.httpPort),
+      '--dir',
+      join(dataDir, 'mail'),
+    ],
+    `mail sink (SMTP; mail at http://${INFRA.mail.host}:${INFRA.mail.httpPort}/api/v1/messages)`,
+  );
+
+const ensureSmsGateway = () =>
+  ensureStandIn(
+    'sms-gateway',
+    INFRA.sms.hostname,
+    Number(INFRA.sms.port),
+    [
+      '--port',
+      INFRA.sms.port,
+      '--account-sid',
+      env.SMS_ACCOUNT_SID ?? 'ACdev',
+      '--auth-token',
+      env.SMS_AUTH_TOKEN ?? 'dev-token',
+    ],
+    `SMS gateway stand-in (messages at ${INFRA.sms.origin}/api/v1/messages)`,
+  );
+
 /** Brings everything up; returns the names of the servers this call started. */
 export async function up() {
   mkdirSync(dataDir, { recursive: true });
-  const started = [await ensurePostgres(), await ensureNats(), await ensureS3()].filter(Boolean);
+  const started = [
+    await ensurePostgres(),
+    await ensureNats(),
+    await ensureS3(),
+    await ensureMailSink(),
+    await ensureSmsGateway(),
+  ].filter(Boolean);
   return started;
 }
 
-/** Stops the servers this script started (s3rver, and NATS if it had to start its own). */
-export function down(names = ['s3rver', 'nats']) {
+/** Stops the servers this script started (s3rver, the stand-ins, and NATS if it had to start its own). */
+export function down(names = ['s3rver', 'mail-sink', 'sms-gateway', 'nats']) {
   for (const name of names) {
     const pidFile = join(dataDir, `${name}.pid`);
     if (!existsSync(pidFile)) continue;
@@ -188,6 +252,8 @@ async function status() {
     ['postgres', ph, pp],
     ['nats', nh, np],
     ['s3', INFRA.s3.host, INFRA.s3.port],
+    ['mail', INFRA.mail.host, INFRA.mail.port],
+    ['sms', INFRA.sms.hostname, INFRA.sms.port],
   ]) {
     log(`${name.padEnd(8)} ${host}:${port} ${(await portOpen(host, Number(port))) ? 'up' : 'DOWN'}`);
   }

@@ -102,7 +102,9 @@ const lines = [
   `  System health      ${publicUrl}/health`,
   `  Sign in            POST ${publicUrl}/api/v1/auth/login  {"username": "<email, phone or NIP>", "password": "..."}`,
   `  Token keys         ${publicUrl}/.well-known/jwks.json`,
-  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits)`,
+  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits); gateway :3100`,
+  `  Mail sent          http://localhost:8025/api/v1/messages  (registration codes land here, not in real inboxes)`,
+  `  SMS sent           http://localhost:8026/api/v1/messages`,
 ];
 if (env.DEMO_DATA === 'true') {
   const demo = demoData();

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { connect, headers, type NatsConnection } from 'nats';
 import request from 'supertest';
+import { codeMailedTo } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
@@ -36,8 +37,13 @@ describe('identity through the gateway', () => {
       refreshToken: string;
     };
 
-  it('registers a citizen, signs them in, and tells who they are', async () => {
-    const registered = await api.post('/api/v1/auth/register').send(citizen).expect(201);
+  it('registers a citizen with the code mailed to them, signs them in, and tells who they are', async () => {
+    const started = await api.post('/api/v1/auth/register').send(citizen).expect(202);
+    expect(started.body).toMatchObject({ channel: 'email', sentTo: expect.stringMatching(/^\w{2}\*\*\*@/) });
+    const registered = await api
+      .post('/api/v1/auth/register/confirm')
+      .send({ login: citizen.email, code: await codeMailedTo(system.mail, citizen.email) })
+      .expect(201);
     expect(registered.body).toMatchObject({ kind: 'person', nik: citizen.nik, email: citizen.email });
     const tokens = await login(citizen.email, citizen.password);
     const me = await api.get('/api/v1/me').set('authorization', `Bearer ${tokens.accessToken}`).expect(200);

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { waitFor } from '@berkas/testing';
-import { type Api, bearer, demo, ensureDemoFiles, officer, PDF, people, PNG } from './support/api';
+import {
+  type Api,
+  bearer,
+  demo,
+  ensureDemoFiles,
+  officer,
+  PDF,
+  people,
+  PNG,
+  registerApplicant,
+} from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 const binary = (res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
@@ -47,7 +57,7 @@ describe('journeys through the HTTP API', () => {
       nik: '3271045507920003',
       password: 'kebun raya bogor 1817',
     };
-    await api.post('/api/v1/auth/register').send(citizen).expect(201);
+    await registerApplicant(api, system.mail, citizen);
     const ayu = await the.signIn(citizen.email, citizen.password);
 
     const draft = await the.readySip(ayu);

@@ -271,6 +271,34 @@ describe('security review findings, replayed', () => {
     });
   });
 
+  describe('5: registration', () => {
+    it('answers a registration or an invitation alike whether the address or NIK has an account; the owner is told by mail', async () => {
+      const register = (email: string, nik: string) =>
+        api
+          .post('/api/v1/auth/register')
+          .send({ kind: 'person', name: 'Coba Daftar', email, nik, password: 'daftar berkas bogor' })
+          .expect(202);
+      const fresh = await register('coba.baru@warga.example.id', '3271041509880001');
+      const takenEmail = await register(demo.person.email, '3271041509880002');
+      const takenNik = await register('coba.nik@warga.example.id', demo.person.nik);
+      const shape = (r: request.Response) => [r.status, Object.keys(r.body).sort(), r.body.channel];
+      expect(shape(takenEmail)).toEqual(shape(fresh));
+      expect(shape(takenNik)).toEqual(shape(fresh));
+      const mailTo = async (to: string) =>
+        waitFor(async () => (await system.mail.messages(to))[0]?.text ?? null, 10000);
+      expect(await mailTo('coba.baru@warga.example.id')).toMatch(/kode pendaftaran/i);
+      expect(await mailTo(demo.person.email)).toMatch(/sudah\s+memiliki akun/);
+      expect(await mailTo('coba.nik@warga.example.id')).toMatch(/NIK yang Anda daftarkan sudah terdaftar/);
+
+      const rudi = await the.signIn(demo.company.members[0].email);
+      const invite = (email: string) =>
+        api.post('/api/v1/company/members').set(bearer(rudi)).send({ name: 'Rekan', email }).expect(202);
+      expect(shape(await invite(demo.person.email))).toEqual(
+        shape(await invite('rekan.baru@hujansejahtera.example.id')),
+      );
+    });
+  });
+
   describe('15: access tokens after sign-out and deactivation', () => {
     const refusedWithin = (token: string, ms = 5000) =>
       waitFor(async () => (await api.get('/api/v1/me').set(bearer(token))).status === 401, ms, 100);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { waitFor } from '@berkas/testing';
+import { waitFor, type PrivateMailSink } from '@berkas/testing';
 
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
 import demo from '../../services/identity/src/app/demo/demo-data.json';
@@ -106,4 +106,22 @@ export interface PublicViewBody {
   awaitingApplicant: boolean;
   currentStages: Array<{ label: { id: string; en: string }; agency: { code: string }; dueAt: string | null }>;
   timeline: Array<{ event: string; label: { id: string; en: string }; agency: { code: string } | null }>;
+}
+
+/** The one-time code in the newest mail to `email`, once it has arrived. */
+export const codeMailedTo = (mail: PrivateMailSink, email: string): Promise<string> =>
+  waitFor(async () => /\b(\d{6})\b/.exec((await mail.messages(email))[0]?.text ?? '')?.[1] ?? null, 10000);
+
+/**
+ * Registers an applicant the way a person does: the registration, then the code from their mailbox
+ * (the system's mail sink). Answers the account.
+ */
+export async function registerApplicant(
+  api: Api,
+  mail: PrivateMailSink,
+  body: { email: string } & Record<string, unknown>,
+): Promise<{ id: string }> {
+  await api.post('/api/v1/auth/register').send(body).expect(202);
+  const code = await codeMailedTo(mail, body.email.toLowerCase());
+  return (await api.post('/api/v1/auth/register/confirm').send({ login: body.email, code }).expect(201)).body;
 }

@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import {
   dropDatabase,
   freePort,
+  startPrivateMailSink,
   startPrivateNats,
   startPrivateS3,
+  startPrivateSmsGateway,
   TEST_INFRA,
   uniqueName,
+  type PrivateMailSink,
   type PrivateNats,
   type PrivateS3,
+  type PrivateSmsGateway,
 } from '@berkas/testing';
 
 import { launcher, type BackendName, type ServiceName } from './launcher';
@@ -22,6 +26,9 @@ export interface RunningSystem {
   gatewayInternalUrl: string;
   /** The origin download links are signed for (S3_PUBLIC_URL), as browsers reach the object store. */
   s3PublicUrl: string;
+  /** The SMTP sink identity's mail goes to, and the SMS gateway its SMS go to: what people were sent. */
+  mail: PrivateMailSink;
+  sms: PrivateSmsGateway;
   natsUrl: string;
   httpPorts: Record<ServiceName, number>;
   databases: Record<BackendName, string>;
@@ -47,6 +54,7 @@ export interface SystemOptions {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const nats: PrivateNats = await startPrivateNats();
   const s3: PrivateS3 = await startPrivateS3();
+  const [mail, sms] = await Promise.all([startPrivateMailSink(), startPrivateSmsGateway()]);
   const run = uniqueName('e2e');
   const databases = {
     identity: `berkas_${run}_identity`,
@@ -87,7 +95,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       env['HTTP_PORT'] = String(httpPorts[name]);
       env['DATABASE_NAME'] = databases[name];
     }
-    if (name === 'identity') env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
+    if (name === 'identity') {
+      env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
+      Object.assign(env, {
+        SMTP_PORT: String(mail.smtpPort),
+        SMS_API_URL: sms.url,
+        SMS_ACCOUNT_SID: sms.accountSid,
+        SMS_AUTH_TOKEN: sms.authToken,
+      });
+    }
     if (name === 'gateway') {
       // Journeys poll the public view; rate limits get their own test with low limits.
       env['RATE_LIMIT_LOOKUPS'] = '100000';
@@ -108,6 +124,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     Object.values(files).forEach((f) => f.end());
     await nats.stop();
     await s3.stop();
+    await Promise.all([mail.stop(), sms.stop()]);
     await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
   };
   try {
@@ -134,6 +151,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     gatewayUrl,
     gatewayInternalUrl: `http://127.0.0.1:${internalPort}`,
     s3PublicUrl,
+    mail,
+    sms,
     natsUrl: nats.url,
     httpPorts,
     databases,

@@ -198,6 +198,62 @@ export class S3Env {
   bucket = 'berkas-documents';
 }
 
+export class MailEnv {
+  @Env('SMTP_HOST', 'mail server that sends Berkas email (a local sink in development)')
+  @IsString()
+  @MinLength(1)
+  host = '127.0.0.1';
+
+  @Env('SMTP_PORT', 'its port (587 with STARTTLS, 465 with SMTP_SECURE)')
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port = 1025;
+
+  @Env('SMTP_SECURE', 'TLS from the first byte (port 465); otherwise STARTTLS when the server offers it')
+  @IsBoolean()
+  secure = false;
+
+  @Env('SMTP_USERNAME', 'SMTP user, if the server wants one')
+  @IsString()
+  username = '';
+
+  @Env('SMTP_PASSWORD', 'SMTP password', { secret: true })
+  @IsString()
+  password = '';
+
+  @Env('MAIL_FROM', 'sender of Berkas email, as "Name <address>"')
+  @IsString()
+  @MinLength(3)
+  from = 'Berkas <noreply@berkas.example.id>';
+}
+
+export class SmsEnv {
+  @Env(
+    'SMS_API_URL',
+    'base URL of the SMS gateway, which speaks the Twilio Messages API (a local stand-in in development)',
+  )
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  apiUrl = 'http://127.0.0.1:8026';
+
+  @Env('SMS_ACCOUNT_SID', 'the gateway account SID')
+  @IsString()
+  @MinLength(2)
+  accountSid = 'ACdev';
+
+  @Env('SMS_AUTH_TOKEN', 'the gateway auth token', { secret: true })
+  @IsString()
+  @MinLength(3)
+  @NotInProduction((v) => v === 'dev-token', "must be the gateway's own token in production")
+  authToken = 'dev-token';
+
+  @Env('SMS_FROM', 'sender name or number of Berkas SMS')
+  @IsString()
+  @MinLength(2)
+  @MaxLength(20)
+  from = 'BERKAS';
+}
+
 /** Refuses a value that is fine for development but not when NODE_ENV=production. */
 function NotInProduction(isDevOnly: (value: unknown) => boolean, message: string): PropertyDecorator {
   return ValidateBy({

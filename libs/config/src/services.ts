@@ -6,10 +6,12 @@ import {
   GatewayHttpEnv,
   HttpEnv,
   IdentityEnv,
+  MailEnv,
   NatsEnv,
   PermitsEnv,
   RuntimeEnv,
   S3Env,
+  SmsEnv,
 } from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
 
@@ -24,8 +26,9 @@ export const SERVICE_CONFIG = {
     sections: { runtime: RuntimeEnv, http: GatewayHttpEnv, nats: NatsEnv, s3: S3Env },
     defaults: {},
   },
+  // Identity sends one-time codes and account notices itself, by email or SMS.
   identity: {
-    sections: { ...backend, identity: IdentityEnv },
+    sections: { ...backend, identity: IdentityEnv, mail: MailEnv, sms: SmsEnv },
     defaults: { HTTP_PORT: '3101', DATABASE_NAME: 'berkas_identity' },
   },
   tracking: {

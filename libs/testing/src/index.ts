@@ -3,3 +3,4 @@ export * from './nats-server';
 export * from './s3-server';
 export * from './built-services';
 export * from './nats-cluster';
+export * from './stand-ins';

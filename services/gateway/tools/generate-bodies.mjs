@@ -8,12 +8,16 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-/** HTTP body class → [proto schema, fields taken from the route's path]. */
+/**
+ * HTTP body class → [proto schema, fields the body does not take: those from the route's path, and
+ * those only a service sets (a dossier's applicant, permit type and document rules)].
+ */
 const BODIES = {
   RegisterBody: ['RegisterRequest'],
   LoginBody: ['LoginRequest'],
   RefreshBody: ['RefreshRequest'],
   AddCompanyMemberBody: ['AddCompanyMemberRequest'],
+  ConfirmRegistrationBody: ['ConfirmRegistrationRequest'],
   RegionBody: ['Region'],
   CreateAgencyBody: ['CreateAgencyRequest'],
   UpdateAgencyBody: ['UpdateAgencyRequest', ['id']],
@@ -29,7 +33,10 @@ const BODIES = {
   ReassignTaskBody: ['ReassignTaskRequest', ['id']],
   ActOnTaskBody: ['ActOnTaskRequest', ['id']],
   PublishWorkflowBody: ['PublishWorkflowRequest'],
-  OpenDossierBody: ['OpenDossierRequest'],
+  OpenDossierBody: [
+    'OpenDossierRequest',
+    ['applicantId', 'companyId', 'permitType', 'draft', 'documentRules'],
+  ],
   CloseDossierBody: ['CloseDossierRequest', ['trackingNumber']],
   SendHandoffBody: ['SendHandoffRequest', ['trackingNumber']],
   ResolveHandoffBody: ['ResolveHandoffRequest', ['id']],

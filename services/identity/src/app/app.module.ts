@@ -7,6 +7,8 @@ import { AgenciesModule } from './agencies/agencies.module';
 import { Agency, Region, Unit } from './agencies/agency.entity';
 import { ApplicantAccount, Company } from './applicants/applicant.entity';
 import { ApplicantsModule } from './applicants/applicants.module';
+import { PendingRegistration } from './applicants/pending-registration.entity';
+import { OutgoingMessageRecord } from './messages/outgoing-message.entity';
 import { Credential, LoginName, RefreshToken } from './auth/credential.entity';
 import { SessionsModule } from './auth/sessions.module';
 import { SignInThrottleRecord } from './auth/sign-in-throttle.entity';
@@ -27,6 +29,8 @@ export const IDENTITY_ENTITIES = [
   DelegationRecord,
   Company,
   ApplicantAccount,
+  PendingRegistration,
+  OutgoingMessageRecord,
   LoginName,
   Credential,
   RefreshToken,

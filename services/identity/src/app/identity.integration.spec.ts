@@ -12,6 +12,11 @@ import {
   uniqueName,
   type PrivateNats,
   rejectionOf,
+  startPrivateMailSink,
+  startPrivateSmsGateway,
+  waitFor,
+  type PrivateMailSink,
+  type PrivateSmsGateway,
 } from '@berkas/testing';
 import demo from './demo/demo-data.json';
 import { AppModule } from './app.module';
@@ -23,6 +28,9 @@ describe('identity service', () => {
   let app: INestApplication;
   let client: StandaloneClient;
   let db: DataSource;
+  let mail: PrivateMailSink;
+  let sms: PrivateSmsGateway;
+  let demoApplicants: number;
   const database = uniqueName('berkas_test_identity');
   const pw = demo.password;
 
@@ -34,7 +42,12 @@ describe('identity service', () => {
   beforeAll(async () => {
     nats = await startPrivateNats();
     const { sections, defaults } = SERVICE_CONFIG.identity;
+    [mail, sms] = await Promise.all([startPrivateMailSink(), startPrivateSmsGateway()]);
     const env = {
+      SMTP_PORT: String(mail.smtpPort),
+      SMS_API_URL: sms.url,
+      SMS_ACCOUNT_SID: sms.accountSid,
+      SMS_AUTH_TOKEN: sms.authToken,
       NATS_URL: nats.url,
       DATABASE_URL: TEST_INFRA.databaseUrl,
       DATABASE_NAME: database,
@@ -54,18 +67,32 @@ describe('identity service', () => {
     });
     db = app.get(DataSource);
     client = await createStandaloneClient(nats.url);
+    demoApplicants = await count('applicants');
   });
 
   afterAll(async () => {
     await client?.close();
     await app?.close();
     await nats?.stop();
+    await Promise.all([mail?.stop(), sms?.stop()]);
     await dropDatabase(database);
   });
 
   describe('registration', () => {
-    it('registers a citizen by NIK and refuses the same email, phone or NIK again', async () => {
-      const person = await client.request('identity.auth.register', {
+    /** The code in the newest message to `to`, by email or SMS, once it arrives. */
+    const codeSentTo = (to: string) =>
+      waitFor(async () => {
+        const [last] = to.includes('@') ? await mail.messages(to) : await sms.messages(to);
+        const text = last ? ('text' in last ? last.text : last.body) : '';
+        return /\b(\d{6})\b/.exec(text)?.[1] ?? null;
+      }, 10000);
+    const lastMessageTo = async (to: string) => {
+      const [last] = to.includes('@') ? await mail.messages(to) : await sms.messages(to);
+      return last ? ('text' in last ? last.text : last.body) : '';
+    };
+
+    it('registers a citizen once the code sent to their email comes back', async () => {
+      const started = await client.request('identity.auth.register', {
         kind: 'person',
         name: 'Ahmad Fauzi',
         email: 'Ahmad.Fauzi@Warga.example.id',
@@ -73,65 +100,111 @@ describe('identity service', () => {
         nik: '3271041203900007',
         password: 'hujan turun di bogor',
       });
+      expect(started).toMatchObject({ sentTo: 'ah***@warga.example.id', channel: 'email' });
+      expect(await count('applicants')).toBe(demoApplicants); // nothing until confirmed
+      const code = await codeSentTo('ahmad.fauzi@warga.example.id');
+      const [message] = await mail.messages('ahmad.fauzi@warga.example.id');
+      expect(message.subject).toBe('Kode pendaftaran Berkas / Berkas registration code');
+      // A wrong code is refused, and the code's text does not stay in the database once sent.
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      expect(
+        await fails(
+          client.request('identity.auth.confirm-registration', {
+            login: 'ahmad.fauzi@warga.example.id',
+            code: wrong,
+          }),
+        ),
+      ).toMatchObject({ status: 400, code: 'INVALID_CODE' });
+      const person = await client.request('identity.auth.confirm-registration', {
+        login: 'AHMAD.FAUZI@warga.example.id',
+        code,
+      });
       expect(person).toMatchObject({
         kind: 'person',
         email: 'ahmad.fauzi@warga.example.id',
         phone: '+6281322223333',
         company: null,
       });
+      const [queued] = await db.query(
+        `SELECT status, body FROM outgoing_messages WHERE recipient = 'ahmad.fauzi@warga.example.id'`,
+      );
+      expect(queued).toEqual({ status: 'sent', body: null });
+      await expect(login('ahmad.fauzi@warga.example.id', 'hujan turun di bogor')).resolves.toMatchObject({
+        tokenType: 'Bearer',
+      });
+      // The code is spent.
+      expect(
+        await fails(
+          client.request('identity.auth.confirm-registration', {
+            login: 'ahmad.fauzi@warga.example.id',
+            code,
+          }),
+        ),
+      ).toMatchObject({ status: 400, code: 'INVALID_CODE' });
+    });
 
-      const before = await count('applicants');
+    it('answers a registration alike whether or not the email, phone or NIK has an account, and tells their owner', async () => {
       const again = {
         kind: 'person' as const,
         name: 'Someone Else',
         nik: '3271041203900008',
         password: 'another good password',
       };
-      expect(
-        await fails(
-          client.request('identity.auth.register', { ...again, email: 'ahmad.fauzi@warga.example.id' }),
-        ),
-      ).toMatchObject({
-        status: 409,
-        details: [{ path: '/email', message: 'is already registered' }],
+      const before = await count('applicants');
+      const fresh = await client.request('identity.auth.register', {
+        ...again,
+        email: 'baru@warga.example.id',
       });
-      expect(
-        await fails(
-          client.request('identity.auth.register', {
-            ...again,
-            email: 'x@warga.example.id',
-            phone: '+62 813-2222-3333',
-          }),
-        ),
-      ).toMatchObject({
-        status: 409,
-        details: [{ path: '/phone', message: 'is already registered' }],
+      const takenEmail = await client.request('identity.auth.register', {
+        ...again,
+        email: demo.person.email,
       });
-      expect(
-        await fails(
-          client.request('identity.auth.register', {
-            ...again,
-            email: 'y@warga.example.id',
-            nik: '3271041203900007',
-          }),
-        ),
-      ).toMatchObject({ status: 409, details: [{ path: '/nik', message: 'is already registered' }] });
-      // Nothing half-written by the refused attempts.
+      const takenNik = await client.request('identity.auth.register', {
+        ...again,
+        email: 'nik.orang.lain@warga.example.id',
+        nik: demo.person.nik,
+      });
+      const shape = (r: { sentTo: string; channel: string; expiresAt: string }) => [
+        Object.keys(r).sort(),
+        r.channel,
+      ];
+      expect(shape(takenEmail)).toEqual(shape(fresh));
+      expect(shape(takenNik)).toEqual(shape(fresh));
+      expect(await lastMessageTo(demo.person.email)).toMatch(/sudah\s+memiliki akun/);
+      expect(await lastMessageTo('nik.orang.lain@warga.example.id')).toMatch(
+        /NIK yang Anda daftarkan sudah terdaftar/,
+      );
+      expect(await lastMessageTo('nik.orang.lain@warga.example.id')).not.toMatch(/\d{6}/);
       expect(await count('applicants')).toBe(before);
+      expect(Number((await db.query('SELECT count(*) AS n FROM pending_registrations'))[0].n)).toBe(1);
+      // Five wrong codes end the registration, so six digits cannot be worked through.
+      for (let i = 0; i < 5; i++)
+        await fails(
+          client.request('identity.auth.confirm-registration', {
+            login: 'baru@warga.example.id',
+            code: '000000',
+          }),
+        );
+      const code = await codeSentTo('baru@warga.example.id');
       expect(
-        Number(
-          (await db.query(`SELECT count(*) AS n FROM login_names WHERE name LIKE '_@warga.example.id'`))[0].n,
+        await fails(
+          client.request('identity.auth.confirm-registration', { login: 'baru@warga.example.id', code }),
         ),
-      ).toBe(0);
+      ).toMatchObject({ code: 'INVALID_CODE' });
     });
 
-    it('registers a citizen who has a phone but no email, who then signs in with the phone', async () => {
-      const person = await client.request('identity.auth.register', {
+    it('registers a citizen who has a phone but no email by SMS, who then signs in with the phone', async () => {
+      const started = await client.request('identity.auth.register', {
         kind: 'person',
         name: 'Ujang Suherman',
         phone: '0857-1234-9876',
         nik: '3271011507700011',
         password: 'talas bogor enak sekali',
+      });
+      expect(started).toMatchObject({ sentTo: '+62857****9876', channel: 'sms' });
+      const person = await client.request('identity.auth.confirm-registration', {
+        login: '0857 1234 9876',
+        code: await codeSentTo('+6285712349876'),
       });
       expect(person).toMatchObject({ email: null, phone: '+6285712349876' });
       await expect(login('+62 857 1234 9876', 'talas bogor enak sekali')).resolves.toMatchObject({
@@ -178,13 +251,31 @@ describe('identity service', () => {
       });
     });
 
-    it('lets a company member add a colleague, and refuses a second registration of the same NIB', async () => {
+    it('lets a company member invite a colleague, who chooses their own password; a second NIB registration is told by email', async () => {
       const tokens = await login(demo.company.members[0].email);
-      const colleague = await client.request(
+      const invited = await client.request(
         'identity.companies.add-member',
-        { name: 'Joko Susilo', email: 'joko@hujansejahtera.example.id', password: 'payung teduh sekali' },
+        { name: 'Joko Susilo', email: 'joko@hujansejahtera.example.id' },
         tokens.accessToken,
       );
+      expect(invited).toMatchObject({ sentTo: 'jo***@hujansejahtera.example.id', channel: 'email' });
+      const code = await codeSentTo('joko@hujansejahtera.example.id');
+      expect((await mail.messages('joko@hujansejahtera.example.id'))[0].subject).toMatch(
+        /PT Hujan Sejahtera Abadi/,
+      );
+      expect(
+        await fails(
+          client.request('identity.auth.confirm-registration', {
+            login: 'joko@hujansejahtera.example.id',
+            code,
+          }),
+        ),
+      ).toMatchObject({ status: 400, details: [{ path: '/password' }] });
+      const colleague = await client.request('identity.auth.confirm-registration', {
+        login: 'joko@hujansejahtera.example.id',
+        code,
+        password: 'payung teduh sekali',
+      });
       expect(colleague.company).toMatchObject({ nib: demo.company.nib });
       const joko = await client.request(
         'identity.me.get',
@@ -197,17 +288,15 @@ describe('identity service', () => {
         companyId: colleague.company!.id,
       });
 
-      const again = await fails(
-        client.request('identity.auth.register', {
-          kind: 'company',
-          name: 'Orang Lain',
-          email: 'lain@example.id',
-          password: 'payung teduh sekali',
-          nib: demo.company.nib,
-          companyName: 'PT Hujan',
-        }),
-      );
-      expect(again).toMatchObject({ status: 409, code: 'COMPANY_EXISTS' });
+      await client.request('identity.auth.register', {
+        kind: 'company',
+        name: 'Orang Lain',
+        email: 'lain@example.id',
+        password: 'payung teduh sekali',
+        nib: demo.company.nib,
+        companyName: 'PT Hujan',
+      });
+      expect(await lastMessageTo('lain@example.id')).toMatch(/NIB yang Anda daftarkan sudah terdaftar/);
     });
   });
 

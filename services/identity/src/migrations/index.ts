@@ -1,6 +1,7 @@
 import { CreateIdentitySchema1763910000000 } from './1763910000000-CreateIdentitySchema';
 import { NoDelegatedSystemAdmin1764300000000 } from './1764300000000-NoDelegatedSystemAdmin';
 import { SignInThrottles1764300000001 } from './1764300000001-SignInThrottles';
+import { RegistrationByCode1764300000002 } from './1764300000002-RegistrationByCode';
 
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -10,4 +11,5 @@ export const IDENTITY_MIGRATIONS = [
   CreateIdentitySchema1763910000000,
   NoDelegatedSystemAdmin1764300000000,
   SignInThrottles1764300000001,
+  RegistrationByCode1764300000002,
 ];

@@ -120,6 +120,12 @@ export function validateDefinition(def: WorkflowDefinition): DefinitionProblem[]
     }
     if (stage.onTimeout && !stage.actions?.[stage.onTimeout.action])
       add(`${path}/onTimeout`, `${stage.onTimeout.action} is not an action of this stage`);
+    // Fiktif positif answers for the office's silence, never for an unpaid levy.
+    if (
+      stage.onTimeout &&
+      (stage.fee || stage.actions?.[stage.onTimeout.action]?.guards?.includes('feePaid'))
+    )
+      add(`${path}/onTimeout`, 'cannot be on a stage that waits for a payment');
     if (stage.fee && !isFormula(stage.fee.formula))
       add(`${path}/fee/formula`, 'may use numbers, form field names, + - * / ( ) and min/max/round only');
   }

@@ -50,6 +50,7 @@ describe('workflow definitions', () => {
           owner: { agency: 'DLH', role: 'reviewer' },
           slaDays: 2,
           actions: { done: { to: '@join', label: { id: '', en: '' }, guards: ['feePaid', 'luck' as never] } },
+          onTimeout: { action: 'done' },
         },
       },
     };
@@ -68,6 +69,7 @@ describe('workflow definitions', () => {
         '/stages/d/actions/done/to: @join is only for stages that are branches of a parallel stage',
         '/stages/d/actions/done/guards: unknown guard luck',
         '/stages/d/actions/done/guards: feePaid needs a fee on the stage',
+        '/stages/d/onTimeout: cannot be on a stage that waits for a payment',
       ]),
     );
     // With no valid start nothing is reachable; a stage that only loops has no path to an outcome.

@@ -1,7 +1,22 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { Public } from '@berkas/auth';
-import type { Applicant, Jwks, LogoutReply, Me, RegisterRequest, TokenPair } from '@berkas/contracts';
-import { AddCompanyMemberBody, LoginBody, RefreshBody, RegisterBody } from '../../generated/bodies';
+import type {
+  AddCompanyMemberRequest,
+  Applicant,
+  Jwks,
+  LogoutReply,
+  Me,
+  RegisterRequest,
+  RegistrationStarted,
+  TokenPair,
+} from '@berkas/contracts';
+import {
+  AddCompanyMemberBody,
+  ConfirmRegistrationBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+} from '../../generated/bodies';
 import { RateLimit } from '../protection/rate-limit';
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
@@ -11,12 +26,22 @@ import { ServiceClient } from '@berkas/messaging';
 export class AuthController {
   constructor(private readonly identity: ServiceClient) {}
 
+  /** Answers 202 alike whether or not the address or identity has an account: the message sent says. */
   @Public()
   @RateLimit('sign-ins')
   @Post('api/v1/auth/register')
+  @HttpCode(202)
   @Calls('identity.auth.register')
-  register(@Body() body: RegisterBody): Promise<Applicant> {
+  register(@Body() body: RegisterBody): Promise<RegistrationStarted> {
     return this.identity.request('identity.auth.register', body as RegisterRequest); // proto says: email or phone
+  }
+
+  @Public()
+  @RateLimit('sign-ins')
+  @Post('api/v1/auth/register/confirm')
+  @Calls('identity.auth.confirm-registration')
+  confirm(@Body() body: ConfirmRegistrationBody): Promise<Applicant> {
+    return this.identity.request('identity.auth.confirm-registration', body);
   }
 
   @Public()
@@ -53,12 +78,13 @@ export class AuthController {
     return this.identity.request('identity.me.get', {});
   }
 
-  /** A company member adds a colleague to the company account. */
+  /** A company member invites a colleague, who confirms with the code sent (POST /api/v1/auth/register/confirm). */
   @RateLimit('sign-ins')
   @Post('api/v1/company/members')
+  @HttpCode(202)
   @Calls('identity.companies.add-member')
-  addCompanyMember(@Body() body: AddCompanyMemberBody): Promise<Applicant> {
-    return this.identity.request('identity.companies.add-member', body);
+  addCompanyMember(@Body() body: AddCompanyMemberBody): Promise<RegistrationStarted> {
+    return this.identity.request('identity.companies.add-member', body as AddCompanyMemberRequest);
   }
 
   /** The public keys every service (and anyone) can verify Berkas access tokens with. */

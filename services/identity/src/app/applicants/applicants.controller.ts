@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
-import type { AddCompanyMemberRequest, Applicant, IdRequest } from '@berkas/contracts';
+import type { AddCompanyMemberRequest, Applicant, IdRequest, RegistrationStarted } from '@berkas/contracts';
 import { ApplicantsService } from './applicants.service';
 
 @Controller()
@@ -14,7 +14,7 @@ export class ApplicantsController {
   }
 
   @MessagePattern('identity.companies.add-member')
-  addMember(@Payload() req: AddCompanyMemberRequest): Promise<Applicant> {
+  addMember(@Payload() req: AddCompanyMemberRequest): Promise<RegistrationStarted> {
     return this.applicants.addCompanyMember(principal(), req);
   }
 }

@@ -3,15 +3,35 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { requirePrincipal } from '@berkas/auth';
-import { AppError, type Applicant, type Principal, type RegisterRequest } from '@berkas/contracts';
+import {
+  AppError,
+  type AddCompanyMemberRequest,
+  type Applicant,
+  type ConfirmRegistrationRequest,
+  type Principal,
+  type RegisterRequest,
+  type RegistrationStarted,
+} from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
-import { normalizeEmail, normalizePhone } from '../../domain/contact';
+import { loginNameOf, normalizeEmail, normalizePhone } from '../../domain/contact';
 import { parseNib, parseNik } from '../../domain/identity-numbers';
+import { codeHash, codeMatches, masked, newCode } from '../../domain/one-time-code';
 import { passwordProblem } from '../../domain/password-policy';
-import { Credential } from '../auth/credential.entity';
+import { Credential, LoginName } from '../auth/credential.entity';
 import { claimLoginNames } from '../auth/login-names';
 import { hashPassword } from '../auth/passwords';
+import { OutgoingMessages } from '../messages/outgoing-messages.service';
+import {
+  alreadyRegistered,
+  identityTaken,
+  invitation,
+  INVITATION_HOURS,
+  REGISTRATION_CODE_MINUTES,
+  registrationCode,
+  type Wording,
+} from '../messages/templates';
 import { ApplicantAccount, Company } from './applicant.entity';
+import { PendingRegistration, type RegistrationDetails } from './pending-registration.entity';
 
 export function toApplicant(a: ApplicantAccount): Applicant {
   return {
@@ -29,42 +49,223 @@ interface NewAccount {
   name: string;
   email?: string;
   phone?: string;
-  password: string;
 }
 
+/** No answer to a registration comes sooner: how long it took says nothing about what exists. */
+const ANSWER_FLOOR_MS = 200;
+const MAX_CODE_TRIES = 5;
+const wrongCode = () =>
+  new AppError('INVALID_CODE', 400, 'The code is wrong or has expired; check it, or register again', [
+    { path: '/code', message: 'is wrong or has expired' },
+  ]);
+
+/**
+ * Applicant accounts. Registering (and inviting a company member) never says whether an email,
+ * phone, NIK or NIB already has an account: it always answers "a code was sent", and the message
+ * sent tells the owner of the address what happened instead (security review, finding 5). The
+ * account exists once the code comes back, which also proves the address is the registrant's.
+ */
 @Injectable()
 export class ApplicantsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly messages: OutgoingMessages,
   ) {}
 
   /** A citizen registers with their NIK, or the first staff member of a company with its NIB. */
-  async register(req: RegisterRequest): Promise<Applicant> {
+  async register(req: RegisterRequest): Promise<RegistrationStarted> {
+    const started = Date.now();
+    const identity = this.checkIdentity(req);
+    const account = this.checkAccount(req);
+    const problem = passwordProblem(req.password, [account.email ?? '', account.phone ?? '']);
+    if (problem) throw AppError.invalid('/password', problem);
+    const passwordHash = await hashPassword(req.password);
+    const details: RegistrationDetails = {
+      name: account.name,
+      email: account.email ?? null,
+      phone: account.phone ?? null,
+      ...(identity.kind === 'person'
+        ? { nik: identity.nik }
+        : { nib: identity.nib, companyName: identity.companyName }),
+    };
+    return this.answerAtFloor(started, (m) =>
+      this.startRegistration(
+        m,
+        identity.kind,
+        details,
+        passwordHash,
+        REGISTRATION_CODE_MINUTES * 60_000,
+        async () => {
+          if (identity.kind === 'person' && (await m.findOneBy(ApplicantAccount, { nik: identity.nik })))
+            return identityTaken('NIK');
+          if (identity.kind === 'company' && (await m.findOneBy(Company, { nib: identity.nib })))
+            return identityTaken('NIB');
+          return null;
+        },
+        registrationCode,
+      ),
+    );
+  }
+
+  /** A company member invites a colleague, who confirms with the code and chooses a password. */
+  async addCompanyMember(
+    principal: Principal | undefined,
+    req: AddCompanyMemberRequest,
+  ): Promise<RegistrationStarted> {
+    const started = Date.now();
+    const p = requirePrincipal(principal);
+    if (p.kind !== 'applicant' || !p.companyId)
+      throw new AppError('FORBIDDEN', 403, 'Only a company account can add members');
+    const account = this.checkAccount(req);
+    const company = await this.dataSource.getRepository(Company).findOneByOrFail({ id: p.companyId });
+    const details: RegistrationDetails = {
+      name: account.name,
+      email: account.email ?? null,
+      phone: account.phone ?? null,
+      companyId: company.id,
+    };
+    return this.answerAtFloor(started, (m) =>
+      this.startRegistration(
+        m,
+        'company-member',
+        details,
+        null,
+        INVITATION_HOURS * 3600_000,
+        async () => null,
+        (code) => invitation(company.name, code),
+      ),
+    );
+  }
+
+  /**
+   * Creates an account at once, its address taken as confirmed: for identity's own demo data
+   * (DEMO_DATA, refused in production), never reachable over NATS. A company's later members join it.
+   */
+  async createConfirmed(req: RegisterRequest): Promise<Applicant> {
     const identity = this.checkIdentity(req);
     const account = this.checkAccount(req);
     const passwordHash = await hashPassword(req.password);
     return this.dataSource.transaction(async (m) => {
+      const company =
+        identity.kind === 'company'
+          ? ((await m.findOneBy(Company, { nib: identity.nib })) ??
+            (await m.save(m.create(Company, { nib: identity.nib, name: identity.companyName }))))
+          : null;
+      return this.createAccount(m, req.kind, account, passwordHash, {
+        nik: identity.kind === 'person' ? identity.nik : null,
+        company,
+      });
+    });
+  }
+
+  /** Creates the account of a pending registration when its code is right. */
+  async confirm(req: ConfirmRegistrationRequest): Promise<Applicant> {
+    const login = loginNameOf(req.login);
+    const passwordHash = req.password ? await hashPassword(req.password) : null;
+    const outcome = await this.dataSource.transaction(async (m) => {
+      const pending = login
+        ? await m
+            .getRepository(PendingRegistration)
+            .createQueryBuilder('r')
+            .setLock('pessimistic_write')
+            .where({ login })
+            .getOne()
+        : null;
+      if (!pending || pending.expiresAt <= new Date()) return { error: wrongCode() };
+      if (!codeMatches(req.code, pending.id, pending.codeHash)) {
+        // Five wrong tries end the registration: six digits are not guessed that way.
+        if (pending.attempts + 1 >= MAX_CODE_TRIES) await m.delete(PendingRegistration, { id: pending.id });
+        else await m.update(PendingRegistration, { id: pending.id }, { attempts: pending.attempts + 1 });
+        return { error: wrongCode() };
+      }
+      const details = pending.details;
+      const hash = pending.passwordHash ?? passwordHash;
+      if (!hash) throw AppError.invalid('/password', 'is required to accept an invitation');
+      if (!pending.passwordHash && req.password) {
+        const problem = passwordProblem(req.password, [details.email ?? '', details.phone ?? '']);
+        if (problem) throw AppError.invalid('/password', problem);
+      }
+      await m.delete(PendingRegistration, { id: pending.id });
       let company: Company | null = null;
-      if (identity.kind === 'company') {
-        if (await m.findOneBy(Company, { nib: identity.nib })) {
+      if (pending.kind === 'company') {
+        if (await m.findOneBy(Company, { nib: details.nib }))
           throw new AppError(
             'COMPANY_EXISTS',
             409,
-            'This company is already registered; ask one of its members to add you',
-            [{ path: '/nib', message: 'is already registered' }],
+            'This company was registered meanwhile; ask one of its members to add you',
           );
-        }
-        company = await m.save(m.create(Company, { nib: identity.nib, name: identity.companyName }));
+        company = await m.save(m.create(Company, { nib: details.nib, name: details.companyName }));
       }
-      const nik = identity.kind === 'person' ? identity.nik : null;
-      if (nik && (await m.findOneBy(ApplicantAccount, { nik }))) {
-        throw new AppError('ALREADY_REGISTERED', 409, 'This NIK is already registered', [
+      if (pending.kind === 'company-member')
+        company = await m.findOneByOrFail(Company, { id: details.companyId });
+      if (details.nik && (await m.findOneBy(ApplicantAccount, { nik: details.nik })))
+        throw new AppError('ALREADY_REGISTERED', 409, 'This NIK was registered meanwhile', [
           { path: '/nik', message: 'is already registered' },
         ]);
-      }
-      return this.createAccount(m, req.kind, account, passwordHash, { nik, company });
+      const applicant = await this.createAccount(
+        m,
+        pending.kind === 'person' ? 'person' : 'company',
+        { name: details.name, email: details.email ?? undefined, phone: details.phone ?? undefined },
+        hash,
+        { nik: details.nik ?? null, company },
+      );
+      return { applicant };
     });
+    // A wrong code's try is counted (committed) before it is refused.
+    if ('error' in outcome && outcome.error) throw outcome.error;
+    return outcome.applicant as Applicant;
+  }
+
+  /**
+   * Queues the message for the registrant's address (the email, else the phone): a code for a new
+   * registration, or, when the address or the identity already has an account, a notice saying so.
+   * The answer is the same either way.
+   */
+  private async startRegistration(
+    m: EntityManager,
+    kind: PendingRegistration['kind'],
+    details: RegistrationDetails,
+    passwordHash: string | null,
+    validMs: number,
+    identityTakenNotice: () => Promise<Wording | null>,
+    codeMessage: (code: string) => Wording,
+  ): Promise<RegistrationStarted> {
+    const login = (details.email ?? details.phone) as string;
+    const expiresAt = new Date(Date.now() + validMs);
+    const addressTaken = !!(await m.findOneBy(LoginName, [
+      ...(details.email ? [{ name: details.email }] : []),
+      ...(details.phone ? [{ name: details.phone }] : []),
+    ]));
+    const notice = addressTaken ? alreadyRegistered() : await identityTakenNotice();
+    let wording = notice;
+    if (!notice) {
+      const id = randomUUID();
+      const code = newCode();
+      await m.delete(PendingRegistration, { login }); // a new registration replaces an older one
+      await m.insert(PendingRegistration, {
+        id,
+        login,
+        kind,
+        details,
+        passwordHash,
+        codeHash: codeHash(code, id),
+        attempts: 0,
+        expiresAt,
+        createdAt: new Date(),
+      });
+      wording = codeMessage(code);
+    }
+    const channel = await this.messages.enqueue(m, details, wording as Wording, { secret: !notice });
+    return { sentTo: masked(login), channel, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Runs `work` in a transaction, sends what it queued, and answers no sooner than ANSWER_FLOOR_MS. */
+  private async answerAtFloor<T>(started: number, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(work);
+    this.messages.kick();
+    await new Promise((r) => setTimeout(r, Math.max(0, started + ANSWER_FLOOR_MS - Date.now())));
+    return result;
   }
 
   /** A person needs a valid NIK; a company a valid NIB and its name; neither takes the other's fields. */
@@ -84,19 +285,6 @@ export class ApplicantsService {
     const nib = parseNib(req.nib);
     if (!nib.valid) throw AppError.invalid('/nib', nib.reason);
     return { kind: 'company', nib: nib.value, companyName: req.companyName.trim() };
-  }
-
-  /** A company member adds a colleague, who then signs in with their own email and password. */
-  async addCompanyMember(principal: Principal | undefined, req: NewAccount): Promise<Applicant> {
-    const p = requirePrincipal(principal);
-    if (p.kind !== 'applicant' || !p.companyId)
-      throw new AppError('FORBIDDEN', 403, 'Only a company account can add members');
-    const account = this.checkAccount(req);
-    const passwordHash = await hashPassword(req.password);
-    return this.dataSource.transaction(async (m) => {
-      const company = await m.findOneByOrFail(Company, { id: p.companyId });
-      return this.createAccount(m, 'company', account, passwordHash, { nik: null, company });
-    });
   }
 
   /** Officers and internal services see any applicant; an applicant sees themselves and their company's members. */
@@ -119,9 +307,7 @@ export class ApplicantsService {
     const phone = req.phone ? normalizePhone(req.phone) : undefined;
     if (req.phone && !phone)
       throw AppError.invalid('/phone', 'is not an Indonesian phone number (such as 0812-3456-7890)');
-    const problem = passwordProblem(req.password, [email ?? '', phone ?? '']);
-    if (problem) throw AppError.invalid('/password', problem);
-    return { name: req.name.trim(), email, phone: phone ?? undefined, password: req.password };
+    return { name: req.name.trim(), email, phone: phone ?? undefined };
   }
 
   private async createAccount(
@@ -131,7 +317,7 @@ export class ApplicantsService {
     passwordHash: string,
     extra: { nik: string | null; company: Company | null },
   ): Promise<Applicant> {
-    // Sign-in names first: a taken email or phone is a 409 naming it, before anything is written.
+    // Sign-in names first: a name taken meanwhile is a 409 naming it, before anything is written.
     const id = randomUUID();
     await claimLoginNames(m, 'applicant', id, [
       { field: '/email', name: account.email },

@@ -2,10 +2,12 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type {
   Applicant,
+  ConfirmRegistrationRequest,
   LoginRequest,
   LogoutReply,
   RefreshRequest,
   RegisterRequest,
+  RegistrationStarted,
   TokenPair,
 } from '@berkas/contracts';
 import { ApplicantsService } from '../applicants/applicants.service';
@@ -19,8 +21,13 @@ export class SessionsController {
   ) {}
 
   @MessagePattern('identity.auth.register')
-  register(@Payload() req: RegisterRequest): Promise<Applicant> {
+  register(@Payload() req: RegisterRequest): Promise<RegistrationStarted> {
     return this.applicants.register(req);
+  }
+
+  @MessagePattern('identity.auth.confirm-registration')
+  confirm(@Payload() req: ConfirmRegistrationRequest): Promise<Applicant> {
+    return this.applicants.confirm(req);
   }
 
   @MessagePattern('identity.auth.login')

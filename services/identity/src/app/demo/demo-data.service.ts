@@ -90,23 +90,14 @@ export class DemoDataService implements OnApplicationBootstrap {
       });
       if (s.roles.includes('supervisor')) supervisors.set(s.agency, created.id);
     }
-    await this.applicants.register({ kind: 'person', ...demo.person, password: demo.password });
-    const [first, ...others] = demo.company.members;
-    await this.applicants.register({
-      kind: 'company',
-      nib: demo.company.nib,
-      companyName: demo.company.name,
-      ...first,
-      password: demo.password,
-    });
-    const company = await this.dataSource.query('SELECT id FROM companies WHERE nib = $1', [
-      demo.company.nib,
-    ]);
-    for (const member of others) {
-      await this.applicants.addCompanyMember(
-        { kind: 'applicant', id: 'demo-seed', companyId: company[0].id },
-        { ...member, password: demo.password },
-      );
-    }
+    await this.applicants.createConfirmed({ kind: 'person', ...demo.person, password: demo.password });
+    for (const member of demo.company.members)
+      await this.applicants.createConfirmed({
+        kind: 'company',
+        nib: demo.company.nib,
+        companyName: demo.company.name,
+        ...member,
+        password: demo.password,
+      });
   }
 }

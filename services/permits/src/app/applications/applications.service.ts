@@ -287,7 +287,9 @@ export class ApplicationsService {
     if (p.kind === 'applicant')
       return p.id === app.applicantId || (!!p.companyId && p.companyId === app.companyId);
     if (p.roles?.includes('system-admin')) return true;
-    const agencies = [p.agencyId, ...(p.acting ?? []).map((a) => a.agencyId)].filter(Boolean);
+    const now = new Date();
+    const acting = (p.acting ?? []).filter((a) => new Date(a.until) > now); // an ended delegation shows nothing
+    const agencies = [p.agencyId, ...acting.map((a) => a.agencyId)].filter(Boolean);
     if (agencies.includes(app.issuingAgencyId)) return true;
     return (await m.count(TaskRecord, { where: { applicationId: app.id, agencyId: In(agencies) } })) > 0;
   }

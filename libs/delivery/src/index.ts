@@ -1,0 +1,3 @@
+export * from './channels';
+export * from './email.channel';
+export * from './sms.channel';

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './infra';
+import { freePort } from './nats-server';
+
+const root = join(__dirname, '..', '..', '..');
+const script = (name: string) => join(root, 'scripts', 'stand-ins', `${name}.cjs`);
+
+export interface ReceivedMail {
+  id: string;
+  envelope: { from: string | null; to: string[] };
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+export interface ReceivedSms {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+  status: string;
+}
+
+export interface PrivateMailSink {
+  smtpPort: number;
+  url: string;
+  /** Mail received for `to` (every address when omitted), newest first. */
+  messages(to?: string): Promise<ReceivedMail[]>;
+  stop(): Promise<void>;
+}
+
+export interface PrivateSmsGateway {
+  url: string;
+  accountSid: string;
+  authToken: string;
+  /** SMS received for `to` (every number when omitted), newest first. */
+  messages(to?: string): Promise<ReceivedSms[]>;
+  stop(): Promise<void>;
+}
+
+async function launch(name: string, args: string[], readyUrl: string): Promise<() => Promise<void>> {
+  const child: ChildProcess = spawn(process.execPath, [script(name), ...args], { stdio: 'ignore' });
+  await waitFor(async () => (await fetch(readyUrl).catch(() => null))?.ok ?? false, 10000);
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+/** The project's SMTP sink (scripts/stand-ins/mail-sink.cjs) on free ports, private to one test file. */
+export async function startPrivateMailSink(): Promise<PrivateMailSink> {
+  const smtpPort = await freePort();
+  const httpPort = await freePort();
+  const url = `http://127.0.0.1:${httpPort}`;
+  const stop = await launch(
+    'mail-sink',
+    ['--smtp-port', String(smtpPort), '--http-port', String(httpPort)],
+    `${url}/api/v1/messages`,
+  );
+  return {
+    smtpPort,
+    url,
+    messages: async (to) => {
+      const res = await fetch(`${url}/api/v1/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+      return ((await res.json()) as { messages: ReceivedMail[] }).messages;
+    },
+    stop,
+  };
+}
+
+/** The project's SMS gateway stand-in (Twilio API) on a free port, private to one test file. */
+export async function startPrivateSmsGateway(extra: string[] = []): Promise<PrivateSmsGateway> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const accountSid = 'ACtest';
+  const authToken = 'test-token';
+  const stop = await launch(
+    'sms-gateway',
+    ['--port', String(port), '--account-sid', accountSid, '--auth-token', authToken, ...extra],
+    `${url}/api/v1/messages`,
+  );
+  return {
+    url,
+    accountSid,
+    authToken,
+    messages: async (to) => {
+      const res = await fetch(`${url}/api/v1/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+      return ((await res.json()) as { messages: ReceivedSms[] }).messages;
+    },
+    stop,
+  };
+}

@@ -1,0 +1,46 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ChannelName } from '@berkas/delivery';
+
+/** A message identity owes someone (a one-time code, a notice), queued with the change that owes it. */
+@Entity('outgoing_messages')
+export class OutgoingMessageRecord {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('varchar', { length: 5 })
+  channel: ChannelName;
+
+  @Column('text')
+  recipient: string;
+
+  @Column('text', { nullable: true })
+  subject: string | null;
+
+  /** Erased once sent when `secret` (a one-time code has no business lying in the database). */
+  @Column('text', { nullable: true })
+  body: string | null;
+
+  @Column('boolean')
+  secret: boolean;
+
+  @Column('varchar', { length: 6 })
+  status: 'queued' | 'sent' | 'failed';
+
+  @Column('int')
+  attempts: number;
+
+  @Column('timestamptz')
+  nextAttemptAt: Date;
+
+  @Column('text', { nullable: true })
+  lastError: string | null;
+
+  @Column('text', { nullable: true })
+  providerId: string | null;
+
+  @Column('timestamptz')
+  createdAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  sentAt: Date | null;
+}

@@ -1,0 +1,84 @@
+/**
+ * What identity says to people, Bahasa Indonesia first, then English. An email has both in full; an
+ * SMS keeps to one message's length. (Operator-editable templates come with the notifications
+ * service; these are the account's own.)
+ */
+export interface Wording {
+  subject: string;
+  email: string;
+  sms: string;
+}
+
+export const REGISTRATION_CODE_MINUTES = 15;
+export const INVITATION_HOURS = 24;
+
+const NEVER_SHARE_ID = 'Jangan berikan kode ini kepada siapa pun, termasuk petugas.';
+const NEVER_SHARE_EN = 'Do not give this code to anyone, officers included.';
+
+export function registrationCode(code: string): Wording {
+  return {
+    subject: 'Kode pendaftaran Berkas / Berkas registration code',
+    email: [
+      `Kode pendaftaran akun Berkas Anda: ${code}`,
+      `Berlaku ${REGISTRATION_CODE_MINUTES} menit. ${NEVER_SHARE_ID}`,
+      'Jika Anda tidak mendaftar, abaikan email ini.',
+      '',
+      `Your Berkas registration code: ${code}`,
+      `Valid for ${REGISTRATION_CODE_MINUTES} minutes. ${NEVER_SHARE_EN}`,
+      'If you did not register, ignore this email.',
+    ].join('\n'),
+    sms: `Berkas: kode pendaftaran ${code} (${REGISTRATION_CODE_MINUTES} mnt). JANGAN berikan ke siapa pun. Code: ${code}`,
+  };
+}
+
+export function alreadyRegistered(): Wording {
+  return {
+    subject: 'Pendaftaran Berkas / Berkas registration',
+    email: [
+      'Seseorang, mungkin Anda, mencoba mendaftar di Berkas dengan alamat ini, tetapi alamat ini sudah',
+      'memiliki akun. Jika itu Anda, silakan masuk, atau atur ulang kata sandi bila lupa. Jika bukan,',
+      'abaikan email ini: akun Anda tidak berubah.',
+      '',
+      'Someone, perhaps you, tried to register with Berkas using this address, which already has an',
+      'account. If it was you, sign in, or reset your password if you forgot it. If not, ignore this',
+      'email: your account is unchanged.',
+    ].join('\n'),
+    sms: 'Berkas: nomor ini sudah punya akun. Silakan masuk. Bila bukan Anda yang mendaftar, abaikan pesan ini.',
+  };
+}
+
+export function identityTaken(what: 'NIK' | 'NIB'): Wording {
+  const whom = what === 'NIK' ? 'KTP Anda' : 'dokumen NIB perusahaan';
+  const whomEn = what === 'NIK' ? 'your identity card' : "the company's NIB documents";
+  return {
+    subject: 'Pendaftaran Berkas / Berkas registration',
+    email: [
+      `${what} yang Anda daftarkan sudah terdaftar pada akun lain, jadi akun baru tidak dibuat.`,
+      what === 'NIB'
+        ? 'Minta anggota perusahaan Anda yang sudah terdaftar untuk menambahkan Anda.'
+        : 'Jika bukan Anda yang mendaftarkannya,',
+      `datanglah ke kantor DPMPTSP dengan ${whom} agar kami periksa.`,
+      '',
+      `The ${what} you registered with already has another account, so no new account was made.`,
+      what === 'NIB' ? 'Ask a registered member of your company to add you.' : 'If you did not register it,',
+      `visit the DPMPTSP office with ${whomEn} and we will look into it.`,
+    ].join('\n'),
+    sms: `Berkas: ${what} ini sudah terdaftar pada akun lain. Bila bukan Anda, datang ke DPMPTSP membawa ${whom}.`,
+  };
+}
+
+export function invitation(company: string, code: string): Wording {
+  return {
+    subject: `Undangan ${company} di Berkas / Invitation to ${company} on Berkas`,
+    email: [
+      `${company} menambahkan Anda sebagai anggota akun perusahaannya di Berkas.`,
+      `Untuk menerima, masukkan kode ${code} dan pilih kata sandi Anda (berlaku ${INVITATION_HOURS} jam).`,
+      `${NEVER_SHARE_ID} Jika Anda tidak mengenal perusahaan ini, abaikan email ini.`,
+      '',
+      `${company} added you as a member of its company account on Berkas.`,
+      `To accept, enter the code ${code} and choose your password (valid for ${INVITATION_HOURS} hours).`,
+      `${NEVER_SHARE_EN} If you do not know this company, ignore this email.`,
+    ].join('\n'),
+    sms: `Berkas: ${company} mengundang Anda. Kode ${code} (${INVITATION_HOURS} jam). JANGAN berikan ke siapa pun.`,
+  };
+}
