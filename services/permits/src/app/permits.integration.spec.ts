@@ -359,9 +359,12 @@ describe('permits service', () => {
     }, 20000);
     expect(closed).toMatchObject({ outcome: 'issued' });
     expect(closed.documents.map((d) => d.kind)).toContain('issued-permit');
-    expect((await client.request('permits.permits.get', { id: draft.id }, token.citizen)).documentId).toBe(
-      closed.documents.find((d) => d.kind === 'issued-permit')!.id,
-    );
+    // Permits records the document in its own transaction, which commits a moment after tracking's close.
+    const stored = await waitFor(async () => {
+      const p = await client.request('permits.permits.get', { id: draft.id }, token.citizen);
+      return p.documentId;
+    }, 5000);
+    expect(stored).toBe(closed.documents.find((d) => d.kind === 'issued-permit')!.id);
 
     const history = await db.query(
       'SELECT type, actor FROM application_history WHERE application_id = $1 ORDER BY seq',
