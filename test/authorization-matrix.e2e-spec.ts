@@ -184,7 +184,8 @@ const MATRIX: Row[] = [
   {
     route: 'POST /api/v1/applications/{id}/payments',
     ok: [],
-    refused: { else: 404 },
+    // Applicants are no callers of payments at all (403); officers not at the fee stage see no bill (404).
+    refused: { else: 404, applicant: 403, otherApplicant: 403, companyStaff: 403 },
     path: (f) => `/api/v1/applications/${f.app}/payments`,
     body: () => ({ reference: 'BJB-0001' }),
   },
@@ -205,19 +206,19 @@ const MATRIX: Row[] = [
   {
     route: 'POST /api/v1/tasks/{id}/claim',
     ok: ['holdingOfficer'],
-    refused: { else: 403, applicant: 404, otherApplicant: 404, companyStaff: 404 },
+    refused: 403,
     path: (f) => `/api/v1/tasks/${f.task}/claim`,
   },
   {
     route: 'POST /api/v1/tasks/{id}/release',
     ok: ['holdingOfficer'],
-    refused: { else: 403, applicant: 404, otherApplicant: 404, companyStaff: 404 },
+    refused: 403,
     path: (f) => `/api/v1/tasks/${f.task}/release`,
   },
   {
     route: 'POST /api/v1/tasks/{id}/reassign',
     ok: ['supervisor'],
-    refused: { else: 403, applicant: 404, otherApplicant: 404, companyStaff: 404 },
+    refused: 403,
     path: (f) => `/api/v1/tasks/${f.task}/reassign`,
     body: (f) => ({ staffId: f.staff }),
   },
@@ -288,7 +289,7 @@ const MATRIX: Row[] = [
   {
     route: 'GET /api/v1/handoffs/{id}',
     ok: ['holdingOfficer', 'otherAgencyOfficer', 'supervisor', 'agencyAdmin', 'admin'],
-    refused: 404,
+    refused: { else: 404, applicant: 403, otherApplicant: 403, companyStaff: 403 },
     path: (f) => `/api/v1/handoffs/${f.handoff}`,
   },
   {

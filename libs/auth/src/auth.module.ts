@@ -1,7 +1,15 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
-import { PRINCIPAL_RESOLVER } from '@berkas/messaging';
+import type { ServiceName } from '@berkas/contracts';
+import { PRINCIPAL_RESOLVER, SERVICE_IDENTITY } from '@berkas/messaging';
 import { NatsJwksSource } from './nats-jwks.source';
 import { RevocationList } from './revocation-list';
+import {
+  NatsServiceTokenSource,
+  OWN_SERVICE,
+  SERVICE_TOKEN_SOURCE,
+  ServiceTokens,
+  type ServiceTokenSource,
+} from './service-tokens';
 import { JWKS_SOURCE, TokenVerifier, type JwksSource } from './token-verifier';
 
 /**
@@ -11,22 +19,40 @@ import { JWKS_SOURCE, TokenVerifier, type JwksSource } from './token-verifier';
 @Global()
 @Module({})
 export class AuthModule {
-  static forRoot(
-    options: { jwksSource?: Type<JwksSource>; imports?: DynamicModule['imports'] } = {},
-  ): DynamicModule {
-    // A service's own source is provided by its own module (passed in `imports`); ours is provided here.
-    const source = options.jwksSource ?? NatsJwksSource;
+  static forRoot(options: {
+    /** The service this is: its tokens name it, and tokens shown to it must be meant for it. */
+    service: ServiceName;
+    jwksSource?: Type<JwksSource>;
+    /** Identity signs its own service tokens; the others ask identity (NatsServiceTokenSource). */
+    serviceTokenSource?: Type<ServiceTokenSource>;
+    imports?: DynamicModule['imports'];
+  }): DynamicModule {
+    // A service's own sources are provided by its own module (passed in `imports`); ours are provided here.
+    const jwks = options.jwksSource ?? NatsJwksSource;
+    const tokens = options.serviceTokenSource ?? NatsServiceTokenSource;
     return {
       module: AuthModule,
       imports: options.imports ?? [],
       providers: [
         ...(options.jwksSource ? [] : [NatsJwksSource]),
-        { provide: JWKS_SOURCE, useExisting: source },
+        ...(options.serviceTokenSource ? [] : [NatsServiceTokenSource]),
+        { provide: JWKS_SOURCE, useExisting: jwks },
+        { provide: SERVICE_TOKEN_SOURCE, useExisting: tokens },
+        { provide: OWN_SERVICE, useValue: options.service },
         RevocationList,
         TokenVerifier,
+        ServiceTokens,
         { provide: PRINCIPAL_RESOLVER, useExisting: TokenVerifier },
+        { provide: SERVICE_IDENTITY, useExisting: ServiceTokens },
       ],
-      exports: [TokenVerifier, PRINCIPAL_RESOLVER, JWKS_SOURCE, RevocationList],
+      exports: [
+        TokenVerifier,
+        PRINCIPAL_RESOLVER,
+        JWKS_SOURCE,
+        RevocationList,
+        SERVICE_IDENTITY,
+        ServiceTokens,
+      ],
     };
   }
 }

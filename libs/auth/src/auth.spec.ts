@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type KeyLike }
 import type { Principal } from '@berkas/contracts';
 import type { NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
+import { RequestContext } from '@berkas/observability';
 import {
   capacityFor,
   canSeeRegion,
@@ -175,7 +176,11 @@ describe('roles and capacities', () => {
   it('keeps officers to their region', () => {
     expect(canSeeRegion(officer, '3271')).toBe(true);
     expect(canSeeRegion(officer, '3201')).toBe(false);
-    expect(canSeeRegion(undefined, '3201')).toBe(true); // an internal call
+    // No person: a service acting on its own (its token verified) sees all; nobody known sees nothing.
+    expect(canSeeRegion(undefined, '3201')).toBe(false);
+    expect(
+      RequestContext.run({ requestId: 'r', service: 'permits' }, () => canSeeRegion(undefined, '3201')),
+    ).toBe(true);
     expect(canSeeRegion({ kind: 'applicant', id: randomUUID() }, '3271')).toBe(false);
   });
 });

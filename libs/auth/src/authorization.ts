@@ -1,4 +1,11 @@
-import { AppError, type ActingRole, type Actor, type Principal, type StaffRole } from '@berkas/contracts';
+import {
+  AppError,
+  type ActingRole,
+  type Actor,
+  type Principal,
+  type ServiceName,
+  type StaffRole,
+} from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 
 /** In which capacity a principal may act: their own position, or as acting official for someone. */
@@ -55,21 +62,32 @@ export function requirePrincipal(p: Principal | undefined): Principal {
   return p;
 }
 
-/** Officers see their own region only; system-admins and internal callers (no principal) see all. */
+/** Officers see their own region only; system-admins and a Berkas service acting on its own see all. */
 export function canSeeRegion(p: Principal | undefined, regionCode: string): boolean {
-  if (!p || isSystemAdmin(p)) return true;
+  if (!p) return !!currentService();
+  if (isSystemAdmin(p)) return true;
   return p.kind === 'staff' && p.region === regionCode;
 }
 
-/** The verified principal of the request being handled (HTTP or NATS); undefined for internal calls. */
+/** The verified person of the request being handled (HTTP or NATS); undefined for a service or nobody. */
 export const currentPrincipal = (): Principal | undefined => RequestContext.current()?.principal;
 
 /**
- * How an action is recorded: who acted and, when they acted as Plt/Plh, in whose position and agency.
- * Without a principal the calling service acted on its own ("system").
+ * The Berkas service calling on its own, as its service token proved (NATS requests only); undefined
+ * for a person or an anonymous caller. No credential never means a service.
+ */
+export const currentService = (): ServiceName | undefined => RequestContext.current()?.service;
+
+/**
+ * How an action is recorded: who acted and, when they acted as Plt/Plh, in whose position and agency;
+ * or the service that acted on its own (its name). Nobody known may not act at all (401).
  */
 export function actorOf(p: Principal | undefined, capacity?: Capacity | null): Actor {
-  if (!p) return { kind: 'system', id: 'system' };
+  if (!p) {
+    const service = currentService();
+    if (!service) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+    return { kind: 'service', id: service };
+  }
   return {
     kind: p.kind,
     id: p.id,

@@ -10,6 +10,6 @@ export class NatsJwksSource implements JwksSource {
 
   async load(): Promise<JSONWebKeySet> {
     // The token being verified must not ride along on the request for the keys that verify it.
-    return (await this.client.request('identity.jwks.get', {}, { asSystem: true })) as JSONWebKeySet;
+    return (await this.client.request('identity.jwks.get', {}, { asService: true })) as JSONWebKeySet;
   }
 }

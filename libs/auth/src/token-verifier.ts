@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import { AppError, type Principal } from '@berkas/contracts';
+import { AppError, assertSchema, type Principal, type ServiceName } from '@berkas/contracts';
 import type { PrincipalResolver } from '@berkas/messaging';
 import { principalFromPayload, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './claims';
 import { RevocationList } from './revocation-list';
+import { serviceAudience } from './service-audience';
 
 /** Where the public keys come from: identity's own database, or `identity.jwks.get` over NATS. */
 export interface JwksSource {
@@ -58,6 +59,33 @@ export class TokenVerifier implements PrincipalResolver {
         if (!this.keySet) break;
       }
       return this.check(token).catch((again) => Promise.reject(toAuthError(again)));
+    }
+  }
+
+  /**
+   * The service a service token names, when identity signed it for `audience` (this service) and it
+   * has not expired; throws otherwise. Such a token is never a person's (another audience).
+   */
+  async verifyService(token: string, audience: ServiceName): Promise<ServiceName> {
+    if (!this.keySet || Date.now() - this.fetchedAt > REFRESH_EVERY_MS) await this.reload();
+    const keySet = this.keySet;
+    if (!keySet)
+      throw new AppError('SERVICE_UNAVAILABLE', 503, 'Token keys are not available yet; try again shortly');
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: TOKEN_ISSUER,
+        audience: serviceAudience(audience),
+        algorithms: [TOKEN_ALGORITHM],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['sub', 'exp', 'svc'],
+      });
+      return assertSchema<ServiceName>('ServiceName', payload['svc'], 'The service');
+    } catch (e) {
+      if (e instanceof errors.JWKSNoMatchingKey) {
+        this.invalidate();
+        throw new AppError('UNAUTHENTICATED', 401, 'The service credential is signed by an unknown key');
+      }
+      throw new AppError('UNAUTHENTICATED', 401, 'The service credential is not valid');
     }
   }
 

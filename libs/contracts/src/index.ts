@@ -3,3 +3,4 @@ export * from './app-error';
 export * from './validation';
 export * from './cloud-event';
 export * from './cursor';
+export * from './callers';

@@ -52,9 +52,32 @@ for (const file of readdirSync(protoDir)
 const need = (name, where) => {
   if (!schemas[name]) problems.push(`${where} refers to unknown schema ${name}`);
 };
+// Every request subject says who may call it: anonymous callers, signed-in users (applicants,
+// officers, or officers with a role), named services, or (for a service's own credentials) only
+// that service's NATS user. The RPC layer enforces it before a handler runs.
+const USER_KINDS = ['applicant', 'staff'];
+const checkCallers = (subject, callers) => {
+  const where = `request ${subject}: callers`;
+  if (!callers || typeof callers !== 'object') return problems.push(`${where} must be declared`);
+  const roles = schemas.StaffRole?.enum ?? [];
+  const services = schemas.ServiceName?.enum ?? [];
+  for (const key of Object.keys(callers))
+    if (!['anonymous', 'users', 'services', 'natsUser'].includes(key))
+      problems.push(`${where}: unknown key ${key}`);
+  if ('anonymous' in callers && callers.anonymous !== true)
+    problems.push(`${where}: anonymous may only be true`);
+  for (const u of callers.users ?? [])
+    if (!USER_KINDS.includes(u) && !roles.includes(u))
+      problems.push(`${where}: ${u} is no user kind or staff role`);
+  for (const svc of [...(callers.services ?? []), ...(callers.natsUser ? [callers.natsUser] : [])])
+    if (!services.includes(svc)) problems.push(`${where}: ${svc} is no service`);
+  if (!callers.anonymous && !callers.users?.length && !callers.services?.length && !callers.natsUser)
+    problems.push(`${where}: names nobody`);
+};
 for (const [s, r] of Object.entries(requests)) {
   need(r.request, `request ${s}`);
   need(r.reply, `reply of ${s}`);
+  checkCallers(s, r.callers);
 }
 for (const [s, e] of Object.entries(events)) need(e.data, `event ${s}`);
 for (const [s, e] of Object.entries(signals)) need(e.data, `signal ${s}`);
@@ -148,7 +171,7 @@ const subjectsTs = [
   `export const REQUESTS = {`,
   ...Object.entries(requests).map(
     ([s, r]) =>
-      `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, summary: ${lit(r.summary ?? '')} },`,
+      `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, callers: ${lit(r.callers)}, summary: ${lit(r.summary ?? '')} },`,
   ),
   `} as const;\n`,
   `export interface RequestMap {`,

@@ -6,6 +6,7 @@ import type { NatsEnv } from '@berkas/config';
 import { httpMetricsMiddleware, requestContextMiddleware } from '@berkas/observability';
 import { PRINCIPAL_RESOLVER, RpcContextInterceptor, type PrincipalResolver } from './rpc-context.interceptor';
 import { RpcErrorFilter } from './rpc-exception.filter';
+import { SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 
 function optional<T>(app: INestApplication, token: symbol): T | undefined {
   try {
@@ -40,7 +41,10 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   if (options.nats) {
     // connectMicroservice registers its handlers at once with the globals set so far: set them first.
     app.useGlobalInterceptors(
-      new RpcContextInterceptor(optional<PrincipalResolver>(app, PRINCIPAL_RESOLVER)),
+      new RpcContextInterceptor(
+        optional<PrincipalResolver>(app, PRINCIPAL_RESOLVER),
+        optional<ServiceIdentity>(app, SERVICE_IDENTITY),
+      ),
     );
     app.useGlobalFilters(new RpcErrorFilter(app.getHttpAdapter()));
     app.connectMicroservice<MicroserviceOptions>(

@@ -16,3 +16,4 @@ export * from './migrations';
 export * from './backend.module';
 export * from './standalone-client';
 export * from './shared-counters';
+export * from './service-identity';

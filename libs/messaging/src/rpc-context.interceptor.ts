@@ -9,14 +9,19 @@ import type { NatsContext } from '@nestjs/microservices';
 import { map, Observable, tap } from 'rxjs';
 import {
   AppError,
+  callerAllowed,
+  callersOf,
   HEADERS,
   REQUESTS,
   validateReply,
   validateRequest,
+  type Caller,
   type Principal,
   type RequestSubject,
+  type ServiceName,
 } from '@berkas/contracts';
 import { RequestContext, requestIdFrom, rpcHandlerDuration } from '@berkas/observability';
+import type { ServiceIdentity } from './service-identity';
 
 /** Turns a verified access token into a principal; provided by @berkas/auth. */
 export interface PrincipalResolver {
@@ -27,15 +32,19 @@ export const PRINCIPAL_RESOLVER = Symbol('PRINCIPAL_RESOLVER');
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
 /**
- * Entry of every NATS request: restores the request id, verifies the caller's access token (when
- * there is one) into the principal, checks the payload against proto/ before the handler sees it and
- * the reply after, and times it.
+ * Entry of every NATS request: restores the request id, verifies who calls (a person's access token,
+ * or a service's own token signed for this service; neither is anonymous), lets through only the
+ * callers the subject declares in proto/, checks the payload against proto/ before the handler sees
+ * it and the reply after, and times it.
  */
 @Injectable()
 export class RpcContextInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Rpc');
 
-  constructor(private readonly principals?: PrincipalResolver) {}
+  constructor(
+    private readonly principals?: PrincipalResolver,
+    private readonly services?: ServiceIdentity,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
@@ -50,15 +59,17 @@ export class RpcContextInterceptor implements NestInterceptor {
     const authorization = hdrs?.get(HEADERS.authorization) || undefined;
     const idempotencyKey = hdrs?.get(HEADERS.idempotencyKey) || undefined;
     const clientAddress = hdrs?.get(HEADERS.clientAddress) || undefined;
+    const serviceToken = hdrs?.get(HEADERS.service) || undefined;
 
     return new Observable((subscriber) => {
       const end = rpcHandlerDuration.startTimer({ subject });
-      this.principalFrom(authorization).then(
-        ({ principal, accessToken }) =>
+      Promise.all([this.principalFrom(authorization), this.serviceFrom(serviceToken)]).then(
+        ([{ principal, accessToken }, service]) =>
           RequestContext.run(
             {
               requestId,
               principal,
+              service,
               accessToken,
               idempotencyKey,
               clientAddress,
@@ -66,6 +77,7 @@ export class RpcContextInterceptor implements NestInterceptor {
             },
             () => {
               try {
+                admit(known, principal, service);
                 validateRequest(known, rpc.getData());
               } catch (e) {
                 end({ outcome: 'rejected' });
@@ -105,6 +117,17 @@ export class RpcContextInterceptor implements NestInterceptor {
     });
   }
 
+  /** The service a service token names; a token that does not verify is refused (not anonymous). */
+  private async serviceFrom(header: string | undefined): Promise<ServiceName | undefined> {
+    if (!header) return undefined;
+    const token = BEARER.exec(header)?.[1];
+    if (!token || !this.services)
+      throw new AppError('UNAUTHENTICATED', 401, 'The service credential is not valid');
+    return this.services.verify(token).catch(() => {
+      throw new AppError('UNAUTHENTICATED', 401, 'The service credential is not valid');
+    });
+  }
+
   private async principalFrom(
     authorization: string | undefined,
   ): Promise<{ principal?: Principal; accessToken?: string }> {
@@ -116,4 +139,24 @@ export class RpcContextInterceptor implements NestInterceptor {
       throw new AppError('UNAUTHENTICATED', 401, 'This service does not accept user tokens');
     return { principal: await this.principals.verify(token), accessToken: token };
   }
+}
+
+/** Refuses a caller the subject does not declare (proto/, `callers`), before its handler runs. */
+function admit(
+  subject: RequestSubject,
+  principal: Principal | undefined,
+  service: ServiceName | undefined,
+): void {
+  const caller: Caller = principal
+    ? { kind: 'user', principal }
+    : service
+      ? { kind: 'service', service }
+      : { kind: 'anonymous' };
+  const verdict = callerAllowed(callersOf(subject), caller);
+  if (verdict === 401) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  if (verdict === 403)
+    throw new AppError('CALLER_NOT_ALLOWED', 403, 'This request is not for this caller').withInternal({
+      subject,
+      caller: caller.kind === 'service' ? caller.service : caller.kind,
+    });
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
 import {
   AppError,
+  callersOf,
   HEADERS,
   REQUESTS,
   validateReply,
@@ -13,6 +15,7 @@ import {
 } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { NATS_CONNECTION } from './nats-connection';
+import { SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 
 /** What a Nest microservice answers on NATS: its reply, or the error its exception filter made. */
 interface NestReply {
@@ -24,10 +27,10 @@ export interface RequestOptions {
   /** Overrides NATS_REQUEST_TIMEOUT_MS for this call. */
   timeoutMs?: number;
   /**
-   * The calling service acts on its own authority, not the user's: the user's token is not
-   * forwarded (e.g. permits opening a dossier on an applicant's behalf, or fetching signing keys).
+   * The calling service acts on its own, not as the person it is serving: the user's token is not
+   * forwarded, the service's own is shown (e.g. permits opening a dossier for an application).
    */
-  asSystem?: boolean;
+  asService?: boolean;
 }
 
 /**
@@ -42,10 +45,25 @@ export interface RequestOptions {
 export class ServiceClient {
   private readonly logger = new Logger('ServiceClient');
 
+  private identity: ServiceIdentity | null | undefined;
+
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly env: NatsEnv,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /** This service's own credentials, if it has any (looked up late: they ask through this client). */
+  private own(): ServiceIdentity | null {
+    if (this.identity === undefined) {
+      try {
+        this.identity = this.moduleRef.get<ServiceIdentity>(SERVICE_IDENTITY, { strict: false });
+      } catch {
+        this.identity = null;
+      }
+    }
+    return this.identity;
+  }
 
   async request<S extends RequestSubject>(
     subject: S,
@@ -54,17 +72,22 @@ export class ServiceClient {
   ): Promise<RequestMap[S]['reply']> {
     validateRequest(subject, payload);
     const ctx = RequestContext.current();
+    const service = REQUESTS[subject].service;
     const hdrs = natsHeaders();
     if (ctx) {
       hdrs.set(HEADERS.requestId, ctx.requestId);
       if (ctx.clientAddress) hdrs.set(HEADERS.clientAddress, ctx.clientAddress);
-      if (ctx.accessToken && !options.asSystem) {
-        hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
-        if (ctx.idempotencyKey) hdrs.set(HEADERS.idempotencyKey, ctx.idempotencyKey);
-      }
+    }
+    if (ctx?.accessToken && !options.asService) {
+      // As the person being served: their token, which the next service verifies itself.
+      hdrs.set(HEADERS.authorization, `Bearer ${ctx.accessToken}`);
+      if (ctx.idempotencyKey) hdrs.set(HEADERS.idempotencyKey, ctx.idempotencyKey);
+    } else if (ownAllowed(this.own(), subject)) {
+      // As this service, where the subject lets it: a token identity signed for that service only.
+      hdrs.set(HEADERS.service, `Bearer ${await ownAllowed(this.own(), subject)?.tokenFor(service)}`);
+      if (ctx?.idempotencyKey) hdrs.set(HEADERS.idempotencyKey, ctx.idempotencyKey);
     }
     const waitMs = options.timeoutMs ?? this.env.requestTimeoutMs;
-    const service = REQUESTS[subject].service;
     let reply: NestReply;
     try {
       const envelope = JSON.stringify({ pattern: subject, data: payload, id: randomUUID() });
@@ -89,6 +112,10 @@ export class ServiceClient {
     return e;
   }
 }
+
+/** This service's credentials, when the subject declares it among its callers. */
+const ownAllowed = (own: ServiceIdentity | null, subject: RequestSubject): ServiceIdentity | null =>
+  own && callersOf(subject).services?.includes(own.name) ? own : null;
 
 /** Callers read these; what they leave out (which service, which subject) is logged by `failed`. */
 function toAppError(e: unknown, waitMs: number): AppError {

@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Principal } from '@berkas/contracts';
+import type { Principal, ServiceName } from '@berkas/contracts';
 
 export interface RequestContextData {
   requestId: string;
-  /** Who acts, from a verified access token; absent when a service acts on its own. */
+  /** Who acts, from a verified access token. */
   principal?: Principal;
+  /** On a service: the Berkas service calling on its own, from a verified service token. */
+  service?: ServiceName;
   /** The verified token itself, forwarded on outgoing requests so the next service can verify it too. */
   accessToken?: string;
   /** The client's Idempotency-Key for this action, forwarded with the user's token. */

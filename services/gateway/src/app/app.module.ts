@@ -46,7 +46,7 @@ export class AppModule {
           host: config.http.host,
           reports: SystemStatusService,
         }),
-        AuthModule.forRoot(),
+        AuthModule.forRoot({ service: 'gateway' }),
         SystemStatusModule,
       ],
       controllers: [...API_CONTROLLERS.filter((c) => c !== SystemStatusController), ...PAGE_CONTROLLERS],

@@ -15,6 +15,7 @@ import { SignInThrottleRecord } from './auth/sign-in-throttle.entity';
 import { DemoModule } from './demo/demo.module';
 import { KeysModule } from './keys/keys.module';
 import { SigningKey } from './keys/signing-key.entity';
+import { ServiceTokenIssuer } from './keys/service-token-issuer';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { MeModule } from './me/me.module';
 import { DelegationRecord, StaffAssignment, StaffMember } from './staff/staff.entity';
@@ -51,7 +52,12 @@ export class AppModule {
           migrations: IDENTITY_MIGRATIONS,
         }),
         // Identity verifies tokens with its own keys, straight from its database.
-        AuthModule.forRoot({ jwksSource: SigningKeysService, imports: [KeysModule] }),
+        AuthModule.forRoot({
+          service: 'identity',
+          jwksSource: SigningKeysService,
+          serviceTokenSource: ServiceTokenIssuer,
+          imports: [KeysModule],
+        }),
         KeysModule,
         AgenciesModule,
         StaffModule,

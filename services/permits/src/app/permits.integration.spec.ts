@@ -484,7 +484,7 @@ describe('permits service', () => {
     );
     expect(automatic).toEqual([
       {
-        actor: expect.objectContaining({ kind: 'system' }),
+        actor: expect.objectContaining({ kind: 'service', id: 'permits' }),
         data: expect.objectContaining({ action: 'recommend', reason: 'sla-expired' }),
       },
     ]);

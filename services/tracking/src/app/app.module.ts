@@ -32,7 +32,7 @@ export class AppModule {
           readiness: [StorageReadiness],
         }),
         // Verifies callers' access tokens against identity's public keys, fetched over NATS.
-        AuthModule.forRoot(),
+        AuthModule.forRoot({ service: 'tracking' }),
         TrackingModule,
       ],
     };

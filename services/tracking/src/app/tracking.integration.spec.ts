@@ -34,6 +34,8 @@ describe('tracking service', () => {
   let identity: ChildProcess;
   let tracking: INestApplication;
   let client: StandaloneClient;
+  /** The permits service's side of the bus: its own service token where no person's is sent. */
+  let permits: StandaloneClient;
   let db: DataSource;
   const databases = {
     identity: uniqueName('berkas_test_trk_identity'),
@@ -44,8 +46,10 @@ describe('tracking service', () => {
   const agencies: Record<string, string> = {};
 
   const fails = (p: Promise<unknown>) => rejectionOf<AppError>(p);
-  /** A person's token; `service` calls with none, as the permits service does for its processes. */
+  /** A person's token; `service` is the permits service acting on its own (see `by`). */
   const as = (who: string) => (who === 'service' ? undefined : tokens[who].accessToken);
+  /** The client that sends as `who`. */
+  const by = (who: string) => (who === 'service' ? permits : client);
 
   const envFor = async (service: 'identity' | 'tracking', extra: Record<string, string>) => ({
     NATS_URL: nats.url,
@@ -77,6 +81,7 @@ describe('tracking service', () => {
     });
     db = tracking.get(DataSource);
     client = await createStandaloneClient(nats.url);
+    permits = await createStandaloneClient(nats.url, { as: 'permits' });
     const staff = (agency: string, role: string) =>
       demo.staff.find((s) => s.agency === agency && s.roles.includes(role))!.email;
     const logins = {
@@ -94,6 +99,7 @@ describe('tracking service', () => {
 
   afterAll(async () => {
     await client?.close();
+    await permits?.close();
     await tracking?.close();
     if (identity) await stopBuiltServices([identity]);
     await nats?.stop();
@@ -102,7 +108,7 @@ describe('tracking service', () => {
   });
 
   const open = (title = 'Surat permohonan rekomendasi teknis', who = 'fo', agency = 'DPMPTSP', extra = {}) =>
-    client.request(
+    by(who).request(
       'tracking.dossiers.open',
       { title, kind: 'letter', originAgencyId: agencies[agency], ...extra },
       as(who),
@@ -120,7 +126,7 @@ describe('tracking service', () => {
     who = 'fo',
     onBehalfOf?: { kind: 'applicant'; id: string },
   ) {
-    const grant = await client.request(
+    const grant = await by(who).request(
       'tracking.documents.prepare-upload',
       { trackingNumber, kind, fileName, ...(onBehalfOf ? { uploader: onBehalfOf } : {}) },
       as(who),
@@ -132,7 +138,7 @@ describe('tracking service', () => {
       Readable.from([bytes]),
       grant,
     );
-    return client.request(
+    return by(who).request(
       'tracking.documents.register',
       {
         uploadId: grant.uploadId,
@@ -226,11 +232,15 @@ describe('tracking service', () => {
       ),
     ).toMatchObject({ status: 409 });
 
-    const submitted = await client.request(
-      'tracking.dossiers.activate',
-      { trackingNumber: draft.trackingNumber },
-      as('fo'),
-    );
+    // Only the service running the process submits its dossier; an officer may not.
+    expect(
+      await fails(
+        client.request('tracking.dossiers.activate', { trackingNumber: draft.trackingNumber }, as('fo')),
+      ),
+    ).toMatchObject({ status: 403, code: 'CALLER_NOT_ALLOWED' });
+    const submitted = await permits.request('tracking.dossiers.activate', {
+      trackingNumber: draft.trackingNumber,
+    });
     expect(submitted).toMatchObject({
       status: 'open',
       documents: [expect.objectContaining({ kind: 'identity-card' })],
@@ -241,7 +251,7 @@ describe('tracking service', () => {
     expect(view.timeline.map((t) => t.event)).toEqual(['submitted']);
     // Activating again (a caller retrying after its own crash) answers the same and adds nothing.
     await expect(
-      client.request('tracking.dossiers.activate', { trackingNumber: draft.trackingNumber }, as('fo')),
+      permits.request('tracking.dossiers.activate', { trackingNumber: draft.trackingNumber }),
     ).resolves.toMatchObject({ status: 'open', trackingNumber: draft.trackingNumber });
     const again = await client.request('tracking.dossiers.public-view', {
       trackingNumber: draft.trackingNumber,

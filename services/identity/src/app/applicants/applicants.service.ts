@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { requirePrincipal } from '@berkas/auth';
+import { currentService, requirePrincipal } from '@berkas/auth';
 import {
   AppError,
   type AddCompanyMemberRequest,
@@ -287,16 +287,16 @@ export class ApplicantsService {
     return { kind: 'company', nib: nib.value, companyName: req.companyName.trim() };
   }
 
-  /** Officers and internal services see any applicant; an applicant sees themselves and their company's members. */
+  /** Officers and services acting on their own see any applicant; an applicant sees themselves and their company's members. */
   async get(principal: Principal | undefined, id: string): Promise<Applicant> {
     const a = await this.dataSource
       .getRepository(ApplicantAccount)
       .findOne({ where: { id }, relations: { company: true } });
-    const allowed =
-      !principal ||
-      principal.kind === 'staff' ||
-      principal.id === id ||
-      (!!principal.companyId && principal.companyId === a?.companyId);
+    const allowed = principal
+      ? principal.kind === 'staff' ||
+        principal.id === id ||
+        (!!principal.companyId && principal.companyId === a?.companyId)
+      : !!currentService();
     if (!a || !allowed) throw new AppError('NOT_FOUND', 404, 'No such applicant');
     return toApplicant(a);
   }

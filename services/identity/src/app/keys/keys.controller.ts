@@ -1,13 +1,30 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { requireRole } from '@berkas/auth';
-import type { Jwks, KeyRotated } from '@berkas/contracts';
+import type { Jwks, KeyRotated, ServiceToken, ServiceTokenRequest } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
+import { Payload } from '@nestjs/microservices';
+import { ServiceTokenIssuer } from './service-token-issuer';
 import { SigningKeysService } from './signing-keys.service';
 
 @Controller()
 export class KeysController {
-  constructor(private readonly keys: SigningKeysService) {}
+  constructor(
+    private readonly keys: SigningKeysService,
+    private readonly serviceTokens: ServiceTokenIssuer,
+  ) {}
+
+  /** Only tracking's NATS user may publish here (NATS permissions): the token names tracking. */
+  @MessagePattern('identity.service-tokens.tracking')
+  trackingToken(@Payload() req: ServiceTokenRequest): Promise<ServiceToken> {
+    return this.serviceTokens.issue('tracking', req.audience);
+  }
+
+  /** Only permits' NATS user may publish here (NATS permissions): the token names permits. */
+  @MessagePattern('identity.service-tokens.permits')
+  permitsToken(@Payload() req: ServiceTokenRequest): Promise<ServiceToken> {
+    return this.serviceTokens.issue('permits', req.audience);
+  }
 
   @MessagePattern('identity.jwks.get')
   jwks(): Promise<Jwks> {

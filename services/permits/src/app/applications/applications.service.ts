@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { actorOf, requirePrincipal } from '@berkas/auth';
+import { actorOf, currentService, requirePrincipal } from '@berkas/auth';
 import {
   AppError,
   decodeCursor,
@@ -56,7 +56,7 @@ export class ApplicationsService {
       .request(
         'identity.agencies.get',
         { regionCode: req.regionCode, code: type.issuingAgency },
-        { asSystem: true },
+        { asService: true },
       )
       .catch((e) => {
         throw e instanceof AppError && e.status === 404
@@ -84,7 +84,7 @@ export class ApplicationsService {
             ...(d.allowedTypes ? { allowedTypes: d.allowedTypes } : {}),
           })),
         },
-        { asSystem: true },
+        { asService: true },
       );
       const now = new Date();
       const app = await m.save(
@@ -158,7 +158,7 @@ export class ApplicationsService {
         fileName: req.fileName,
         uploader: actorOf(applicant),
       },
-      { asSystem: true },
+      { asService: true },
     );
   }
 
@@ -169,7 +169,7 @@ export class ApplicationsService {
   ): Promise<DocumentView> {
     await this.editableBy(p, req.id);
     const { id: _, ...upload } = req;
-    return this.services.request('tracking.documents.register', upload, { asSystem: true });
+    return this.services.request('tracking.documents.register', upload, { asService: true });
   }
 
   /** The applicant's application, while it is a draft or returned for correction. */
@@ -191,7 +191,7 @@ export class ApplicationsService {
       await this.services.request(
         'tracking.dossiers.activate',
         { trackingNumber: app.trackingNumber ?? '' },
-        { asSystem: true },
+        { asService: true },
       );
       app.submittedAt = new Date();
       app.status = 'in-review';
@@ -283,7 +283,7 @@ export class ApplicationsService {
 
   /** The applicant (or a member of its company), officers of agencies it has tasks at, admins, services. */
   async canView(m: EntityManager, p: Principal | undefined, app: ApplicationRecord): Promise<boolean> {
-    if (!p) return true;
+    if (!p) return !!currentService();
     if (p.kind === 'applicant')
       return p.id === app.applicantId || (!!p.companyId && p.companyId === app.companyId);
     if (p.roles?.includes('system-admin')) return true;
@@ -334,7 +334,7 @@ export class ApplicationsService {
     const dossier = await this.services.request(
       'tracking.dossiers.get',
       { trackingNumber: app.trackingNumber ?? '' },
-      { asSystem: true },
+      { asService: true },
     );
     const present = new Set(dossier.documents.map((d) => d.kind));
     for (const doc of type.requiredDocuments) {

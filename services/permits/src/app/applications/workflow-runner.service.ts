@@ -259,7 +259,7 @@ export class WorkflowRunner {
       const agency = await this.services.request(
         'identity.agencies.get',
         { regionCode, code },
-        { asSystem: true },
+        { asService: true },
       );
       this.agencyIds.set(key, { id: agency.id, at: Date.now() });
       return agency.id;

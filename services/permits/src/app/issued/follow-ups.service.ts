@@ -99,7 +99,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
           kind: 'issued-permit',
           fileName: `izin-${permit.number.replace(/\//g, '-')}.pdf`,
         },
-        { asSystem: true },
+        { asService: true },
       );
       const stored = await uploadStream(
         this.storage,
@@ -116,7 +116,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
           size: stored.size,
           mediaType: stored.type.mediaType,
         },
-        { asSystem: true },
+        { asService: true },
       );
       await m.update(IssuedPermitRecord, { id: permit.id }, { documentId: doc.id });
     }
@@ -131,7 +131,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       await this.services.request(
         'tracking.dossiers.close',
         { trackingNumber, outcome: outcome as 'issued' },
-        { asSystem: true },
+        { asService: true },
       );
     } catch (e) {
       if (e instanceof AppError && e.code === 'ALREADY_CLOSED') return; // a redelivery after the close went through

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { AppError, type HandoffReceipt } from '@berkas/contracts';
+import { AppError, type Actor, type HandoffReceipt } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { appendToChain } from '@berkas/persistence';
 import { SlaClock } from '../../domain/working-calendar';
@@ -11,6 +11,8 @@ import { CatalogService } from '../catalog/catalog.service';
 import { TaskRecord } from './task.entity';
 
 const HISTORY = { history: 'application_history', key: 'application_id', owner: 'applications' };
+/** Custody is moved by the permits service itself, following the workflow. */
+const CUSTODY: Actor = { kind: 'service', id: 'permits', name: 'custody' };
 
 /**
  * Custody follows the workflow: when a stage that needs the paper dossier opens at another agency,
@@ -41,7 +43,7 @@ export class CustodyService {
       const dossier = await this.services.request(
         'tracking.dossiers.get',
         { trackingNumber: app.trackingNumber },
-        { asSystem: true },
+        { asService: true },
       );
       if (dossier.holder.id === task.agencyId && !dossier.inTransit) {
         await this.startClock(m, app, task, new Date());
@@ -67,12 +69,12 @@ export class CustodyService {
           toAgencyId: task.agencyId,
           note: `Untuk tahap: ${stage.label.id} (${stage.label.en})`,
         },
-        { asSystem: true },
+        { asService: true },
       );
       await m.update(TaskRecord, { id: task.id }, { handoffId: receipt.id });
       await appendToChain(m, HISTORY, app.id, {
         type: 'custody-sent',
-        actor: { kind: 'system', id: 'custody' },
+        actor: CUSTODY,
         data: { stage: task.stage, handoffId: receipt.id, to: receipt.to.code },
       });
     }
@@ -90,7 +92,7 @@ export class CustodyService {
       );
       await appendToChain(m, HISTORY, app.id, {
         type: 'custody-refused',
-        actor: receipt.resolvedBy ?? { kind: 'system', id: 'custody' },
+        actor: receipt.resolvedBy ?? CUSTODY,
         data: { stage: task.stage, handoffId: receipt.id, reason: receipt.refusalReason },
       });
       return;
@@ -115,7 +117,7 @@ export class CustodyService {
     } as never);
     await appendToChain(m, HISTORY, app.id, {
       type: 'custody-received',
-      actor: { kind: 'system', id: 'custody' },
+      actor: CUSTODY,
       data: { stage: task.stage, agency: task.agencyCode },
     });
   }

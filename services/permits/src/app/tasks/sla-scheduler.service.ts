@@ -13,7 +13,7 @@ import { TaskRecord } from './task.entity';
 
 const EVERY_MS = 30_000;
 const BATCH = 50;
-const SYSTEM: Actor = { kind: 'system', id: 'sla-scheduler', name: 'Berkas (batas waktu / SLA)' };
+const SYSTEM: Actor = { kind: 'service', id: 'permits', name: 'Berkas (batas waktu / SLA)' };
 /** An automatic action is taken on the system's authority: its guards are the definition's promise. */
 const ALL_GUARDS: GuardContext = { requiredDocuments: true, formValid: true, feePaid: true, noteGiven: true };
 
@@ -76,7 +76,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       .request(
         'identity.staff.members-of-role',
         { agencyId: task.agencyId, role: 'supervisor' },
-        { asSystem: true },
+        { asService: true },
       )
       .then((r) => r.members.map((mbr) => mbr.staffId))
       .catch(() => [] as string[]); // the escalation stands even if identity is briefly away

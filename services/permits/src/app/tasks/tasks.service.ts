@@ -140,7 +140,7 @@ export class TasksService {
     const members = await this.services.request(
       'identity.staff.members-of-role',
       { agencyId: task.agencyId, role: task.role },
-      { asSystem: true },
+      { asService: true },
     );
     if (!members.members.some((mbr) => mbr.staffId === req.staffId)) {
       throw AppError.invalid('/staffId', `is not an active ${task.role} of ${task.agencyCode}`);
@@ -262,7 +262,7 @@ export class TasksService {
       const dossier = await this.services.request(
         'tracking.dossiers.get',
         { trackingNumber: app.trackingNumber ?? '' },
-        { asSystem: true },
+        { asService: true },
       );
       const present = new Set(dossier.documents.map((d) => d.kind));
       return type.requiredDocuments.every((d) => !d.mandatory || present.has(d.kind));

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from 'minio';
 import { DataSource, type EntityManager } from 'typeorm';
-import { actorOf } from '@berkas/auth';
+import { actorOf, currentService } from '@berkas/auth';
 import { S3Env } from '@berkas/config';
 import {
   AppError,
@@ -32,8 +32,6 @@ import { toDocumentView } from './document-view';
 import { DocumentRecord, DocumentUpload } from './document.entity';
 
 const DOWNLOAD_URL_SECONDS = 300;
-/** Services calling without a user's token vouch as the system until they carry credentials of their own. */
-const SYSTEM_VOUCHER = 'system';
 
 @Injectable()
 export class DocumentsService {
@@ -59,7 +57,7 @@ export class DocumentsService {
       const { actor, vouchedBy } = this.uploader(p, d, req);
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
-      if (SERVICE_ONLY_KINDS.includes(req.kind) && (p || req.uploader))
+      if (SERVICE_ONLY_KINDS.includes(req.kind) && (!currentService() || req.uploader))
         throw new AppError(
           'FORBIDDEN',
           403,
@@ -106,7 +104,7 @@ export class DocumentsService {
         .getOne();
       // A vouched grant is registered by the service that vouched (after checking again that the
       // document may be added now); any other by the one it was granted to.
-      const registrant = grant?.vouchedBy ? (p ? null : SYSTEM_VOUCHER) : actorOf(p).id;
+      const registrant = grant?.vouchedBy ? (currentService() ?? null) : actorOf(p).id;
       if (!grant || registrant !== (grant.vouchedBy ?? grant.grantedTo.id))
         throw new AppError('NOT_FOUND', 404, 'No such upload');
       if (grant.completedAt)
@@ -211,8 +209,9 @@ export class DocumentsService {
     req: Pick<PrepareUploadRequest, 'uploader'>,
   ): { actor: Actor; vouchedBy: string | null } {
     if (req.uploader) {
-      if (p) throw new AppError('FORBIDDEN', 403, 'Only a service names the uploader');
-      return { actor: req.uploader, vouchedBy: SYSTEM_VOUCHER };
+      const service = currentService();
+      if (!service) throw new AppError('FORBIDDEN', 403, 'Only a service names the uploader');
+      return { actor: req.uploader, vouchedBy: service };
     }
     if (p?.kind === 'applicant') {
       const own = (d.applicantId && d.applicantId === p.id) || (d.companyId && d.companyId === p.companyId);

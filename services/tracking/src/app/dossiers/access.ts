@@ -1,4 +1,4 @@
-import { actorOf, capacityFor } from '@berkas/auth';
+import { actorOf, capacityFor, currentService } from '@berkas/auth';
 import { AppError, type Actor, type Principal } from '@berkas/contracts';
 import type { DossierRecord } from './dossier.entity';
 
@@ -6,7 +6,8 @@ const STAFF_ROLES = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agen
 
 /**
  * Acting for an agency on a dossier: any officer of that agency (or acting official for someone in
- * it). Internal calls without a principal (the permits service) act as the system. 403 otherwise.
+ * it), or a Berkas service acting on its own (the permits service, for an application's dossier),
+ * recorded by its name. 401 for nobody known, 403 otherwise.
  */
 export function requireAgencyOfficer(p: Principal | undefined, agencyId: string, what: string): Actor {
   if (!p) return actorOf(undefined);
@@ -19,11 +20,11 @@ export function requireAgencyOfficer(p: Principal | undefined, agencyId: string,
 
 /**
  * Who may see a dossier: its applicant or company, officers of any agency in its custody chain
- * (origin, holders, sender or addressee of a handoff), system-admins, and internal callers. Others get
- * 404, not 403: a dossier's existence is not for them to learn either.
+ * (origin, holders, sender or addressee of a handoff), system-admins, and a service acting on its
+ * own. Others get 404, not 403: a dossier's existence is not for them to learn either.
  */
 export function canView(p: Principal | undefined, d: DossierRecord, custody: Set<string>): boolean {
-  if (!p) return true;
+  if (!p) return !!currentService();
   if (p.kind === 'applicant')
     return (!!d.applicantId && d.applicantId === p.id) || (!!d.companyId && d.companyId === p.companyId);
   if (p.roles?.includes('system-admin')) return true;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { requirePrincipal } from '@berkas/auth';
+import { currentService, requirePrincipal } from '@berkas/auth';
 import {
   AppError,
   type CloseDossierRequest,
@@ -91,7 +91,7 @@ export class DossiersService {
         'Applicants start with an application; the office opens the dossier',
       );
     const actor = requireAgencyOfficer(p, req.originAgencyId, 'origin');
-    if (p) refuseProcessFields(req);
+    if (!currentService()) refuseProcessFields(req);
     const origin = await this.agencies.snapshot(req.originAgencyId, '/originAgencyId', req.holderUnitId);
     // 40 random bits make a collision rare; the unique index makes it harmless: try another number.
     for (let attempt = 1; ; attempt++) {
@@ -193,7 +193,7 @@ export class DossiersService {
     return this.dataSource.transaction(async (m) => {
       const d = await findDossier(m, req.trackingNumber, true);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
-      if (p && d.kind === 'permit-application')
+      if (!currentService() && d.kind === 'permit-application')
         throw new AppError(
           'CLOSED_BY_WORKFLOW',
           409,

@@ -8,7 +8,7 @@ import { DossierRecord, type PublicProgress } from '../dossiers/dossier.entity';
 import { HistoryService } from '../dossiers/history.service';
 import { LABELS } from '../dossiers/labels';
 
-const WORKFLOW: Actor = { kind: 'system', id: 'permit-workflow' };
+const WORKFLOW: Actor = { kind: 'service', id: 'permits', name: 'permit workflow' };
 type Stage = PublicProgress['currentStages'][number];
 const key = (s: Stage) => `${s.agency.code}|${s.label.id}`;
 
