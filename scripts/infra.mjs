@@ -7,16 +7,23 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const natsAuth = createRequire(import.meta.url)('./lib/nats-auth.cjs');
 const dataDir = join(root, '.data');
 const env = process.env;
 
+// Berkas runs its own nats-server (port 4223), with a user per service and the permissions proto/
+// gives it, as in production; the machine's own NATS (4222) stays as it is. Given a NATS_URL, the
+// caller runs NATS and its users themselves.
+const NATS_MANAGED = !env.NATS_URL;
 export const INFRA = {
   pg: new URL(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432'),
-  nats: new URL((env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',')[0]),
+  nats: new URL((env.NATS_URL ?? 'nats://127.0.0.1:4223').split(',')[0]),
   s3: { host: env.S3_ENDPOINT ?? '127.0.0.1', port: Number(env.S3_PORT ?? 9000) },
   mail: { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 1025), httpPort: 8025 },
   sms: new URL(env.SMS_API_URL ?? 'http://127.0.0.1:8026'),
@@ -88,7 +95,79 @@ async function ensurePostgres() {
   return null;
 }
 
+/** Passwords of this checkout's development NATS users, made once and kept in .data (never committed). */
+export function natsCredentials() {
+  const file = join(dataDir, 'nats', 'credentials.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dirname(file), { recursive: true });
+  const made = Object.fromEntries(natsAuth.USERS.map((u) => [u, randomBytes(18).toString('base64url')]));
+  writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  return made;
+}
+
+/** What a service needs to reach the development NATS as its own user. */
+export function natsEnvOf(service) {
+  if (!NATS_MANAGED) return {};
+  return {
+    NATS_URL: INFRA.nats.href.replace(/\/$/, ''),
+    NATS_USER: service,
+    NATS_PASSWORD: natsCredentials()[service],
+  };
+}
+
 async function ensureNats() {
+  return NATS_MANAGED ? ensureBerkasNats() : ensureGivenNats();
+}
+
+/** Berkas's own development NATS: JetStream, and the users and permissions proto/ implies. */
+async function ensureBerkasNats() {
+  const { hostname: host, port } = INFRA.nats;
+  let started = null;
+  const passwords = natsCredentials();
+  if (!(await portOpen(host, Number(port)))) {
+    const dir = join(dataDir, 'nats');
+    mkdirSync(join(dir, 'store'), { recursive: true });
+    const config = join(dir, 'berkas.conf');
+    writeFileSync(
+      config,
+      `listen: "${host}:${port}"\njetstream { store_dir: ${JSON.stringify(join(dir, 'store'))} }\n` +
+        natsAuth.authorizationBlock((user) => JSON.stringify(passwords[user])),
+      { mode: 0o600 },
+    );
+    log('starting Berkas NATS (JetStream, a user per service)');
+    const out = openSync(join(dataDir, 'nats.log'), 'a');
+    const child = spawn(
+      existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server',
+      ['-c', config],
+      {
+        detached: true,
+        stdio: ['ignore', out, out],
+      },
+    );
+    child.unref();
+    writeFileSync(join(dataDir, 'nats.pid'), String(child.pid));
+    started = 'nats';
+    await waitForPort('NATS', host, Number(port));
+  }
+  const { connect } = await import('nats');
+  const nc = await connect({
+    servers: `nats://${host}:${port}`,
+    reconnect: false,
+    user: 'auditor',
+    pass: passwords.auditor,
+    inboxPrefix: '_INBOX_auditor',
+  });
+  try {
+    await (await nc.jetstreamManager()).getAccountInfo();
+  } finally {
+    await nc.close();
+  }
+  log(`NATS with JetStream and service users ready at ${host}:${port}`);
+  return started;
+}
+
+/** A NATS the caller runs (NATS_URL): started here only if it is the local default and down. */
+async function ensureGivenNats() {
   const { hostname: host, port = '4222' } = INFRA.nats;
   let started = null;
   if (!(await portOpen(host, Number(port)))) {

@@ -67,7 +67,7 @@ process.on('SIGHUP', () => void shutdown(0));
 
 say('Starting services');
 for (const name of SERVICES) {
-  const child = spawnService(name, env, (svc, line) =>
+  const child = spawnService(name, { ...env, ...infra.natsEnvOf(name) }, (svc, line) =>
     process.stdout.write(`\x1b[${colors[svc]}m${svc.padEnd(8)}\x1b[0m ${line}\n`),
   );
   child.on('exit', (code, signal) => {

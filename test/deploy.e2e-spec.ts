@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -106,6 +107,49 @@ describe('deploy/docker-compose.yml', () => {
   });
 });
 
+describe('deploy/nats: who may do what on the bus', () => {
+  // eslint-disable-next-line @nx/enforce-module-boundaries -- the one source of NATS permissions (from proto/)
+  const natsAuth = require('../scripts/lib/nats-auth.cjs') as {
+    USERS: string[];
+    SERVICES: string[];
+    deployAuthorization(): string;
+    passwordVariable(user: string): string;
+  };
+
+  it('holds the users and permissions proto/ implies, in a configuration nats-server accepts', () => {
+    expect(read('nats/authorization.conf')).toBe(natsAuth.deployAuthorization());
+    expect(read('nats/cluster.conf')).toMatch(/^include \.\/authorization\.conf$/m);
+    const env = {
+      ...process.env,
+      NATS_SERVER_NAME: 'nats-1',
+      ...Object.fromEntries(natsAuth.USERS.map((u) => [natsAuth.passwordVariable(u), `secret-of-${u}`])),
+    };
+    const checked = spawnSync('/usr/sbin/nats-server', ['-c', 'cluster.conf', '-t'], {
+      cwd: join(deploy, 'nats'),
+      env,
+      encoding: 'utf8',
+    });
+    expect(`${checked.stdout}${checked.stderr}`).toMatch(/configuration file cluster\.conf is valid/);
+  });
+
+  it('gives each service in compose its own user, and the NATS nodes every password', () => {
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string>; volumes?: string[] }>;
+    };
+    for (const service of natsAuth.SERVICES) {
+      const env = compose.services[service].environment ?? {};
+      expect([service, env['NATS_USER']]).toEqual([service, service]);
+      expect(env['NATS_PASSWORD']).toContain(`\${${natsAuth.passwordVariable(service)}:?`);
+    }
+    for (const node of ['nats-1', 'nats-2', 'nats-3']) {
+      const spec = compose.services[node];
+      expect(spec.volumes).toContain('./nats/authorization.conf:/etc/nats/authorization.conf:ro');
+      for (const user of natsAuth.USERS)
+        expect(Object.keys(spec.environment ?? {})).toContain(natsAuth.passwordVariable(user));
+    }
+  });
+});
+
 describe('deploy/k8s', () => {
   type Doc = {
     kind: string;
@@ -187,10 +231,32 @@ describe('deploy/k8s', () => {
     expect(Object.keys(map.data!).filter((k) => !all.has(k))).toEqual([]);
   });
 
-  it('runs NATS as a 3-node JetStream cluster and MinIO distributed', () => {
+  it('runs NATS as a 3-node JetStream cluster, with the users and permissions of deploy/nats, and MinIO distributed', () => {
     const nats = find('StatefulSet', 'nats')!;
     expect(nats.spec.replicas).toBe(3);
     const conf = find('ConfigMap', 'nats-config')!.data!['nats.conf'];
+    expect(conf).toMatch(/include \.\/authorization\.conf/);
+    expect(find('ConfigMap', 'nats-config')!.data!['authorization.conf']).toBe(
+      read('nats/authorization.conf'),
+    );
+    const natsEnv = nats.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
+    for (const user of ['gateway', 'identity', 'tracking', 'permits', 'auditor'])
+      expect(natsEnv).toContain(`${user.toUpperCase()}_NATS_PASSWORD`);
+    for (const service of SERVICES) {
+      const [container] = find('Deployment', service)!.spec.template.spec.containers;
+      const env = Object.fromEntries(
+        container.env.map(
+          (e: { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }) => [
+            e.name,
+            e.value ?? e.valueFrom?.secretKeyRef.key,
+          ],
+        ),
+      );
+      expect([env['NATS_USER'], env['NATS_PASSWORD']]).toEqual([
+        service,
+        `${service.toUpperCase()}_NATS_PASSWORD`,
+      ]);
+    }
     expect(conf).toMatch(/jetstream\s*\{/);
     for (let i = 0; i < 3; i++) expect(conf).toContain(`nats-route://nats-${i}.nats:6222`);
     const minio = find('StatefulSet', 'minio')!;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, connect, DeliverPolicy } from 'nats';
 import request from 'supertest';
-import { waitFor } from '@berkas/testing';
+import { natsConnectAs, waitFor } from '@berkas/testing';
 import { bearer, demo, officer, people, type Api } from './support/api';
 import { queryDatabase } from './support/db';
 import { startScaledSystem, type ScaledSystem } from './support/scaled-system';
@@ -240,7 +240,10 @@ describe('faults under load', () => {
         `SELECT id, subject FROM outbox`,
       ))
         outboxed.set(row.id, row.subject);
-    const nc = await connect({ servers: system.nats.urls });
+    const nc = await connect({
+      servers: system.nats.urls,
+      ...natsConnectAs(system.nats.credentials, 'auditor'),
+    });
     const seen = new Map<string, number>();
     try {
       const jsm = await nc.jetstreamManager();

@@ -2,7 +2,7 @@ import { AckPolicy, connect, DeliverPolicy, type NatsConnection } from 'nats';
 import request from 'supertest';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace version every service reports
 import { version } from '../package.json';
-import { uniqueName, waitFor } from '@berkas/testing';
+import { natsConnectAs, uniqueName, waitFor } from '@berkas/testing';
 import { queryDatabase as query } from './support/db';
 import { startSystem, type BackendName, type RunningSystem } from './support/system';
 
@@ -14,7 +14,8 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    nc = await connect({ servers: system.natsUrl });
+    // An operator's audit of the event stream: the one user that only reads it.
+    nc = await connect({ servers: system.natsUrl, ...natsConnectAs(system.natsCredentials, 'auditor') });
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { connect, headers, type NatsConnection } from 'nats';
 import request from 'supertest';
+import { natsConnectAs } from '@berkas/testing';
 import { codeMailedTo } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -24,7 +25,8 @@ describe('identity through the gateway', () => {
   beforeAll(async () => {
     system = await startSystem();
     api = request(system.gatewayUrl);
-    nc = await connect({ servers: system.natsUrl });
+    // Speaks on the bus as the gateway does.
+    nc = await connect({ servers: system.natsUrl, ...natsConnectAs(system.natsCredentials, 'gateway') });
   });
   afterAll(async () => {
     await nc?.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   dropDatabase,
   freePort,
+  natsEnvFor,
   startNatsCluster,
   startPrivateS3,
   TEST_INFRA,
@@ -39,7 +40,7 @@ export interface ScaledSystem {
  * front. Each replica lists the NATS nodes in a different order, so connections spread too.
  */
 export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
-  const nats = await startNatsCluster(3);
+  const nats = await startNatsCluster(3, { users: true }); // each service its own user, as in production
   const s3 = await startPrivateS3();
   const run = uniqueName('scale');
   const databases = {
@@ -63,6 +64,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
     const httpPort = await freePort();
     const rotated = [...nats.urls.slice(index % 3), ...nats.urls.slice(0, index % 3)];
     const env: Record<string, string> = {
+      ...natsEnvFor(nats.credentials, service),
       NATS_URL: rotated.join(','),
       EVENTS_REPLICAS: '3',
       DATABASE_URL: TEST_INFRA.databaseUrl,

@@ -10,6 +10,8 @@ import {
   startPrivateSmsGateway,
   TEST_INFRA,
   uniqueName,
+  natsEnvFor,
+  type NatsCredentials,
   type PrivateMailSink,
   type PrivateNats,
   type PrivateS3,
@@ -30,6 +32,8 @@ export interface RunningSystem {
   mail: PrivateMailSink;
   sms: PrivateSmsGateway;
   natsUrl: string;
+  /** Every service's NATS user and password, and `auditor`'s (reads the event stream only). */
+  natsCredentials: NatsCredentials | undefined;
   httpPorts: Record<ServiceName, number>;
   databases: Record<BackendName, string>;
   processes: Record<ServiceName, ChildProcess>;
@@ -49,10 +53,16 @@ export interface RunningSystem {
 export interface SystemOptions {
   /** Extra settings per service, e.g. a low rate limit for the gateway. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * false: a bus without users, where anyone may send anything (to test what the services themselves
+   * refuse, whatever NATS lets through). By default each service has its NATS user, as in production.
+   */
+  natsUsers?: boolean;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
-  const nats: PrivateNats = await startPrivateNats();
+  // NATS as in production: each service its own user, with the permissions proto/ gives it.
+  const nats: PrivateNats = await startPrivateNats({ users: options.natsUsers ?? true });
   const s3: PrivateS3 = await startPrivateS3();
   const [mail, sms] = await Promise.all([startPrivateMailSink(), startPrivateSmsGateway()]);
   const run = uniqueName('e2e');
@@ -86,7 +96,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   for (const name of launcher.SERVICES) {
     logs[name] = [];
     files[name] = createWriteStream(join(logDir, `${name}.log`));
-    const env: Record<string, string> = { ...shared };
+    const env: Record<string, string> = { ...shared, ...natsEnvFor(nats.credentials, name) };
     env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.gateway}`; // links in QR codes and pages
     if (name === 'gateway') {
       env['PORT'] = String(httpPorts.gateway);
@@ -154,6 +164,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     mail,
     sms,
     natsUrl: nats.url,
+    natsCredentials: nats.credentials,
     httpPorts,
     databases,
     processes,

@@ -138,6 +138,17 @@ export class NatsEnv {
   @Matches(/^(nats|tls):\/\/[^\s,]+$/, { each: true, message: 'must list nats:// or tls:// URLs' })
   servers: string[] = ['nats://127.0.0.1:4222'];
 
+  @Env(
+    'NATS_USER',
+    "this service's NATS user (its permissions come from proto/: scripts/lib/nats-auth.cjs); empty: none",
+  )
+  @IsString()
+  user = '';
+
+  @Env('NATS_PASSWORD', "that user's password", { secret: true })
+  @IsString()
+  password = '';
+
   @Env('NATS_REQUEST_TIMEOUT_MS', 'how long a request over NATS waits for its reply')
   @IsInt()
   @Min(100)

@@ -4,3 +4,4 @@ export * from './validation';
 export * from './cloud-event';
 export * from './cursor';
 export * from './callers';
+export * from './consumers';

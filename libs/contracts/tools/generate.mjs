@@ -20,6 +20,9 @@ const schemas = {};
 const requests = {};
 const events = {};
 const signals = {};
+/** What each service consumes (events by subject, durable consumers by name; signals) and its own streams. */
+const consumes = {};
+const streams = {};
 let headers = {};
 
 for (const file of readdirSync(protoDir)
@@ -42,6 +45,8 @@ for (const file of readdirSync(protoDir)
       problems.push(`${file}: event subject ${subject} must start with "evt.${service}."`);
     events[subject] = { service, ...spec };
   }
+  consumes[service] = { events: doc.consumes?.events ?? [], signals: doc.consumes?.signals ?? [] };
+  for (const [name, spec] of Object.entries(doc.streams ?? {})) streams[name] = { service, ...spec };
   for (const [subject, spec] of Object.entries(doc.signals ?? {})) {
     if (!subject.startsWith(`sig.${service}.`))
       problems.push(`${file}: signal subject ${subject} must start with "sig.${service}."`);
@@ -80,6 +85,21 @@ for (const [s, r] of Object.entries(requests)) {
   checkCallers(s, r.callers);
 }
 for (const [s, e] of Object.entries(events)) need(e.data, `event ${s}`);
+// A consumer names events (or a wildcard over one service's events) and signals that exist.
+const durables = new Set();
+const matches = (pattern, subject) =>
+  pattern.endsWith('.>') ? subject.startsWith(pattern.slice(0, -1)) : pattern === subject;
+for (const [service, c] of Object.entries(consumes)) {
+  for (const e of c.events) {
+    if (!Object.keys(events).some((s) => matches(e.subject, s)))
+      problems.push(`${service} consumes ${e.subject}, which matches no event`);
+    if (e.durable && durables.has(e.durable))
+      problems.push(`durable consumer ${e.durable} is declared twice`);
+    if (e.durable) durables.add(e.durable);
+  }
+  for (const sig of c.signals)
+    if (!signals[sig.subject]) problems.push(`${service} consumes ${sig.subject}, which is no signal`);
+}
 for (const [s, e] of Object.entries(signals)) need(e.data, `signal ${s}`);
 
 // Object schemas must say whether extra properties are allowed: silence is how fields slip through.
@@ -191,6 +211,10 @@ const subjectsTs = [
     signals,
     'Signals: at-most-once hints on core NATS (e.g. "drop your cached copy"), never relied on alone.',
   ),
+  `/** What each service consumes on the bus: events (durable consumers by name, or read by every replica) and signals. */`,
+  `export const CONSUMES = ${lit(consumes)} as const;\n`,
+  `/** Streams a service keeps for itself. */`,
+  `export const STREAMS = ${lit(streams)} as const;\n`,
   `export type RequestSubject = keyof RequestMap;`,
   `export type EventSubject = keyof EventMap;`,
   `export type SignalSubject = keyof SignalMap;`,

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { NatsEnv } from '@berkas/config';
 import { httpMetricsMiddleware, requestContextMiddleware } from '@berkas/observability';
 import { PRINCIPAL_RESOLVER, RpcContextInterceptor, type PrincipalResolver } from './rpc-context.interceptor';
+import { natsConnectionOptions } from './nats.module';
 import { RpcErrorFilter } from './rpc-exception.filter';
 import { SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 
@@ -51,11 +52,8 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
       {
         transport: Transport.NATS,
         options: {
-          servers: options.nats.servers,
+          ...natsConnectionOptions(options.nats, `${options.service}-server`),
           queue: options.service,
-          name: `${options.service}-server`,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 500,
         },
       },
       { inheritAppConfig: true },

@@ -7,7 +7,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import { NatsEnv } from '@berkas/config';
 import type { ReadinessCheck } from '@berkas/observability';
 import { NATS_CONNECTION } from './nats-connection';
@@ -15,15 +15,24 @@ import { ServiceClient } from './service-client';
 
 export { NATS_CONNECTION };
 
-/** Reconnect forever: a replica should ride out a NATS node restarting, not exit. */
-export async function connectNats(env: NatsEnv, name: string): Promise<NatsConnection> {
-  return connect({
+/**
+ * How a service connects to NATS: as its own user, with replies to its requests on inboxes under
+ * its own prefix (the only inboxes its user may read), reconnecting forever: a replica should ride
+ * out a NATS node restarting, not exit. Nest's microservice transport takes the same options.
+ */
+export function natsConnectionOptions(env: NatsEnv, name: string): ConnectionOptions {
+  return {
     servers: env.servers,
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
-  });
+    ...(env.user ? { user: env.user, pass: env.password, inboxPrefix: `_INBOX_${env.user}` } : {}),
+  };
+}
+
+export async function connectNats(env: NatsEnv, name: string): Promise<NatsConnection> {
+  return connect(natsConnectionOptions(env, name));
 }
 
 @Injectable()

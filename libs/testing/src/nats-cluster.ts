@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'nats';
 import { waitFor } from './infra';
 import { freePort, NATS_SERVER_BIN } from './nats-server';
+import { natsConnectAs, newNatsCredentials, writeNatsConfig, type NatsCredentials } from './nats-users';
 
 export interface NatsNode {
   name: string;
@@ -14,6 +15,8 @@ export interface NatsNode {
 
 export interface NatsCluster {
   nodes: NatsNode[];
+  /** With `users`: every service's NATS user and password, the same on every node. */
+  credentials?: NatsCredentials;
   /** Every node's client URL, for NATS_URL. */
   urls: string[];
   /** Stops one node (SIGKILL, as a crash) and starts it again with its JetStream store. */
@@ -26,11 +29,13 @@ export interface NatsCluster {
  * routed to each other, each with its own store, so streams can have `size` replicas. Returns once
  * every node takes clients and JetStream has a meta leader.
  */
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+export async function startNatsCluster(size = 3, options: { users?: boolean } = {}): Promise<NatsCluster> {
+  const credentials = options.users ? newNatsCredentials() : undefined;
   const ports = await Promise.all(
     Array.from({ length: size }, async () => ({ client: await freePort(), cluster: await freePort() })),
   );
   const stores = ports.map(() => mkdtempSync(join(tmpdir(), 'berkas-nats-cluster-')));
+  const configs = credentials ? stores.map((dir) => writeNatsConfig(dir, credentials)) : [];
   const spawnNode = (i: number): NatsNode => {
     const routes = ports
       .filter((_, j) => j !== i)
@@ -49,6 +54,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
           '--routes',
           routes,
         ],
+        ...(credentials ? ['-c', configs[i]] : []),
       ],
       { stdio: 'ignore' },
     );
@@ -58,7 +64,11 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   const ready = async (url: string) =>
     waitFor(
       async () => {
-        const nc = await connect({ servers: url, reconnect: false });
+        const nc = await connect({
+          servers: url,
+          reconnect: false,
+          ...natsConnectAs(credentials, 'auditor'),
+        });
         try {
           await (await nc.jetstreamManager()).getAccountInfo(); // answers once a meta leader exists
           return true;
@@ -78,6 +88,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   };
   return {
     nodes,
+    credentials,
     urls: nodes.map((n) => n.url),
     restart: async (index) => {
       await stopNode(nodes[index], 'SIGKILL');

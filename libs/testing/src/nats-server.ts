@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
 import { waitFor } from './infra';
+import { newNatsCredentials, writeNatsConfig, type NatsCredentials } from './nats-users';
 
 export const NATS_SERVER_BIN = process.env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server';
 
@@ -35,32 +36,37 @@ export async function freePort(): Promise<number> {
 export interface PrivateNats {
   url: string;
   port: number;
+  /** With `users`: every service's NATS user and password (permissions from proto/). */
+  credentials?: NatsCredentials;
   stop(): Promise<void>;
 }
 
 /**
  * A real nats-server with JetStream on a free loopback port, private to one test file, so tests never
- * share queue groups or streams with a running Berkas or another test run.
+ * share queue groups or streams with a running Berkas or another test run. With `users`, it knows
+ * only the services' users, each with the permissions proto/ gives it, as in production.
  */
-export async function startPrivateNats(): Promise<PrivateNats> {
+export async function startPrivateNats(options: { users?: boolean } = {}): Promise<PrivateNats> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'berkas-nats-'));
-  const child: ChildProcess = spawn(
-    NATS_SERVER_BIN,
-    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
-    {
-      stdio: 'ignore',
-    },
-  );
+  const credentials = options.users ? newNatsCredentials() : undefined;
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  if (credentials) args.push('-c', writeNatsConfig(storeDir, credentials));
+  const child: ChildProcess = spawn(NATS_SERVER_BIN, args, { stdio: 'ignore' });
   const url = `nats://127.0.0.1:${port}`;
   await waitFor(async () => {
-    const nc = await connect({ servers: url, reconnect: false });
+    const nc = await connect({
+      servers: url,
+      reconnect: false,
+      ...(credentials ? { user: 'gateway', pass: credentials.gateway.password } : {}),
+    });
     await nc.close();
     return true;
   }, 10000);
   return {
     url,
     port,
+    credentials,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

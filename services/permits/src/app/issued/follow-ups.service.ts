@@ -10,6 +10,7 @@ import type { Client } from 'minio';
 import type { EntityManager } from 'typeorm';
 import { S3Env } from '@berkas/config';
 import {
+  durableConsumer,
   AppError,
   type ApplicationEvent,
   type CloudEvent,
@@ -51,13 +52,11 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     this.running.push(
       await this.consumers.start({
-        durable: 'permits-follow-ups',
-        filterSubject: 'evt.permits.>',
+        ...durableConsumer('permits-follow-ups'),
         handle: (event, m) => this.handle(event, m),
       }),
       await this.consumers.start({
-        durable: 'permits-custody',
-        filterSubject: 'evt.tracking.handoff-changed',
+        ...durableConsumer('permits-custody'),
         handle: (event, m) => this.custody.handoffChanged(m, event.data as HandoffReceipt),
       }),
     );

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor, ApplicationEvent, CloudEvent } from '@berkas/contracts';
+import { durableConsumer, type Actor, type ApplicationEvent, type CloudEvent } from '@berkas/contracts';
 import { IdempotentConsumers } from '@berkas/messaging';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { findDossier } from '../dossiers/dossier-lookup';
@@ -31,8 +31,7 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = await this.consumers.start({
-      durable: 'tracking-progress',
-      filterSubject: 'evt.permits.application-changed',
+      ...durableConsumer('tracking-progress'),
       // A stage's milestone must not be skipped as stale because a redelivery overtook it.
       inOrder: true,
       handle: (event, m) => this.apply(event, m),
