@@ -18,6 +18,7 @@ import {
   type PrivateSmsGateway,
 } from '@berkas/testing';
 
+import { undocumentedProblems } from './documented-problems';
 import { launcher, type BackendName, type ServiceName } from './launcher';
 
 export type { BackendName, ServiceName };
@@ -42,6 +43,7 @@ export interface RunningSystem {
   logDir: string;
   /** Starts one more gateway replica on the same system (e.g. with other settings); answers its URL. */
   extraGateway(env?: Record<string, string>): Promise<string>;
+  /** Stops everything; fails if the gateway answered a refusal its OpenAPI document does not list. */
   stop(): Promise<void>;
 }
 
@@ -129,17 +131,24 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   }
 
   const gatewayUrl = `http://127.0.0.1:${httpPorts.gateway}`;
+  let document: Parameters<typeof undocumentedProblems>[0] | undefined;
   const stop = async () => {
     await launcher.stopAll([...extras, ...Object.values(processes)]);
+    const outsideContract = document ? undocumentedProblems(document, logs.gateway) : [];
     Object.values(files).forEach((f) => f.end());
     await nats.stop();
     await s3.stop();
     await Promise.all([mail.stop(), sms.stop()]);
     await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
+    if (outsideContract.length)
+      throw new Error(
+        `the gateway answered refusals its OpenAPI document does not list:\n${outsideContract.join('\n')}`,
+      );
   };
   try {
     const dead = () => Object.values(processes).some((p) => p.exitCode !== null);
     await launcher.waitForHealthy(`${gatewayUrl}/health`, 90000, dead);
+    document = await (await fetch(`${gatewayUrl}/docs/openapi.json`)).json();
   } catch (e) {
     await stop();
     throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);

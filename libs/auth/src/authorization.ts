@@ -1,5 +1,6 @@
 import {
   AppError,
+  ENUMS,
   type ActingRole,
   type Actor,
   type Principal,
@@ -14,6 +15,8 @@ export type Capacity = { via: 'position' } | { via: 'delegation'; acting: Acting
 export const isSystemAdmin = (p: Principal | undefined): boolean => !!p?.roles?.includes('system-admin');
 
 const ADMINISTRATIVE: StaffRole[] = ['agency-admin', 'system-admin'];
+/** The roles of an agency's own officials: every staff role but the deployment's system-admin. */
+export const OFFICER_ROLES = ENUMS.StaffRole.filter((r) => r !== 'system-admin');
 
 /**
  * Whether `p` holds one of `roles`, in `agencyId` when given. Own roles count in the officer's own

@@ -1,19 +1,22 @@
-import type { ErrorReply } from './generated';
+import { ERRORS, type ErrorCode, type ErrorReply } from './generated';
 
 export type ErrorDetail = NonNullable<ErrorReply['details']>[number];
+/** The one status an error code has (proto/errors.yaml). */
+export type StatusOf<C extends ErrorCode> = (typeof ERRORS)[C]['status'];
 
 /**
- * An expected failure with a stable code and the HTTP status the gateway answers. Services throw it
- * (or a subclass); it crosses NATS as an ErrorReply and becomes a problem document at the gateway.
- * Anything that is not an AppError is a bug and becomes a 500 with an error id.
+ * An expected failure with a stable code from proto/errors.yaml and the HTTP status the gateway
+ * answers, which the catalogue fixes per code (a mismatch does not compile). Services throw it; it
+ * crosses NATS as an ErrorReply and becomes a problem document at the gateway. Anything that is not
+ * an AppError is a bug and becomes a 500 with an error id.
  */
-export class AppError extends Error {
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   /** What only the logs may see (the subject, the schema, the driver's words); never sent to a caller. */
   internal?: Record<string, unknown>;
 
   constructor(
-    readonly code: string,
-    readonly status: number,
+    readonly code: C,
+    readonly status: StatusOf<C>,
     message: string,
     readonly details?: ErrorDetail[],
     readonly retryAfterSeconds?: number,
@@ -56,7 +59,14 @@ export class AppError extends Error {
     );
   }
 
+  /** The error a reply carries; its status is the catalogue's for its code. */
   static fromReply(reply: ErrorReply): AppError {
-    return new AppError(reply.code, reply.status, reply.message, reply.details, reply.retryAfterSeconds);
+    return new AppError(
+      reply.code,
+      ERRORS[reply.code].status,
+      reply.message,
+      reply.details,
+      reply.retryAfterSeconds,
+    );
   }
 }

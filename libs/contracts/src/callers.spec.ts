@@ -1,8 +1,8 @@
-import { callerAllowed, callersOf } from './callers';
+import { callerAllowed, callersOf, type Caller } from './callers';
 
-const applicant = { kind: 'user', principal: { kind: 'applicant', id: 'a' } } as const;
-const frontOffice = { kind: 'user', principal: { kind: 'staff', id: 'f', roles: ['front-office'] } } as const;
-const plhSupervisor = {
+const applicant: Caller = { kind: 'user', principal: { kind: 'applicant', id: 'a' } };
+const frontOffice: Caller = { kind: 'user', principal: { kind: 'staff', id: 'f', roles: ['front-office'] } };
+const plhSupervisor: Caller = {
   kind: 'user',
   principal: {
     kind: 'staff',
@@ -21,7 +21,7 @@ const plhSupervisor = {
       },
     ],
   },
-} as const;
+};
 
 describe('who may call a subject', () => {
   it('answers each kind of caller as the declaration says', () => {
@@ -32,7 +32,7 @@ describe('who may call a subject', () => {
     expect(callerAllowed(activate, { kind: 'anonymous' })).toBe(401);
 
     const publicView = callersOf('tracking.dossiers.public-view'); // anonymous
-    for (const caller of [applicant, frontOffice, { kind: 'anonymous' } as const])
+    for (const caller of [applicant, frontOffice, { kind: 'anonymous' } as Caller])
       expect(callerAllowed(publicView, caller)).toBe('ok');
 
     const revoke = callersOf('permits.permits.revoke'); // users: [supervisor]

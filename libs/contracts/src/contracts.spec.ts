@@ -38,7 +38,11 @@ describe('contracts generated from proto/', () => {
       }
       throw new Error('should have failed');
     })();
-    expect(err).toMatchObject({ status: 400, code: 'INVALID_MESSAGE', message: 'The request is not valid' });
+    expect(err).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'The request is not valid',
+    });
     expect(err.details).toEqual([{ path: '/x', message: 'is not allowed' }]);
     expect(err.internal).toEqual({ subject: 'tracking.ping', schema: 'PingRequest' });
   });

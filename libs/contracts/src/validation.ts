@@ -14,6 +14,8 @@ import {
   type SignalSubject,
 } from './generated';
 import { AppError, type ErrorDetail } from './app-error';
+import type { AnyCloudEvent } from './consumers';
+import type { CloudEvent } from './generated';
 
 // One Ajv instance for the process; validators are compiled once per schema on first use.
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
@@ -70,7 +72,12 @@ export const validateRequest = <S extends RequestSubject>(subject: S, payload: u
   try {
     return assertSchema<RequestMap[S]['request']>(REQUESTS[subject].request, payload, 'The request');
   } catch (e) {
-    throw (e as AppError).withInternal({ subject });
+    // A caller's bad field is the same refusal on the bus as on HTTP.
+    const broken = e as AppError;
+    throw new AppError('VALIDATION_FAILED', 400, broken.message, broken.details).withInternal({
+      ...broken.internal,
+      subject,
+    });
   }
 };
 
@@ -99,3 +106,15 @@ export const validateEventData = <S extends EventSubject>(subject: S, data: unkn
 
 export const validateSignal = <S extends SignalSubject>(subject: S, data: unknown) =>
   assertSchema<SignalMap[S]>(SIGNALS[subject].data, data, `The signal ${subject}`);
+
+/**
+ * An event envelope (CloudEvents) whose `data` matches the schema of its `type`, typed by its type;
+ * a 400 AppError otherwise (an unknown type, or data that breaks its contract).
+ */
+export function assertEvent(envelope: unknown): AnyCloudEvent<EventSubject> {
+  const event = assertSchema<CloudEvent>('CloudEvent', envelope, 'The event');
+  if (!(event.type in EVENTS))
+    throw new AppError('INVALID_MESSAGE', 400, 'The event is not valid').withInternal({ type: event.type });
+  validateEventData(event.type as EventSubject, event.data);
+  return event as AnyCloudEvent<EventSubject>;
+}

@@ -23,6 +23,8 @@ const signals = {};
 /** What each service consumes (events by subject, durable consumers by name; signals) and its own streams. */
 const consumes = {};
 const streams = {};
+/** The error catalogue (proto/errors.yaml): code → its one status and what it means. */
+let errors = {};
 let headers = {};
 
 for (const file of readdirSync(protoDir)
@@ -34,6 +36,7 @@ for (const file of readdirSync(protoDir)
     schemas[name] = schema;
   }
   if (doc.headers) headers = { ...headers, ...doc.headers };
+  if (doc.errors) errors = { ...errors, ...doc.errors };
   const service = doc.service;
   for (const [subject, spec] of Object.entries(doc.requests ?? {})) {
     if (!subject.startsWith(`${service}.`))
@@ -45,7 +48,8 @@ for (const file of readdirSync(protoDir)
       problems.push(`${file}: event subject ${subject} must start with "evt.${service}."`);
     events[subject] = { service, ...spec };
   }
-  consumes[service] = { events: doc.consumes?.events ?? [], signals: doc.consumes?.signals ?? [] };
+  if (service)
+    consumes[service] = { events: doc.consumes?.events ?? [], signals: doc.consumes?.signals ?? [] };
   for (const [name, spec] of Object.entries(doc.streams ?? {})) streams[name] = { service, ...spec };
   for (const [subject, spec] of Object.entries(doc.signals ?? {})) {
     if (!subject.startsWith(`sig.${service}.`))
@@ -83,7 +87,22 @@ for (const [s, r] of Object.entries(requests)) {
   need(r.request, `request ${s}`);
   need(r.reply, `reply of ${s}`);
   checkCallers(s, r.callers);
+  for (const code of r.errors ?? [])
+    if (!errors[code]) problems.push(`request ${s}: error ${code} is not in proto/errors.yaml`);
+  if ('idempotent' in r && r.idempotent !== true) problems.push(`request ${s}: idempotent may only be true`);
 }
+for (const [code, e] of Object.entries(errors))
+  if (
+    !/^[A-Z][A-Z0-9_]+$/.test(code) ||
+    !Number.isInteger(e.status) ||
+    e.status < 400 ||
+    e.status > 599 ||
+    typeof e.summary !== 'string' ||
+    Object.keys(e).sort().join() !== 'status,summary'
+  )
+    problems.push(`error ${code}: needs a status 400-599 and a summary (quote a summary holding a comma)`);
+// The wire's error codes are the catalogue's.
+schemas.ErrorCode = { type: 'string', enum: Object.keys(errors), description: 'a code of proto/errors.yaml' };
 for (const [s, e] of Object.entries(events)) need(e.data, `event ${s}`);
 // A consumer names events (or a wildcard over one service's events) and signals that exist.
 const durables = new Set();
@@ -191,7 +210,7 @@ const subjectsTs = [
   `export const REQUESTS = {`,
   ...Object.entries(requests).map(
     ([s, r]) =>
-      `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, callers: ${lit(r.callers)}, summary: ${lit(r.summary ?? '')} },`,
+      `  ${lit(s)}: { service: ${lit(r.service)}, request: ${lit(r.request)}, reply: ${lit(r.reply)}, callers: ${lit(r.callers)}, errors: ${lit(r.errors ?? [])}, idempotent: ${lit(r.idempotent === true)}, summary: ${lit(r.summary ?? '')} },`,
   ),
   `} as const;\n`,
   `export interface RequestMap {`,
@@ -211,6 +230,14 @@ const subjectsTs = [
     signals,
     'Signals: at-most-once hints on core NATS (e.g. "drop your cached copy"), never relied on alone.',
   ),
+  `/** Every error code, with the one HTTP status it always has (proto/errors.yaml). */`,
+  `export const ERRORS = ${lit(errors)} as const;\n`,
+  `/** Every enumeration proto/ declares as a schema of its own, once (StaffRole, DocumentKind…). */`,
+  `export const ENUMS = {`,
+  ...Object.entries(schemas)
+    .filter(([, schema]) => Array.isArray(schema.enum))
+    .map(([name, schema]) => `  ${name}: ${lit(schema.enum)},`),
+  `} as const;\n`,
   `/** What each service consumes on the bus: events (durable consumers by name, or read by every replica) and signals. */`,
   `export const CONSUMES = ${lit(consumes)} as const;\n`,
   `/** Streams a service keeps for itself. */`,

@@ -3,18 +3,28 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { DataSource, EntityManager } from 'typeorm';
 import { NatsEnv } from '@berkas/config';
-import { assertSchema, HEADERS, type CloudEvent } from '@berkas/contracts';
+import {
+  assertEvent,
+  HEADERS,
+  matchesFilter,
+  type AnyCloudEvent,
+  type EventsMatching,
+} from '@berkas/contracts';
 import { RequestContext, requestIdFrom } from '@berkas/observability';
 import { NATS_CONNECTION } from './nats-connection';
 
-export type EventHandler = (event: CloudEvent, manager: EntityManager) => Promise<void>;
+/** Handles one event of those `F` matches, its data typed by its type (proto/). */
+export type EventHandler<F extends string = string> = (
+  event: AnyCloudEvent<EventsMatching<F>>,
+  manager: EntityManager,
+) => Promise<void>;
 
-export interface ConsumerOptions {
+export interface ConsumerOptions<F extends string = string> {
   /** Durable consumer name; also the key under which processed event ids are remembered. */
   durable: string;
   /** Subject filter, e.g. `evt.tracking.>`. */
-  filterSubject: string;
-  handle: EventHandler;
+  filterSubject: F;
+  handle: EventHandler<F>;
   maxDeliver?: number;
   /**
    * One event at a time across all replicas, a failed one retried before the next: for handlers that
@@ -41,7 +51,7 @@ export class IdempotentConsumers {
   ) {}
 
   /** Ensures the durable consumer and processes its messages until `stop()` is called. */
-  async start(options: ConsumerOptions): Promise<{ stop(): Promise<void> }> {
+  async start<F extends string>(options: ConsumerOptions<F>): Promise<{ stop(): Promise<void> }> {
     const jsm = await this.nc.jetstreamManager();
     await jsm.consumers.add(this.env.eventsStream, {
       durable_name: options.durable,
@@ -69,17 +79,17 @@ export class IdempotentConsumers {
   }
 
   /** Handles one delivery; exposed so tests can deliver the same message twice. */
-  async process(
+  async process<F extends string>(
     msg: Pick<JsMsg, 'data' | 'headers' | 'ack' | 'nak' | 'term' | 'info'>,
-    options: ConsumerOptions,
+    options: ConsumerOptions<F>,
   ): Promise<ProcessOutcome> {
-    let event: CloudEvent;
+    let event: AnyCloudEvent<EventsMatching<F>>;
     try {
-      event = assertSchema<CloudEvent>(
-        'CloudEvent',
-        JSON.parse(Buffer.from(msg.data).toString('utf8')),
-        'event',
-      );
+      // The envelope, then the data against its event's own schema: what reaches a handler is typed.
+      const any = assertEvent(JSON.parse(Buffer.from(msg.data).toString('utf8')));
+      if (!matchesFilter(any, options.filterSubject))
+        throw new Error(`${any.type} is not one of ${options.filterSubject}`);
+      event = any;
     } catch (e) {
       this.logger.error({ consumer: options.durable, error: String(e) }, 'unreadable event; terminated');
       msg.term();

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AppError } from '@berkas/contracts';
+import { AppError, REQUESTS, type RequestSubject } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { canonicalJson } from '@berkas/persistence';
 
 /**
- * Transactions a client may retry safely. When the request carries an Idempotency-Key, the key is
- * claimed in the same transaction as the work and the reply stored with it: a retry (after a lost
+ * Transactions a client may retry safely. When the request is one proto/ declares `idempotent` and
+ * carries an Idempotency-Key, the key is claimed in the same transaction as the work and the reply
+ * stored with it: a retry (after a lost
  * answer, a timeout, a crashed replica) gets the first reply back and changes nothing; two copies
  * racing wait on the key's row and the second gets the first's reply. The key belongs to the caller
  * and the subject; the same key with a different request is refused (422).
@@ -19,7 +20,9 @@ export class IdempotentTransactions {
 
   run<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     const ctx = RequestContext.current();
-    if (!ctx?.idempotencyKey || !ctx.rpc) return this.dataSource.transaction(work);
+    // proto/ declares which requests take a key; elsewhere a key means nothing and is not stored.
+    const declared = ctx?.rpc && REQUESTS[ctx.rpc.subject as RequestSubject]?.idempotent;
+    if (!ctx?.idempotencyKey || !ctx.rpc || !declared) return this.dataSource.transaction(work);
     const scope = `${ctx.principal?.id ?? 'anonymous'} ${ctx.rpc.subject}`;
     const key = ctx.idempotencyKey;
     const requestHash = createHash('sha256').update(canonicalJson(ctx.rpc.payload)).digest('hex');

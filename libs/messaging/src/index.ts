@@ -17,3 +17,4 @@ export * from './backend.module';
 export * from './standalone-client';
 export * from './shared-counters';
 export * from './service-identity';
+export * from './handles.decorator';

@@ -157,7 +157,7 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
         },
       );
       const answer = JSON.parse(Buffer.from(raw.data).toString());
-      expect(answer.err).toMatchObject({ code: 'INVALID_MESSAGE', status: 400 });
+      expect(answer.err).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
       expect(answer.err.details).toEqual([{ path: '/admin', message: 'is not allowed' }]);
       expect(seen.length).toBe(before);
     });

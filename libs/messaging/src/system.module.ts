@@ -7,7 +7,7 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Handles } from './handles.decorator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_VERSION } from '@berkas/config';
@@ -23,7 +23,7 @@ function pingController(service: BackendService) {
   @Controller()
   class PingController {
     /** Proves the service is reachable over NATS and says which replica answered. */
-    @MessagePattern(`${service}.ping`)
+    @Handles(`${service}.ping`)
     ping(): PingReply {
       return { service, version: APP_VERSION, instanceId: INSTANCE_ID, time: new Date().toISOString() };
     }

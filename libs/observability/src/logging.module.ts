@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -19,6 +19,11 @@ export const REDACTED_PATHS = [
   ...SECRET_KEYS,
   ...SECRET_KEYS.map((k) => `*.${k}`),
 ];
+
+const withProblem = (res: ServerResponse, line: object) => {
+  const problem = (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.['problem'];
+  return problem ? { ...line, problem } : line;
+};
 
 /**
  * JSON logs through pino. Every line carries the service name and, when there is one, the request id
@@ -44,6 +49,9 @@ export class LoggingModule {
       },
       // Lines logged while handling a request carry its id, not the whole request again.
       quietReqLogger: true,
+      // A refused request's line names the problem code it got, so logs count refusals by reason.
+      customSuccessObject: (_req, res, line) => withProblem(res, line),
+      customErrorObject: (_req, res, _err, line) => withProblem(res, line),
       // Probes every few seconds would drown the log; the system health page is still logged.
       autoLogging: {
         ignore: (req: IncomingMessage) => /^\/(health\/(live|ready)|metrics)\b/.test(req.url ?? ''),

@@ -5,3 +5,4 @@ export * from './s3-server';
 export * from './built-services';
 export * from './nats-cluster';
 export * from './stand-ins';
+export * from './handled-subjects';

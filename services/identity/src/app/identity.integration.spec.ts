@@ -249,7 +249,7 @@ describe('identity service', () => {
       );
       expect(extra).toMatchObject({
         status: 400,
-        code: 'INVALID_MESSAGE',
+        code: 'VALIDATION_FAILED',
         details: [{ path: '/admin', message: 'is not allowed' }],
       });
     });

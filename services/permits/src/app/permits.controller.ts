@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
   ActOnTaskRequest,
@@ -39,6 +39,7 @@ import { CatalogService } from './catalog/catalog.service';
 import { TasksService } from './tasks/tasks.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { CalendarService } from './calendar/calendar.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class PermitsController {
@@ -50,127 +51,127 @@ export class PermitsController {
     private readonly calendars: CalendarService,
   ) {}
 
-  @MessagePattern('permits.permit-types.list')
+  @Handles('permits.permit-types.list')
   async permitTypes(): Promise<PermitTypeList> {
     return { items: await this.catalog.list() };
   }
 
-  @MessagePattern('permits.permit-types.get')
+  @Handles('permits.permit-types.get')
   permitType(@Payload() req: CodeRequest): Promise<PermitType> {
     return this.catalog.view(req.code);
   }
 
-  @MessagePattern('permits.workflows.publish')
+  @Handles('permits.workflows.publish')
   publish(@Payload() req: PublishWorkflowRequest): Promise<WorkflowVersion> {
     return this.catalog.publish(principal(), req.definition as unknown as WorkflowDefinition);
   }
 
-  @MessagePattern('permits.workflows.list')
+  @Handles('permits.workflows.list')
   async workflows(@Payload() req: CodeRequest): Promise<WorkflowVersionList> {
     return { items: await this.catalog.versions(req.code) };
   }
 
-  @MessagePattern('permits.applications.create')
+  @Handles('permits.applications.create')
   create(@Payload() req: CreateApplicationRequest): Promise<Application> {
     return this.applications.create(principal(), req);
   }
 
-  @MessagePattern('permits.applications.update')
+  @Handles('permits.applications.update')
   update(@Payload() req: UpdateApplicationRequest): Promise<Application> {
     return this.applications.update(principal(), req);
   }
 
-  @MessagePattern('permits.applications.get')
+  @Handles('permits.applications.get')
   get(@Payload() req: IdRequest): Promise<Application> {
     return this.applications.get(principal(), req.id);
   }
 
-  @MessagePattern('permits.applications.list')
+  @Handles('permits.applications.list')
   list(@Payload() req: ListApplicationsRequest): Promise<ApplicationPage> {
     return this.applications.list(principal(), req);
   }
 
-  @MessagePattern('permits.applications.prepare-document')
+  @Handles('permits.applications.prepare-document')
   prepareDocument(@Payload() req: PrepareApplicationDocumentRequest): Promise<UploadGrant> {
     return this.applications.prepareDocument(principal(), req);
   }
 
-  @MessagePattern('permits.applications.register-document')
+  @Handles('permits.applications.register-document')
   registerDocument(@Payload() req: RegisterApplicationDocumentRequest): Promise<DocumentView> {
     return this.applications.registerDocument(principal(), req);
   }
 
-  @MessagePattern('permits.applications.submit')
+  @Handles('permits.applications.submit')
   submit(@Payload() req: IdRequest): Promise<Application> {
     return this.applications.submit(principal(), req.id);
   }
 
-  @MessagePattern('permits.applications.resubmit')
+  @Handles('permits.applications.resubmit')
   resubmit(@Payload() req: IdRequest): Promise<Application> {
     return this.applications.resubmit(principal(), req.id);
   }
 
-  @MessagePattern('permits.applications.withdraw')
+  @Handles('permits.applications.withdraw')
   withdraw(@Payload() req: IdRequest): Promise<Application> {
     return this.applications.withdraw(principal(), req.id);
   }
 
-  @MessagePattern('permits.fees.record-payment')
+  @Handles('permits.fees.record-payment')
   recordPayment(@Payload() req: RecordPaymentRequest): Promise<Application> {
     return this.tasks.recordPayment(principal(), req);
   }
 
-  @MessagePattern('permits.permits.get')
+  @Handles('permits.permits.get')
   permit(@Payload() req: IdRequest): Promise<IssuedPermit> {
     return this.applications.permit(principal(), req.id);
   }
 
-  @MessagePattern('permits.permits.revoke')
+  @Handles('permits.permits.revoke')
   revoke(@Payload() req: RevokePermitRequest): Promise<IssuedPermit> {
     return this.applications.revokePermit(principal(), req.applicationId, req.reason);
   }
 
-  @MessagePattern('permits.calendars.get')
+  @Handles('permits.calendars.get')
   calendar(@Payload() req: CalendarRequest): Promise<Calendar> {
     return this.calendars.days(req.regionCode, req.year);
   }
 
-  @MessagePattern('permits.calendars.set-day')
+  @Handles('permits.calendars.set-day')
   setDay(@Payload() req: SetCalendarDayRequest): Promise<Calendar> {
     return this.calendars.setDay(principal(), req);
   }
 
-  @MessagePattern('permits.calendars.remove-day')
+  @Handles('permits.calendars.remove-day')
   removeDay(@Payload() req: RemoveCalendarDayRequest): Promise<Calendar> {
     return this.calendars.removeDay(principal(), req);
   }
 
-  @MessagePattern('permits.permits.verify')
+  @Handles('permits.permits.verify')
   verify(@Payload() req: VerifyPermitRequest): Promise<PermitVerification> {
     return this.issued.verify(req.code);
   }
 
-  @MessagePattern('permits.tasks.inbox')
+  @Handles('permits.tasks.inbox')
   inbox(@Payload() req: TaskInboxRequest): Promise<TaskPage> {
     return this.tasks.inbox(principal(), req);
   }
 
-  @MessagePattern('permits.tasks.claim')
+  @Handles('permits.tasks.claim')
   claim(@Payload() req: IdRequest): Promise<Task> {
     return this.tasks.claim(principal(), req.id);
   }
 
-  @MessagePattern('permits.tasks.release')
+  @Handles('permits.tasks.release')
   release(@Payload() req: IdRequest): Promise<Task> {
     return this.tasks.release(principal(), req.id);
   }
 
-  @MessagePattern('permits.tasks.reassign')
+  @Handles('permits.tasks.reassign')
   reassign(@Payload() req: ReassignTaskRequest): Promise<Task> {
     return this.tasks.reassign(principal(), req);
   }
 
-  @MessagePattern('permits.tasks.act')
+  @Handles('permits.tasks.act')
   act(@Payload() req: ActOnTaskRequest): Promise<Application> {
     return this.tasks.act(principal(), req);
   }

@@ -1,4 +1,4 @@
-import type { Bilingual, StaffRole } from '@berkas/contracts';
+import { ENUMS, type Bilingual, type StaffRole } from '@berkas/contracts';
 
 /**
  * Workflow definitions are data (JSON files an operator edits and publishes): stages owned by an
@@ -15,14 +15,7 @@ export const JOIN = '@join';
 
 export const GUARDS = ['requiredDocuments', 'formValid', 'feePaid', 'noteGiven'] as const;
 export type Guard = (typeof GUARDS)[number];
-const STAFF_ROLES: StaffRole[] = [
-  'front-office',
-  'verifier',
-  'reviewer',
-  'supervisor',
-  'agency-admin',
-  'system-admin',
-];
+const STAFF_ROLES: readonly StaffRole[] = ENUMS.StaffRole;
 
 export interface ActionDefinition {
   to: string;

@@ -31,6 +31,7 @@ const logger = new Logger('Http');
 /** Writes `exception` as a problem document; also used by middleware that runs before the filters. */
 export function sendProblem(req: Request, res: Response, exception: unknown): void {
   const problem = toProblem(exception, req.originalUrl ?? req.url);
+  res.locals['problem'] = problem.code; // the access log line names it
   const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
   if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
   else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');

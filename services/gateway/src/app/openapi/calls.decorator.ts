@@ -13,8 +13,8 @@ export interface CallsSpec {
   summary?: string;
   /** multipart/form-data with `kind` then `file`, streamed to storage. */
   upload?: boolean;
-  /** Safe to retry with an Idempotency-Key: the service applies it once and replays its reply. */
-  idempotent?: boolean;
+  /** Requests the route makes after `subject` (an upload registers what it stored): their errors apply too. */
+  then?: RequestSubject[];
 }
 
 /**

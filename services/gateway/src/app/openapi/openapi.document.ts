@@ -12,7 +12,7 @@ import type {
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { ROLES_METADATA } from '@berkas/auth';
 import { APP_VERSION } from '@berkas/config';
-import { REQUESTS, SCHEMAS } from '@berkas/contracts';
+import { ERRORS, REQUESTS, SCHEMAS, type ErrorCode } from '@berkas/contracts';
 import { IS_PUBLIC_ROUTE } from '@berkas/observability';
 import { BODY_SCHEMAS } from '../../generated/bodies';
 import { RATE_LIMIT_METADATA } from '../protection/rate-limit';
@@ -67,11 +67,6 @@ const PROBLEM: SchemaObject = {
   },
 };
 
-const problem = (description: string, headers?: ResponseObject['headers']): ResponseObject => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/problem+json': { schema: ref('Problem') } },
-});
 const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } };
 /** draft-ietf-httpapi-ratelimit-headers: the allowance and what is left of it. */
 const RATE_LIMITED = {
@@ -85,8 +80,36 @@ const RATE_LIMITED = {
     schema: { type: 'string' },
   },
 };
+const HEADERS_OF_STATUS: Record<number, ResponseObject['headers']> = { 429: RATE_LIMITED, 503: RETRY_AFTER };
+
+/**
+ * One response per status, listing the codes (proto/errors.yaml) a caller may meet with it: in the
+ * description for people, as the `code` enum for tools.
+ */
+function problemResponses(codes: Iterable<ErrorCode>): Record<string, ResponseObject> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = ERRORS[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      {
+        description: list.map((c) => `\`${c}\`: ${ERRORS[c].summary}`).join('\n\n'),
+        ...(HEADERS_OF_STATUS[status] ? { headers: HEADERS_OF_STATUS[status] } : {}),
+        content: {
+          'application/problem+json': {
+            schema: { allOf: [ref('Problem'), { properties: { code: { enum: list } } }] },
+          },
+        },
+      },
+    ]),
+  );
+}
 
 interface RouteFacts {
+  verb: RequestMethod;
   calls?: CallsSpec;
   isPublic: boolean;
   roles?: string[];
@@ -108,6 +131,7 @@ function routeFacts(controller: Type, method: string): RouteFacts | undefined {
   const paramTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Type[];
   const queryArg = Object.entries(args).find(([key]) => key.startsWith(`${RouteParamtypes.QUERY}:`));
   return {
+    verb,
     calls: own<CallsSpec>(CALLS_METADATA),
     isPublic: own<boolean>(IS_PUBLIC_ROUTE) === true,
     roles: own<string[]>(ROLES_METADATA),
@@ -166,7 +190,8 @@ function describe(op: OperationObject, facts: RouteFacts): void {
       ...queryParameters(facts.query),
     ];
   }
-  if (calls?.idempotent) {
+  const idempotent = calls && REQUESTS[calls.subject].idempotent;
+  if (idempotent) {
     op.parameters = [
       ...(op.parameters ?? []),
       {
@@ -178,34 +203,77 @@ function describe(op: OperationObject, facts: RouteFacts): void {
         schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
       },
     ];
-    op.responses['422'] = problem('the Idempotency-Key was already used for a different request');
   }
-  op.responses['400'] = problem('the request is malformed or a field is invalid (see `errors`)');
   if (facts.isPublic) {
     op.security = [];
   } else {
     op.security = [{ bearer: [] }];
-    op.responses['401'] = problem('no valid access token');
-    op.responses['403'] = problem(
-      facts.roles
-        ? `allowed to officers with role ${facts.roles.join(', ')} only`
-        : 'not allowed to this principal',
-    );
     if (facts.roles) op.description = `Roles: ${facts.roles.join(', ')}.`;
   }
-  if (op.parameters?.some((p) => 'in' in p && p.in === 'path')) op.responses['404'] = problem('not found');
-  if (facts.rateLimit || !facts.isPublic) {
+  const hasPath = op.parameters?.some((p) => 'in' in p && p.in === 'path') ?? false;
+  op.responses = {
+    ...problemResponses(problemCodesOf(facts, { idempotent: !!idempotent, hasPath })),
+    ...op.responses, // a route's own answer for a status (/health's 503 report) stays
+  };
+  if (op.responses['429']) {
     const who = [
       ...(facts.rateLimit ? [`${facts.rateLimit} from this client`] : []),
       ...(facts.isPublic ? [] : ['requests from this account']),
     ];
-    op.responses['429'] = problem(`too many ${who.join(' or ')} this minute`, RATE_LIMITED);
+    const limited = op.responses['429'] as ResponseObject;
+    limited.description = `Too many ${who.join(' or ')} this minute.\n\n${limited.description}`;
   }
-  op.responses['503'] = problem(
-    'a service did not answer in time or is down; safe to retry later',
-    RETRY_AFTER,
-  );
 }
+
+/**
+ * The codes a route may answer: those its subjects declare in proto/ and those every route of its
+ * kind meets (a body to parse, a token to check, an upload to stream, a limit to keep).
+ */
+function problemCodesOf(facts: RouteFacts, route: { idempotent: boolean; hasPath: boolean }): ErrorCode[] {
+  const { calls } = facts;
+  const subjects = calls ? [calls.subject, ...(calls.then ?? [])] : [];
+  const takesBody = facts.verb !== RequestMethod.GET && facts.verb !== RequestMethod.DELETE;
+  return [
+    ...subjects.flatMap((s) => REQUESTS[s].errors as readonly ErrorCode[]),
+    ...ALWAYS,
+    ...(takesBody ? (calls?.upload ? UPLOADS : BODIES) : []),
+    ...(takesBody ? WRITES : []),
+    ...(facts.isPublic ? [] : SIGNED_IN),
+    ...(facts.isPublic && !facts.rateLimit ? [] : (['RATE_LIMITED'] as const)),
+    ...(route.hasPath ? (['NOT_FOUND'] as const) : []),
+    ...(route.idempotent ? (['IDEMPOTENCY_KEY_REUSED'] as const) : []),
+  ];
+}
+/** Any route: a field or the URL is wrong; a service is down or slow. */
+const ALWAYS: ErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_UNICODE', 'SERVICE_UNAVAILABLE'];
+/** What harden-http refuses before a JSON body reaches the route. */
+const BODIES: ErrorCode[] = [
+  'MALFORMED_JSON',
+  'TOO_DEEP',
+  'REQUEST_ABORTED',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNSUPPORTED_ENCODING',
+];
+/** What streaming an upload to storage may meet. */
+const UPLOADS: ErrorCode[] = [
+  'MALFORMED_UPLOAD',
+  'REQUEST_ABORTED',
+  'DOCUMENT_EMPTY',
+  'DOCUMENT_TOO_LARGE',
+  'UNSUPPORTED_DOCUMENT_TYPE',
+  'UNSUPPORTED_MEDIA_TYPE',
+];
+/** Two writes to the same record at once: the later one is told to try again. */
+const WRITES: ErrorCode[] = ['CONFLICT_RETRY'];
+/** The access token, then who may do this. */
+const SIGNED_IN: ErrorCode[] = [
+  'UNAUTHENTICATED',
+  'TOKEN_EXPIRED',
+  'SESSION_REVOKED',
+  'FORBIDDEN',
+  'CALLER_NOT_ALLOWED',
+];
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, built from the code: routes and parameters by Nest's

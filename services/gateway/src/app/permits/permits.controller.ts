@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Delete, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { Public, Roles } from '@berkas/auth';
+import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
   Calendar,
   Application,
@@ -58,7 +58,7 @@ export class PermitsController {
   }
 
   @Post('applications')
-  @Calls('permits.applications.create', { idempotent: true })
+  @Calls('permits.applications.create')
   create(@Body() body: CreateApplicationBody): Promise<Application> {
     return this.permits.request('permits.applications.create', body);
   }
@@ -84,6 +84,7 @@ export class PermitsController {
   /** multipart/form-data: `kind`, then `file`; streamed into the application's dossier. */
   @Post('applications/:id/documents')
   @Calls('permits.applications.prepare-document', {
+    then: ['permits.applications.register-document'],
     reply: 'DocumentView',
     upload: true,
     summary: "Adds a document to the application's dossier; the bytes are streamed to storage.",
@@ -100,21 +101,21 @@ export class PermitsController {
 
   @Post('applications/:id/submit')
   @HttpCode(200)
-  @Calls('permits.applications.submit', { idempotent: true })
+  @Calls('permits.applications.submit')
   submit(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.submit', { id: applicationId });
   }
 
   @Post('applications/:id/resubmit')
   @HttpCode(200)
-  @Calls('permits.applications.resubmit', { idempotent: true })
+  @Calls('permits.applications.resubmit')
   resubmit(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.resubmit', { id: applicationId });
   }
 
   @Post('applications/:id/withdraw')
   @HttpCode(200)
-  @Calls('permits.applications.withdraw', { idempotent: true })
+  @Calls('permits.applications.withdraw')
   withdraw(@Param('id', id) applicationId: string): Promise<Application> {
     return this.permits.request('permits.applications.withdraw', { id: applicationId });
   }
@@ -122,7 +123,7 @@ export class PermitsController {
   /** Records the levy's payment (`reference` of the bank transfer); officers of the fee stage. */
   @Post('applications/:id/payments')
   @HttpCode(200)
-  @Calls('permits.fees.record-payment', { idempotent: true })
+  @Calls('permits.fees.record-payment')
   recordPayment(
     @Param('id', id) applicationId: string,
     @Body() body: RecordPaymentBody,
@@ -191,7 +192,7 @@ export class PermitsController {
 
   /** Tasks for my agency and roles, due first. */
   @Get('inbox')
-  @Roles('front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin')
+  @Roles(...OFFICER_ROLES)
   @Calls('permits.tasks.inbox')
   inbox(@Query() query: TaskInboxQuery): Promise<TaskPage> {
     return this.permits.request('permits.tasks.inbox', { ...query });
@@ -221,7 +222,7 @@ export class PermitsController {
   /** `{ "action": "complete", "note": "…" }`: one of the stage's actions. */
   @Post('tasks/:id/actions')
   @HttpCode(200)
-  @Calls('permits.tasks.act', { idempotent: true })
+  @Calls('permits.tasks.act')
   act(@Param('id', id) taskId: string, @Body() body: ActOnTaskBody): Promise<Application> {
     return this.permits.request('permits.tasks.act', { ...body, id: taskId });
   }

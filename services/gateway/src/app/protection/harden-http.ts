@@ -153,14 +153,18 @@ function refuseHostileInput(req: Request, res: Response, next: NextFunction): vo
 /** body-parser reports with `type` and `status`; turn those into the same problem documents as the rest. */
 function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
   const e = err as { type?: string; status?: number; limit?: number; message?: string };
-  const known: Record<string, [string, number, string]> = {
-    'entity.parse.failed': ['MALFORMED_JSON', 400, `The body is not valid JSON: ${e.message}`],
-    'entity.too.large': ['BODY_TOO_LARGE', 413, `The body is larger than the ${e.limit} bytes accepted`],
-    'encoding.unsupported': ['UNSUPPORTED_ENCODING', 415, e.message ?? 'unsupported body encoding'],
-    'charset.unsupported': ['UNSUPPORTED_ENCODING', 415, e.message ?? 'unsupported charset'],
-    'request.aborted': ['REQUEST_ABORTED', 400, 'The client aborted the request'],
+  const known: Record<string, AppError> = {
+    'entity.parse.failed': new AppError('MALFORMED_JSON', 400, `The body is not valid JSON: ${e.message}`),
+    'entity.too.large': new AppError(
+      'BODY_TOO_LARGE',
+      413,
+      `The body is larger than the ${e.limit} bytes accepted`,
+    ),
+    'encoding.unsupported': new AppError('UNSUPPORTED_ENCODING', 415, 'The body encoding is not supported'),
+    'charset.unsupported': new AppError('UNSUPPORTED_ENCODING', 415, 'The body charset is not supported'),
+    'request.aborted': new AppError('REQUEST_ABORTED', 400, 'The client aborted the request'),
   };
   const match = e?.type ? known[e.type] : undefined;
   if (!match) return next(err);
-  sendProblem(req, res, new AppError(...match));
+  sendProblem(req, res, match);
 }

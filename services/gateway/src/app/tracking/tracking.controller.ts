@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Public, Roles } from '@berkas/auth';
+import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import { GatewayHttpEnv } from '@berkas/config';
 import type {
   DocumentView,
@@ -28,7 +28,7 @@ import { PublicViewCache } from './public-view-cache';
 import { DownloadQuery, InboxQuery } from './tracking.dto';
 
 const id = uuidParam();
-const OFFICERS = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin'] as const;
+const OFFICERS = OFFICER_ROLES;
 
 /** Dossiers, documents and handoffs; tracking decides who may do what with each dossier. */
 @Controller('api/v1')
@@ -52,7 +52,7 @@ export class TrackingController {
 
   @Post('dossiers')
   @Roles(...OFFICERS)
-  @Calls('tracking.dossiers.open', { idempotent: true })
+  @Calls('tracking.dossiers.open')
   open(@Body() body: OpenDossierBody): Promise<Dossier> {
     return this.tracking.request('tracking.dossiers.open', body);
   }
@@ -74,6 +74,7 @@ export class TrackingController {
   /** Upload: multipart/form-data with `kind` first, then `file`; streamed to storage, never buffered whole. */
   @Post('dossiers/:trackingNumber/documents')
   @Calls('tracking.documents.prepare-upload', {
+    then: ['tracking.documents.register'],
     reply: 'DocumentView',
     upload: true,
     summary: 'Adds a document (or a new version of one) to the dossier; the bytes are streamed to storage.',
@@ -111,7 +112,7 @@ export class TrackingController {
 
   @Post('dossiers/:trackingNumber/handoffs')
   @Roles(...OFFICERS)
-  @Calls('tracking.handoffs.send', { idempotent: true })
+  @Calls('tracking.handoffs.send')
   send(
     @Param('trackingNumber') trackingNumber: string,
     @Body() body: SendHandoffBody,
@@ -128,7 +129,7 @@ export class TrackingController {
   @Post('handoffs/:id/receive')
   @Roles(...OFFICERS)
   @HttpCode(200)
-  @Calls('tracking.handoffs.receive', { idempotent: true })
+  @Calls('tracking.handoffs.receive')
   receive(@Param('id', id) handoffId: string, @Body() body: ResolveHandoffBody): Promise<HandoffReceipt> {
     return this.tracking.request('tracking.handoffs.receive', { ...body, id: handoffId });
   }
@@ -136,7 +137,7 @@ export class TrackingController {
   @Post('handoffs/:id/refuse')
   @Roles(...OFFICERS)
   @HttpCode(200)
-  @Calls('tracking.handoffs.refuse', { idempotent: true })
+  @Calls('tracking.handoffs.refuse')
   refuse(@Param('id', id) handoffId: string, @Body() body: RefuseHandoffBody): Promise<HandoffReceipt> {
     return this.tracking.request('tracking.handoffs.refuse', { ...body, id: handoffId });
   }

@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import type { StaffRole } from '@berkas/contracts';
+import { ENUMS, type StaffRole } from '@berkas/contracts';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -47,7 +47,7 @@ export class StaffListQuery extends PageQuery {
   agencyId: string;
 
   @IsOptional()
-  @IsIn(['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin', 'system-admin'])
+  @IsIn([...ENUMS.StaffRole])
   role?: StaffRole;
 
   @IsOptional()

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import type {
   Agency,
   AgencyPage,
@@ -13,37 +13,38 @@ import type {
 } from '@berkas/contracts';
 import { currentPrincipal as principal } from '@berkas/auth';
 import { AgenciesService } from './agencies.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class AgenciesController {
   constructor(private readonly agencies: AgenciesService) {}
 
-  @MessagePattern('identity.regions.create')
+  @Handles('identity.regions.create')
   createRegion(@Payload() req: Region): Promise<Region> {
     return this.agencies.createRegion(principal(), req);
   }
 
-  @MessagePattern('identity.agencies.create')
+  @Handles('identity.agencies.create')
   create(@Payload() req: CreateAgencyRequest): Promise<Agency> {
     return this.agencies.create(principal(), req);
   }
 
-  @MessagePattern('identity.agencies.update')
+  @Handles('identity.agencies.update')
   update(@Payload() req: UpdateAgencyRequest): Promise<Agency> {
     return this.agencies.update(principal(), req);
   }
 
-  @MessagePattern('identity.agencies.get')
+  @Handles('identity.agencies.get')
   get(@Payload() req: GetAgencyRequest): Promise<Agency> {
     return this.agencies.get(principal(), req);
   }
 
-  @MessagePattern('identity.agencies.list')
+  @Handles('identity.agencies.list')
   list(@Payload() req: ListAgenciesRequest): Promise<AgencyPage> {
     return this.agencies.list(principal(), req);
   }
 
-  @MessagePattern('identity.units.create')
+  @Handles('identity.units.create')
   createUnit(@Payload() req: CreateUnitRequest): Promise<Unit> {
     return this.agencies.createUnit(principal(), req);
   }

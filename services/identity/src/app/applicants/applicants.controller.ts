@@ -1,19 +1,20 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type { AddCompanyMemberRequest, Applicant, IdRequest, RegistrationStarted } from '@berkas/contracts';
 import { ApplicantsService } from './applicants.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class ApplicantsController {
   constructor(private readonly applicants: ApplicantsService) {}
 
-  @MessagePattern('identity.applicants.get')
+  @Handles('identity.applicants.get')
   get(@Payload() req: IdRequest): Promise<Applicant> {
     return this.applicants.get(principal(), req.id);
   }
 
-  @MessagePattern('identity.companies.add-member')
+  @Handles('identity.companies.add-member')
   addMember(@Payload() req: AddCompanyMemberRequest): Promise<RegistrationStarted> {
     return this.applicants.addCompanyMember(principal(), req);
   }

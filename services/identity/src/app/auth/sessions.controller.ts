@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import type {
   Applicant,
   ConfirmRegistrationRequest,
@@ -12,6 +12,7 @@ import type {
 } from '@berkas/contracts';
 import { ApplicantsService } from '../applicants/applicants.service';
 import { SessionsService } from './sessions.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class SessionsController {
@@ -20,27 +21,27 @@ export class SessionsController {
     private readonly applicants: ApplicantsService,
   ) {}
 
-  @MessagePattern('identity.auth.register')
+  @Handles('identity.auth.register')
   register(@Payload() req: RegisterRequest): Promise<RegistrationStarted> {
     return this.applicants.register(req);
   }
 
-  @MessagePattern('identity.auth.confirm-registration')
+  @Handles('identity.auth.confirm-registration')
   confirm(@Payload() req: ConfirmRegistrationRequest): Promise<Applicant> {
     return this.applicants.confirm(req);
   }
 
-  @MessagePattern('identity.auth.login')
+  @Handles('identity.auth.login')
   login(@Payload() req: LoginRequest): Promise<TokenPair> {
     return this.sessions.login(req);
   }
 
-  @MessagePattern('identity.auth.refresh')
+  @Handles('identity.auth.refresh')
   refresh(@Payload() req: RefreshRequest): Promise<TokenPair> {
     return this.sessions.refresh(req.refreshToken);
   }
 
-  @MessagePattern('identity.auth.logout')
+  @Handles('identity.auth.logout')
   async logout(@Payload() req: RefreshRequest): Promise<LogoutReply> {
     return { revoked: await this.sessions.logout(req.refreshToken) };
   }

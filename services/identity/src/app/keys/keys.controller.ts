@@ -1,11 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { requireRole } from '@berkas/auth';
 import type { Jwks, KeyRotated, ServiceToken, ServiceTokenRequest } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { Payload } from '@nestjs/microservices';
 import { ServiceTokenIssuer } from './service-token-issuer';
 import { SigningKeysService } from './signing-keys.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class KeysController {
@@ -15,23 +15,23 @@ export class KeysController {
   ) {}
 
   /** Only tracking's NATS user may publish here (NATS permissions): the token names tracking. */
-  @MessagePattern('identity.service-tokens.tracking')
+  @Handles('identity.service-tokens.tracking')
   trackingToken(@Payload() req: ServiceTokenRequest): Promise<ServiceToken> {
     return this.serviceTokens.issue('tracking', req.audience);
   }
 
   /** Only permits' NATS user may publish here (NATS permissions): the token names permits. */
-  @MessagePattern('identity.service-tokens.permits')
+  @Handles('identity.service-tokens.permits')
   permitsToken(@Payload() req: ServiceTokenRequest): Promise<ServiceToken> {
     return this.serviceTokens.issue('permits', req.audience);
   }
 
-  @MessagePattern('identity.jwks.get')
+  @Handles('identity.jwks.get')
   jwks(): Promise<Jwks> {
     return this.keys.jwks();
   }
 
-  @MessagePattern('identity.keys.rotate')
+  @Handles('identity.keys.rotate')
   rotate(): Promise<KeyRotated> {
     requireRole(RequestContext.current()?.principal, ['system-admin']);
     return this.keys.rotate();

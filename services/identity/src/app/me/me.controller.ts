@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { currentPrincipal, requirePrincipal } from '@berkas/auth';
 import type { Me } from '@berkas/contracts';
 import { ApplicantsService } from '../applicants/applicants.service';
 import { StaffService } from '../staff/staff.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class MeController {
@@ -13,7 +13,7 @@ export class MeController {
   ) {}
 
   /** The signed-in principal as the token says, with their account as it is now. */
-  @MessagePattern('identity.me.get')
+  @Handles('identity.me.get')
   async me(): Promise<Me> {
     const principal = requirePrincipal(currentPrincipal());
     if (principal.kind === 'staff')

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
   CreateDelegationRequest,
@@ -17,6 +17,7 @@ import type {
 } from '@berkas/contracts';
 import { DelegationsService } from './delegations.service';
 import { StaffService } from './staff.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class StaffController {
@@ -25,42 +26,42 @@ export class StaffController {
     private readonly delegations: DelegationsService,
   ) {}
 
-  @MessagePattern('identity.staff.create')
+  @Handles('identity.staff.create')
   create(@Payload() req: CreateStaffRequest): Promise<Staff> {
     return this.staff.create(principal(), req);
   }
 
-  @MessagePattern('identity.staff.update')
+  @Handles('identity.staff.update')
   update(@Payload() req: UpdateStaffRequest): Promise<Staff> {
     return this.staff.update(principal(), req);
   }
 
-  @MessagePattern('identity.staff.get')
+  @Handles('identity.staff.get')
   get(@Payload() req: GetStaffRequest): Promise<Staff> {
     return this.staff.get(principal(), req);
   }
 
-  @MessagePattern('identity.staff.list')
+  @Handles('identity.staff.list')
   list(@Payload() req: ListStaffRequest): Promise<StaffPage> {
     return this.staff.list(principal(), req);
   }
 
-  @MessagePattern('identity.staff.history')
+  @Handles('identity.staff.history')
   history(@Payload() req: IdRequest): Promise<StaffHistory> {
     return this.staff.history(principal(), req.id);
   }
 
-  @MessagePattern('identity.staff.members-of-role')
+  @Handles('identity.staff.members-of-role')
   membersOfRole(@Payload() req: MembersOfRoleRequest): Promise<RoleMembers> {
     return this.staff.membersOfRole(principal(), req);
   }
 
-  @MessagePattern('identity.delegations.create')
+  @Handles('identity.delegations.create')
   delegate(@Payload() req: CreateDelegationRequest): Promise<Delegation> {
     return this.delegations.create(principal(), req);
   }
 
-  @MessagePattern('identity.delegations.revoke')
+  @Handles('identity.delegations.revoke')
   revoke(@Payload() req: IdRequest): Promise<Delegation> {
     return this.delegations.revoke(principal(), req.id);
   }

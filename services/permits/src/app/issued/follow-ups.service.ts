@@ -12,10 +12,9 @@ import { S3Env } from '@berkas/config';
 import {
   durableConsumer,
   AppError,
-  type ApplicationEvent,
-  type CloudEvent,
-  type HandoffReceipt,
   type PermitIssued,
+  type AnyCloudEvent,
+  type EventsMatching,
 } from '@berkas/contracts';
 import { IdempotentConsumers, ServiceClient } from '@berkas/messaging';
 import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
@@ -57,7 +56,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       }),
       await this.consumers.start({
         ...durableConsumer('permits-custody'),
-        handle: (event, m) => this.custody.handoffChanged(m, event.data as HandoffReceipt),
+        handle: (event, m) => this.custody.handoffChanged(m, event.data),
       }),
     );
   }
@@ -66,10 +65,13 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     await Promise.all(this.running.map((c) => c.stop()));
   }
 
-  private async handle(event: CloudEvent, m: EntityManager): Promise<void> {
-    if (event.type === 'evt.permits.permit-issued') await this.storePermit(event.data as PermitIssued, m);
+  private async handle(
+    event: AnyCloudEvent<EventsMatching<'evt.permits.>'>>,
+    m: EntityManager,
+  ): Promise<void> {
+    if (event.type === 'evt.permits.permit-issued') await this.storePermit(event.data, m);
     if (event.type === 'evt.permits.application-changed') {
-      const change = event.data as ApplicationEvent;
+      const change = event.data;
       if (FINAL_OUTCOMES.has(change.status) && change.trackingNumber)
         await this.close(change.trackingNumber, change.status);
       if (change.status === 'in-review') await this.custody.dispatch(m, change.applicationId);

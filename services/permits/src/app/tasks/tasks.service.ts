@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { actorOf, capacityFor, requirePrincipal, requireRole } from '@berkas/auth';
 import {
   AppError,
+  ERRORS,
   decodeCursor,
   encodeCursor,
   type ActOnTaskRequest,
@@ -191,10 +192,9 @@ export class TasksService {
         );
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
-        const status = e.code === 'UNKNOWN_ACTION' ? 400 : 409;
         throw new AppError(
           e.code,
-          status,
+          ERRORS[e.code].status,
           e.message,
           e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
         );
@@ -221,7 +221,7 @@ export class TasksService {
     const officer = requirePrincipal(p);
     return this.transactions.run(async (m) => {
       const app = await lockApplication(m, req.applicationId);
-      if (!app?.fee) throw new AppError('NO_BILL', 404, 'This application has no levy to pay');
+      if (!app?.fee) throw new AppError('NOT_FOUND', 404, 'This application has no levy to pay');
       if (app.fee.paidAt)
         throw new AppError('ALREADY_PAID', 409, `Bill ${app.fee.billNumber} is already paid`);
       const task = await m.findOneBy(TaskRecord, {
@@ -229,7 +229,7 @@ export class TasksService {
         stage: app.fee.stage,
         status: In(['open', 'claimed']),
       });
-      if (!task) throw new AppError('NO_BILL', 409, 'The levy stage is not open');
+      if (!task) throw new AppError('FEE_STAGE_NOT_OPEN', 409, 'The levy stage is not open');
       const capacity = capacityFor(officer, [task.role], task.agencyId);
       if (!capacity)
         throw new AppError('FORBIDDEN', 403, `Payments are recorded by a ${task.role} of ${task.agencyCode}`);

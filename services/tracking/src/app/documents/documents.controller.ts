@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
   DocumentIdRequest,
@@ -10,22 +10,23 @@ import type {
   UploadGrant,
 } from '@berkas/contracts';
 import { DocumentsService } from './documents.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}
 
-  @MessagePattern('tracking.documents.prepare-upload')
+  @Handles('tracking.documents.prepare-upload')
   prepare(@Payload() req: PrepareUploadRequest): Promise<UploadGrant> {
     return this.documents.prepareUpload(principal(), req);
   }
 
-  @MessagePattern('tracking.documents.register')
+  @Handles('tracking.documents.register')
   register(@Payload() req: RegisterDocumentRequest): Promise<DocumentView> {
     return this.documents.register(principal(), req);
   }
 
-  @MessagePattern('tracking.documents.download')
+  @Handles('tracking.documents.download')
   download(@Payload() req: DocumentIdRequest): Promise<DownloadGrant> {
     return this.documents.download(principal(), req.documentId);
   }

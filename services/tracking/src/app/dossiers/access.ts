@@ -1,8 +1,6 @@
-import { actorOf, capacityFor, currentService } from '@berkas/auth';
+import { actorOf, capacityFor, currentService, OFFICER_ROLES } from '@berkas/auth';
 import { AppError, type Actor, type Principal } from '@berkas/contracts';
 import type { DossierRecord } from './dossier.entity';
-
-const STAFF_ROLES = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agency-admin'] as const;
 
 /**
  * Acting for an agency on a dossier: any officer of that agency (or acting official for someone in
@@ -11,7 +9,7 @@ const STAFF_ROLES = ['front-office', 'verifier', 'reviewer', 'supervisor', 'agen
  */
 export function requireAgencyOfficer(p: Principal | undefined, agencyId: string, what: string): Actor {
   if (!p) return actorOf(undefined);
-  const capacity = p.kind === 'staff' ? capacityFor(p, [...STAFF_ROLES], agencyId) : null;
+  const capacity = p.kind === 'staff' ? capacityFor(p, OFFICER_ROLES, agencyId) : null;
   const own = p.kind === 'staff' && p.agencyId === agencyId;
   if (!own && !capacity)
     throw new AppError('FORBIDDEN', 403, `Only an officer of the ${what} agency can do this`);

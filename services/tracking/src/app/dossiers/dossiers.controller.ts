@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
   CloseDossierRequest,
@@ -13,47 +13,48 @@ import type {
   TrackingNumberRequest,
 } from '@berkas/contracts';
 import { DossiersService } from './dossiers.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class DossiersController {
   constructor(private readonly dossiers: DossiersService) {}
 
-  @MessagePattern('tracking.dossiers.open')
+  @Handles('tracking.dossiers.open')
   open(@Payload() req: OpenDossierRequest): Promise<Dossier> {
     return this.dossiers.open(principal(), req);
   }
 
-  @MessagePattern('tracking.dossiers.activate')
+  @Handles('tracking.dossiers.activate')
   activate(@Payload() req: TrackingNumberRequest): Promise<Dossier> {
     return this.dossiers.activate(principal(), req.trackingNumber);
   }
 
-  @MessagePattern('tracking.dossiers.get')
+  @Handles('tracking.dossiers.get')
   get(@Payload() req: TrackingNumberRequest): Promise<Dossier> {
     return this.dossiers.get(principal(), req.trackingNumber);
   }
 
-  @MessagePattern('tracking.dossiers.close')
+  @Handles('tracking.dossiers.close')
   close(@Payload() req: CloseDossierRequest): Promise<Dossier> {
     return this.dossiers.close(principal(), req);
   }
 
-  @MessagePattern('tracking.dossiers.public-view')
+  @Handles('tracking.dossiers.public-view')
   publicView(@Payload() req: TrackingNumberRequest): Promise<PublicView> {
     return this.dossiers.publicView(req.trackingNumber);
   }
 
-  @MessagePattern('tracking.dossiers.inbox')
+  @Handles('tracking.dossiers.inbox')
   inbox(@Payload() req: InboxRequest): Promise<InboxPage> {
     return this.dossiers.inbox(principal(), req);
   }
 
-  @MessagePattern('tracking.dossiers.history')
+  @Handles('tracking.dossiers.history')
   history(@Payload() req: TrackingNumberRequest): Promise<DossierHistory> {
     return this.dossiers.historyOf(principal(), req.trackingNumber);
   }
 
-  @MessagePattern('tracking.history.verify')
+  @Handles('tracking.history.verify')
   verify(@Payload() req: TrackingNumberRequest): Promise<HistoryVerification> {
     return this.dossiers.verify(principal(), req.trackingNumber);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
   HandoffReceipt,
@@ -9,27 +9,28 @@ import type {
   SendHandoffRequest,
 } from '@berkas/contracts';
 import { HandoffsService } from './handoffs.service';
+import { Handles } from '@berkas/messaging';
 
 @Controller()
 export class HandoffsController {
   constructor(private readonly handoffs: HandoffsService) {}
 
-  @MessagePattern('tracking.handoffs.send')
+  @Handles('tracking.handoffs.send')
   send(@Payload() req: SendHandoffRequest): Promise<HandoffReceipt> {
     return this.handoffs.send(principal(), req);
   }
 
-  @MessagePattern('tracking.handoffs.receive')
+  @Handles('tracking.handoffs.receive')
   receive(@Payload() req: ResolveHandoffRequest): Promise<HandoffReceipt> {
     return this.handoffs.receive(principal(), req);
   }
 
-  @MessagePattern('tracking.handoffs.refuse')
+  @Handles('tracking.handoffs.refuse')
   refuse(@Payload() req: RefuseHandoffRequest): Promise<HandoffReceipt> {
     return this.handoffs.refuse(principal(), req);
   }
 
-  @MessagePattern('tracking.handoffs.get')
+  @Handles('tracking.handoffs.get')
   get(@Payload() req: IdRequest): Promise<HandoffReceipt> {
     return this.handoffs.get(principal(), req.id);
   }

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { durableConsumer, type Actor, type ApplicationEvent, type CloudEvent } from '@berkas/contracts';
+import { durableConsumer, type Actor, type TypedCloudEvent } from '@berkas/contracts';
 import { IdempotentConsumers } from '@berkas/messaging';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { findDossier } from '../dossiers/dossier-lookup';
@@ -42,8 +42,8 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
     await this.consumer?.stop();
   }
 
-  async apply(event: CloudEvent, m: EntityManager): Promise<void> {
-    const change = event.data as ApplicationEvent;
+  async apply(event: TypedCloudEvent<'evt.permits.application-changed'>, m: EntityManager): Promise<void> {
+    const change = event.data;
     if (!change.trackingNumber || !change.progress) return; // a draft: not public yet
     const d = await findDossier(m, change.trackingNumber, true);
     const at = new Date(event.time);
