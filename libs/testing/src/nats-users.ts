@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the one source of NATS permissions (from proto/)
+// The one source of NATS permissions (worked out from proto/), shared with npm start and deploy/.
 const natsAuth = require(join(root, 'scripts/lib/nats-auth.cjs')) as {
   USERS: NatsUserName[];
   authorizationBlock(password: (service: NatsUserName) => string): string;
