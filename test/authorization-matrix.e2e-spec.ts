@@ -40,6 +40,14 @@ const OFFICERS: Who[] = [
 ];
 const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
 
+const IN_REGION_OFFICERS = OFFICERS.filter((w) => !w.startsWith('otherRegion'));
+/** Officers of another regency do not see this one's records at all. */
+const OTHER_REGION_NOT_FOUND: Row['refused'] = {
+  else: 403,
+  otherRegionOfficer: 404,
+  otherRegionSupervisor: 404,
+};
+
 /** Agency-admins read their region's directory (agencies, staff); system-admins administer it all. */
 const ADMINS: Who[] = ['agencyAdmin', 'admin'];
 /** The file's applicant and the officers of the agency holding it (its supervisor, its admin). */
@@ -128,6 +136,7 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /api/v1/permit-types', ok: 'public', path: () => '/api/v1/permit-types' },
   { route: 'GET /api/v1/permit-types/{code}', ok: 'public', path: () => '/api/v1/permit-types/SIP' },
+  { route: 'GET /api/v1/workflows/{code}', ok: 'public', path: () => '/api/v1/workflows/SIP' },
   {
     route: 'GET /api/v1/calendars/{regionCode}/{year}',
     ok: 'public',
@@ -321,14 +330,22 @@ const MATRIX: Row[] = [
     body: () => ({ outcome: 'archived' }),
   },
 
-  // Administration: agency-admins for their agency, system-admins for all.
-  { route: 'GET /api/v1/admin/agencies', ok: ADMINS, refused: 403, path: () => '/api/v1/admin/agencies' },
+  // The agency directory: every officer, within their own region (a handoff needs the addressee's id).
+  { route: 'GET /api/v1/agencies', ok: OFFICERS, refused: 403, path: () => '/api/v1/agencies' },
   {
-    route: 'GET /api/v1/admin/agencies/{id}',
-    ok: ADMINS,
-    refused: 403,
-    path: (f) => `/api/v1/admin/agencies/${f.agency}`,
+    route: 'GET /api/v1/agencies/{id}',
+    ok: IN_REGION_OFFICERS,
+    refused: OTHER_REGION_NOT_FOUND,
+    path: (f) => `/api/v1/agencies/${f.agency}`,
   },
+  {
+    route: 'GET /api/v1/regions/{regionCode}/agencies/{code}',
+    ok: IN_REGION_OFFICERS,
+    refused: OTHER_REGION_NOT_FOUND,
+    path: () => '/api/v1/regions/3271/agencies/DPMPTSP',
+  },
+
+  // Administration: agency-admins for their agency, system-admins for all.
   {
     route: 'PATCH /api/v1/admin/agencies/{id}',
     ok: ['admin'],

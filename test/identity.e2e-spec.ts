@@ -101,7 +101,7 @@ describe('identity through the gateway', () => {
       issuer: 'berkas-identity',
       audience: 'berkas',
     });
-    expect(payload).toMatchObject({ principal: { kind: 'staff', agency: 'DPMPTSP', region: '3271' } });
+    expect(payload).toMatchObject({ principal: { kind: 'staff', agencyCode: 'DPMPTSP', region: '3271' } });
   });
 
   it('rotates refresh tokens and signs out', async () => {
@@ -122,12 +122,12 @@ describe('identity through the gateway', () => {
 
   it('keeps admin routes to admins, and each admin to their own agency', async () => {
     const applicant = (await login(demo.person.email)).accessToken;
-    await api.get('/api/v1/admin/agencies').set('authorization', `Bearer ${applicant}`).expect(403);
+    await api.get('/api/v1/agencies').set('authorization', `Bearer ${applicant}`).expect(403);
     const dlhAdmin = (
       await login(demo.staff.find((s) => s.agency === 'DLH' && s.roles.includes('agency-admin'))!.email)
     ).accessToken;
     const agencies = (
-      await api.get('/api/v1/admin/agencies?limit=10').set('authorization', `Bearer ${dlhAdmin}`).expect(200)
+      await api.get('/api/v1/agencies?limit=10').set('authorization', `Bearer ${dlhAdmin}`).expect(200)
     ).body;
     const dlh = agencies.items.find((a: { code: string }) => a.code === 'DLH');
     const dpupr = agencies.items.find((a: { code: string }) => a.code === 'DPUPR');

@@ -96,7 +96,10 @@ describe('tracking through the gateway', () => {
     const before = await api.get(`/api/v1/track/${tn}`).expect(200);
     expect(before.body.holder.code).not.toBe('DPUPR');
 
-    const puAgency = (await api.get('/api/v1/me').set(auth('pu')).expect(200)).body.principal.agencyId;
+    // The front office finds the addressee in the agency directory, by region and code.
+    const puAgency = (await api.get('/api/v1/regions/3271/agencies/DPUPR').set(auth('fo')).expect(200)).body
+      .id;
+    expect(puAgency).toBe((await api.get('/api/v1/me').set(auth('pu')).expect(200)).body.principal.agencyId);
     const sent = await api
       .post(`/api/v1/dossiers/${tn}/handoffs`)
       .set(auth('fo'))
@@ -190,6 +193,6 @@ describe('tracking through the gateway', () => {
       .expect(403);
     await api.get('/api/v1/agency/dossiers').expect(401);
     await api.get('/api/v1/agency/dossiers?scope=everything').set(auth('fo')).expect(400);
-    await api.get('/api/v1/admin/agencies').set(auth('fo')).expect(403); // front office is no agency admin
+    await api.post('/api/v1/admin/agencies').set(auth('fo')).send({}).expect(403); // front office is no system-admin
   });
 });

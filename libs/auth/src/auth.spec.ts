@@ -19,7 +19,7 @@ const officer: Principal = {
   id: randomUUID(),
   name: 'Rina',
   agencyId: randomUUID(),
-  agency: 'DPMPTSP',
+  agencyCode: 'DPMPTSP',
   region: '3271',
   roles: ['front-office'],
 };
@@ -136,7 +136,7 @@ describe('roles and capacities', () => {
         holderId: randomUUID(),
         holderName: 'Sri',
         agencyId: holderAgency,
-        agency: 'DINKES',
+        agencyCode: 'DINKES',
         roles: ['supervisor'],
         until: new Date(Date.now() + 3600_000).toISOString(),
       },
@@ -148,7 +148,7 @@ describe('roles and capacities', () => {
     expect(capacityFor(officer, ['front-office'], randomUUID())).toBeNull();
     expect(capacityFor(acting, ['supervisor'], holderAgency)).toMatchObject({
       via: 'delegation',
-      acting: { agency: 'DINKES' },
+      acting: { agencyCode: 'DINKES' },
     });
     expect(capacityFor(acting, ['supervisor'], officer.agencyId)).toBeNull();
     const expired = {

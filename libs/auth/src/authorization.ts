@@ -95,7 +95,9 @@ export function actorOf(p: Principal | undefined, capacity?: Capacity | null): A
     kind: p.kind,
     id: p.id,
     ...(p.name ? { name: p.name } : {}),
-    ...(p.agency ? { agency: capacity?.via === 'delegation' ? capacity.acting.agency : p.agency } : {}),
+    ...(p.agencyCode
+      ? { agencyCode: capacity?.via === 'delegation' ? capacity.acting.agencyCode : p.agencyCode }
+      : {}),
     ...(capacity?.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
   };
 }

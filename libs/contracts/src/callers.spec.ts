@@ -15,7 +15,7 @@ const plhSupervisor: Caller = {
         holderId: '00000000-0000-4000-8000-000000000002',
         holderName: 'Sri',
         agencyId: '00000000-0000-4000-8000-000000000003',
-        agency: 'DPMPTSP',
+        agencyCode: 'DPMPTSP',
         roles: ['supervisor', 'system-admin'],
         until: new Date(Date.now() + 3600_000).toISOString(),
       },

@@ -18,7 +18,14 @@ import type { AnyCloudEvent } from './consumers';
 import type { CloudEvent } from './generated';
 
 // One Ajv instance for the process; validators are compiled once per schema on first use.
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// verbose: a refusal can quote the schema's own words for a format (its description).
+const ajv = new Ajv({
+  allErrors: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  verbose: true,
+});
 addFormats(ajv);
 ajv.addSchema({ $id: 'berkas', definitions: SCHEMAS as unknown as Record<string, object> });
 const compiled = new Map<SchemaName, ValidateFunction>();
@@ -33,6 +40,14 @@ function validatorFor(name: SchemaName): ValidateFunction {
   return fn;
 }
 
+/** "must be 16 digits (NIK…)" rather than the pattern itself, where the format has a short description. */
+function patternMessage(e: ErrorObject): string | undefined {
+  const description = (e.parentSchema as { description?: unknown } | undefined)?.description;
+  return e.keyword === 'pattern' && typeof description === 'string' && description.length <= 100
+    ? `must be ${description}`
+    : undefined;
+}
+
 function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
   return (errors ?? []).map((e) => {
     const missing =
@@ -43,7 +58,7 @@ function toDetails(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
         : '';
     return {
       path: `${e.instancePath}${missing}${extra}` || '/',
-      message: extra ? 'is not allowed' : (e.message ?? 'is invalid'),
+      message: extra ? 'is not allowed' : (patternMessage(e) ?? e.message ?? 'is invalid'),
     };
   });
 }

@@ -132,6 +132,57 @@ const walk = (schema, path) => {
 };
 for (const [name, schema] of Object.entries(schemas)) walk(schema, name);
 
+// Everything a service reads from outside (requests, events, signals) is bounded in its schema: a
+// string has a maxLength (uuids, dates and timestamps bound themselves), a number a minimum and a
+// maximum, an array maxItems, so no caller can make a service hold more than it means to.
+const refName = (ref) => ref.replace(/^#\/(schemas|definitions)\//, '');
+const reachable = (names) => {
+  const seen = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && !seen.has(refName(v))) {
+        seen.add(refName(v));
+        visit(schemas[refName(v)]);
+      } else if (k !== '$ref') visit(v);
+    }
+  };
+  for (const name of names) {
+    seen.add(name);
+    visit(schemas[name]);
+  }
+  return seen;
+};
+const SELF_BOUNDED_FORMATS = ['uuid', 'date', 'date-time'];
+const checkBounds = (node, path) => {
+  if (Array.isArray(node)) return node.forEach((n, i) => checkBounds(n, `${path}[${i}]`));
+  if (!node || typeof node !== 'object') return;
+  const types = [node.type ?? []].flat();
+  const fixed = 'enum' in node || 'const' in node;
+  if (
+    types.includes('string') &&
+    !fixed &&
+    node.maxLength === undefined &&
+    !SELF_BOUNDED_FORMATS.includes(node.format)
+  )
+    problems.push(`${path}: a string read from outside needs a maxLength`);
+  const number = types.includes('integer') || types.includes('number');
+  const lower = node.minimum ?? node.exclusiveMinimum;
+  const upper = node.maximum ?? node.exclusiveMaximum;
+  if (number && !fixed && (lower === undefined || upper === undefined))
+    problems.push(`${path}: a number read from outside needs a minimum and a maximum`);
+  if (types.includes('array') && node.maxItems === undefined)
+    problems.push(`${path}: an array read from outside needs maxItems`);
+  for (const [k, v] of Object.entries(node)) if (typeof v === 'object') checkBounds(v, `${path}/${k}`);
+};
+const inputs = reachable([
+  ...Object.values(requests).map((r) => r.request),
+  ...Object.values(events).map((e) => e.data),
+  ...Object.values(signals).map((e) => e.data),
+]);
+for (const name of inputs) if (schemas[name]) checkBounds(schemas[name], name);
+
 if (problems.length) {
   console.error(`proto/ has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
   process.exit(1);

@@ -57,14 +57,22 @@ const fail = (msg) => {
   process.exit(1);
 };
 
+/** What a value that misses a pattern is told: what the format is, in the schema's own words. */
+const patternMessage = (schema) =>
+  schema.description && schema.description.length <= 100 ? `must be ${schema.description}` : undefined;
+
 /** Follows $refs to scalar schemas (Uuid, RegionCode…) so their constraints become decorators. */
 const resolve = (schema) => {
   if (!schema.$ref) return schema;
   const target = schemas[refName(schema.$ref)] ?? fail(`unknown schema ${schema.$ref}`);
-  return target.type === 'object' ? schema : resolve({ ...target, ...schema, $ref: undefined });
+  if (target.type === 'object') return schema;
+  // A format's own description names it in the refusal ("must be 16 digits (NIK…)").
+  const named = target.pattern ? { description: target.description } : {};
+  return resolve({ ...target, ...schema, ...named, $ref: undefined });
 };
 
 const imports = new Set(['IsOptional']);
+const contractTypes = new Set();
 const use = (name) => (imports.add(name), name);
 const nestedClasses = new Map(); // proto object schema → generated class name
 
@@ -94,7 +102,18 @@ function decorators(raw, each) {
       else out.push(`@${use('IsString')}(${optOnly})`);
       if (schema.minLength !== undefined) out.push(`@${use('MinLength')}(${schema.minLength}${opt})`);
       if (schema.maxLength !== undefined) out.push(`@${use('MaxLength')}(${schema.maxLength}${opt})`);
-      if (schema.pattern) out.push(`@${use('Matches')}(/${schema.pattern.replace(/\//g, '\\/')}/${opt})`);
+      if (schema.pattern) {
+        const message = patternMessage(schema);
+        const options = [
+          message && `message: ${JSON.stringify(`$property ${message}`)}`,
+          each && 'each: true',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        out.push(
+          `@${use('Matches')}(/${schema.pattern.replace(/\//g, '\\/')}/${options ? `, { ${options} }` : ''})`,
+        );
+      }
       return out;
     case 'integer':
     case 'number':
@@ -134,6 +153,13 @@ function tsType(raw) {
     object: 'Record<string, unknown>',
   }[type];
   if (type === 'array') return `Array<${tsType(schema.items)}>${nullable}`;
+  // A map (workflow stages by name) is checked as an object here and in full by proto's schema,
+  // which the service client applies before the request leaves: its values keep proto's type.
+  if (type === 'object' && schema.additionalProperties?.$ref) {
+    const value = refName(schema.additionalProperties.$ref);
+    contractTypes.add(value);
+    return `Record<string, ${value}>${nullable}`;
+  }
   return (base ?? fail(`no TypeScript type for ${JSON.stringify(raw)}`)) + nullable;
 }
 
@@ -201,6 +227,9 @@ const source = [
   '/* eslint-disable */',
   ...(imports.has('Type') ? ["import { Type } from 'class-transformer';"] : []),
   `import { ${validators.join(', ')} } from 'class-validator';`,
+  ...(contractTypes.size
+    ? [`import type { ${[...contractTypes].sort().join(', ')} } from '@berkas/contracts';`]
+    : []),
   '',
   ...classes,
   '/** JSON Schema of every body class, for the OpenAPI document (refs point at its components). */',

@@ -12,6 +12,7 @@ import { SystemStatusModule } from './system-status/system-status.module';
 import { SystemStatusService } from './system-status/system-status.service';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
+import { DirectoryController } from './directory/directory.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { PAGE_CONTROLLERS } from './pages/pages';
 import { PermitsController } from './permits/permits.controller';
@@ -23,6 +24,7 @@ import { gatewayValidationPipe } from './validation/validation.pipe';
 export const API_CONTROLLERS = [
   AuthController,
   AdminController,
+  DirectoryController,
   TrackingController,
   PermitsController,
   SystemStatusController,

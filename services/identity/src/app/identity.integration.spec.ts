@@ -99,7 +99,7 @@ describe('identity service', () => {
         kind: 'person',
         name: 'Ahmad Fauzi',
         email: 'Ahmad.Fauzi@Warga.example.id',
-        phone: '0813 2222 3333',
+        phone: '+6281322223333',
         nik: '3271041203900007',
         password: 'hujan turun di bogor',
       });
@@ -200,7 +200,7 @@ describe('identity service', () => {
       const started = await client.request('identity.auth.register', {
         kind: 'person',
         name: 'Ujang Suherman',
-        phone: '0857-1234-9876',
+        phone: '+6285712349876',
         nik: '3271011507700011',
         password: 'talas bogor enak sekali',
       });
@@ -234,7 +234,8 @@ describe('identity service', () => {
       const cases: Array<[object, string, RegExp]> = [
         [{ nik: '3271043102900001' }, '/nik', /real birth date/],
         [{ nik: '32710412039' }, '/nik', /16 digits/],
-        [{ nik: '3271041203900009', phone: '12345' }, '/phone', /Indonesian phone/],
+        [{ nik: '3271041203900009', phone: '0812 3456 7890' }, '/phone', /E\.164/],
+        [{ nik: '3271041203900009', phone: '+12025550123' }, '/phone', /Indonesian phone/],
         [{ nik: '3271041203900009', password: 'short' }, '/password', /at least 10/],
         [{ kind: 'company', nib: '0120001234567', companyName: 'PT Salah' }, '/nib', /start with 0/],
         [{ kind: 'company', nib: '9120009999999' }, '/companyName', /required/],
@@ -319,7 +320,7 @@ describe('identity service', () => {
       );
       expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwks.keys[0].kid });
       expect(payload).toMatchObject({
-        principal: { kind: 'staff', agency: 'DPMPTSP', region: '3271', roles: ['front-office'] },
+        principal: { kind: 'staff', agencyCode: 'DPMPTSP', region: '3271', roles: ['front-office'] },
       });
       expect(byEmail).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
       // The private half of the key is never stored in the clear.
@@ -602,7 +603,7 @@ describe('identity service', () => {
         await fails(client.request('identity.auth.refresh', { refreshToken: session.refreshToken })),
       ).toMatchObject({ status: 401 });
       const fresh = await client.request('identity.me.get', {}, (await login(officer.email)).accessToken);
-      expect(fresh.principal).toMatchObject({ agency: 'DLH', roles: ['reviewer', 'verifier'] });
+      expect(fresh.principal).toMatchObject({ agencyCode: 'DLH', roles: ['reviewer', 'verifier'] });
     });
 
     it('records both the acting official and the holder when a Plh uses delegated authority', async () => {
@@ -813,7 +814,7 @@ describe('identity service', () => {
           kind: 'plt',
           holderId: holder.id,
           roles: ['supervisor'],
-          agency: 'DINKES',
+          agencyCode: 'DINKES',
         }),
       ]);
       // Who may act in a role is the permits service's question (it reassigns tasks), asked on its own.

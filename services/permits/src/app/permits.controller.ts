@@ -32,8 +32,9 @@ import type {
   UpdateApplicationRequest,
   WorkflowVersion,
   WorkflowVersionList,
+  GetWorkflowRequest,
+  PublishedWorkflow,
 } from '@berkas/contracts';
-import type { WorkflowDefinition } from '../domain/workflow-definition';
 import { ApplicationsService } from './applications/applications.service';
 import { CatalogService } from './catalog/catalog.service';
 import { TasksService } from './tasks/tasks.service';
@@ -63,7 +64,12 @@ export class PermitsController {
 
   @Handles('permits.workflows.publish')
   publish(@Payload() req: PublishWorkflowRequest): Promise<WorkflowVersion> {
-    return this.catalog.publish(principal(), req.definition as unknown as WorkflowDefinition);
+    return this.catalog.publish(principal(), req.definition);
+  }
+
+  @Handles('permits.workflows.get')
+  workflow(@Payload() req: GetWorkflowRequest): Promise<PublishedWorkflow> {
+    return this.catalog.published(req.code, req.version);
   }
 
   @Handles('permits.workflows.list')

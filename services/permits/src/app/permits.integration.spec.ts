@@ -270,7 +270,7 @@ describe('permits service', () => {
     expect(submitted.openTasks).toEqual([
       expect.objectContaining({
         stage: 'verification',
-        agency: 'DPMPTSP',
+        agencyCode: 'DPMPTSP',
         role: 'front-office',
         status: 'open',
       }),
@@ -297,7 +297,7 @@ describe('permits service', () => {
     expect(complete.completeAt).not.toBeNull();
     expect(complete.dueAt).not.toBeNull();
     expect(complete.openTasks).toEqual([
-      expect.objectContaining({ stage: 'competence-review', agency: 'DINKES', role: 'reviewer' }),
+      expect.objectContaining({ stage: 'competence-review', agencyCode: 'DINKES', role: 'reviewer' }),
     ]);
 
     // A return needs a note; then the clock stops until the applicant answers.
@@ -460,7 +460,7 @@ describe('permits service', () => {
     expect(await overdueEvents()).toEqual([
       expect.objectContaining({
         stage: 'verification',
-        agency: 'DPMPTSP',
+        agencyCode: 'DPMPTSP',
         automaticAction: null,
         escalatedTo: [expect.any(String)],
       }),
@@ -898,32 +898,49 @@ describe('permits service', () => {
   });
 
   it('refuses an invalid workflow with every problem, and publishes a valid one as the next version', async () => {
-    const bad = await fails(
-      client.request(
-        'permits.workflows.publish',
-        {
-          definition: {
-            code: 'SIP',
-            name: { id: 'x', en: 'x' },
-            serviceStandardDays: 0,
-            start: 'nowhere',
-            stages: {},
-          },
-        },
-        token.admin,
-      ),
-    );
+    const label = { id: 'x', en: 'x' };
+    const lonely = {
+      kind: 'task' as const,
+      label,
+      owner: { agencyCode: 'DPMPTSP', role: 'verifier' as const },
+      slaDays: 1,
+      actions: { again: { to: 'lonely', label } },
+    };
+    const publish = (definition: object) =>
+      fails(client.request('permits.workflows.publish', { definition } as never, token.admin));
+    // Its shape is proto's: a wrong field is named like any other.
+    expect(
+      await publish({
+        code: 'SIP',
+        name: label,
+        serviceStandardDays: 0,
+        start: 'lonely',
+        stages: { lonely },
+      }),
+    ).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: '/definition/serviceStandardDays', message: expect.stringMatching(/>= 1/) }],
+    });
+    // Its soundness as a process is the engine's: every problem at once.
+    const bad = await publish({
+      code: 'SIP',
+      name: label,
+      serviceStandardDays: 5,
+      start: 'nowhere',
+      stages: { lonely },
+    });
     expect(bad).toMatchObject({ status: 400, code: 'INVALID_WORKFLOW' });
-    expect(bad.details!.length).toBeGreaterThanOrEqual(2);
+    expect(bad.details!.map((d) => d.path)).toEqual(expect.arrayContaining(['/start', '/stages/lonely']));
     const current = (
       await db.query(`SELECT definition FROM workflow_versions WHERE code = 'SIP' AND version = 1`)
     )[0].definition;
     const unknownOwner = JSON.parse(JSON.stringify(current));
-    unknownOwner.stages.decision.owner.agency = 'DISHUB';
+    unknownOwner.stages.decision.owner.agencyCode = 'DISHUB';
     expect(
       await fails(client.request('permits.workflows.publish', { definition: unknownOwner }, token.admin)),
     ).toMatchObject({
-      details: [{ path: '/stages/decision/owner/agency', message: 'DISHUB is no agency of region 3271' }],
+      details: [{ path: '/stages/decision/owner/agencyCode', message: 'DISHUB is no agency of region 3271' }],
     });
     expect(
       await fails(client.request('permits.workflows.publish', { definition: current }, token.fo)),
@@ -944,5 +961,21 @@ describe('permits service', () => {
       `SELECT count(*)::int AS n FROM applications WHERE permit_type = 'SIP' AND workflow_version = 1`,
     );
     expect(n).toBeGreaterThan(0); // files in flight keep the version they started on
+
+    // Anyone may read a published workflow, latest or by version, as its service standard is public.
+    const latest = await client.request('permits.workflows.get', { code: 'SIP' });
+    expect(latest).toMatchObject({ code: 'SIP', version: 2, definition: { serviceStandardDays: 10 } });
+    expect(latest.definition.stages['verification']).toMatchObject({
+      kind: 'task',
+      owner: { agencyCode: 'DPMPTSP', role: 'front-office' },
+      actions: { return: { to: '@applicant', guards: ['noteGiven'] } },
+    });
+    expect(await client.request('permits.workflows.get', { code: 'SIP', version: 1 })).toMatchObject({
+      version: 1,
+      definition: { serviceStandardDays: 14 },
+    });
+    expect(await fails(client.request('permits.workflows.get', { code: 'SIP', version: 3 }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -1,4 +1,13 @@
-import { ENUMS, type Bilingual, type StaffRole } from '@berkas/contracts';
+import {
+  ENUMS,
+  type StaffRole,
+  type WorkflowAction,
+  type WorkflowDefinition,
+  type WorkflowGuard,
+  type WorkflowParallelStage,
+  type WorkflowStage,
+  type WorkflowTaskStage,
+} from '@berkas/contracts';
 
 /**
  * Workflow definitions are data (JSON files an operator edits and publishes): stages owned by an
@@ -13,48 +22,17 @@ export const TO_APPLICANT = '@applicant';
 /** A parallel branch is done; when every branch is done the group moves on to its `join`. */
 export const JOIN = '@join';
 
-export const GUARDS = ['requiredDocuments', 'formValid', 'feePaid', 'noteGiven'] as const;
-export type Guard = (typeof GUARDS)[number];
+export const GUARDS = ENUMS.WorkflowGuard;
+export type Guard = WorkflowGuard;
 const STAFF_ROLES: readonly StaffRole[] = ENUMS.StaffRole;
 
-export interface ActionDefinition {
-  to: string;
-  label: Bilingual;
-  guards?: Guard[];
-}
-
-export interface TaskStage {
-  kind: 'task';
-  label: Bilingual;
-  owner: { agency: string; role: StaffRole };
-  slaDays: number;
-  actions: Record<string, ActionDefinition>;
-  /** `handoff`: the dossier goes to the owner agency and the clock starts when it is received. */
-  custody?: 'handoff' | 'digital';
-  /** The overall service-standard clock starts when this stage completes (berkas lengkap dan benar). */
-  completesFile?: boolean;
-  /** Applied once, automatically, when the stage's SLA runs out (e.g. fiktif positif: approve). */
-  onTimeout?: { action: string };
-  /** A levy (retribusi) computed from the form; the stage waits for payment before `feePaid` holds. */
-  fee?: { formula: string; currency: 'IDR' };
-}
-
-export interface ParallelStage {
-  kind: 'parallel';
-  label: Bilingual;
-  branches: string[];
-  join: string;
-}
-
-export type Stage = TaskStage | ParallelStage;
-
-export interface WorkflowDefinition {
-  code: string;
-  name: Bilingual;
-  serviceStandardDays: number;
-  start: string;
-  stages: Record<string, Stage>;
-}
+// The shapes are proto's (WorkflowDefinition and its parts), which also checks their structure and
+// bounds; this module checks what a schema cannot: that the stages form a sound process.
+export type ActionDefinition = WorkflowAction;
+export type TaskStage = WorkflowTaskStage;
+export type ParallelStage = WorkflowParallelStage;
+export type Stage = WorkflowStage;
+export type { WorkflowDefinition };
 
 export interface DefinitionProblem {
   path: string;
@@ -98,7 +76,7 @@ export function validateDefinition(def: WorkflowDefinition): DefinitionProblem[]
   for (const [id, stage] of Object.entries(stages)) {
     if (stage.kind === 'parallel') continue;
     const path = `/stages/${id}`;
-    if (!stage.owner?.agency || !STAFF_ROLES.includes(stage.owner.role))
+    if (!stage.owner?.agencyCode || !STAFF_ROLES.includes(stage.owner.role))
       add(`${path}/owner`, 'needs an agency code and a staff role');
     if (!Number.isInteger(stage.slaDays) || stage.slaDays < 1)
       add(`${path}/slaDays`, 'must be a whole number ≥ 1');
@@ -160,7 +138,9 @@ export function validateDefinition(def: WorkflowDefinition): DefinitionProblem[]
 }
 
 /** The agency and role of every task stage, for checking that they exist in identity. */
-export function owners(def: WorkflowDefinition): Array<{ stage: string; agency: string; role: StaffRole }> {
+export function owners(
+  def: WorkflowDefinition,
+): Array<{ stage: string; agencyCode: string; role: StaffRole }> {
   return Object.entries(def.stages).flatMap(([stage, s]) =>
     s.kind === 'task' ? [{ stage, ...s.owner }] : [],
   );

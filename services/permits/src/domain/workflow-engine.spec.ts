@@ -24,21 +24,21 @@ describe('workflow definitions', () => {
         a: {
           kind: 'task',
           label: { id: 'a', en: 'a' },
-          owner: { agency: 'DPMPTSP', role: 'mayor' as never },
+          owner: { agencyCode: 'DPMPTSP', role: 'mayor' as never },
           slaDays: 1,
           actions: { go: { to: 'ghost', label: { id: '', en: '' } } },
         },
         b: {
           kind: 'task',
           label: { id: 'b', en: 'b' },
-          owner: { agency: 'DPMPTSP', role: 'verifier' },
+          owner: { agencyCode: 'DPMPTSP', role: 'verifier' },
           slaDays: 1,
           actions: { loop: { to: 'b', label: { id: '', en: '' } } },
         },
         c: {
           kind: 'task',
           label: { id: 'c', en: 'c' },
-          owner: { agency: 'DLH', role: 'reviewer' },
+          owner: { agencyCode: 'DLH', role: 'reviewer' },
           slaDays: 0,
           actions: {},
           onTimeout: { action: 'approve' },
@@ -47,7 +47,7 @@ describe('workflow definitions', () => {
         d: {
           kind: 'task',
           label: { id: 'd', en: 'd' },
-          owner: { agency: 'DLH', role: 'reviewer' },
+          owner: { agencyCode: 'DLH', role: 'reviewer' },
           slaDays: 2,
           actions: { done: { to: '@join', label: { id: '', en: '' }, guards: ['feePaid', 'luck' as never] } },
           onTimeout: { action: 'done' },
@@ -83,7 +83,9 @@ describe('workflow definitions', () => {
   });
 
   it('names each stage owner so they can be checked against identity', () => {
-    expect(owners(pbg).map((o) => `${o.stage}:${o.agency}/${o.role}`)).toContain('review-dlh:DLH/reviewer');
+    expect(owners(pbg).map((o) => `${o.stage}:${o.agencyCode}/${o.role}`)).toContain(
+      'review-dlh:DLH/reviewer',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SlaClock, utcOffsetHours, WorkingCalendar } from './working-calendar';
+import { dueDateIn, SlaClock, utcOffsetHours, WorkingCalendar } from './working-calendar';
 
 const seed = JSON.parse(readFileSync(join(__dirname, '../../data/holidays-id.json'), 'utf8')) as {
   years: Record<string, { holidays: Array<{ date: string; kind: string }> }>;
@@ -37,10 +37,19 @@ describe('working calendar', () => {
   });
 
   it('uses local time: 23:30 WIB on Monday is still Monday, whatever UTC says', () => {
-    expect(bogor.localDate(new Date('2026-11-23T16:30:00Z'))).toBe('2026-11-23');
-    expect(bogor.localDate(new Date('2026-11-23T17:30:00Z'))).toBe('2026-11-24');
+    expect(dueDateIn('3271', new Date('2026-11-23T16:30:00Z'))).toBe('2026-11-23');
+    expect(dueDateIn('3271', new Date('2026-11-23T17:30:00Z'))).toBe('2026-11-24');
     expect(utcOffsetHours('5171')).toBe(8); // Denpasar, WITA
     expect(utcOffsetHours('9471')).toBe(9); // Jayapura, WIT
+  });
+
+  it('names a due moment by its local date, in each of the three time zones', () => {
+    const due = bogor.addWorkingDays(wib('2026-11-23T10:00'), 5); // 23:59:59.999 WIB = 16:59:59.999 UTC
+    expect(dueDateIn('3271', due)).toBe('2026-11-30');
+    // The same instant is already the next day in Makassar (WITA) and Jayapura (WIT).
+    expect(dueDateIn('7371', due)).toBe('2026-12-01');
+    expect(dueDateIn('9471', due)).toBe('2026-12-01');
+    expect(dueDateIn('3271', null)).toBeNull();
   });
 
   it('counts working days between two moments', () => {

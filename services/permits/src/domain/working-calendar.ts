@@ -23,6 +23,15 @@ export function utcOffsetHours(regionCode: string): number {
   return 7; // WIB
 }
 
+/**
+ * The region's local calendar date of a due moment. Due moments are always the end of a local working
+ * day, so the date says all of it: replies carry it as a date, the same everywhere (DueDate).
+ */
+export function dueDateIn(regionCode: string, due: Date | null): string | null {
+  if (!due) return null;
+  return new Date(due.getTime() + utcOffsetHours(regionCode) * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** A calendar day as days since 1970-01-01 in local time. */
 type DayNumber = number;
 
@@ -65,11 +74,6 @@ export class WorkingCalendar {
     for (let day = this.dayOf(from) + 1, last = this.dayOf(to); day <= last; day++)
       if (this.isWorking(day)) count++;
     return count;
-  }
-
-  /** The local calendar date of an instant, `YYYY-MM-DD`. */
-  localDate(instant: Date): string {
-    return new Date(this.dayOf(instant) * DAY_MS).toISOString().slice(0, 10);
   }
 }
 

@@ -1,6 +1,7 @@
 import { CreatePermitsSchema1763930000000 } from './1763930000000-CreatePermitsSchema';
 import { KeysetTaskQueues1764100000000 } from './1764100000000-KeysetTaskQueues';
 import { IssuedPermitAuthority1764300000000 } from './1764300000000-IssuedPermitAuthority';
+import { WorkflowOwnerAgencyCode1764400000000 } from './1764400000000-WorkflowOwnerAgencyCode';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -10,4 +11,5 @@ export const PERMITS_MIGRATIONS = [
   CreatePermitsSchema1763930000000,
   KeysetTaskQueues1764100000000,
   IssuedPermitAuthority1764300000000,
+  WorkflowOwnerAgencyCode1764400000000,
 ];

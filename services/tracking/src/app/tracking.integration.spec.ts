@@ -410,7 +410,7 @@ describe('tracking service', () => {
     expect(received).toMatchObject({
       status: 'received',
       manifestHash: sent.manifestHash,
-      resolvedBy: { agency: 'DPUPR' },
+      resolvedBy: { agencyCode: 'DPUPR' },
     });
     // Both sides read the same receipt.
     expect(await client.request('tracking.handoffs.get', { id: sent.id }, as('fo'))).toEqual(received);
@@ -443,7 +443,7 @@ describe('tracking service', () => {
       'handoff-sent',
       'handoff-received',
     ]);
-    expect(history.entries[3].actor).toMatchObject({ kind: 'staff', agency: 'DPUPR' });
+    expect(history.entries[3].actor).toMatchObject({ kind: 'staff', agencyCode: 'DPUPR' });
   });
 
   it('returns a refused dossier to its sender with the reason', async () => {

@@ -2,7 +2,6 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { Roles } from '@berkas/auth';
 import type {
   Agency,
-  AgencyPage,
   Delegation,
   KeyRotated,
   Region,
@@ -23,12 +22,13 @@ import {
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
 import { uuidParam } from '../validation/validation.pipe';
-import { AgencyListQuery, StaffListQuery } from '../validation/list-query.dto';
+import { StaffListQuery } from '../validation/list-query.dto';
 
 const id = uuidParam();
 
 /**
- * Managing regions, agencies, units, officers and delegations. The gateway lets admins through;
+ * Managing regions, agencies, units, officers and delegations (reading agencies is the directory's,
+ * open to every officer). The gateway lets admins through;
  * identity decides which agency each may touch (an agency-admin their own, a system-admin all).
  */
 @Controller('api/v1/admin')
@@ -50,23 +50,11 @@ export class AdminController {
     return this.identity.request('identity.keys.rotate', {});
   }
 
-  @Get('agencies')
-  @Calls('identity.agencies.list')
-  listAgencies(@Query() query: AgencyListQuery): Promise<AgencyPage> {
-    return this.identity.request('identity.agencies.list', { ...query });
-  }
-
   @Post('agencies')
   @Roles('system-admin')
   @Calls('identity.agencies.create')
   createAgency(@Body() body: CreateAgencyBody): Promise<Agency> {
     return this.identity.request('identity.agencies.create', body);
-  }
-
-  @Get('agencies/:id')
-  @Calls('identity.agencies.get')
-  getAgency(@Param('id', id) agencyId: string): Promise<Agency> {
-    return this.identity.request('identity.agencies.get', { id: agencyId });
   }
 
   @Patch('agencies/:id')

@@ -16,7 +16,7 @@ export const WORDS = {
     trackIntro:
       'Masukkan nomor pelacakan dari tanda terima Anda untuk melihat di mana berkas berada, siapa yang memegangnya, dan kapan jatuh temponya.',
     trackLabel: 'Nomor pelacakan',
-    trackHint: 'Contoh: 3271-26-7K4Q-X9M2-H. Huruf besar/kecil, spasi dan tanda hubung tidak berpengaruh.',
+    trackHint: 'Contoh: 3271-26-7K4Q-X9M2-D. Huruf besar/kecil, spasi dan tanda hubung tidak berpengaruh.',
     trackButton: 'Lacak',
     status: 'Status',
     statusOpen: 'Sedang diproses',
@@ -33,7 +33,7 @@ export const WORDS = {
     timeline: 'Riwayat',
     numberInvalidCheck:
       'Nomor pelacakan tidak valid: satu karakter salah atau dua karakter tertukar. Periksa kembali tanda terima Anda.',
-    numberInvalidShape: 'Ini bukan nomor pelacakan. Nomor pelacakan berbentuk seperti 3271-26-7K4Q-X9M2-H.',
+    numberInvalidShape: 'Ini bukan nomor pelacakan. Nomor pelacakan berbentuk seperti 3271-26-7K4Q-X9M2-D.',
     notFound: 'Tidak ada berkas dengan nomor ini.',
     unavailable: 'Layanan sedang tidak tersedia. Silakan coba lagi beberapa saat lagi.',
     tooMany: 'Terlalu banyak permintaan. Silakan coba lagi dalam {s} detik.',
@@ -56,7 +56,7 @@ export const WORDS = {
     trackIntro:
       'Enter the tracking number on your receipt to see where your file is, which agency holds it, and when it is due.',
     trackLabel: 'Tracking number',
-    trackHint: 'For example 3271-26-7K4Q-X9M2-H. Case, spaces and hyphens do not matter.',
+    trackHint: 'For example 3271-26-7K4Q-X9M2-D. Case, spaces and hyphens do not matter.',
     trackButton: 'Track',
     status: 'Status',
     statusOpen: 'In progress',
@@ -73,7 +73,7 @@ export const WORDS = {
     timeline: 'History',
     numberInvalidCheck:
       'This tracking number is not valid: one character is wrong or two are swapped. Check your receipt.',
-    numberInvalidShape: 'This is not a tracking number. Tracking numbers look like 3271-26-7K4Q-X9M2-H.',
+    numberInvalidShape: 'This is not a tracking number. Tracking numbers look like 3271-26-7K4Q-X9M2-D.',
     notFound: 'No file has this number.',
     unavailable: 'The service is unavailable right now. Please try again in a moment.',
     tooMany: 'Too many requests. Please try again in {s} seconds.',

@@ -10,6 +10,7 @@ import type {
   PermitVerification,
   PermitType,
   PermitTypeList,
+  PublishedWorkflow,
   Task,
   TaskPage,
   WorkflowVersion,
@@ -31,7 +32,7 @@ import { ServiceClient } from '@berkas/messaging';
 import { intParam, uuidParam } from '../validation/validation.pipe';
 import { DocumentTransferService } from '../tracking/document-transfer.service';
 import { PageQuery } from '../validation/list-query.dto';
-import { TaskInboxQuery } from './permits.dto';
+import { TaskInboxQuery, WorkflowQuery } from './permits.dto';
 
 const id = uuidParam();
 
@@ -232,6 +233,13 @@ export class PermitsController {
   @Calls('permits.workflows.publish')
   publish(@Body() body: PublishWorkflowBody): Promise<WorkflowVersion> {
     return this.permits.request('permits.workflows.publish', body);
+  }
+
+  @Get('workflows/:code')
+  @Public()
+  @Calls('permits.workflows.get')
+  workflow(@Param('code') code: string, @Query() query: WorkflowQuery): Promise<PublishedWorkflow> {
+    return this.permits.request('permits.workflows.get', { code, ...query });
   }
 
   @Get('admin/workflows/:code')

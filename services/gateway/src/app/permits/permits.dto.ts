@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../validation/list-query.dto';
 
 export class TaskInboxQuery extends PageQuery {
@@ -16,4 +17,14 @@ export class TaskInboxQuery extends PageQuery {
   @IsString()
   @MaxLength(40)
   permitType?: string;
+}
+
+export class WorkflowQuery {
+  /** A published version; the latest when left out. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  version?: number;
 }

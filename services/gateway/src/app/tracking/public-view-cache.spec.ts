@@ -5,7 +5,7 @@ import type { ServiceClient } from '@berkas/messaging';
 import { startPrivateNats, waitFor, type PrivateNats } from '@berkas/testing';
 import { PublicViewCache } from './public-view-cache';
 
-const NUMBER = '3271-26-7K4Q-X9M2-H';
+const NUMBER = '3271-26-7K4Q-X9M2-D';
 const view = (holder: string): PublicView =>
   ({ trackingNumber: NUMBER, status: 'open', holder: { code: holder, name: holder } }) as PublicView;
 

@@ -1,18 +1,19 @@
 import type { Application, TaskRef } from '@berkas/contracts';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { dueDateIn } from '../../domain/working-calendar';
 import type { TaskRecord } from '../tasks/task.entity';
 import type { ApplicationRecord } from './application.entity';
 
-export function toTaskRef(t: TaskRecord, def: WorkflowDefinition): TaskRef {
+export function toTaskRef(t: TaskRecord, def: WorkflowDefinition, regionCode: string): TaskRef {
   const stage = def.stages[t.stage] as TaskStage | undefined;
   return {
     id: t.id,
     stage: t.stage,
     label: stage?.label ?? { id: t.stage, en: t.stage },
-    agency: t.agencyCode,
+    agencyCode: t.agencyCode,
     role: t.role,
     status: t.status,
-    dueAt: t.dueAt?.toISOString() ?? null,
+    dueAt: dueDateIn(regionCode, t.dueAt),
     claimedBy: t.claimedBy,
   };
 }
@@ -35,9 +36,9 @@ export function toApplication(
     workflowVersion: a.workflowVersion,
     submittedAt: a.submittedAt?.toISOString() ?? null,
     completeAt: a.completeAt?.toISOString() ?? null,
-    dueAt: a.dueAt?.toISOString() ?? null,
+    dueAt: dueDateIn(a.regionCode, a.dueAt),
     outcome: a.outcome,
-    openTasks: openTasks.map((t) => toTaskRef(t, def)),
+    openTasks: openTasks.map((t) => toTaskRef(t, def, a.regionCode)),
     fee: a.fee,
     createdAt: a.createdAt.toISOString(),
   };

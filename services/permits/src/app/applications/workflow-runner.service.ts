@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError, type Actor, type ApplicationProgress } from '@berkas/contracts';
 import { Outbox, ServiceClient } from '@berkas/messaging';
 import { appendToChain } from '@berkas/persistence';
-import { SlaClock, type ClockSegment, type WorkingCalendar } from '../../domain/working-calendar';
+import { dueDateIn, SlaClock, type ClockSegment } from '../../domain/working-calendar';
 import type { Transition } from '../../domain/workflow-engine';
 import { evaluateFee } from '../../domain/fee-formula';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
@@ -144,7 +144,7 @@ export class WorkflowRunner {
         status: app.status,
         change: what.type,
         ...(app.trackingNumber
-          ? { trackingNumber: app.trackingNumber, progress: this.progress(app, def, calendar, open) }
+          ? { trackingNumber: app.trackingNumber, progress: this.progress(app, def, open) }
           : {}),
       },
       { source: '/berkas/permits', subject: app.id },
@@ -156,19 +156,17 @@ export class WorkflowRunner {
   private progress(
     app: ApplicationRecord,
     def: WorkflowDefinition,
-    calendar: WorkingCalendar,
     open: TaskRecord[],
   ): ApplicationProgress {
-    const localDate = (due: Date | null) => (due ? calendar.localDate(due) : null);
     return {
-      dueAt: localDate(app.dueAt),
+      dueAt: dueDateIn(app.regionCode, app.dueAt),
       awaitingApplicant: app.status === 'returned',
       stages: open.map((t) => ({
         stage: t.stage,
         label: (def.stages[t.stage] as TaskStage).label,
         agencyId: t.agencyId,
         agencyCode: t.agencyCode,
-        dueAt: localDate(t.dueAt),
+        dueAt: dueDateIn(app.regionCode, t.dueAt),
       })),
     };
   }
@@ -227,7 +225,7 @@ export class WorkflowRunner {
     now: Date,
   ): Promise<void> {
     await this.bill(m, app, stage, stageId, now);
-    const agency = await this.agencyId(app.regionCode, stage.owner.agency);
+    const agency = await this.agencyId(app.regionCode, stage.owner.agencyCode);
     const calendar = await this.calendars.forRegion(app.regionCode, m);
     // A stage that needs the paper dossier starts its clock when its agency receives it (CustodyService).
     const clock =
@@ -236,7 +234,7 @@ export class WorkflowRunner {
       id: randomUUID(),
       applicationId: app.id,
       stage: stageId,
-      agencyCode: stage.owner.agency,
+      agencyCode: stage.owner.agencyCode,
       agencyId: agency,
       role: stage.owner.role,
       status: 'open',

@@ -6,10 +6,12 @@ import { DataSource } from 'typeorm';
 import { requireRole } from '@berkas/auth';
 import {
   AppError,
+  assertSchema,
   type FormField,
   type Principal,
   type RequiredDocument,
   type PermitType,
+  type PublishedWorkflow,
   type WorkflowVersion,
 } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
@@ -43,7 +45,7 @@ export class CatalogService implements OnModuleInit {
     readFileSync(join(DATA, 'permit-types.json'), 'utf8'),
   );
 
-  private readonly published = new Map<string, WorkflowDefinition>();
+  private readonly definitions = new Map<string, WorkflowDefinition>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,9 +54,11 @@ export class CatalogService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     for (const file of readdirSync(join(DATA, 'workflows')).filter((f) => f.endsWith('.json'))) {
-      const definition = JSON.parse(
-        readFileSync(join(DATA, 'workflows', file), 'utf8'),
-      ) as WorkflowDefinition;
+      const definition = assertSchema<WorkflowDefinition>(
+        'WorkflowDefinition',
+        JSON.parse(readFileSync(join(DATA, 'workflows', file), 'utf8')),
+        `data/workflows/${file}`,
+      );
       await this.dataSource.transaction(async (m) => {
         await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
         if (await m.findOneBy(WorkflowVersionRecord, { code: definition.code })) return;
@@ -114,13 +118,13 @@ export class CatalogService implements OnModuleInit {
    */
   async version(workflow: string, version: number): Promise<WorkflowDefinition> {
     const key = `${workflow}@${version}`;
-    const known = this.published.get(key);
+    const known = this.definitions.get(key);
     if (known) return known;
     const row = await this.dataSource
       .getRepository(WorkflowVersionRecord)
       .findOneBy({ code: workflow, version });
     if (!row) throw new Error(`workflow ${workflow} v${version} is missing`);
-    this.published.set(key, row.definition);
+    this.definitions.set(key, row.definition);
     return row.definition;
   }
 
@@ -131,15 +135,15 @@ export class CatalogService implements OnModuleInit {
     if (!problems.length && p?.region) {
       for (const owner of owners(definition)) {
         const exists = await this.services
-          .request('identity.agencies.get', { regionCode: p.region, code: owner.agency })
+          .request('identity.agencies.get', { regionCode: p.region, code: owner.agencyCode })
           .then(
             () => true,
             (e) => (e instanceof AppError && e.status === 404 ? false : Promise.reject(e)),
           );
         if (!exists)
           problems.push({
-            path: `/stages/${owner.stage}/owner/agency`,
-            message: `${owner.agency} is no agency of region ${p.region}`,
+            path: `/stages/${owner.stage}/owner/agencyCode`,
+            message: `${owner.agencyCode} is no agency of region ${p.region}`,
           });
       }
     }
@@ -166,6 +170,21 @@ export class CatalogService implements OnModuleInit {
         publishedBy: row.publishedBy,
       };
     });
+  }
+
+  /** A published workflow in full: the latest version, or the one asked for. */
+  async published(code: string, version?: number): Promise<PublishedWorkflow> {
+    const row = version
+      ? await this.dataSource.getRepository(WorkflowVersionRecord).findOneBy({ code, version })
+      : await this.current(code).catch(() => null);
+    if (!row)
+      throw new AppError('NOT_FOUND', 404, `No published workflow ${code}${version ? ` v${version}` : ''}`);
+    return {
+      code: row.code,
+      version: row.version,
+      publishedAt: row.publishedAt.toISOString(),
+      definition: row.definition,
+    };
   }
 
   async versions(code: string): Promise<WorkflowVersion[]> {

@@ -6,6 +6,7 @@ import { Outbox, ServiceClient } from '@berkas/messaging';
 import { appendToChain } from '@berkas/persistence';
 import { act, type GuardContext } from '../../domain/workflow-engine';
 import type { TaskStage } from '../../domain/workflow-definition';
+import { dueDateIn } from '../../domain/working-calendar';
 import { lockExistingApplication } from '../applications/lock-application';
 import { WorkflowRunner } from '../applications/workflow-runner.service';
 import { CatalogService } from '../catalog/catalog.service';
@@ -88,8 +89,8 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
         taskId: task.id,
         applicationId: app.id,
         stage: task.stage,
-        agency: task.agencyCode,
-        dueAt: (task.dueAt ?? now).toISOString(),
+        agencyCode: task.agencyCode,
+        dueAt: dueDateIn(app.regionCode, task.dueAt ?? now),
         escalatedTo: supervisors,
         automaticAction: automatic,
       },

@@ -22,7 +22,10 @@ export type QueueRow = Pick<
   TaskRecord,
   'id' | 'applicationId' | 'stage' | 'agencyCode' | 'role' | 'status' | 'dueAt' | 'claimedBy' | 'createdAt'
 > &
-  Pick<ApplicationRecord, 'permitType' | 'trackingNumber' | 'workflowCode' | 'workflowVersion'>;
+  Pick<
+    ApplicationRecord,
+    'permitType' | 'trackingNumber' | 'regionCode' | 'workflowCode' | 'workflowVersion'
+  >;
 
 /**
  * One inbox page (`limit + 1` rows, to tell whether another follows), in one statement. Each queue
@@ -56,7 +59,7 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
   return m.query(
     `SELECT t.id, t.application_id AS "applicationId", t.stage, t.agency_code AS "agencyCode", t.role,
             t.status, t.due_at AS "dueAt", t.claimed_by AS "claimedBy", t.created_at AS "createdAt",
-            a.permit_type AS "permitType", a.tracking_number AS "trackingNumber",
+            a.permit_type AS "permitType", a.tracking_number AS "trackingNumber", a.region_code AS "regionCode",
             a.workflow_code AS "workflowCode", a.workflow_version AS "workflowVersion"
      FROM (SELECT id, due FROM (${ranges.join(' UNION ALL ')}) merged ORDER BY due, id LIMIT ${page.limit + 1}) page
      JOIN tasks t ON t.id = page.id JOIN applications a ON a.id = t.application_id

@@ -20,6 +20,7 @@ import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { act, EngineError, type GuardContext } from '../../domain/workflow-engine';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { dueDateIn } from '../../domain/working-calendar';
 import { lockApplication, lockExistingApplication } from '../applications/lock-application';
 import { ApplicationRecord } from '../applications/application.entity';
 import { ApplicationsService } from '../applications/applications.service';
@@ -75,14 +76,7 @@ export class TasksService {
     });
     const page = rows.slice(0, limit);
     const items = await Promise.all(
-      page.map(async (r) =>
-        this.toTask(
-          r,
-          r.permitType,
-          r.trackingNumber,
-          await this.catalog.version(r.workflowCode, r.workflowVersion),
-        ),
-      ),
+      page.map(async (r) => this.toTask(r, r, await this.catalog.version(r.workflowCode, r.workflowVersion))),
     );
     const last = page.at(-1);
     return {
@@ -286,12 +280,7 @@ export class TasksService {
     const app = await this.dataSource
       .getRepository(ApplicationRecord)
       .findOneByOrFail({ id: t.applicationId });
-    return this.toTask(
-      t,
-      app.permitType,
-      app.trackingNumber,
-      await this.catalog.version(app.workflowCode, app.workflowVersion),
-    );
+    return this.toTask(t, app, await this.catalog.version(app.workflowCode, app.workflowVersion));
   }
 
   private toTask(
@@ -307,10 +296,10 @@ export class TasksService {
       | 'claimedBy'
       | 'createdAt'
     >,
-    permitType: string,
-    trackingNumber: string | null,
+    app: { permitType: string; trackingNumber: string | null; regionCode: string },
     def: WorkflowDefinition,
   ): Task {
+    const { permitType, trackingNumber, regionCode } = app;
     const stage = def.stages[t.stage] as TaskStage | undefined;
     return {
       id: t.id,
@@ -319,10 +308,10 @@ export class TasksService {
       trackingNumber,
       stage: t.stage,
       label: stage?.label ?? { id: t.stage, en: t.stage },
-      agency: t.agencyCode,
+      agencyCode: t.agencyCode,
       role: t.role,
       status: t.status,
-      dueAt: t.dueAt?.toISOString() ?? null,
+      dueAt: dueDateIn(regionCode, t.dueAt),
       claimedBy: t.claimedBy,
       actions: Object.entries(stage?.actions ?? {}).map(([name, a]) => ({ name, label: a.label })),
       createdAt: t.createdAt.toISOString(),

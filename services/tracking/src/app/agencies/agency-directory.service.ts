@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, type AgencySnapshot } from '@berkas/contracts';
+import { AppError, type AgencyRef } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 
 /**
@@ -11,7 +11,7 @@ export class AgencyDirectory {
   constructor(private readonly identity: ServiceClient) {}
 
   /** The agency as of now; with `unitId`, that unit must be one of the agency's. */
-  async snapshot(agencyId: string, field: string, unitId?: string): Promise<AgencySnapshot> {
+  async snapshot(agencyId: string, field: string, unitId?: string): Promise<AgencyRef> {
     try {
       const a = await this.identity.request('identity.agencies.get', { id: agencyId });
       if (!a.active) throw AppError.invalid(field, 'is not an active agency');

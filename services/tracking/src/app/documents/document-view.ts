@@ -1,5 +1,6 @@
 import type { DocumentView } from '@berkas/contracts';
 import type { DocumentRecord } from './document.entity';
+import { actorView } from '../../domain/actor-view';
 
 export const toDocumentView = (d: DocumentRecord): DocumentView => ({
   id: d.id,
@@ -11,5 +12,5 @@ export const toDocumentView = (d: DocumentRecord): DocumentView => ({
   mediaType: d.mediaType,
   fileName: d.fileName,
   uploadedAt: d.uploadedAt.toISOString(),
-  uploadedBy: d.uploadedBy,
+  uploadedBy: actorView(d.uploadedBy),
 });

@@ -12,7 +12,7 @@ export function canonicalTrackingNumber(input: string): string {
     400,
     parsed.reason === 'check'
       ? 'Check the number: one character is wrong or two are swapped (periksa kembali nomor pelacakan)'
-      : 'Check the number: a tracking number looks like 3271-26-7K4Q-X9M2-H (periksa kembali nomor pelacakan)',
+      : 'Check the number: a tracking number looks like 3271-26-7K4Q-X9M2-D (periksa kembali nomor pelacakan)',
     [
       {
         path: '/trackingNumber',

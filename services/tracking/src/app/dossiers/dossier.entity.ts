@@ -1,6 +1,6 @@
 import type {
   Actor,
-  AgencySnapshot,
+  AgencyRef,
   Bilingual,
   DocumentRule,
   InTransit,
@@ -40,13 +40,13 @@ export class DossierRecord {
   outcome: string | null;
 
   @Column('jsonb')
-  origin: AgencySnapshot;
+  origin: AgencyRef;
 
   @Column('uuid')
   originAgencyId: string;
 
   @Column('jsonb')
-  holder: AgencySnapshot;
+  holder: AgencyRef;
 
   @Column('uuid')
   holderAgencyId: string;

@@ -28,6 +28,7 @@ import { DossierRecord, HistoryRecord } from './dossier.entity';
 import { HistoryService } from './history.service';
 import { LABELS } from './labels';
 import { PUBLIC_VIEW_SQL, type PublicViewRow } from './public-view.sql';
+import { actorView } from '../../domain/actor-view';
 
 /** The agency inbox, oldest first: keyset (held_since, id). */
 const OLDEST_HELD_FIRST = ['timestamp', 'uuid'] as const;
@@ -318,7 +319,7 @@ export class DossiersService {
         seq: h.seq,
         type: h.type,
         occurredAt: h.occurredAt.toISOString(),
-        actor: h.actor,
+        actor: actorView(h.actor),
         data: h.data,
         hash: h.hash,
       })),

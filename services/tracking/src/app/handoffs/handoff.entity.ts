@@ -1,4 +1,4 @@
-import type { Actor, AgencySnapshot, ManifestItem } from '@berkas/contracts';
+import type { Actor, AgencyRef, ManifestItem } from '@berkas/contracts';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A serah terima: the dossier and a manifest going from one agency to another, with both sides' receipts. */
@@ -11,10 +11,10 @@ export class HandoffRecord {
   dossierId: string;
 
   @Column('jsonb')
-  fromAgency: AgencySnapshot;
+  fromAgency: AgencyRef;
 
   @Column('jsonb')
-  toAgency: AgencySnapshot;
+  toAgency: AgencyRef;
 
   @Column('uuid')
   toAgencyId: string;

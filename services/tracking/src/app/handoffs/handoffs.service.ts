@@ -21,6 +21,7 @@ import { DossierRecord } from '../dossiers/dossier.entity';
 import { HistoryService } from '../dossiers/history.service';
 import { LABELS } from '../dossiers/labels';
 import { HandoffRecord } from './handoff.entity';
+import { actorView } from '../../domain/actor-view';
 
 export function toReceipt(h: HandoffRecord, trackingNumber: string): HandoffReceipt {
   return {
@@ -33,9 +34,9 @@ export function toReceipt(h: HandoffRecord, trackingNumber: string): HandoffRece
     note: h.note,
     items: h.items,
     manifestHash: h.manifestHash,
-    sentBy: h.sentBy,
+    sentBy: actorView(h.sentBy),
     sentAt: h.sentAt.toISOString(),
-    resolvedBy: h.resolvedBy,
+    resolvedBy: h.resolvedBy && actorView(h.resolvedBy),
     resolvedAt: h.resolvedAt?.toISOString() ?? null,
     refusalReason: h.refusalReason,
   };
