@@ -1,7 +1,8 @@
 // Helpers for benchmarks: a whole Berkas on private ports, process memory sampling, medians.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 export const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const launcher = require('../scripts/lib/services.cjs');
+const natsAuth = require('../scripts/lib/nats-auth.cjs');
 
 const handedOut = new Set();
 /** A free port not handed out before by this process (the OS may offer a released one again). */
@@ -72,10 +74,19 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
   const s3Port = await freePort();
   const natsDir = mkdtempSync(join(tmpdir(), 'bench-nats-'));
   const s3Dir = mkdtempSync(join(tmpdir(), 'bench-s3-'));
+  // NATS as in production: each service its own user with the permissions proto/ gives it.
+  const passwords = Object.fromEntries(natsAuth.USERS.map((u) => [u, randomBytes(18).toString('base64url')]));
+  const natsConfig = join(natsDir, 'berkas-nats.conf');
+  writeFileSync(
+    natsConfig,
+    natsAuth.authorizationBlock((u) => JSON.stringify(passwords[u])),
+  );
   const infra = [
-    spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir], {
-      stdio: 'ignore',
-    }),
+    spawn(
+      '/usr/sbin/nats-server',
+      ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir, '-c', natsConfig],
+      { stdio: 'ignore' },
+    ),
     spawn(
       process.execPath,
       [
@@ -112,6 +123,8 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
     ports[name] = await freePort();
     const env = {
       ...shared,
+      NATS_USER: name,
+      NATS_PASSWORD: passwords[name],
       ...(name === 'gateway'
         ? {
             PORT: String(ports[name]),
@@ -152,6 +165,8 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
     gatewayUrl,
     extraGateway,
     natsUrl: shared.NATS_URL,
+    /** nats.js connection options of a NATS user: a service's (`gateway` to make requests) or `auditor`. */
+    natsAs: (user) => ({ user, pass: passwords[user], inboxPrefix: `_INBOX_${user}` }),
     s3Port,
     databases: Object.fromEntries(['identity', 'tracking', 'permits'].map((n) => [n, `berkas_${run}_${n}`])),
     processes,

@@ -20,7 +20,7 @@ const REQUESTS = Number(process.argv[3] ?? 1000);
 const PAGE = 50;
 
 const system = await startBerkas({ gateway: { LOG_LEVEL: 'error' }, permits: { LOG_LEVEL: 'error' } });
-const nc = await connect({ servers: system.natsUrl });
+const nc = await connect({ servers: system.natsUrl, ...system.natsAs('gateway') });
 const db = new pg.Pool({
   connectionString: `postgres://postgres@127.0.0.1:5432/${system.databases.permits}`,
   max: 8,

@@ -41,7 +41,9 @@ const trackingDb = new pg.Pool({
   connectionString: `postgres://postgres@127.0.0.1:5432/${system.databases.tracking}`,
   max: 4,
 });
-const nc = await connect({ servers: system.natsUrl });
+// Requests go as the gateway would; events are read as another system would (the read-only auditor).
+const nc = await connect({ servers: system.natsUrl, ...system.natsAs('gateway') });
+const reader = await connect({ servers: system.natsUrl, ...system.natsAs('auditor') });
 
 try {
   const {
@@ -203,8 +205,8 @@ try {
 
   /** Counts application-changed events of the acted applications while `during` runs. */
   const watchEvents = async (appIds, during) => {
-    const js = nc.jetstream();
-    const jsm = await nc.jetstreamManager();
+    const js = reader.jetstream();
+    const jsm = await reader.jetstreamManager();
     const name = `bench-${randomUUID().slice(0, 8)}`;
     await jsm.consumers.add('BERKAS_EVENTS', {
       durable_name: name,
@@ -324,6 +326,7 @@ try {
   );
 } finally {
   await nc.close();
+  await reader.close();
   await permitsDb.end();
   await trackingDb.end();
   await system.stop();

@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { AckPolicy, connect } from 'nats';
+import { EVENTS, SIGNALS } from '@berkas/contracts';
 import request from 'supertest';
-import { waitFor } from '@berkas/testing';
+import { natsConnectAs, waitFor } from '@berkas/testing';
 import { bearer, demo, officer, PDF, people, PNG, type Api } from './support/api';
 import { countRows, queryDatabase } from './support/db';
 import { startSystem, type RunningSystem } from './support/system';
@@ -400,6 +406,49 @@ describe('the gateway describes and protects itself', () => {
       ]),
     );
     expect(rows.every((r) => r.n === 1 || r.type === 'form-updated')).toBe(true);
+  });
+
+  it('describes every event and signal in an AsyncAPI 3 document, and the events on the bus match it', async () => {
+    const document = (await api.get('/docs/asyncapi.json').expect(200)).body;
+    const { document: parsed, diagnostics } = await new Parser().parse(document);
+    expect(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error)).toEqual([]);
+    expect(parsed?.version()).toBe('3.0.0');
+    const addresses = parsed!
+      .channels()
+      .all()
+      .map((c) => c.address());
+    expect(addresses.sort()).toEqual([...Object.keys(EVENTS), ...Object.keys(SIGNALS)].sort());
+
+    // Every event this test run produced, read as another agency would (the read-only auditor user),
+    // matches the payload the document gives its channel.
+    const nc = await connect({
+      servers: system.natsUrl,
+      ...natsConnectAs(system.natsCredentials, 'auditor'),
+    });
+    const name = `asyncapi-${randomUUID().slice(0, 8)}`;
+    await (await nc.jetstreamManager()).consumers.add('BERKAS_EVENTS', { name, ack_policy: AckPolicy.None });
+    const consumer = await nc.jetstream().consumers.get('BERKAS_EVENTS', name);
+    const events = await consumer.fetch({ max_messages: 1000, expires: 2000 });
+    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+    const seen = new Map<string, number>();
+    const mismatches: string[] = [];
+    for await (const m of events) {
+      const message = document.components.messages[m.subject];
+      const check = ajv.compile({ ...message.payload, components: document.components });
+      if (!check(m.json())) mismatches.push(`${m.subject}: ${ajv.errorsText(check.errors)}`);
+      seen.set(m.subject, (seen.get(m.subject) ?? 0) + 1);
+      if (m.info.pending === 0) break;
+    }
+    await nc.close();
+    expect(mismatches).toEqual([]);
+    // The idempotency test above walked an application: the events of both services are among them.
+    expect([...seen.keys()]).toEqual(
+      expect.arrayContaining([
+        'evt.identity.agency-changed',
+        'evt.permits.application-changed',
+        'evt.tracking.dossier-opened',
+      ]),
+    );
   });
 
   it('never writes passwords or tokens to any service log', async () => {

@@ -137,6 +137,7 @@ const MATRIX: Row[] = [
   { route: 'GET /api/v1/permit-types', ok: 'public', path: () => '/api/v1/permit-types' },
   { route: 'GET /api/v1/permit-types/{code}', ok: 'public', path: () => '/api/v1/permit-types/SIP' },
   { route: 'GET /api/v1/workflows/{code}', ok: 'public', path: () => '/api/v1/workflows/SIP' },
+  { route: 'GET /api/v1/permits/seal-key', ok: 'public', path: () => '/api/v1/permits/seal-key' },
   {
     route: 'GET /api/v1/calendars/{regionCode}/{year}',
     ok: 'public',

@@ -1,3 +1,4 @@
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import request from 'supertest';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -119,6 +120,16 @@ describe('a practice licence through the gateway', () => {
     expect(permit.number).toMatch(/^503\/\d{4}\/SIP\/DPMPTSP\/\d{4}$/);
     const verified = (await api.get(`/api/v1/permits/verify/${permit.verificationCode}`).expect(200)).body;
     expect(verified).toMatchObject({ genuine: true, status: 'valid', number: permit.number });
+    // Offline, as the documented format says: the payload's base64url text, signed with the published key.
+    const jwk = (await api.get('/api/v1/permits/seal-key').expect(200)).body;
+    const [payload, signature] = permit.verificationCode.split('.');
+    const key = createPublicKey({ key: jwk, format: 'jwk' });
+    expect(cryptoVerify(null, Buffer.from(payload), key, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+      n: permit.number,
+      t: 'SIP',
+      h: permit.holderName,
+    });
     // The QR code's page, for a phone: genuine and valid, with the permit's facts.
     const qrPage = await api.get(new URL(permit.verificationUrl).pathname).expect(200);
     expect(qrPage.text).toContain('ASLI dan BERLAKU');

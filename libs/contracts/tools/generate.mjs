@@ -177,6 +177,7 @@ const checkBounds = (node, path) => {
   for (const [k, v] of Object.entries(node)) if (typeof v === 'object') checkBounds(v, `${path}/${k}`);
 };
 const inputs = reachable([
+  'CloudEvent', // every event's envelope
   ...Object.values(requests).map((r) => r.request),
   ...Object.values(events).map((e) => e.data),
   ...Object.values(signals).map((e) => e.data),

@@ -33,6 +33,7 @@ import type {
   WorkflowVersion,
   WorkflowVersionList,
   GetWorkflowRequest,
+  Jwk,
   PublishedWorkflow,
 } from '@berkas/contracts';
 import { ApplicationsService } from './applications/applications.service';
@@ -155,6 +156,11 @@ export class PermitsController {
   @Handles('permits.permits.verify')
   verify(@Payload() req: VerifyPermitRequest): Promise<PermitVerification> {
     return this.issued.verify(req.code);
+  }
+
+  @Handles('permits.permits.seal-key')
+  sealKey(): Jwk {
+    return this.issued.seal.publicJwk();
   }
 
   @Handles('permits.tasks.inbox')

@@ -1,3 +1,4 @@
+import { createPublicKey, verify } from 'node:crypto';
 import { formatPermitNumber } from './permit-number';
 import { PermitSeal } from './permit-seal';
 
@@ -37,5 +38,11 @@ describe('permit numbers and seals', () => {
     expect(seal.open(`${payload}.${signature}.x`)).toBeNull();
     expect(seal.open('garbage')).toBeNull();
     expect(seal.fingerprint()).toMatch(/^[0-9a-f]{16}$/);
+    // The published JWK verifies the code without the secret, and names the fingerprint.
+    const jwk = seal.publicJwk();
+    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: seal.fingerprint(), alg: 'EdDSA' });
+    const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    expect(verify(null, Buffer.from(payload), key, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verify(null, Buffer.from(forged), key, Buffer.from(signature, 'base64url'))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
+import type { Jwk } from '@berkas/contracts';
 
 /** What a permit's QR code carries, signed: enough to tell a real permit from a forged one offline. */
 export interface SealedPermit {
@@ -60,6 +61,12 @@ export class PermitSeal {
     } catch {
       return null;
     }
+  }
+
+  /** The public key as a JWK (RFC 8037), named by its fingerprint, for verifying codes offline. */
+  publicJwk(): Jwk {
+    const { crv, x } = this.publicKey.export({ format: 'jwk' });
+    return { kty: 'OKP', crv, x, kid: this.fingerprint(), alg: 'EdDSA', use: 'sig' };
   }
 
   /** A short fingerprint of the public key, printed on permits so a verifier knows which key to trust. */

@@ -7,6 +7,7 @@ import type {
   ApplicationPage,
   DocumentView,
   IssuedPermit,
+  Jwk,
   PermitVerification,
   PermitType,
   PermitTypeList,
@@ -189,6 +190,14 @@ export class PermitsController {
   @Calls('permits.permits.verify')
   verify(@Param('code') code: string): Promise<PermitVerification> {
     return this.permits.request('permits.permits.verify', { code });
+  }
+
+  /** The key verification codes are signed with, to check a permit's QR code offline. */
+  @Public()
+  @Get('permits/seal-key')
+  @Calls('permits.permits.seal-key')
+  sealKey(): Promise<Jwk> {
+    return this.permits.request('permits.permits.seal-key', {});
   }
 
   /** Tasks for my agency and roles, due first. */
