@@ -72,7 +72,7 @@ try {
       [task.agency_id, Math.floor(queue / 2)],
     )
   ).rows;
-  const deep = encodeCursor([middle.due_at.toISOString(), middle.id]);
+  const deep = encodeCursor(['timestamp-or-empty', 'uuid'], [middle.due_at.toISOString(), middle.id]);
 
   // The baseline: the page query permits makes (a keyset range on due date and id, with its
   // application), sent with plain pg.

@@ -149,6 +149,9 @@ try {
   const [nextStage] = (
     await permitsDb.query(`SELECT agency_code, agency_id FROM tasks WHERE stage = 'decision' LIMIT 1`)
   ).rows;
+  // Its event row goes to a copy of the outbox (same columns and indexes): the same write, but the
+  // relay never sees it (permits' NATS user may publish only permits' own events, as in production).
+  await permitsDb.query('CREATE TABLE IF NOT EXISTS outbox_baseline (LIKE outbox INCLUDING ALL)');
   const plainPg = async (task) => {
     const c = await permitsDb.connect();
     try {
@@ -190,7 +193,7 @@ try {
         head.rows[0].history_head,
       ]);
       await c.query(
-        `INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, 'evt.bench.baseline', '{}', '{}')`,
+        `INSERT INTO outbox_baseline (id, subject, payload, headers) VALUES ($1, 'evt.bench.baseline', '{}', '{}')`,
         [randomUUID()],
       );
       await c.query(`SELECT pg_notify('bench_baseline', '')`);
