@@ -16,7 +16,7 @@ import { columnsOf, root, startBerkas, steadyLoad } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTrackingNumber } = require(
-  join(root, 'dist/services/tracking/services/tracking/src/domain/tracking-number.js'),
+  join(root, 'dist/services/tracking/libs/contracts/src/tracking-number.js'),
 );
 const { PUBLIC_VIEW_SQL } = require(
   join(root, 'dist/services/tracking/services/tracking/src/app/dossiers/public-view.sql.js'),

@@ -20,7 +20,7 @@ import { columnsOf, fileInReview, median, root, startBerkas } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTrackingNumber } = require(
-  join(root, 'dist/services/tracking/services/tracking/src/domain/tracking-number.js'),
+  join(root, 'dist/services/tracking/libs/contracts/src/tracking-number.js'),
 );
 
 const PER_RUN = Number(process.argv[2] ?? 3000);

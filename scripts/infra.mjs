@@ -119,21 +119,39 @@ async function ensureNats() {
   return NATS_MANAGED ? ensureBerkasNats() : ensureGivenNats();
 }
 
+/** Tells the running Berkas NATS to read its configuration again (the permissions proto/ implies). */
+function reloadBerkasNats() {
+  const pidFile = join(dataDir, 'nats.pid');
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : NaN;
+  try {
+    process.kill(pid, 'SIGHUP');
+    log('proto/ changed: Berkas NATS reloaded its users and permissions');
+  } catch {
+    log('proto/ changed, but the running NATS was not started here: restart it (npm run infra -- down)');
+  }
+}
+
 /** Berkas's own development NATS: JetStream, and the users and permissions proto/ implies. */
 async function ensureBerkasNats() {
   const { hostname: host, port } = INFRA.nats;
   let started = null;
   const passwords = natsCredentials();
-  if (!(await portOpen(host, Number(port)))) {
-    const dir = join(dataDir, 'nats');
-    mkdirSync(join(dir, 'store'), { recursive: true });
-    const config = join(dir, 'berkas.conf');
-    writeFileSync(
-      config,
-      `listen: "${host}:${port}"\njetstream { store_dir: ${JSON.stringify(join(dir, 'store'))} }\n` +
-        natsAuth.authorizationBlock((user) => JSON.stringify(passwords[user])),
-      { mode: 0o600 },
-    );
+  const dir = join(dataDir, 'nats');
+  mkdirSync(join(dir, 'store'), { recursive: true });
+  const config = join(dir, 'berkas.conf');
+  const wanted =
+    `listen: "${host}:${port}"\njetstream { store_dir: ${JSON.stringify(join(dir, 'store'))} }\n` +
+    natsAuth.authorizationBlock((user) => JSON.stringify(passwords[user]));
+  const changed = !existsSync(config) || readFileSync(config, 'utf8') !== wanted;
+  if (changed) writeFileSync(config, wanted, { mode: 0o600 });
+  if (await portOpen(host, Number(port))) {
+    // Already running (started by an earlier command): new subjects in proto/ mean new permissions,
+    // which nats-server takes on SIGHUP without dropping anyone.
+    if (changed) {
+      reloadBerkasNats();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } else {
     log('starting Berkas NATS (JetStream, a user per service)');
     const out = openSync(join(dataDir, 'nats.log'), 'a');
     const child = spawn(

@@ -5,3 +5,4 @@ export * from './cloud-event';
 export * from './cursor';
 export * from './callers';
 export * from './consumers';
+export * from './tracking-number';

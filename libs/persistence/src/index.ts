@@ -3,3 +3,4 @@ export * from './ensure-database';
 export * from './run-migrations';
 export * from './persistence.module';
 export * from './hash-chain';
+export * from './damm-tracking-numbers';

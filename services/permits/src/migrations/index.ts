@@ -2,6 +2,7 @@ import { CreatePermitsSchema1763930000000 } from './1763930000000-CreatePermitsS
 import { KeysetTaskQueues1764100000000 } from './1764100000000-KeysetTaskQueues';
 import { IssuedPermitAuthority1764300000000 } from './1764300000000-IssuedPermitAuthority';
 import { WorkflowOwnerAgencyCode1764400000000 } from './1764400000000-WorkflowOwnerAgencyCode';
+import { DammTrackingNumbers1764500000000 } from './1764500000000-DammTrackingNumbers';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -12,4 +13,5 @@ export const PERMITS_MIGRATIONS = [
   KeysetTaskQueues1764100000000,
   IssuedPermitAuthority1764300000000,
   WorkflowOwnerAgencyCode1764400000000,
+  DammTrackingNumbers1764500000000,
 ];

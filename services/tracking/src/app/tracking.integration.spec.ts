@@ -21,7 +21,7 @@ import {
   rejectionOf,
 } from '@berkas/testing';
 import type { ChildProcess } from 'node:child_process';
-import { generateTrackingNumber } from '../domain/tracking-number';
+import { generateTrackingNumber } from '@berkas/contracts';
 import { AppModule } from './app.module';
 
 const demo = demoAccounts();

@@ -2,6 +2,7 @@ import { CreateTrackingSchema1763920000000 } from './1763920000000-CreateTrackin
 import { AddPublicProgress1764000000000 } from './1764000000000-AddPublicProgress';
 import { NotifyPublicViewChanges1764100000000 } from './1764100000000-NotifyPublicViewChanges';
 import { DossierDocumentRules1764300000000 } from './1764300000000-DossierDocumentRules';
+import { DammTrackingNumbers1764500000000 } from './1764500000000-DammTrackingNumbers';
 
 /**
  * The tracking service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -12,4 +13,5 @@ export const TRACKING_MIGRATIONS = [
   AddPublicProgress1764000000000,
   NotifyPublicViewChanges1764100000000,
   DossierDocumentRules1764300000000,
+  DammTrackingNumbers1764500000000,
 ];

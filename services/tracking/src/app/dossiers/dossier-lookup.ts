@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError } from '@berkas/contracts';
-import { parseTrackingNumber } from '../../domain/tracking-number';
+import { parseTrackingNumber } from '@berkas/contracts';
 import { DossierRecord } from './dossier.entity';
 
 /** The canonical form of a typed tracking number; a mistyped one is a 400 that says so. */

@@ -18,7 +18,7 @@ import {
 } from '@berkas/contracts';
 import { IdempotentTransactions, Outbox } from '@berkas/messaging';
 import { verifyChain } from '@berkas/persistence';
-import { generateTrackingNumber } from '../../domain/tracking-number';
+import { generateTrackingNumber } from '@berkas/contracts';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';
 import { toDocumentView } from '../documents/document-view';

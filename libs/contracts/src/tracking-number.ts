@@ -23,14 +23,14 @@ const double = (v: number) => ((v << 1) & 31) ^ (v & 16 ? 0b00101 : 0);
 const combine = (interim: number, digit: number) => double(interim) ^ digit;
 const dammOf = (chars: string) => [...chars].reduce((interim, c) => combine(interim, VALUE.get(c) ?? 0), 0);
 
-export interface TrackingNumber {
+export interface IssuedTrackingNumber {
   regionCode: string;
   year: number;
   /** The canonical printed form, e.g. `3271-26-7K4Q-X9M2-D`. */
   formatted: string;
 }
 
-export type ParseResult = { ok: true; value: TrackingNumber } | { ok: false; reason: 'format' | 'check' };
+export type TrackingNumberParse = { ok: true; value: IssuedTrackingNumber } | { ok: false; reason: 'format' | 'check' };
 
 /** The symbol that brings the body's Damm result to 0: 2·interim + C = 0, so C = 2·interim. */
 export function checkSymbol(body: string): string {
@@ -46,7 +46,7 @@ export function generateTrackingNumber(
   regionCode: string,
   year: number,
   random: Buffer = randomBytes(5),
-): TrackingNumber {
+): IssuedTrackingNumber {
   if (!/^\d{4}$/.test(regionCode)) throw new Error(`bad region code ${regionCode}`);
   let bits = 0n;
   for (const byte of random.subarray(0, 5)) bits = (bits << 8n) | BigInt(byte);
@@ -57,10 +57,19 @@ export function generateTrackingNumber(
 }
 
 /**
+ * A number made before the Damm check (its last symbol was one of 37, `*~$=U` among them) with the
+ * same body and its Damm symbol: the migrations reissue the few such numbers of development data.
+ */
+export function withDammCheck(formatted: string): string {
+  const prefix = formatted.slice(0, 18); // RRRR-YY-XXXX-XXXX-
+  return `${prefix}${checkSymbol(prefix.replace(/-/g, ''))}`;
+}
+
+/**
  * Reads what a person typed: any case, spaces or hyphens anywhere, and the look-alikes Crockford
  * allows (O for 0, I and L for 1). A number of the wrong shape is 'format'; a mistyped one 'check'.
  */
-export function parseTrackingNumber(input: string): ParseResult {
+export function parseTrackingNumber(input: string): TrackingNumberParse {
   const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (!SHAPE.test(compact)) return { ok: false, reason: 'format' };
   if (dammOf(compact) !== 0) return { ok: false, reason: 'check' };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkSymbol, generateTrackingNumber, parseTrackingNumber } from './tracking-number';
+import { checkSymbol, generateTrackingNumber, parseTrackingNumber, withDammCheck } from './tracking-number';
 
 const SYMBOLS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -69,5 +69,15 @@ describe('tracking numbers', () => {
     // 2·16 wraps around x⁵ + x² + 1: 16 → 5.
     expect(checkSymbol('G')).toBe('5');
     expect(checkSymbol('3271267K4QX9M2')).toBe('D'); // the example printed in the docs
+  });
+
+  it('reissues a number made before the Damm check with the same body', () => {
+    for (const old of ['3271-26-7V3E-NX55-1', '3271-26-HTBB-YA1B-U', '3271-26-0000-0001-*']) {
+      const reissued = withDammCheck(old);
+      expect(reissued.slice(0, 18)).toBe(old.slice(0, 18));
+      expect(parseTrackingNumber(reissued)).toMatchObject({ ok: true, value: { formatted: reissued } });
+    }
+    const current = generateTrackingNumber('3271', 2026).formatted;
+    expect(withDammCheck(current)).toBe(current);
   });
 });
