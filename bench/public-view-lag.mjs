@@ -10,25 +10,14 @@ import { median, root, startBerkas } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const demo = require(join(root, 'services/identity/src/app/demo/demo-data.json'));
+const { client, SIP_DOCUMENTS } = require(join(root, 'scripts/lib/demo-files.cjs'));
 const FILES = Number(process.argv[2] ?? 60);
 const POLL_MS = 5;
 
 const system = await startBerkas({ gateway: { LOG_LEVEL: 'error', RATE_LIMIT_LOOKUPS: '100000000' } });
 const base = system.gatewayUrl;
 
-async function call(method, path, { token, body, form } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: form ?? (body ? JSON.stringify(body) : undefined),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const call = client(base);
 const signIn = async (username) =>
   (await call('POST', '/api/v1/auth/login', { body: { username, password: demo.password } })).accessToken;
 const officer = (agency, role) =>
@@ -86,19 +75,13 @@ try {
   }
 
   const citizen = await signIn(demo.person.email);
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(200).fill(0)]);
-  const pdf = new Uint8Array([...new TextEncoder().encode('%PDF-1.7\n'), ...new Array(200).fill(0)]);
   const actions = [];
   for (let i = 0; i < FILES; i++) {
     const draft = await call('POST', '/api/v1/applications', {
       token: citizen,
       body: { permitType: 'SIP', regionCode: demo.region.code },
     });
-    for (const [kind, bytes, name, type] of [
-      ['identity-card', png, 'ktp.png', 'image/png'],
-      ['certificate', pdf, 'str.pdf', 'application/pdf'],
-      ['statement', pdf, 'rekomendasi.pdf', 'application/pdf'],
-    ]) {
+    for (const [kind, bytes, name, type] of SIP_DOCUMENTS) {
       const form = new FormData();
       form.append('kind', kind);
       form.append('file', new Blob([bytes], { type }), name);

@@ -174,6 +174,12 @@ async function ensureBerkasNats() {
     user: 'auditor',
     pass: passwords.auditor,
     inboxPrefix: '_INBOX_auditor',
+  }).catch((e) => {
+    if (e?.code !== 'AUTHORIZATION_VIOLATION') throw e;
+    throw new Error(
+      `the NATS at ${host}:${port} does not know this checkout's users (${join(dir, 'credentials.json')}): ` +
+        'it was started by another checkout. Stop it there (npm run infra -- down), or set NATS_URL to another port',
+    );
   });
   try {
     await (await nc.jetstreamManager()).getAccountInfo();

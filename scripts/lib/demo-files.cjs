@@ -10,6 +10,7 @@ const SIP_DOCUMENTS = [
   ['statement', PDF, 'rekomendasi.pdf', 'application/pdf'],
 ];
 
+/** JSON over HTTP against the API: answers the parsed reply, throws on any status but 2xx. */
 function client(baseUrl) {
   return async function call(method, path, { body, token, form } = {}) {
     const res = await fetch(`${baseUrl}${path}`, {
@@ -89,4 +90,4 @@ async function ensureDemoFiles(baseUrl, demo) {
   };
 }
 
-module.exports = { ensureDemoFiles };
+module.exports = { ensureDemoFiles, client, SIP_DOCUMENTS };
