@@ -23,14 +23,27 @@ export class Outbox {
     data: EventMap[S],
     options: { source: string; subject?: string },
   ): Promise<TypedCloudEvent<S>> {
+    const row = this.row(type, data, options);
+    await manager.insert(OutboxEvent, row);
+    return row.payload;
+  }
+
+  /**
+   * The outbox row of an event, for a caller that writes it itself as part of a larger statement
+   * (a ledger writing a whole transition at once); the event is validated here all the same.
+   */
+  row<S extends EventSubject>(
+    type: S,
+    data: EventMap[S],
+    options: { source: string; subject?: string },
+  ): { id: string; subject: S; payload: TypedCloudEvent<S>; headers: Record<string, string> } {
     const event = cloudEvent(type, data, options);
     const ctx = RequestContext.current();
-    await manager.insert(OutboxEvent, {
+    return {
       id: event.id,
       subject: type,
       payload: event,
       headers: ctx ? { [HEADERS.requestId]: ctx.requestId } : {},
-    });
-    return event;
+    };
   }
 }

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
+  ApplicationHistoryVerification,
   ActOnTaskRequest,
   Calendar,
   CalendarRequest,
@@ -42,6 +43,11 @@ import { TasksService } from './tasks/tasks.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { CalendarService } from './calendar/calendar.service';
 import { Handles } from '@berkas/messaging';
+import { ActOnTask } from './transitions/act-on-task';
+import { RecordPayment } from './transitions/record-payment';
+import { ResubmitApplication } from './transitions/resubmit-application';
+import { SubmitApplication } from './transitions/submit-application';
+import { WithdrawApplication } from './transitions/withdraw-application';
 
 @Controller()
 export class PermitsController {
@@ -51,6 +57,11 @@ export class PermitsController {
     private readonly tasks: TasksService,
     private readonly issued: IssuedPermitsService,
     private readonly calendars: CalendarService,
+    private readonly submitting: SubmitApplication,
+    private readonly resubmitting: ResubmitApplication,
+    private readonly withdrawing: WithdrawApplication,
+    private readonly acting: ActOnTask,
+    private readonly payments: RecordPayment,
   ) {}
 
   @Handles('permits.permit-types.list')
@@ -110,22 +121,27 @@ export class PermitsController {
 
   @Handles('permits.applications.submit')
   submit(@Payload() req: IdRequest): Promise<Application> {
-    return this.applications.submit(principal(), req.id);
+    return this.submitting.run(principal(), req.id);
   }
 
   @Handles('permits.applications.resubmit')
   resubmit(@Payload() req: IdRequest): Promise<Application> {
-    return this.applications.resubmit(principal(), req.id);
+    return this.resubmitting.run(principal(), req.id);
   }
 
   @Handles('permits.applications.withdraw')
   withdraw(@Payload() req: IdRequest): Promise<Application> {
-    return this.applications.withdraw(principal(), req.id);
+    return this.withdrawing.run(principal(), req.id);
+  }
+
+  @Handles('permits.applications.verify-history')
+  verifyHistory(@Payload() req: IdRequest): Promise<ApplicationHistoryVerification> {
+    return this.applications.verifyHistory(principal(), req.id);
   }
 
   @Handles('permits.fees.record-payment')
   recordPayment(@Payload() req: RecordPaymentRequest): Promise<Application> {
-    return this.tasks.recordPayment(principal(), req);
+    return this.payments.run(principal(), req);
   }
 
   @Handles('permits.permits.get')
@@ -185,6 +201,6 @@ export class PermitsController {
 
   @Handles('permits.tasks.act')
   act(@Payload() req: ActOnTaskRequest): Promise<Application> {
-    return this.tasks.act(principal(), req);
+    return this.acting.run(principal(), req);
   }
 }

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { loadConfig, S3Env, SERVICE_CONFIG, type ServiceConfig } from '@berkas/config';
 import type { AppError, DocumentKind } from '@berkas/contracts';
 import { bootstrapService, createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
@@ -24,7 +24,11 @@ import {
 } from '@berkas/testing';
 import { AppModule } from './app.module';
 import { ApplicationRecord } from './applications/application.entity';
-import { IssuedPermitsService } from './issued/issued-permits.service';
+import { CatalogService } from './catalog/catalog.service';
+import type { TaskStage } from '../domain/workflow-definition';
+import { localDateIn } from '../domain/working-calendar';
+import { FeeBilling } from './transitions/fee-billing';
+import { PermitIssuing } from './transitions/permit-issuing';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { CalendarService } from './calendar/calendar.service';
 
@@ -330,7 +334,7 @@ describe('permits service', () => {
 
     // The permit: its number from DPMPTSP's sequence, and a QR code anyone can verify.
     const permit = await client.request('permits.permits.get', { id: draft.id }, token.citizen);
-    expect(permit.number).toMatch(new RegExp(`^503/\\d{4}/SIP/DPMPTSP/${new Date().getUTCFullYear()}$`));
+    expect(permit.number).toMatch(new RegExp(`^503/\\d{4}/SIP/DPMPTSP-3271/${new Date().getUTCFullYear()}$`));
     expect(permit).toMatchObject({
       holderName: demo.person.name,
       permitType: { code: 'SIP' },
@@ -561,12 +565,9 @@ describe('permits service', () => {
     );
     expect(issued.status).toBe('issued');
     const permit = await client.request('permits.permits.get', { id: app.id }, token.citizen);
-    expect(permit.number).toMatch(/^510\/\d{4}\/REKLAME\/DPMPTSP\/\d{4}$/);
-    expect(permit.validUntil).toBe(
-      new Date(Date.UTC(new Date().getUTCFullYear() + 1, new Date().getUTCMonth(), new Date().getUTCDate()))
-        .toISOString()
-        .slice(0, 10),
-    );
+    expect(permit.number).toMatch(/^510\/\d{4}\/REKLAME\/DPMPTSP-3271\/\d{4}$/);
+    const today = localDateIn('3271', new Date()); // validity runs from the local date of issue
+    expect(permit.validUntil).toBe(`${Number(today.slice(0, 4)) + 1}${today.slice(4)}`);
   });
 
   it('takes a PBG through parallel review with custody, a correction, the levy and the decision to a verified permit', async () => {
@@ -675,7 +676,7 @@ describe('permits service', () => {
     );
     expect(issued).toMatchObject({ status: 'issued' });
     const permit = await client.request('permits.permits.get', { id: app.id }, token.citizen);
-    expect(permit.number).toMatch(/^644\/\d{4}\/PBG\/DPMPTSP\/\d{4}$/);
+    expect(permit.number).toMatch(/^644\/\d{4}\/PBG\/DPMPTSP-3271\/\d{4}$/);
     await expect(
       client.request('permits.permits.verify', { code: permit.verificationCode }),
     ).resolves.toMatchObject({ genuine: true, status: 'valid' });
@@ -836,34 +837,54 @@ describe('permits service', () => {
     ).resolves.toMatchObject({ completeAt: expect.any(String) });
   });
 
-  it('numbers permits per agency and year without gaps or duplicates under concurrency', async () => {
-    const issued = permits.get(IssuedPermitsService);
-    const template = (await db.query(`SELECT * FROM applications LIMIT 1`))[0];
-    const ids: string[] = [];
-    for (let i = 0; i < 12; i++) {
+  it('numbers permits per issuing office and local year, and bills in their own sequence, without gaps under concurrency', async () => {
+    const issuing = permits.get(PermitIssuing);
+    const billing = permits.get(FeeBilling);
+    const template = (await db.query(`SELECT * FROM applications WHERE region_code = '3271' LIMIT 1`))[0];
+    const otherOffice = (
+      await client.request('identity.agencies.get', { regionCode: '9990', code: 'DPMPTSP' }, token.admin)
+    ).id;
+    const apps: ApplicationRecord[] = [];
+    for (let i = 0; i < 16; i++) {
       const [row] = await db.query(
-        `INSERT INTO applications (permit_type, region_code, applicant_id, applicant_name, status, issuing_agency_id, workflow_code, workflow_version)
-         VALUES ('SIP', '3271', $1, 'Uji Nomor', 'in-review', $2, 'SIP', 1) RETURNING id`,
-        [template.applicant_id, template.issuing_agency_id],
+        `INSERT INTO applications (permit_type, region_code, applicant_id, applicant_name, holder_name, status,
+           form, issuing_agency_id, workflow_code, workflow_version, service_clock, created_at, updated_at, history_head)
+         VALUES ('REKLAME', $1, $2, 'Uji Nomor', 'Uji Nomor', 'in-review', $3, $4, 'REKLAME', 1, '[]', now(), now(), $5)
+         RETURNING id`,
+        [
+          i % 2 ? '9990' : '3271',
+          template.applicant_id,
+          { location: 'Jl. Uji', boardArea: 2, months: 1, content: 'Uji' },
+          i % 2 ? otherOffice : template.issuing_agency_id,
+          '0'.repeat(64),
+        ],
       );
-      ids.push(row.id);
+      apps.push(await db.getRepository(ApplicationRecord).findOneByOrFail({ id: row.id }));
     }
-    const apps = await db.getRepository(ApplicationRecord).findBy({ id: In(ids) });
+    // 01:30 WIB on 1 January 2027 is still 2026 in UTC: the numbers belong to 2027.
+    const newYearsMorning = new Date('2026-12-31T18:30:00Z');
+    const stage = (await permits.get(CatalogService).current('REKLAME')).definition.stages['fee-assessment'];
     const results = await Promise.allSettled(
       apps.map((app, i) =>
         db.transaction(async (m) => {
-          const permit = await issued.issue(m, app, 'NUMTEST');
-          if (i % 4 === 3) throw new Error('rolled back'); // its number must go back to the pool
-          return permit.sequence;
+          const { permit } = await issuing.issue(m, app, newYearsMorning);
+          const bill = await billing.billFor(m, app, 'fee-assessment', stage as TaskStage, newYearsMorning);
+          if (i % 8 === 3 || i % 8 === 6) throw new Error('rolled back'); // two per office: numbers go back
+          return { region: app.regionCode, permit, bill };
         }),
       ),
     );
-    const kept = results
-      .filter((r): r is PromiseFulfilledResult<number> => r.status === 'fulfilled')
-      .map((r) => r.value)
-      .sort((a, b) => a - b);
-    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
-    expect(kept).toHaveLength(9);
+    const kept = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(kept).toHaveLength(12);
+    for (const region of ['3271', '9990']) {
+      const mine = kept.filter((k) => k.region === region);
+      const sequences = (get: (k: (typeof kept)[number]) => number) => mine.map(get).sort((a, b) => a - b);
+      expect(sequences((k) => k.permit.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(mine.every((k) => k.permit.year === 2027)).toBe(true);
+      expect(mine.every((k) => k.permit.number.endsWith(`/REKLAME/DPMPTSP-${region}/2027`))).toBe(true);
+      expect(sequences((k) => Number(k.bill!.billNumber.split('/')[3]))).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(mine.every((k) => k.bill!.billNumber.startsWith(`RET/${region}/2027/`))).toBe(true);
+    }
   });
 
   it('keeps applications to their applicant, and claimed tasks to their claimant', async () => {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@berkas/messaging';
 import { ApplicationsService } from './applications/applications.service';
-import { WorkflowRunner } from './applications/workflow-runner.service';
+import { ApplicationCompleteness } from './applications/application-completeness';
 import { CalendarService } from './calendar/calendar.service';
 import { CatalogService } from './catalog/catalog.service';
 import { FollowUpsService } from './issued/follow-ups.service';
@@ -10,6 +10,18 @@ import { PermitsController } from './permits.controller';
 import { CustodyService } from './tasks/custody.service';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { TasksService } from './tasks/tasks.service';
+import { ApplicationLedger } from './ledger/application-ledger';
+import { ActOnTask } from './transitions/act-on-task';
+import { ApplyFiktifPositif } from './transitions/apply-fiktif-positif';
+import { EscalateOverdueTask } from './transitions/escalate-overdue-task';
+import { FeeBilling } from './transitions/fee-billing';
+import { OwnerAgencyDirectory } from './transitions/owner-agencies';
+import { PermitIssuing } from './transitions/permit-issuing';
+import { RecordPayment } from './transitions/record-payment';
+import { ResubmitApplication } from './transitions/resubmit-application';
+import { SubmitApplication } from './transitions/submit-application';
+import { TransitionPlanner } from './transitions/transition-planner';
+import { WithdrawApplication } from './transitions/withdraw-application';
 
 /** Catalog, calendars, applications and tasks: the workflow engine's one consistency boundary. */
 @Module({
@@ -19,7 +31,19 @@ import { TasksService } from './tasks/tasks.service';
     CatalogService,
     CalendarService,
     IssuedPermitsService,
-    WorkflowRunner,
+    ApplicationLedger,
+    ApplicationCompleteness,
+    OwnerAgencyDirectory,
+    FeeBilling,
+    PermitIssuing,
+    TransitionPlanner,
+    SubmitApplication,
+    ResubmitApplication,
+    WithdrawApplication,
+    ActOnTask,
+    RecordPayment,
+    ApplyFiktifPositif,
+    EscalateOverdueTask,
     ApplicationsService,
     TasksService,
     SlaScheduler,

@@ -1,21 +1,16 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { formatPermitNumber } from './permit-number';
+import { formatBillNumber, formatPermitNumber } from './permit-number';
 import { PermitSeal } from './permit-seal';
 
 describe('permit numbers and seals', () => {
-  it('formats numbers the way agencies print them', () => {
-    expect(
-      formatPermitNumber({
-        classification: '503',
-        sequence: 112,
-        code: 'SIP',
-        agency: 'DPMPTSP',
-        year: 2026,
-      }),
-    ).toBe('503/0112/SIP/DPMPTSP/2026');
-    expect(() =>
-      formatPermitNumber({ classification: '503', sequence: 0, code: 'SIP', agency: 'DPMPTSP', year: 2026 }),
-    ).toThrow();
+  it('formats numbers the way agencies print them, one office of one region apart from another', () => {
+    const bogor = { regionCode: '3271', agencyCode: 'DPMPTSP' };
+    const number = (office: typeof bogor, sequence = 112) =>
+      formatPermitNumber({ classification: '503', sequence, code: 'SIP', office, year: 2026 });
+    expect(number(bogor)).toBe('503/0112/SIP/DPMPTSP-3271/2026');
+    expect(number({ ...bogor, regionCode: '3201' })).not.toBe(number(bogor));
+    expect(() => number(bogor, 0)).toThrow();
+    expect(formatBillNumber({ regionCode: '3271', year: 2027, sequence: 12 })).toBe('RET/3271/2027/000012');
   });
 
   it('seals a permit so that any change, or another key, is detected', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dueDateIn, SlaClock, utcOffsetHours, WorkingCalendar } from './working-calendar';
+import { dueDateIn, localYearIn, SlaClock, utcOffsetHours, WorkingCalendar } from './working-calendar';
 
 const seed = JSON.parse(readFileSync(join(__dirname, '../../data/holidays-id.json'), 'utf8')) as {
   years: Record<string, { holidays: Array<{ date: string; kind: string }> }>;
@@ -41,6 +41,13 @@ describe('working calendar', () => {
     expect(dueDateIn('3271', new Date('2026-11-23T17:30:00Z'))).toBe('2026-11-24');
     expect(utcOffsetHours('5171')).toBe(8); // Denpasar, WITA
     expect(utcOffsetHours('9471')).toBe(9); // Jayapura, WIT
+  });
+
+  it('counts a number issued early on 1 January in the new local year, not the UTC one', () => {
+    const newYearsMorningWib = new Date('2026-12-31T18:30:00Z'); // 01:30 WIB on 1 January 2027
+    expect(localYearIn('3271', newYearsMorningWib)).toBe(2027);
+    expect(localYearIn('3271', new Date('2026-12-31T16:59:59Z'))).toBe(2026); // 23:59:59 WIB
+    expect(localYearIn('9471', new Date('2026-12-31T15:00:00Z'))).toBe(2027); // 00:00 WIT
   });
 
   it('names a due moment by its local date, in each of the three time zones', () => {

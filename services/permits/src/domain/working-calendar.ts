@@ -28,8 +28,17 @@ export function utcOffsetHours(regionCode: string): number {
  * day, so the date says all of it: replies carry it as a date, the same everywhere (DueDate).
  */
 export function dueDateIn(regionCode: string, due: Date | null): string | null {
-  if (!due) return null;
-  return new Date(due.getTime() + utcOffsetHours(regionCode) * 3_600_000).toISOString().slice(0, 10);
+  return due ? localDateIn(regionCode, due) : null;
+}
+
+/** The region's local calendar date (YYYY-MM-DD) at a moment. */
+export function localDateIn(regionCode: string, at: Date): string {
+  return new Date(at.getTime() + utcOffsetHours(regionCode) * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The region's local year at a moment: what a number issued then is counted in. */
+export function localYearIn(regionCode: string, at: Date): number {
+  return Number(localDateIn(regionCode, at).slice(0, 4));
 }
 
 /** A calendar day as days since 1970-01-01 in local time. */

@@ -3,6 +3,7 @@ import { KeysetTaskQueues1764100000000 } from './1764100000000-KeysetTaskQueues'
 import { IssuedPermitAuthority1764300000000 } from './1764300000000-IssuedPermitAuthority';
 import { WorkflowOwnerAgencyCode1764400000000 } from './1764400000000-WorkflowOwnerAgencyCode';
 import { DammTrackingNumbers1764500000000 } from './1764500000000-DammTrackingNumbers';
+import { IssuingOfficeNumbers1764600000000 } from './1764600000000-IssuingOfficeNumbers';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -14,4 +15,5 @@ export const PERMITS_MIGRATIONS = [
   IssuedPermitAuthority1764300000000,
   WorkflowOwnerAgencyCode1764400000000,
   DammTrackingNumbers1764500000000,
+  IssuingOfficeNumbers1764600000000,
 ];

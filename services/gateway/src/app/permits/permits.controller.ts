@@ -2,6 +2,7 @@ import { Body, Controller, Get, Delete, HttpCode, Param, Patch, Post, Put, Query
 import type { Request } from 'express';
 import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
+  ApplicationHistoryVerification,
   Calendar,
   Application,
   ApplicationPage,
@@ -134,6 +135,13 @@ export class PermitsController {
       ...body,
       applicationId,
     });
+  }
+
+  /** Recomputes the application's own hash-chained history, like a dossier's. */
+  @Get('applications/:id/history/verify')
+  @Calls('permits.applications.verify-history')
+  verifyHistory(@Param('id', id) applicationId: string): Promise<ApplicationHistoryVerification> {
+    return this.permits.request('permits.applications.verify-history', { id: applicationId });
   }
 
   @Get('applications/:id/permit')

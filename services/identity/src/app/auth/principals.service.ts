@@ -66,7 +66,13 @@ export class PrincipalsService {
       kind: 'applicant',
       id: applicant.id,
       name: applicant.name,
-      ...(applicant.company ? { companyId: applicant.company.id, company: applicant.company.nib } : {}),
+      ...(applicant.company
+        ? {
+            companyId: applicant.company.id,
+            company: applicant.company.nib,
+            companyName: applicant.company.name,
+          }
+        : {}),
     };
   }
 }

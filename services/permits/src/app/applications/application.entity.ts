@@ -23,8 +23,13 @@ export class ApplicationRecord {
   @Column('uuid', { nullable: true })
   companyId: string | null;
 
+  /** The member who applied. */
   @Column('text')
   applicantName: string;
+
+  /** Who holds the permit: the company for a company's application, else the applicant. */
+  @Column('text')
+  holderName: string;
 
   @Column('varchar', { length: 12 })
   status: ApplicationStatus;

@@ -7,11 +7,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Client } from 'minio';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { S3Env } from '@berkas/config';
 import {
   durableConsumer,
   AppError,
+  type HandoffReceipt,
   type PermitIssued,
   type AnyCloudEvent,
   type EventsMatching,
@@ -39,6 +41,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
   private readonly running: Array<{ stop(): Promise<void> }> = [];
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly consumers: IdempotentConsumers,
     private readonly services: ServiceClient,
     private readonly permits: IssuedPermitsService,
@@ -56,7 +59,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       }),
       await this.consumers.start({
         ...durableConsumer('permits-custody'),
-        handle: (event, m) => this.custody.handoffChanged(m, event.data),
+        handle: (event, m) => this.handoffChanged(event.data, m),
       }),
     );
   }
@@ -74,56 +77,95 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       const change = event.data;
       if (FINAL_OUTCOMES.has(change.status) && change.trackingNumber)
         await this.close(change.trackingNumber, change.status);
+      // The submit activated the dossier after its commit; this does it should that have been lost.
+      if (change.change === 'submitted' && change.trackingNumber) await this.activate(change.trackingNumber);
       if (change.status === 'in-review') await this.custody.dispatch(m, change.applicationId);
     }
   }
 
-  private async storePermit(issued: PermitIssued, m: EntityManager): Promise<void> {
-    const permit = await m.findOneByOrFail(IssuedPermitRecord, { id: issued.permitId });
-    const app = await m.findOneByOrFail(ApplicationRecord, { id: issued.applicationId });
-    if (!permit.documentId && app.trackingNumber) {
-      const type = this.catalog.type(app.permitType);
-      const facts = type.form
-        .filter((f) => app.form[f.name] !== undefined && f.type !== 'boolean')
-        .slice(0, 6)
-        .map((f): [string, string] => [`${f.label.id} / ${f.label.en}`, String(app.form[f.name])]);
-      const pdf = await renderPermit(
-        this.permits.toView(permit),
-        facts,
-        type.conditions,
-        this.permits.seal.fingerprint(),
-      );
-      const grant = await this.services.request(
-        'tracking.documents.prepare-upload',
-        {
-          trackingNumber: app.trackingNumber,
-          kind: 'issued-permit',
-          fileName: `izin-${permit.number.replace(/\//g, '-')}.pdf`,
-        },
-        { asService: true },
-      );
-      const stored = await uploadStream(
-        this.storage,
-        this.s3.bucket,
-        grant.objectKey,
-        Readable.from([pdf]),
-        grant,
-      );
-      const doc = await this.services.request(
-        'tracking.documents.register',
-        {
-          uploadId: grant.uploadId,
-          sha256: stored.sha256,
-          size: stored.size,
-          mediaType: stored.type.mediaType,
-        },
-        { asService: true },
-      );
-      await m.update(IssuedPermitRecord, { id: permit.id }, { documentId: doc.id });
-    }
-    if (app.trackingNumber) await this.close(app.trackingNumber, 'issued');
+  /** Custody moved; once a decided application's paper dossier is back, its dossier can close. */
+  private async handoffChanged(receipt: HandoffReceipt, m: EntityManager): Promise<void> {
+    await this.custody.handoffChanged(m, receipt);
+    if (receipt.status !== 'received') return;
+    const decided = await m.findOneBy(ApplicationRecord, {
+      trackingNumber: receipt.trackingNumber,
+      status: In(['issued', 'rejected', 'withdrawn']),
+    });
+    if (!decided) return;
+    // An issued file closes once its permit's document is stored; storePermit closes it otherwise.
+    const permit = await m.findOneBy(IssuedPermitRecord, { applicationId: decided.id });
+    if (decided.status !== 'issued' || permit?.documentId)
+      await this.close(receipt.trackingNumber, decided.status);
   }
 
+  /**
+   * Stores the permit's document in the dossier exactly once per decision, then closes the dossier.
+   * The document is rendered from the permit alone (the same bytes every time), and one already in
+   * the dossier (stored before a crash) is taken instead of a second one. Its id is committed before
+   * the dossier is closed, and a dossier still travelling back stays open: its receipt closes it
+   * (handoffChanged). One of the two always sees the other's write, so the dossier always closes.
+   */
+  private async storePermit(issued: PermitIssued, m: EntityManager): Promise<void> {
+    const app = await m.findOneByOrFail(ApplicationRecord, { id: issued.applicationId });
+    const permit = await m.findOneByOrFail(IssuedPermitRecord, { id: issued.permitId });
+    if (!app.trackingNumber) return;
+    if (!permit.documentId) {
+      const documentId = await this.storedPermitDocument(app, permit);
+      await this.dataSource.getRepository(IssuedPermitRecord).update({ id: permit.id }, { documentId });
+    }
+    await this.close(app.trackingNumber, 'issued');
+  }
+
+  private async storedPermitDocument(app: ApplicationRecord, permit: IssuedPermitRecord): Promise<string> {
+    const trackingNumber = app.trackingNumber ?? '';
+    const dossier = await this.services.request(
+      'tracking.dossiers.get',
+      { trackingNumber },
+      { asService: true },
+    );
+    const stored = dossier.documents.find((d) => d.kind === 'issued-permit');
+    if (stored) return stored.id;
+    const type = this.catalog.type(app.permitType);
+    const facts = type.form
+      .filter((f) => app.form[f.name] !== undefined && f.type !== 'boolean')
+      .slice(0, 6)
+      .map((f): [string, string] => [`${f.label.id} / ${f.label.en}`, String(app.form[f.name])]);
+    const pdf = await renderPermit(
+      this.permits.toView(permit),
+      facts,
+      type.conditions,
+      this.permits.seal.fingerprint(),
+    );
+    const grant = await this.services.request(
+      'tracking.documents.prepare-upload',
+      { trackingNumber, kind: 'issued-permit', fileName: `izin-${permit.number.replace(/\//g, '-')}.pdf` },
+      { asService: true },
+    );
+    const object = await uploadStream(
+      this.storage,
+      this.s3.bucket,
+      grant.objectKey,
+      Readable.from([pdf]),
+      grant,
+    );
+    const doc = await this.services.request(
+      'tracking.documents.register',
+      {
+        uploadId: grant.uploadId,
+        sha256: object.sha256,
+        size: object.size,
+        mediaType: object.type.mediaType,
+      },
+      { asService: true },
+    );
+    return doc.id;
+  }
+
+  private async activate(trackingNumber: string): Promise<void> {
+    await this.services.request('tracking.dossiers.activate', { trackingNumber }, { asService: true });
+  }
+
+  /** Closes the dossier; one still in transit closes when it is received (handoffChanged). */
   private async close(
     trackingNumber: string,
     outcome: 'issued' | 'rejected' | 'withdrawn' | string,
@@ -136,6 +178,10 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       );
     } catch (e) {
       if (e instanceof AppError && e.code === 'ALREADY_CLOSED') return; // a redelivery after the close went through
+      if (e instanceof AppError && e.code === 'IN_TRANSIT') {
+        this.logger.log({ trackingNumber }, 'dossier still in transit; it closes when received');
+        return;
+      }
       this.logger.warn({ trackingNumber, error: String(e) }, 'closing the dossier failed; will retry');
       throw e;
     }

@@ -3,24 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PermitsEnv } from '@berkas/config';
 import { AppError, type IssuedPermit, type PermitVerification, type Principal } from '@berkas/contracts';
-import { Outbox } from '@berkas/messaging';
 import { requireRole } from '@berkas/auth';
-import { formatPermitNumber } from '../../domain/permit-number';
 import { PermitSeal } from '../../domain/permit-seal';
-import type { ApplicationRecord } from '../applications/application.entity';
-import { CatalogService } from '../catalog/catalog.service';
 import { IssuedPermitRecord } from './issued-permit.entity';
 
-/** A date `months` after `from`, as YYYY-MM-DD (end of validity). */
-function addMonths(from: Date, months: number): string {
-  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + months, from.getUTCDate()));
-  return d.toISOString().slice(0, 10);
-}
-
 /**
- * Issued permits: a number from the issuing agency's sequence for the year (allocated in the same
- * transaction as the decision, so numbers have no gaps and no duplicates), a validity period, and
- * a sealed verification code for the QR.
+ * Issued permits once issued (transitions/permit-issuing.ts issues them): reading one, revoking it,
+ * and verifying its sealed code, the QR's, for anyone.
  */
 @Injectable()
 export class IssuedPermitsService {
@@ -28,60 +17,9 @@ export class IssuedPermitsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly catalog: CatalogService,
-    private readonly outbox: Outbox,
     private readonly env: PermitsEnv,
   ) {
     this.seal = new PermitSeal(env.sealSecret);
-  }
-
-  async issue(m: EntityManager, app: ApplicationRecord, agencyCode: string): Promise<IssuedPermitRecord> {
-    const type = this.catalog.type(app.permitType);
-    const issuedAt = new Date();
-    const year = issuedAt.getUTCFullYear();
-    // Row-locked counter: concurrent issues queue here, and a rolled-back issue gives its number back.
-    const [{ last_value: sequence }] = await m.query(
-      `INSERT INTO permit_sequences (agency_code, year, last_value) VALUES ($1, $2, 1)
-       ON CONFLICT (agency_code, year) DO UPDATE SET last_value = permit_sequences.last_value + 1
-       RETURNING last_value`,
-      [agencyCode, year],
-    );
-    const number = formatPermitNumber({
-      classification: type.number.classification,
-      sequence,
-      code: type.number.code,
-      agency: agencyCode,
-      year,
-    });
-    const validUntil = type.validityMonths ? addMonths(issuedAt, type.validityMonths) : null;
-    const permit = m.create(IssuedPermitRecord, {
-      applicationId: app.id,
-      number,
-      agencyCode,
-      issuingAgencyId: app.issuingAgencyId,
-      regionCode: app.regionCode,
-      year,
-      sequence,
-      permitType: { code: type.code, name: type.name },
-      holderName: app.applicantName,
-      issuedAt,
-      validUntil,
-      verificationCode: this.seal.seal({
-        n: number,
-        t: type.code,
-        h: app.applicantName,
-        i: issuedAt.toISOString().slice(0, 10),
-        v: validUntil,
-      }),
-    });
-    await m.save(permit);
-    await this.outbox.add(
-      m,
-      'evt.permits.permit-issued',
-      { permitId: permit.id, applicationId: app.id, number },
-      { source: '/berkas/permits', subject: number },
-    );
-    return permit;
   }
 
   async forApplication(

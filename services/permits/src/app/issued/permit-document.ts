@@ -17,7 +17,12 @@ export async function renderPermit(
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
-    info: { Title: `${permit.permitType.name.id} ${permit.number}`, Creator: 'Berkas' },
+    // Dated by the decision, not the rendering: the same permit always renders to the same bytes.
+    info: {
+      Title: `${permit.permitType.name.id} ${permit.number}`,
+      Creator: 'Berkas',
+      CreationDate: new Date(permit.issuedAt),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

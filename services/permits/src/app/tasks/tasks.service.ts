@@ -1,49 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { actorOf, capacityFor, requirePrincipal, requireRole } from '@berkas/auth';
+import type { DataSource, EntityManager } from 'typeorm';
+import { requirePrincipal, requireRole } from '@berkas/auth';
 import {
   AppError,
-  ERRORS,
   decodeCursor,
   encodeCursor,
-  type ActOnTaskRequest,
-  type Application,
   type Principal,
   type ReassignTaskRequest,
-  type RecordPaymentRequest,
   type Task,
   type TaskInboxRequest,
   type TaskPage,
 } from '@berkas/contracts';
-import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
-import { formProblems } from '../../domain/application-form';
-import { act, EngineError, type GuardContext } from '../../domain/workflow-engine';
+import { ServiceClient } from '@berkas/messaging';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
 import { dueDateIn } from '../../domain/working-calendar';
-import { lockApplication, lockExistingApplication } from '../applications/lock-application';
 import { ApplicationRecord } from '../applications/application.entity';
-import { ApplicationsService } from '../applications/applications.service';
-import { WorkflowRunner } from '../applications/workflow-runner.service';
 import { CatalogService } from '../catalog/catalog.service';
+import { capacityOn, noTask, notYours } from './task-access';
 import { TaskRecord } from './task.entity';
 import { taskPage, type QueueOwner } from './task-queue';
 
 /** Due first, tasks without a due date last (''): keyset (due_at, id). */
 const DUE_FIRST = ['timestamp-or-empty', 'uuid'] as const;
 
-const noTask = () => new AppError('NOT_FOUND', 404, 'No such task');
-
-/** Officers' side: the inbox, claiming, releasing, reassigning, and acting on a stage. */
+/** Officers' side of tasks outside workflow moves: the inbox, claiming, releasing, reassigning. */
 @Injectable()
 export class TasksService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
-    private readonly runner: WorkflowRunner,
-    private readonly applications: ApplicationsService,
     private readonly services: ServiceClient,
-    private readonly transactions: IdempotentTransactions,
   ) {}
 
   /** Tasks for the officer's agency and roles (own or acting), or those they claimed; due first. */
@@ -88,34 +75,32 @@ export class TasksService {
     };
   }
 
-  /** Takes an open task; a second officer trying at the same moment gets 409. */
+  /**
+   * Takes an open task. Claiming a task one already holds keeps the claim (a second click is not an
+   * error); an officer who lost a race is told why from the task's state after it, not before.
+   */
   async claim(p: Principal | undefined, id: string): Promise<Task> {
     const officer = requirePrincipal(p);
-    const task = await this.visibleTask(this.dataSource.manager, officer, id);
-    requireRole(officer, [task.role], task.agencyId);
+    const task = await this.findTask(this.dataSource.manager, id);
+    capacityOn(officer, task);
+    if (task.status === 'claimed' && task.claimedBy === officer.id) return this.task(id);
     const result = await this.dataSource
       .createQueryBuilder()
       .update(TaskRecord)
       .set({ status: 'claimed', claimedBy: officer.id, claimedAt: new Date() })
       .where(`id = :id AND status = 'open'`, { id })
-      .returning('*')
       .execute();
-    if (!result.affected)
-      throw new AppError(
-        'TASK_TAKEN',
-        409,
-        task.status === 'claimed'
-          ? 'Another officer already claimed this task'
-          : `This task is ${task.status}`,
-      );
+    if (!result.affected) {
+      const now = await this.findTask(this.dataSource.manager, id);
+      if (now.status !== 'claimed' || now.claimedBy !== officer.id) throw notYours(now);
+    }
     return this.task(id);
   }
 
   async release(p: Principal | undefined, id: string): Promise<Task> {
     const officer = requirePrincipal(p);
     // Who may hold it is checked before whether they do, so a task's state is only told to its officers.
-    const task = await this.visibleTask(this.dataSource.manager, officer, id);
-    requireRole(officer, [task.role], task.agencyId);
+    capacityOn(officer, await this.findTask(this.dataSource.manager, id));
     const result = await this.dataSource
       .createQueryBuilder()
       .update(TaskRecord)
@@ -130,7 +115,7 @@ export class TasksService {
   /** A supervisor of the task's agency hands it to an officer who holds its role there (someone on leave). */
   async reassign(p: Principal | undefined, req: ReassignTaskRequest): Promise<Task> {
     const officer = requirePrincipal(p);
-    const task = await this.visibleTask(this.dataSource.manager, officer, req.id);
+    const task = await this.findTask(this.dataSource.manager, req.id);
     requireRole(officer, ['supervisor'], task.agencyId);
     const members = await this.services.request(
       'identity.staff.members-of-role',
@@ -150,128 +135,9 @@ export class TasksService {
     return this.task(req.id);
   }
 
-  /**
-   * Acts on a stage. The task and its application are locked for the whole transition, so of two
-   * officers acting at once exactly one wins; the other finds the task closed (409).
-   */
-  async act(p: Principal | undefined, req: ActOnTaskRequest): Promise<Application> {
-    const officer = requirePrincipal(p);
-    return this.transactions.run(async (m) => {
-      const task = await m
-        .getRepository(TaskRecord)
-        .createQueryBuilder('t')
-        .setLock('pessimistic_write')
-        .where({ id: req.id })
-        .getOne();
-      if (!task) throw noTask();
-      const capacity = capacityFor(officer, [task.role], task.agencyId);
-      if (!capacity)
-        throw new AppError('FORBIDDEN', 403, `This task is for a ${task.role} of ${task.agencyCode}`);
-      if (task.status === 'done' || task.status === 'cancelled')
-        throw new AppError('TASK_CLOSED', 409, 'Someone already acted on this task');
-      if (task.status === 'claimed' && task.claimedBy !== officer.id)
-        throw new AppError('TASK_TAKEN', 409, 'Another officer has claimed this task');
-      const app = await lockExistingApplication(m, task.applicationId);
-      const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
-      const stage = def.stages[task.stage] as TaskStage;
-      if (!app.flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
-      let transition;
-      try {
-        transition = act(
-          def,
-          app.flow,
-          task.stage,
-          req.action,
-          await this.guards(app, task.stage, stage, req.action, req.note),
-        );
-      } catch (e) {
-        if (!(e instanceof EngineError)) throw e;
-        throw new AppError(
-          e.code,
-          ERRORS[e.code].status,
-          e.message,
-          e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
-        );
-      }
-      const open = await this.runner.apply(m, app, def, transition, actorOf(officer, capacity), {
-        type: 'action',
-        action: req.action,
-        ...(req.note ? { note: req.note } : {}),
-        data: {
-          stage: task.stage,
-          action: req.action,
-          taskId: task.id,
-          ...(req.note ? { note: req.note } : {}),
-        },
-        completesFile:
-          !!stage.completesFile && !['@applicant', '@rejected'].includes(stage.actions[req.action]?.to ?? ''),
-      });
-      return this.applications.view(m, app, open);
-    });
-  }
-
-  /** Records a levy's payment: by an officer who holds the fee stage's role in its agency. */
-  async recordPayment(p: Principal | undefined, req: RecordPaymentRequest): Promise<Application> {
-    const officer = requirePrincipal(p);
-    return this.transactions.run(async (m) => {
-      const app = await lockApplication(m, req.applicationId);
-      if (!app?.fee) throw new AppError('NOT_FOUND', 404, 'This application has no levy to pay');
-      if (app.fee.paidAt)
-        throw new AppError('ALREADY_PAID', 409, `Bill ${app.fee.billNumber} is already paid`);
-      const task = await m.findOneBy(TaskRecord, {
-        applicationId: app.id,
-        stage: app.fee.stage,
-        status: In(['open', 'claimed']),
-      });
-      if (!task) throw new AppError('FEE_STAGE_NOT_OPEN', 409, 'The levy stage is not open');
-      const capacity = capacityFor(officer, [task.role], task.agencyId);
-      if (!capacity)
-        throw new AppError('FORBIDDEN', 403, `Payments are recorded by a ${task.role} of ${task.agencyCode}`);
-      app.fee = { ...app.fee, paidAt: new Date().toISOString(), paymentReference: req.reference.trim() };
-      await m.update(ApplicationRecord, { id: app.id }, { fee: app.fee, updatedAt: new Date() } as never);
-      await this.runner.record(m, app, 'fee-paid', actorOf(officer, capacity), {
-        billNumber: app.fee.billNumber,
-        amount: app.fee.amount,
-        reference: app.fee.paymentReference,
-      });
-      return this.applications.view(m, app);
-    });
-  }
-
-  /**
-   * What the action's guards look at. Only the guards the action names are worked out: asking
-   * tracking for the dossier's documents is a NATS round trip inside the locked transaction, and
-   * most actions (a recommendation, an approval) have no document guard.
-   */
-  private async guards(
-    app: ApplicationRecord,
-    stageName: string,
-    stage: TaskStage,
-    action: string,
-    note?: string,
-  ): Promise<GuardContext> {
-    const named = new Set(stage.actions[action]?.guards ?? []);
-    const type = this.catalog.type(app.permitType);
-    const documentsPresent = async () => {
-      const dossier = await this.services.request(
-        'tracking.dossiers.get',
-        { trackingNumber: app.trackingNumber ?? '' },
-        { asService: true },
-      );
-      const present = new Set(dossier.documents.map((d) => d.kind));
-      return type.requiredDocuments.every((d) => !d.mandatory || present.has(d.kind));
-    };
-    return {
-      requiredDocuments: named.has('requiredDocuments') && (await documentsPresent()),
-      formValid: named.has('formValid') && formProblems(type.form, app.form, true).length === 0,
-      feePaid: !stage.fee || (app.fee?.stage === stageName && !!app.fee.paidAt),
-      noteGiven: !!note?.trim(),
-    };
-  }
-
-  private async visibleTask(m: EntityManager, officer: Principal, id: string): Promise<TaskRecord> {
+  private async findTask(m: EntityManager, id: string): Promise<TaskRecord> {
     const task = await m.findOneBy(TaskRecord, { id });
-    if (!task || officer.kind !== 'staff') throw noTask();
+    if (!task) throw noTask();
     return task;
   }
 

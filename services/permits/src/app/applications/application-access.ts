@@ -1,0 +1,31 @@
+import { In, type EntityManager } from 'typeorm';
+import { currentService, requirePrincipal } from '@berkas/auth';
+import { AppError, type Principal } from '@berkas/contracts';
+import { TaskRecord } from '../tasks/task.entity';
+import type { ApplicationRecord } from './application.entity';
+
+export const noApplication = () => new AppError('NOT_FOUND', 404, 'No such application');
+
+export function requireApplicant(p: Principal | undefined): Principal {
+  const principal = requirePrincipal(p);
+  if (principal.kind !== 'applicant')
+    throw new AppError('FORBIDDEN', 403, 'Applications are made by applicant accounts');
+  return principal;
+}
+
+/** The applicant (or a member of its company), officers of agencies it has tasks at, admins, services. */
+export async function canView(
+  m: EntityManager,
+  p: Principal | undefined,
+  app: Pick<ApplicationRecord, 'id' | 'applicantId' | 'companyId' | 'issuingAgencyId'>,
+): Promise<boolean> {
+  if (!p) return !!currentService();
+  if (p.kind === 'applicant')
+    return p.id === app.applicantId || (!!p.companyId && p.companyId === app.companyId);
+  if (p.roles?.includes('system-admin')) return true;
+  const now = new Date();
+  const acting = (p.acting ?? []).filter((a) => new Date(a.until) > now); // an ended delegation shows nothing
+  const agencies = [p.agencyId, ...acting.map((a) => a.agencyId)].filter(Boolean);
+  if (agencies.includes(app.issuingAgencyId)) return true;
+  return (await m.count(TaskRecord, { where: { applicationId: app.id, agencyId: In(agencies) } })) > 0;
+}

@@ -1,0 +1,431 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor, EventMap, EventSubject } from '@berkas/contracts';
+import { Outbox } from '@berkas/messaging';
+import { entryHash, GENESIS_HASH, verifyChain, type ChainBreak } from '@berkas/persistence';
+import { ApplicationRecord } from '../applications/application.entity';
+import { IssuedPermitRecord } from '../issued/issued-permit.entity';
+import { TaskRecord } from '../tasks/task.entity';
+import { fromJsonRow, toJsonRow } from './records';
+
+/** An application locked for the rest of the transaction, with its open and claimed tasks. */
+export interface LockedApplication {
+  app: ApplicationRecord;
+  open: TaskRecord[];
+}
+
+/** One entry of the application's hash-chained history. */
+export interface HistoryEntry {
+  type: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
+/** An event to publish once the change commits. */
+export interface PendingEvent<S extends EventSubject = EventSubject> {
+  type: S;
+  data: EventMap[S];
+  subject: string;
+}
+
+/** Columns of the application a change may set (its identity, applicant and chain are the ledger's). */
+export type ApplicationChanges = Partial<
+  Pick<
+    ApplicationRecord,
+    | 'status'
+    | 'form'
+    | 'flow'
+    | 'serviceClock'
+    | 'submittedAt'
+    | 'completeAt'
+    | 'dueAt'
+    | 'outcome'
+    | 'fee'
+    | 'trackingNumber'
+    | 'updatedAt'
+  >
+>;
+
+export type TaskChanges = Partial<
+  Pick<
+    TaskRecord,
+    | 'status'
+    | 'claimedBy'
+    | 'claimedAt'
+    | 'clock'
+    | 'dueAt'
+    | 'closedAt'
+    | 'closedBy'
+    | 'action'
+    | 'note'
+    | 'escalatedAt'
+    | 'handoffId'
+  >
+>;
+
+/** Everything one transition writes, applied by `commit` as one statement. */
+export interface ApplicationChange {
+  app?: ApplicationChanges;
+  tasks?: Array<{ id: string; changes: TaskChanges }>;
+  newTasks?: TaskRecord[];
+  history: HistoryEntry[];
+  events?: PendingEvent[];
+  permit?: IssuedPermitRecord;
+}
+
+export interface HistoryCheck {
+  entries: number;
+  headHash: string;
+  firstBroken: ChainBreak | null;
+}
+
+/** Applications newest first: keyset (created_at, id). */
+export const NEWEST_FIRST = ['timestamp', 'uuid'] as const;
+
+const OPEN_TASKS = `coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.stage) FROM tasks t
+  WHERE t.application_id = a.id AND t.status IN ('open', 'claimed')), '[]'::jsonb)`;
+
+const TASK_CHANGE_COLUMNS = [
+  'status',
+  'claimed_by',
+  'claimed_at',
+  'clock',
+  'due_at',
+  'closed_at',
+  'closed_by',
+  'action',
+  'note',
+  'escalated_at',
+  'handoff_id',
+];
+const APP_CHANGE_COLUMNS = [
+  'status',
+  'form',
+  'flow',
+  'service_clock',
+  'submitted_at',
+  'complete_at',
+  'due_at',
+  'outcome',
+  'fee',
+  'tracking_number',
+  'updated_at',
+  'history_seq',
+  'history_head',
+];
+/** The open tasks after a change: those still open, as changed, then those it opens. */
+export function openAfter(
+  open: TaskRecord[],
+  change: Pick<ApplicationChange, 'tasks' | 'newTasks'>,
+): TaskRecord[] {
+  const patches = new Map((change.tasks ?? []).map((t) => [t.id, t.changes]));
+  return [
+    ...open
+      .map((t) => ({ ...t, ...(patches.get(t.id) ?? {}) }))
+      .filter((t) => t.status === 'open' || t.status === 'claimed'),
+    ...(change.newTasks ?? []),
+  ];
+}
+
+const list = (columns: string[], alias?: string) =>
+  columns.map((c) => (alias ? `${alias}.${c}` : c)).join(', ');
+
+/**
+ * The application aggregate's persistence: locking, typed changes, history appends and the chain's
+ * verification, number sequences. Use cases decide (with the pure workflow engine); the ledger
+ * writes. A transition is two round trips inside its transaction: one statement that locks the
+ * application (and the task acted on) and reads its open tasks, one that writes the application,
+ * its tasks, its history entries, its events and its permit together (data-modifying CTEs).
+ */
+@Injectable()
+export class ApplicationLedger {
+  constructor(private readonly outbox: Outbox) {}
+
+  /** The application, locked (every change to a file queues here), with its open tasks. */
+  async lock(m: EntityManager, id: string): Promise<LockedApplication | null> {
+    const [row] = await m.query(
+      `SELECT to_jsonb(a) AS app, ${OPEN_TASKS} AS open FROM applications a WHERE a.id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row ? this.locked(m, row) : null;
+  }
+
+  /** A task with its application, both locked, and the application's open tasks. */
+  async lockTask(
+    m: EntityManager,
+    taskId: string,
+  ): Promise<(LockedApplication & { task: TaskRecord }) | null> {
+    const [row] = await m.query(
+      `SELECT to_jsonb(t0) AS task, to_jsonb(a) AS app, ${OPEN_TASKS} AS open
+       FROM tasks t0 JOIN applications a ON a.id = t0.application_id WHERE t0.id = $1 FOR UPDATE`,
+      [taskId],
+    );
+    return row ? { ...this.locked(m, row), task: fromJsonRow(m, TaskRecord, row.task) } : null;
+  }
+
+  /** A task and its application as they are now, unlocked: what a move reads before its transaction. */
+  async peekTask(
+    m: EntityManager,
+    taskId: string,
+  ): Promise<{ task: TaskRecord; app: ApplicationRecord } | null> {
+    const [row] = await m.query(
+      `SELECT to_jsonb(t) AS task, to_jsonb(a) AS app FROM tasks t JOIN applications a ON a.id = t.application_id
+       WHERE t.id = $1`,
+      [taskId],
+    );
+    return row
+      ? { task: fromJsonRow(m, TaskRecord, row.task), app: fromJsonRow(m, ApplicationRecord, row.app) }
+      : null;
+  }
+
+  /** A new application with its first history entry. */
+  async insert(m: EntityManager, app: ApplicationRecord, first: HistoryEntry): Promise<void> {
+    app.historySeq = 0;
+    app.historyHead = GENESIS_HASH;
+    const { history, seq, head } = this.chain(app, [first]);
+    await m.query(
+      `WITH app AS (
+         INSERT INTO applications SELECT * FROM jsonb_populate_record(null::applications, $1) RETURNING id
+       )
+       INSERT INTO application_history (application_id, seq, type, occurred_at, actor, data, prev_hash, hash)
+       SELECT application_id, seq, type, occurred_at, actor, data, prev_hash, hash
+       FROM jsonb_populate_recordset(null::application_history, $2), app`,
+      [
+        JSON.stringify(toJsonRow(m, ApplicationRecord, { ...app, historySeq: seq, historyHead: head })),
+        JSON.stringify(history),
+      ],
+    );
+    app.historySeq = seq;
+    app.historyHead = head;
+  }
+
+  /**
+   * Writes a change to a locked application in one statement and answers its open tasks afterwards.
+   * The history is chained from the head read under the lock; the application row only changes if
+   * that head is still its head, so a use case that forgot to lock fails instead of forking the chain.
+   */
+  async commit(
+    m: EntityManager,
+    locked: LockedApplication,
+    change: ApplicationChange,
+  ): Promise<TaskRecord[]> {
+    const { app } = locked;
+    const { history, seq, head } = this.chain(app, change.history);
+    const appRow = toJsonRow(m, ApplicationRecord, { ...change.app, historySeq: seq, historyHead: head });
+    const taskRows = (change.tasks ?? []).map((t) => ({
+      id: t.id,
+      patch: toJsonRow(m, TaskRecord, t.changes),
+    }));
+    const newTaskRows = (change.newTasks ?? []).map((t) => toJsonRow(m, TaskRecord, t));
+    const events = (change.events ?? []).map((e) =>
+      this.outbox.row(e.type, e.data, { source: '/berkas/permits', subject: e.subject }),
+    );
+    const permit = change.permit ? [toJsonRow(m, IssuedPermitRecord, change.permit)] : [];
+    const [result] = await m.query(
+      `WITH app AS (
+         UPDATE applications a SET (${list(APP_CHANGE_COLUMNS)}) =
+           (SELECT ${list(APP_CHANGE_COLUMNS, 'r')} FROM jsonb_populate_record(a, $2) r)
+         WHERE a.id = $1 AND a.history_seq = $3 RETURNING a.id
+       ), changed AS (
+         UPDATE tasks t SET (${list(TASK_CHANGE_COLUMNS)}) =
+           (SELECT ${list(TASK_CHANGE_COLUMNS, 'r')} FROM jsonb_populate_record(t, p.patch) r)
+         FROM jsonb_to_recordset($4) AS p(id uuid, patch jsonb)
+         WHERE t.id = p.id AND t.application_id = $1 RETURNING t.id
+       ), opened AS (
+         INSERT INTO tasks SELECT * FROM jsonb_populate_recordset(null::tasks, $5) RETURNING id
+       ), history AS (
+         INSERT INTO application_history (application_id, seq, type, occurred_at, actor, data, prev_hash, hash)
+         SELECT application_id, seq, type, occurred_at, actor, data, prev_hash, hash
+         FROM jsonb_populate_recordset(null::application_history, $6) RETURNING seq
+       ), events AS (
+         INSERT INTO outbox (id, subject, payload, headers)
+         SELECT id, subject, payload, headers FROM jsonb_populate_recordset(null::outbox, $7) RETURNING id
+       ), permit AS (
+         INSERT INTO issued_permits SELECT * FROM jsonb_populate_recordset(null::issued_permits, $8) RETURNING id
+       )
+       SELECT (SELECT count(*) FROM app)::int AS app, (SELECT count(*) FROM changed)::int AS changed,
+              (SELECT count(*) FROM history)::int AS history`,
+      [
+        app.id,
+        JSON.stringify(appRow),
+        app.historySeq,
+        JSON.stringify(taskRows),
+        JSON.stringify(newTaskRows),
+        JSON.stringify(history),
+        JSON.stringify(events),
+        JSON.stringify(permit),
+      ],
+    );
+    if (result.app !== 1 || result.changed !== taskRows.length)
+      throw new Error(`application ${app.id} changed under a transition that did not lock it`);
+    Object.assign(app, change.app, { historySeq: seq, historyHead: head });
+    locked.open = openAfter(locked.open, change);
+    return locked.open;
+  }
+
+  /** The application's open and claimed tasks, oldest first. */
+  openTasks(m: EntityManager, applicationId: string): Promise<TaskRecord[]> {
+    return m
+      .getRepository(TaskRecord)
+      .createQueryBuilder('t')
+      .where(`t.application_id = :id AND t.status IN ('open', 'claimed')`, { id: applicationId })
+      .orderBy('t.created_at')
+      .addOrderBy('t.stage')
+      .getMany();
+  }
+
+  /** A page of an applicant's (or a company's) applications, newest first, after a keyset cursor. */
+  page(
+    m: EntityManager,
+    owner: { applicantId: string } | { companyId: string },
+    after: readonly [string, string] | null,
+    take: number,
+  ): Promise<ApplicationRecord[]> {
+    const qb = m
+      .getRepository(ApplicationRecord)
+      .createQueryBuilder('a')
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(take);
+    if ('companyId' in owner) qb.where('a.company_id = :c', { c: owner.companyId });
+    else qb.where('a.applicant_id = :a', { a: owner.applicantId });
+    if (after) qb.andWhere('(a.created_at, a.id) < (:at, :id)', { at: after[0], id: after[1] });
+    return qb.getMany();
+  }
+
+  /** The application's history, oldest first. */
+  async history(m: EntityManager, id: string) {
+    const rows: Array<{
+      seq: number;
+      type: string;
+      occurred_at: Date;
+      actor: Actor;
+      data: Record<string, unknown>;
+      prev_hash: string;
+      hash: string;
+    }> = await m.query(
+      `SELECT seq, type, occurred_at, actor, data, prev_hash, hash FROM application_history
+       WHERE application_id = $1 ORDER BY seq`,
+      [id],
+    );
+    return rows.map((r) => ({
+      seq: r.seq,
+      type: r.type,
+      occurredAt: r.occurred_at.toISOString(),
+      actor: r.actor,
+      data: r.data,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
+  }
+
+  /** Recomputes the chain from the stored entries; the head must also be the application's. */
+  async verify(m: EntityManager, app: ApplicationRecord): Promise<HistoryCheck> {
+    const entries = await this.history(m, app.id);
+    const firstBroken =
+      verifyChain(entries.map((e) => ({ ...e, dossierId: app.id }))) ??
+      (entries.length !== app.historySeq || (entries.at(-1)?.hash ?? GENESIS_HASH) !== app.historyHead
+        ? { seq: entries.length + 1, reason: 'missing-entry' as const }
+        : null);
+    return { entries: entries.length, headHash: app.historyHead, firstBroken };
+  }
+
+  /**
+   * The next permit number of an issuing office (region + agency) in a year, from a row-locked
+   * counter: concurrent issues queue on it, and a rolled-back issue gives its number back (no gaps).
+   */
+  async nextPermitSequence(
+    m: EntityManager,
+    office: { regionCode: string; agencyCode: string },
+    year: number,
+  ): Promise<number> {
+    const [{ last_value }] = await m.query(
+      `INSERT INTO permit_number_sequences (region_code, agency_code, year, last_value) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (region_code, agency_code, year)
+       DO UPDATE SET last_value = permit_number_sequences.last_value + 1 RETURNING last_value`,
+      [office.regionCode, office.agencyCode, year],
+    );
+    return last_value;
+  }
+
+  /** The next levy bill number of a region in a year, the same way. */
+  async nextBillSequence(m: EntityManager, regionCode: string, year: number): Promise<number> {
+    const [{ last_value }] = await m.query(
+      `INSERT INTO bill_number_sequences (region_code, year, last_value) VALUES ($1, $2, 1)
+       ON CONFLICT (region_code, year) DO UPDATE SET last_value = bill_number_sequences.last_value + 1
+       RETURNING last_value`,
+      [regionCode, year],
+    );
+    return last_value;
+  }
+
+  /** A task record for a stage about to open (written by `commit`). */
+  static newTask(
+    fields: Omit<
+      TaskRecord,
+      | 'id'
+      | 'claimedBy'
+      | 'claimedAt'
+      | 'closedAt'
+      | 'closedBy'
+      | 'action'
+      | 'note'
+      | 'escalatedAt'
+      | 'handoffId'
+    >,
+  ): TaskRecord {
+    return {
+      id: randomUUID(),
+      claimedBy: null,
+      claimedAt: null,
+      closedAt: null,
+      closedBy: null,
+      action: null,
+      note: null,
+      escalatedAt: null,
+      handoffId: null,
+      ...fields,
+    };
+  }
+
+  private locked(
+    m: EntityManager,
+    row: { app: Record<string, unknown>; open: Array<Record<string, unknown>> },
+  ) {
+    return {
+      app: fromJsonRow(m, ApplicationRecord, row.app),
+      open: row.open.map((t) => fromJsonRow(m, TaskRecord, t)),
+    };
+  }
+
+  /** History rows chained onto the application's head; the head they leave. */
+  private chain(app: ApplicationRecord, entries: HistoryEntry[]) {
+    let seq = app.historySeq;
+    let head = app.historyHead;
+    const history = entries.map((e) => {
+      const occurredAt = new Date().toISOString();
+      const fields = {
+        dossierId: app.id,
+        seq: ++seq,
+        type: e.type,
+        occurredAt,
+        actor: e.actor,
+        data: e.data,
+        prevHash: head,
+      };
+      head = entryHash(fields);
+      return {
+        application_id: app.id,
+        seq,
+        type: e.type,
+        occurred_at: occurredAt,
+        actor: e.actor,
+        data: e.data,
+        prev_hash: fields.prevHash,
+        hash: head,
+      };
+    });
+    return { history, seq, head };
+  }
+}

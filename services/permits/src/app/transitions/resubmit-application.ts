@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { actorOf } from '@berkas/auth';
+import { AppError, type Application, type Principal } from '@berkas/contracts';
+import { IdempotentTransactions } from '@berkas/messaging';
+import { resubmit } from '../../domain/workflow-engine';
+import { canView, noApplication, requireApplicant } from '../applications/application-access';
+import { ApplicationCompleteness } from '../applications/application-completeness';
+import { ApplicationRecord } from '../applications/application.entity';
+import { toApplication } from '../applications/application-view';
+import { ApplicationLedger } from '../ledger/application-ledger';
+import { TransitionPlanner } from './transition-planner';
+
+const notReturned = () =>
+  new AppError('NOT_RETURNED', 409, 'This application is not waiting for a correction');
+
+/**
+ * Resubmit after a correction: complete again (read from tracking before the transaction), the file
+ * goes back to the stage (or parallel group) that returned it, and the service clock runs again.
+ */
+@Injectable()
+export class ResubmitApplication {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly completeness: ApplicationCompleteness,
+    private readonly ledger: ApplicationLedger,
+    private readonly planner: TransitionPlanner,
+    private readonly transactions: IdempotentTransactions,
+  ) {}
+
+  async run(p: Principal | undefined, id: string): Promise<Application> {
+    const applicant = requireApplicant(p);
+    const before = await this.dataSource.manager.findOneBy(ApplicationRecord, { id });
+    if (!before || !(await canView(this.dataSource.manager, applicant, before))) throw noApplication();
+    if (before.status !== 'returned' || !before.flow) throw notReturned();
+    await this.completeness.check(before);
+    const { def, owners, calendar } = await this.planner.inputsFor(before);
+    return this.transactions.run(async (m) => {
+      const locked = await this.ledger.lock(m, id);
+      if (!locked) throw noApplication();
+      if (locked.app.status !== 'returned' || !locked.app.flow) throw notReturned();
+      const change = await this.planner.plan(m, locked, def, resubmit(def, locked.app.flow), {
+        actor: actorOf(applicant),
+        owners,
+        calendar,
+        type: 'resubmitted',
+      });
+      return toApplication(locked.app, def, await this.ledger.commit(m, locked, change));
+    });
+  }
+}
