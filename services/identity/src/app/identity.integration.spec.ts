@@ -89,10 +89,12 @@ describe('identity service', () => {
         const text = last ? ('text' in last ? last.text : last.body) : '';
         return /\b(\d{6})\b/.exec(text)?.[1] ?? null;
       }, 10000);
-    const lastMessageTo = async (to: string) => {
-      const [last] = to.includes('@') ? await mail.messages(to) : await sms.messages(to);
-      return last ? ('text' in last ? last.text : last.body) : '';
-    };
+    /** The newest message to `to`, once one arrives (delivery is asynchronous to the reply). */
+    const lastMessageTo = (to: string) =>
+      waitFor(async () => {
+        const [last] = to.includes('@') ? await mail.messages(to) : await sms.messages(to);
+        return last ? ('text' in last ? last.text : last.body) : null;
+      }, 10000);
 
     it('registers a citizen once the code sent to their email comes back', async () => {
       const started = await client.request('identity.auth.register', {
