@@ -200,6 +200,12 @@ const MATRIX: Row[] = [
     body: () => ({ reference: 'BJB-0001' }),
   },
   {
+    route: 'GET /api/v1/applications/{id}/history/verify',
+    ok: CUSTODY_CHAIN,
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.app}/history/verify`,
+  },
+  {
     route: 'GET /api/v1/applications/{id}/permit',
     ok: CUSTODY_CHAIN,
     refused: 404,

@@ -117,7 +117,7 @@ describe('a practice licence through the gateway', () => {
 
     const permit = (await api.get(`/api/v1/applications/${draft.id}/permit`).set(as('citizen')).expect(200))
       .body;
-    expect(permit.number).toMatch(/^503\/\d{4}\/SIP\/DPMPTSP\/\d{4}$/);
+    expect(permit.number).toMatch(/^503\/\d{4}\/SIP\/DPMPTSP-3271\/\d{4}$/);
     const verified = (await api.get(`/api/v1/permits/verify/${permit.verificationCode}`).expect(200)).body;
     expect(verified).toMatchObject({ genuine: true, status: 'valid', number: permit.number });
     // Offline, as the documented format says: the payload's base64url text, signed with the published key.

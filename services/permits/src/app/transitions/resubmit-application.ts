@@ -33,8 +33,8 @@ export class ResubmitApplication {
     const applicant = requireApplicant(p);
     const before = await this.dataSource.manager.findOneBy(ApplicationRecord, { id });
     if (!before || !(await canView(this.dataSource.manager, applicant, before))) throw noApplication();
-    if (before.status !== 'returned' || !before.flow) throw notReturned();
-    await this.completeness.check(before);
+    // Otherwise on to the transaction: a retry with its Idempotency-Key gets the first reply.
+    if (before.status === 'returned') await this.completeness.check(before);
     const { def, owners, calendar } = await this.planner.inputsFor(before);
     return this.transactions.run(async (m) => {
       const locked = await this.ledger.lock(m, id);

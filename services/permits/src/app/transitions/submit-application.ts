@@ -36,8 +36,8 @@ export class SubmitApplication {
     const applicant = requireApplicant(p);
     const before = await this.dataSource.manager.findOneBy(ApplicationRecord, { id });
     if (!before || !(await canView(this.dataSource.manager, applicant, before))) throw noApplication();
-    if (before.status !== 'draft') throw alreadySubmitted();
-    await this.completeness.check(before);
+    // A submitted one goes on to the transaction: a retry with its Idempotency-Key gets the first reply.
+    if (before.status === 'draft') await this.completeness.check(before);
     const { def, owners, calendar } = await this.planner.inputsFor(before);
     const reply = await this.transactions.run(async (m) => {
       const locked = await this.ledger.lock(m, id);
