@@ -2,7 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import { currentService, requirePrincipal } from '@berkas/auth';
 import { AppError, type Principal } from '@berkas/contracts';
 import { TaskRecord } from '../tasks/task.entity';
-import type { ApplicationRecord } from './application.entity';
+import { ApplicationRecord } from './application.entity';
 
 export const noApplication = () => new AppError('NOT_FOUND', 404, 'No such application');
 
@@ -28,4 +28,15 @@ export async function canView(
   const agencies = [p.agencyId, ...acting.map((a) => a.agencyId)].filter(Boolean);
   if (agencies.includes(app.issuingAgencyId)) return true;
   return (await m.count(TaskRecord, { where: { applicationId: app.id, agencyId: In(agencies) } })) > 0;
+}
+
+/** The application, for someone who may see it; 404 for anyone else, as if it did not exist. */
+export async function visibleApplication(
+  m: EntityManager,
+  p: Principal | undefined,
+  id: string,
+): Promise<ApplicationRecord> {
+  const app = await m.findOneBy(ApplicationRecord, { id });
+  if (!app || !(await canView(m, p, app))) throw noApplication();
+  return app;
 }

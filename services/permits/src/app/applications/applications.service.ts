@@ -26,7 +26,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { IssuedPermitsService } from '../issued/issued-permits.service';
 import { ApplicationLedger, NEWEST_FIRST } from '../ledger/application-ledger';
 import type { TaskRecord } from '../tasks/task.entity';
-import { canView, noApplication, requireApplicant } from './application-access';
+import { canView, noApplication, requireApplicant, visibleApplication } from './application-access';
 import { ApplicationRecord } from './application.entity';
 import { toApplication } from './application-view';
 
@@ -186,8 +186,7 @@ export class ApplicationsService {
   /** The applicant's application, while it is a draft or returned for correction. */
   private async editableBy(p: Principal | undefined, id: string) {
     const applicant = requireApplicant(p);
-    const app = await this.dataSource.getRepository(ApplicationRecord).findOneBy({ id });
-    if (!app || !(await canView(this.dataSource.manager, applicant, app))) throw noApplication();
+    const app = await visibleApplication(this.dataSource.manager, applicant, id);
     if (app.status !== 'draft' && app.status !== 'returned')
       throw new AppError('NOT_EDITABLE', 409, 'Documents can be added to a draft or a returned application');
     return { applicant, app };
@@ -214,8 +213,7 @@ export class ApplicationsService {
   /** Recomputes the application's hash chain, for whoever may see the application. */
   async verifyHistory(p: Principal | undefined, id: string): Promise<ApplicationHistoryVerification> {
     const m = this.dataSource.manager;
-    const app = await m.findOneBy(ApplicationRecord, { id });
-    if (!app || !(await canView(m, p, app))) throw noApplication();
+    const app = await visibleApplication(m, p, id);
     const check = await this.ledger.verify(m, app);
     return {
       applicationId: app.id,
@@ -228,9 +226,7 @@ export class ApplicationsService {
 
   async get(p: Principal | undefined, id: string): Promise<Application> {
     const m = this.dataSource.manager;
-    const app = await m.findOneBy(ApplicationRecord, { id });
-    if (!app || !(await canView(m, p, app))) throw noApplication();
-    return this.view(m, app);
+    return this.view(m, await visibleApplication(m, p, id));
   }
 
   async list(p: Principal | undefined, req: ListApplicationsRequest): Promise<ApplicationPage> {

@@ -265,14 +265,11 @@ export class ApplicationLedger {
   }
 
   /** The application's open and claimed tasks, oldest first. */
-  openTasks(m: EntityManager, applicationId: string): Promise<TaskRecord[]> {
-    return m
-      .getRepository(TaskRecord)
-      .createQueryBuilder('t')
-      .where(`t.application_id = :id AND t.status IN ('open', 'claimed')`, { id: applicationId })
-      .orderBy('t.created_at')
-      .addOrderBy('t.stage')
-      .getMany();
+  async openTasks(m: EntityManager, applicationId: string): Promise<TaskRecord[]> {
+    const [row] = await m.query(`SELECT ${OPEN_TASKS} AS open FROM applications a WHERE a.id = $1`, [
+      applicationId,
+    ]);
+    return (row?.open ?? []).map((t: Record<string, unknown>) => fromJsonRow(m, TaskRecord, t));
   }
 
   /** A page of an applicant's (or a company's) applications, newest first, after a keyset cursor. */

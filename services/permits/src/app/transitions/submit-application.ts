@@ -5,9 +5,8 @@ import { actorOf } from '@berkas/auth';
 import { AppError, type Application, type Principal } from '@berkas/contracts';
 import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
 import { start } from '../../domain/workflow-engine';
-import { canView, noApplication, requireApplicant } from '../applications/application-access';
+import { noApplication, requireApplicant, visibleApplication } from '../applications/application-access';
 import { ApplicationCompleteness } from '../applications/application-completeness';
-import { ApplicationRecord } from '../applications/application.entity';
 import { toApplication } from '../applications/application-view';
 import { ApplicationLedger } from '../ledger/application-ledger';
 import { TransitionPlanner } from './transition-planner';
@@ -34,8 +33,7 @@ export class SubmitApplication {
 
   async run(p: Principal | undefined, id: string): Promise<Application> {
     const applicant = requireApplicant(p);
-    const before = await this.dataSource.manager.findOneBy(ApplicationRecord, { id });
-    if (!before || !(await canView(this.dataSource.manager, applicant, before))) throw noApplication();
+    const before = await visibleApplication(this.dataSource.manager, applicant, id);
     // A submitted one goes on to the transaction: a retry with its Idempotency-Key gets the first reply.
     if (before.status === 'draft') await this.completeness.check(before);
     const { def, owners, calendar } = await this.planner.inputsFor(before);

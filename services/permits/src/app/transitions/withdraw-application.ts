@@ -5,8 +5,7 @@ import { actorOf } from '@berkas/auth';
 import { AppError, type Application, type Principal } from '@berkas/contracts';
 import { IdempotentTransactions } from '@berkas/messaging';
 import { withdraw } from '../../domain/workflow-engine';
-import { canView, noApplication, requireApplicant } from '../applications/application-access';
-import { ApplicationRecord } from '../applications/application.entity';
+import { noApplication, requireApplicant, visibleApplication } from '../applications/application-access';
 import { toApplication } from '../applications/application-view';
 import { ApplicationLedger } from '../ledger/application-ledger';
 import { TransitionPlanner } from './transition-planner';
@@ -26,8 +25,7 @@ export class WithdrawApplication {
 
   async run(p: Principal | undefined, id: string): Promise<Application> {
     const applicant = requireApplicant(p);
-    const before = await this.dataSource.manager.findOneBy(ApplicationRecord, { id });
-    if (!before || !(await canView(this.dataSource.manager, applicant, before))) throw noApplication();
+    const before = await visibleApplication(this.dataSource.manager, applicant, id);
     const { def, owners, calendar } = await this.planner.inputsFor(before);
     return this.transactions.run(async (m) => {
       const locked = await this.ledger.lock(m, id);
