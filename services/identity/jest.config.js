@@ -1,7 +1,3 @@
-// No domain specs yet: the service's wiring is exercised end to end in test/foundation.e2e-spec.ts.
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'identity',
-  rootDir: __dirname,
-  passWithNoTests: true,
-};
+// `*.spec.ts` beside the code are pure (nx run identity:test-unit); `*.integration.spec.ts` start the
+// service against real servers (identity:test-integration); `test` runs both.
+module.exports = { ...require('../../jest.preset.js'), displayName: 'identity', rootDir: __dirname };

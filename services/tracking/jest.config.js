@@ -1,7 +1,3 @@
-// No domain specs yet: the service's wiring is exercised end to end in test/foundation.e2e-spec.ts.
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'tracking',
-  rootDir: __dirname,
-  passWithNoTests: true,
-};
+// `*.spec.ts` beside the code are pure (nx run tracking:test-unit); `*.integration.spec.ts` start the
+// service against real servers (tracking:test-integration); `test` runs both.
+module.exports = { ...require('../../jest.preset.js'), displayName: 'tracking', rootDir: __dirname };

@@ -6,3 +6,4 @@ export * from './built-services';
 export * from './nats-cluster';
 export * from './stand-ins';
 export * from './handled-subjects';
+export * from './nats-responder';

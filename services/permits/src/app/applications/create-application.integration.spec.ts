@@ -1,0 +1,147 @@
+import { AppError } from '@berkas/contracts';
+import { rejectionOf } from '@berkas/testing';
+import { startPermitsUnderTest, type PermitsUnderTest } from '../../testing/permits-under-test.spec';
+
+// permits.applications.create on real PostgreSQL, with identity and tracking answered from fixtures
+// that proto/ holds to their contracts.
+describe('creating an application', () => {
+  let t: PermitsUnderTest;
+
+  beforeAll(async () => {
+    t = await startPermitsUnderTest();
+  });
+  afterEach(async () => {
+    t.responder.clearCalls();
+    await t.verify();
+  });
+  afterAll(() => t?.stop());
+
+  const create = (token: string, payload: { permitType: string; regionCode: string; form?: object }) =>
+    t.client.request('permits.applications.create', payload, token);
+
+  it('opens a draft dossier in tracking, as permits itself, and records the draft with its first history entry', async () => {
+    const siti = await t.applicant();
+    const draft = await create(siti.token, {
+      permitType: 'SIP',
+      regionCode: '3271',
+      form: { profession: 'bidan' },
+    });
+    expect(draft).toMatchObject({
+      status: 'draft',
+      permitType: 'SIP',
+      applicantId: siti.principal.id,
+      trackingNumber: null, // the applicant's once submitted
+      workflowVersion: 1,
+      form: { profession: 'bidan' },
+      openTasks: [],
+    });
+
+    // Identity was asked for the issuing agency of the region, tracking to open the dossier: once each,
+    // as the permits service (the applicant's token stays with permits).
+    expect(t.responder.calls('identity.agencies.get')).toEqual([
+      expect.objectContaining({
+        payload: { regionCode: '3271', code: 'DPMPTSP' },
+        caller: { kind: 'service', service: 'permits' },
+      }),
+    ]);
+    const [open] = t.responder.calls('tracking.dossiers.open');
+    expect(t.responder.calls('tracking.dossiers.open')).toHaveLength(1);
+    expect(open.caller).toEqual({ kind: 'service', service: 'permits' });
+    expect(open.payload).toMatchObject({
+      kind: 'permit-application',
+      originAgencyId: t.agencies.DPMPTSP.id,
+      applicantId: siti.principal.id,
+      permitType: { code: 'SIP' },
+      draft: true,
+    });
+    // Uploads are held to SIP's own documents: its photo to 2 MB of JPEG or PNG.
+    expect(open.payload.documentRules?.map((r) => r.kind).sort()).toEqual([
+      'certificate',
+      'identity-card',
+      'photo',
+      'statement',
+    ]);
+    expect(open.payload.documentRules).toContainEqual({
+      kind: 'photo',
+      maxBytes: 2 * 1024 * 1024,
+      allowedTypes: ['image/jpeg', 'image/png'],
+    });
+
+    const dossier = t.dossiers.get(
+      (await t.db.query('SELECT tracking_number FROM applications WHERE id = $1', [draft.id]))[0]
+        .tracking_number,
+    );
+    const [row] = await t.db.query(
+      'SELECT dossier_id, issuing_agency_id, status FROM applications WHERE id = $1',
+      [draft.id],
+    );
+    expect(row).toEqual({
+      dossier_id: dossier.id,
+      issuing_agency_id: t.agencies.DPMPTSP.id,
+      status: 'draft',
+    });
+    const history = await t.db.query(
+      'SELECT seq, type, actor, data, prev_hash FROM application_history WHERE application_id = $1 ORDER BY seq',
+      [draft.id],
+    );
+    expect(history).toEqual([
+      {
+        seq: 1,
+        type: 'created',
+        actor: expect.objectContaining({ kind: 'applicant', id: siti.principal.id }),
+        data: { permitType: 'SIP', workflowVersion: 1 },
+        prev_hash: '0'.repeat(64),
+      },
+    ]);
+    await expect(
+      t.client.request('permits.applications.verify-history', { id: draft.id }, siti.token),
+    ).resolves.toMatchObject({ entries: 1, intact: true });
+  });
+
+  it('answers a region without the issuing agency with a 400 on /regionCode, and opens no dossier', async () => {
+    const siti = await t.applicant();
+    // Identity's fixture knows region 3271 only: for 3201 it answers 404, as identity would.
+    const refused = await rejectionOf<AppError>(
+      create(siti.token, { permitType: 'SIP', regionCode: '3201' }),
+    );
+    expect(refused).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: '/regionCode', message: 'has no DPMPTSP to issue SIP' }],
+    });
+    expect(t.responder.calls('identity.agencies.get').map((c) => c.payload)).toEqual([
+      { regionCode: '3201', code: 'DPMPTSP' },
+    ]);
+    expect(t.responder.calls('tracking.dossiers.open')).toEqual([]);
+    expect(await t.client.request('permits.applications.list', {}, siti.token)).toMatchObject({ items: [] });
+  });
+
+  it('stores nothing when tracking refuses the dossier, and keeps drafts to applicants', async () => {
+    const siti = await t.applicant();
+    t.responder.on(
+      'tracking.dossiers.open',
+      new AppError('REFERENCE_NOT_FOUND', 409, 'No such origin agency'),
+    );
+    try {
+      expect(
+        await rejectionOf(create(siti.token, { permitType: 'REKLAME', regionCode: '3271' })),
+      ).toMatchObject({
+        status: 409,
+        code: 'REFERENCE_NOT_FOUND',
+      });
+    } finally {
+      t.dossiers.install(t.responder);
+    }
+    expect(await t.client.request('permits.applications.list', {}, siti.token)).toMatchObject({ items: [] });
+
+    const officer = await t.officer('DPMPTSP', ['front-office']);
+    expect(await rejectionOf(create(officer.token, { permitType: 'SIP', regionCode: '3271' }))).toMatchObject(
+      { status: 403 },
+    );
+    const [{ n }] = await t.db.query(
+      'SELECT count(*)::int AS n FROM applications WHERE applicant_id = ANY($1::uuid[])',
+      [[siti.principal.id, officer.principal.id]],
+    );
+    expect(n).toBe(0);
+  });
+});

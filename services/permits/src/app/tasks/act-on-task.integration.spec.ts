@@ -1,0 +1,103 @@
+import { rejectionOf } from '@berkas/testing';
+import {
+  startPermitsUnderTest,
+  type Person,
+  type PermitsUnderTest,
+} from '../../testing/permits-under-test.spec';
+
+// permits.tasks.act on real PostgreSQL, with identity and tracking answered from fixtures that proto/
+// holds to their contracts: the front office's completeness check of a submitted practice licence.
+describe('acting on a task', () => {
+  let t: PermitsUnderTest;
+  let rina: Person;
+
+  beforeAll(async () => {
+    t = await startPermitsUnderTest();
+    rina = await t.officer('DPMPTSP', ['front-office']);
+  });
+  afterEach(async () => {
+    t.responder.clearCalls();
+    await t.verify();
+  });
+  afterAll(() => t?.stop());
+
+  /** A SIP application submitted with everything it needs, and its verification task. */
+  async function submittedSip() {
+    const siti = await t.applicant();
+    const app = await t.draft(siti, {
+      permitType: 'SIP',
+      form: {
+        profession: 'perawat',
+        strNumber: 'STR-3271/2023/0042',
+        practiceAddress: 'Jl. Pajajaran 9',
+        practiceOrder: 1,
+      },
+      documents: ['identity-card', 'certificate', 'statement'],
+    });
+    const submitted = await t.client.request('permits.applications.submit', { id: app.id }, siti.token);
+    t.responder.clearCalls();
+    return { ...app, siti, taskId: submitted.openTasks[0].id };
+  }
+
+  it('completes the check: the service standard starts and the file moves on to DINKES', async () => {
+    const app = await submittedSip();
+    const done = await t.client.request(
+      'permits.tasks.act',
+      { id: app.taskId, action: 'complete' },
+      rina.token,
+    );
+    expect(done).toMatchObject({ status: 'in-review', completeAt: expect.any(String) });
+    expect(done.dueAt).toMatch(/^\d{4}-\d{2}-\d{2}$/); // 14 working days from now
+    expect(done.openTasks).toEqual([
+      expect.objectContaining({
+        stage: 'competence-review',
+        agencyCode: 'DINKES',
+        role: 'reviewer',
+        status: 'open',
+      }),
+    ]);
+    // The documents guard was read from the dossier tracking holds, as permits on its own.
+    expect(t.responder.calls('tracking.dossiers.get')[0]).toMatchObject({
+      payload: { trackingNumber: app.trackingNumber },
+      caller: { kind: 'service', service: 'permits' },
+    });
+    const [{ agency_id: agencyId }] = await t.db.query(
+      `SELECT agency_id FROM tasks WHERE application_id = $1 AND stage = 'competence-review'`,
+      [app.id],
+    );
+    expect(agencyId).toBe(t.agencies.DINKES.id);
+    const [entry] = await t.db.query(
+      `SELECT actor, data FROM application_history WHERE application_id = $1 AND type = 'action'`,
+      [app.id],
+    );
+    expect(entry).toMatchObject({
+      actor: { kind: 'staff', id: rina.principal.id, agencyCode: 'DPMPTSP' },
+      data: { stage: 'verification', action: 'complete' },
+    });
+  });
+
+  it('holds a return to its note, and the task to its own agency', async () => {
+    const app = await submittedSip();
+    const dinkes = await t.officer('DINKES', ['front-office']);
+    expect(
+      await rejectionOf(
+        t.client.request('permits.tasks.act', { id: app.taskId, action: 'complete' }, dinkes.token),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await rejectionOf(
+        t.client.request('permits.tasks.act', { id: app.taskId, action: 'return' }, rina.token),
+      ),
+    ).toMatchObject({ status: 409, code: 'GUARD_FAILED', details: [{ path: '/guards/noteGiven' }] });
+
+    const returned = await t.client.request(
+      'permits.tasks.act',
+      { id: app.taskId, action: 'return', note: 'Foto STR buram, unggah ulang' },
+      rina.token,
+    );
+    expect(returned).toMatchObject({ status: 'returned', dueAt: null, openTasks: [] });
+    await expect(
+      t.client.request('permits.applications.get', { id: app.id }, app.siti.token),
+    ).resolves.toMatchObject({ status: 'returned' });
+  });
+});
