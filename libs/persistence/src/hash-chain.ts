@@ -78,76 +78,42 @@ export function appendOnlySql(table: string): string[] {
   ];
 }
 
-/** Where a chain lives: its rows, and the row holding its length and head so appends need no scan. */
-export interface ChainTables {
-  /** e.g. `history`; has columns <key>, seq, type, occurred_at, actor, data, prev_hash, hash. */
-  history: string;
-  /** Name of the key column in `history`, e.g. `dossier_id`. */
-  key: string;
-  /** e.g. `dossiers`; has columns id, history_seq, history_head. */
-  owner: string;
-}
-
-export interface AppendedEntry {
+/** A head of a chain: its length and its last hash (GENESIS_HASH when empty). */
+export interface ChainHead {
   seq: number;
   hash: string;
-  occurredAt: Date;
+}
+
+/** A history entry before it is chained. */
+export interface UnchainedEntry {
+  type: string;
+  actor: unknown;
+  data: unknown;
 }
 
 /**
- * Appends one entry to an owner's chain inside the caller's transaction. The owner row is locked
- * here (FOR UPDATE), so concurrent appends queue instead of forking the chain. `extra` fills further
- * columns of the history table that the hash does not cover (display data such as public labels).
+ * Entries chained onto an owner's head, ready to insert (occurredAt now, ISO), and the head they
+ * leave. The caller holds the owner row's lock, so the head it read is still the head when it writes.
  */
-export async function appendToChain(
-  m: { query(sql: string, params?: unknown[]): Promise<unknown> },
-  tables: ChainTables,
+export function chainEntries<E extends UnchainedEntry>(
   ownerId: string,
-  entry: { type: string; actor: unknown; data: unknown },
-  extra: Record<string, unknown> = {},
-): Promise<AppendedEntry> {
-  const [head] = (await m.query(
-    `SELECT history_seq, history_head FROM ${tables.owner} WHERE id = $1 FOR UPDATE`,
-    [ownerId],
-  )) as Array<{
-    history_seq: number;
-    history_head: string;
-  }>;
-  if (!head) throw new Error(`${tables.owner} ${ownerId} does not exist`);
-  const occurredAt = new Date();
-  const fields: ChainedFields = {
-    dossierId: ownerId,
-    seq: head.history_seq + 1,
-    type: entry.type,
-    occurredAt: occurredAt.toISOString(),
-    actor: entry.actor,
-    data: entry.data,
-    prevHash: head.history_head,
-  };
-  const hash = entryHash(fields);
-  const extraColumns = Object.keys(extra);
-  if (extraColumns.some((c) => !/^[a-z_]+$/.test(c))) throw new Error('bad column name');
-  await m.query(
-    `INSERT INTO ${tables.history} (${tables.key}, seq, type, occurred_at, actor, data, prev_hash, hash${extraColumns.map((c) => `, ${c}`).join('')})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8${extraColumns.map((_, i) => `, $${9 + i}`).join('')})`,
-    [
-      ownerId,
-      fields.seq,
-      entry.type,
-      occurredAt,
-      JSON.stringify(entry.actor),
-      JSON.stringify(entry.data),
-      fields.prevHash,
-      hash,
-      ...extraColumns.map((c) =>
-        extra[c] === null || extra[c] === undefined ? null : JSON.stringify(extra[c]),
-      ),
-    ],
-  );
-  await m.query(`UPDATE ${tables.owner} SET history_seq = $2, history_head = $3 WHERE id = $1`, [
-    ownerId,
-    fields.seq,
-    hash,
-  ]);
-  return { seq: fields.seq, hash, occurredAt };
+  from: ChainHead,
+  entries: readonly E[],
+): { entries: Array<E & ChainedFields & { hash: string }>; head: ChainHead } {
+  let seq = from.seq;
+  let hash = from.hash;
+  const chained = entries.map((e) => {
+    const fields: ChainedFields = {
+      dossierId: ownerId,
+      seq: ++seq,
+      type: e.type,
+      occurredAt: new Date().toISOString(),
+      actor: e.actor,
+      data: e.data,
+      prevHash: hash,
+    };
+    hash = entryHash(fields);
+    return { ...e, ...fields, hash };
+  });
+  return { entries: chained, head: { seq, hash } };
 }

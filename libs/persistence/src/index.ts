@@ -4,3 +4,4 @@ export * from './run-migrations';
 export * from './persistence.module';
 export * from './hash-chain';
 export * from './damm-tracking-numbers';
+export * from './json-rows';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -169,6 +169,26 @@ describe('tracking service', () => {
     ).toMatchObject({ status: 404 });
     // Only officers of the origin agency open dossiers for it.
     expect(await fails(open('Surat dari DLH', 'dlh', 'DPMPTSP'))).toMatchObject({ status: 403 });
+  });
+
+  it('opens a dossier whose id the caller chose once, however often (and however concurrently) it asks', async () => {
+    const id = randomUUID();
+    const repeats = await Promise.all(
+      Array.from({ length: 4 }, () => open('Surat berulang', 'fo', 'DPMPTSP', { id })),
+    );
+    expect(new Set(repeats.map((d) => d.id))).toEqual(new Set([id]));
+    expect(new Set(repeats.map((d) => d.trackingNumber)).size).toBe(1);
+    const history = await client.request(
+      'tracking.dossiers.history',
+      { trackingNumber: repeats[0].trackingNumber },
+      as('fo'),
+    );
+    expect(history.entries.map((e) => e.type)).toEqual(['opened']);
+    // The same id for another origin is another dossier: refused, and the first one is unchanged.
+    expect(await fails(open('Surat berulang', 'pu', 'DPUPR', { id }))).toMatchObject({
+      status: 409,
+      code: 'ALREADY_EXISTS',
+    });
   });
 
   it('keeps a draft out of inboxes and public tracking until it is submitted, while its applicant adds documents', async () => {

@@ -6,7 +6,7 @@ import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { DossiersController } from './dossiers/dossiers.controller';
 import { DossiersService } from './dossiers/dossiers.service';
-import { HistoryService } from './dossiers/history.service';
+import { DossierLedger } from './dossiers/dossier-ledger';
 import { PublicViewSignals } from './dossiers/public-view-signals';
 import { HandoffsController } from './handoffs/handoffs.controller';
 import { HandoffsService } from './handoffs/handoffs.service';
@@ -19,7 +19,7 @@ import { ApplicationProgressConsumer } from './progress/application-progress.con
   providers: [
     BucketInitializer,
     AgencyDirectory,
-    HistoryService,
+    DossierLedger,
     DossiersService,
     DocumentsService,
     HandoffsService,

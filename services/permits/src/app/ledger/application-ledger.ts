@@ -3,11 +3,17 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor, EventMap, EventSubject } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
-import { entryHash, GENESIS_HASH, verifyChain, type ChainBreak } from '@berkas/persistence';
+import {
+  chainEntries,
+  fromJsonRow,
+  GENESIS_HASH,
+  toJsonRow,
+  verifyChain,
+  type ChainBreak,
+} from '@berkas/persistence';
 import { ApplicationRecord } from '../applications/application.entity';
 import { IssuedPermitRecord } from '../issued/issued-permit.entity';
 import { TaskRecord } from '../tasks/task.entity';
-import { fromJsonRow, toJsonRow } from './records';
 
 /** An application locked for the rest of the transaction, with its open and claimed tasks. */
 export interface LockedApplication {
@@ -398,31 +404,17 @@ export class ApplicationLedger {
 
   /** History rows chained onto the application's head; the head they leave. */
   private chain(app: ApplicationRecord, entries: HistoryEntry[]) {
-    let seq = app.historySeq;
-    let head = app.historyHead;
-    const history = entries.map((e) => {
-      const occurredAt = new Date().toISOString();
-      const fields = {
-        dossierId: app.id,
-        seq: ++seq,
-        type: e.type,
-        occurredAt,
-        actor: e.actor,
-        data: e.data,
-        prevHash: head,
-      };
-      head = entryHash(fields);
-      return {
-        application_id: app.id,
-        seq,
-        type: e.type,
-        occurred_at: occurredAt,
-        actor: e.actor,
-        data: e.data,
-        prev_hash: fields.prevHash,
-        hash: head,
-      };
-    });
-    return { history, seq, head };
+    const chained = chainEntries(app.id, { seq: app.historySeq, hash: app.historyHead }, entries);
+    const history = chained.entries.map((e) => ({
+      application_id: app.id,
+      seq: e.seq,
+      type: e.type,
+      occurred_at: e.occurredAt,
+      actor: e.actor,
+      data: e.data,
+      prev_hash: e.prevHash,
+      hash: e.hash,
+    }));
+    return { history, seq: chained.head.seq, head: chained.head.hash };
   }
 }

@@ -15,7 +15,6 @@ import {
   type RegisterDocumentRequest,
   type UploadGrant,
 } from '@berkas/contracts';
-import { Outbox } from '@berkas/messaging';
 import { LINK_SIGNER, OBJECT_STORAGE } from '@berkas/storage';
 import {
   cleanFileName,
@@ -26,7 +25,7 @@ import {
 import { canView, requireAgencyOfficer } from '../dossiers/access';
 import { custodyOf, findDossier } from '../dossiers/dossier-lookup';
 import { DossierRecord } from '../dossiers/dossier.entity';
-import { HistoryService } from '../dossiers/history.service';
+import { DossierLedger } from '../dossiers/dossier-ledger';
 import { LABELS } from '../dossiers/labels';
 import { toDocumentView } from './document-view';
 import { DocumentRecord, DocumentUpload } from './document.entity';
@@ -40,8 +39,7 @@ export class DocumentsService {
     @Inject(OBJECT_STORAGE) private readonly storage: Client,
     @Inject(LINK_SIGNER) private readonly links: Client,
     private readonly s3: S3Env,
-    private readonly history: HistoryService,
-    private readonly outbox: Outbox,
+    private readonly ledger: DossierLedger,
   ) {}
 
   /**
@@ -119,12 +117,8 @@ export class DocumentsService {
       if (!stat || stat.size !== req.size)
         throw new AppError('UPLOAD_INCOMPLETE', 409, 'The stored file does not match what was registered');
 
-      const d = await m
-        .getRepository(DossierRecord)
-        .createQueryBuilder('d')
-        .setLock('pessimistic_write')
-        .where({ id: grant.dossierId })
-        .getOneOrFail();
+      const d = await this.ledger.lockById(m, grant.dossierId);
+      if (!d) throw new Error(`upload ${grant.id} names no dossier`);
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
       // What allowed the grant must still hold: custody may have moved on while the bytes travelled.
@@ -149,34 +143,37 @@ export class DocumentsService {
       });
       await m.insert(DocumentRecord, doc);
       await m.update(DocumentUpload, { id: grant.id }, { completedAt: new Date() });
-      await this.history.append(
-        m,
-        d,
-        'document-added',
-        grant.grantedTo,
-        {
-          documentId: doc.id,
-          kind: doc.kind,
-          version: doc.version,
-          sha256: doc.sha256,
-          size: doc.size,
-          mediaType: doc.mediaType,
-        },
-        d.status === 'draft' ? undefined : { label: LABELS.documentAdded }, // drafts' documents are not milestones
-      );
-      await this.outbox.add(
-        m,
-        'evt.tracking.document-added',
-        {
-          dossierId: d.id,
-          trackingNumber: d.trackingNumber,
-          documentId: doc.id,
-          kind: doc.kind,
-          version: doc.version,
-          sha256: doc.sha256,
-        },
-        { source: '/berkas/tracking', subject: d.trackingNumber },
-      );
+      await this.ledger.commit(m, d, {
+        history: [
+          {
+            type: 'document-added',
+            actor: grant.grantedTo,
+            data: {
+              documentId: doc.id,
+              kind: doc.kind,
+              version: doc.version,
+              sha256: doc.sha256,
+              size: doc.size,
+              mediaType: doc.mediaType,
+            },
+            // Drafts' documents are not milestones.
+            ...(d.status === 'draft' ? {} : { milestone: { label: LABELS.documentAdded } }),
+          },
+        ],
+        events: [
+          {
+            type: 'evt.tracking.document-added',
+            data: {
+              dossierId: d.id,
+              trackingNumber: d.trackingNumber,
+              documentId: doc.id,
+              kind: doc.kind,
+              version: doc.version,
+              sha256: doc.sha256,
+            },
+          },
+        ],
+      });
       return toDocumentView(doc);
     });
     return view;

@@ -24,18 +24,11 @@ export function canonicalTrackingNumber(input: string): string {
 
 export const dossierNotFound = () => new AppError('NOT_FOUND', 404, 'No dossier has this tracking number');
 
-/** Finds a dossier by number; `lock` takes the row for the rest of the transaction. */
-export async function findDossier(
-  m: EntityManager,
-  trackingNumber: string,
-  lock = false,
-): Promise<DossierRecord> {
-  const qb = m
-    .getRepository(DossierRecord)
-    .createQueryBuilder('d')
-    .where('d.tracking_number = :tn', { tn: canonicalTrackingNumber(trackingNumber) });
-  if (lock) qb.setLock('pessimistic_write');
-  const dossier = await qb.getOne();
+/** Finds a dossier by number, to read (DossierLedger.lock takes it to change). */
+export async function findDossier(m: EntityManager, trackingNumber: string): Promise<DossierRecord> {
+  const dossier = await m.findOneBy(DossierRecord, {
+    trackingNumber: canonicalTrackingNumber(trackingNumber),
+  });
   if (!dossier) throw dossierNotFound();
   return dossier;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
@@ -16,16 +17,15 @@ import {
   decodeCursor,
   encodeCursor,
 } from '@berkas/contracts';
-import { IdempotentTransactions, Outbox } from '@berkas/messaging';
-import { verifyChain } from '@berkas/persistence';
+import { IdempotentTransactions } from '@berkas/messaging';
 import { generateTrackingNumber } from '@berkas/contracts';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';
 import { toDocumentView } from '../documents/document-view';
 import { canView, requireAgencyOfficer } from './access';
 import { canonicalTrackingNumber, custodyOf, dossierNotFound, findDossier } from './dossier-lookup';
-import { DossierRecord, HistoryRecord } from './dossier.entity';
-import { HistoryService } from './history.service';
+import { DossierRecord } from './dossier.entity';
+import { DossierLedger } from './dossier-ledger';
 import { LABELS } from './labels';
 import { PUBLIC_VIEW_SQL, type PublicViewRow } from './public-view.sql';
 import { actorView } from '../../domain/actor-view';
@@ -79,11 +79,14 @@ export class DossiersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly agencies: AgencyDirectory,
-    private readonly history: HistoryService,
-    private readonly outbox: Outbox,
+    private readonly ledger: DossierLedger,
     private readonly transactions: IdempotentTransactions,
   ) {}
 
+  /**
+   * Opens a dossier. A caller that names its id (permits, with the application's) may repeat the
+   * request after any failure: the dossier it opened is answered again, never a second one.
+   */
   async open(p: Principal | undefined, req: OpenDossierRequest): Promise<Dossier> {
     if (p?.kind === 'applicant')
       throw new AppError(
@@ -95,58 +98,69 @@ export class DossiersService {
     if (!currentService()) refuseProcessFields(req);
     const origin = await this.agencies.snapshot(req.originAgencyId, '/originAgencyId', req.holderUnitId);
     // 40 random bits make a collision rare; the unique index makes it harmless: try another number.
+    // A named id opened by a concurrent repeat collides the same way, and the next attempt finds it.
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (m) => {
+          if (req.id) {
+            const opened = await this.openedBefore(m, req);
+            if (opened) return opened;
+          }
           const now = new Date();
-          const tn = generateTrackingNumber(origin.regionCode, now.getFullYear());
-          const dossier = await m.save(
-            m.create(DossierRecord, {
-              trackingNumber: tn.formatted,
-              regionCode: origin.regionCode,
-              title: req.title.trim(),
-              kind: req.kind,
-              confidentiality: req.confidentiality ?? 'internal',
-              status: req.draft ? 'draft' : 'open',
-              origin,
-              originAgencyId: origin.id,
-              holder: origin,
-              holderAgencyId: origin.id,
-              holderUnitId: req.holderUnitId ?? null,
-              heldSince: now,
-              applicantId: req.applicantId ?? null,
-              companyId: req.companyId ?? null,
-              permitType: req.permitType ?? null,
-              documentRules: req.documentRules ?? null,
-              dueAt: req.dueAt ?? null,
-              openedAt: now,
-              historySeq: 0,
-              historyHead: '0'.repeat(64),
-            }),
-          );
-          await this.history.append(
-            m,
-            dossier,
-            'opened',
-            actor,
-            { title: dossier.title, kind: dossier.kind, origin: origin.code, draft: !!req.draft },
-            // A draft appears on the public timeline only once it is submitted (activate).
-            req.draft
-              ? undefined
-              : { label: LABELS.opened, agency: { code: origin.code, name: origin.name } },
-          );
-          await this.outbox.add(
-            m,
-            'evt.tracking.dossier-opened',
-            {
-              dossierId: dossier.id,
-              trackingNumber: dossier.trackingNumber,
-              status: dossier.status,
-              holderAgencyId: dossier.holderAgencyId,
-            },
-            { source: '/berkas/tracking', subject: dossier.trackingNumber },
-          );
-          return toDossier(dossier, []);
+          const d = m.create(DossierRecord, {
+            id: req.id ?? randomUUID(),
+            trackingNumber: generateTrackingNumber(origin.regionCode, now.getFullYear()).formatted,
+            regionCode: origin.regionCode,
+            title: req.title.trim(),
+            kind: req.kind,
+            confidentiality: req.confidentiality ?? 'internal',
+            status: req.draft ? 'draft' : 'open',
+            outcome: null,
+            origin,
+            originAgencyId: origin.id,
+            holder: origin,
+            holderAgencyId: origin.id,
+            holderUnitId: req.holderUnitId ?? null,
+            heldSince: now,
+            inTransit: null,
+            inTransitToAgencyId: null,
+            applicantId: req.applicantId ?? null,
+            companyId: req.companyId ?? null,
+            permitType: req.permitType ?? null,
+            documentRules: req.documentRules ?? null,
+            dueAt: req.dueAt ?? null,
+            progress: { currentStages: [], awaitingApplicant: false },
+            progressAt: null,
+            openedAt: now,
+            closedAt: null,
+          });
+          await this.ledger.insert(m, d, {
+            history: [
+              {
+                type: 'opened',
+                actor,
+                data: { title: d.title, kind: d.kind, origin: origin.code, draft: !!req.draft },
+                // A draft appears on the public timeline only once it is submitted (activate).
+                ...(req.draft
+                  ? {}
+                  : {
+                      milestone: { label: LABELS.opened, agency: { code: origin.code, name: origin.name } },
+                    }),
+              },
+            ],
+            events: [
+              {
+                type: 'evt.tracking.dossier-opened',
+                data: {
+                  dossierId: d.id,
+                  trackingNumber: d.trackingNumber,
+                  status: d.status,
+                  holderAgencyId: d.holderAgencyId,
+                },
+              },
+            ],
+          });
+          return toDossier(d, []);
         });
       } catch (e) {
         const collided = e instanceof QueryFailedError && (e as { code?: string }).code === UNIQUE_VIOLATION;
@@ -155,44 +169,51 @@ export class DossiersService {
     }
   }
 
+  /** The dossier an earlier open with this id made; 409 if the id names a different one. */
+  private async openedBefore(m: EntityManager, req: OpenDossierRequest): Promise<Dossier | null> {
+    const d = await m.findOneBy(DossierRecord, { id: req.id });
+    if (!d) return null;
+    const same =
+      d.originAgencyId === req.originAgencyId &&
+      d.kind === req.kind &&
+      d.applicantId === (req.applicantId ?? null) &&
+      d.companyId === (req.companyId ?? null);
+    if (!same) throw new AppError('ALREADY_EXISTS', 409, 'Another dossier has this id');
+    return toDossier(d, await this.documentsOf(m, d));
+  }
+
   /** The application behind a draft dossier was submitted: from now on the office and the public see it. */
   async activate(p: Principal | undefined, trackingNumber: string): Promise<Dossier> {
     return this.dataSource.transaction(async (m) => {
-      const d = await findDossier(m, trackingNumber, true);
+      const d = await this.ledger.lock(m, trackingNumber);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
-      const documents = () =>
-        m.find(DocumentRecord, { where: { dossierId: d.id }, order: { kind: 'ASC', version: 'ASC' } });
       // Already active: the caller's earlier attempt got this far and then failed (a crash before its
       // own commit); activating is a state to reach, not a step to repeat, so it answers the same.
-      if (d.status !== 'draft') return toDossier(d, await documents());
-      d.status = 'open';
-      d.heldSince = new Date();
-      await m.update(DossierRecord, { id: d.id }, { status: d.status, heldSince: d.heldSince });
-      await this.history.append(
-        m,
-        d,
-        'submitted',
-        actor,
-        {},
-        { label: LABELS.submitted, agency: { code: d.holder.code, name: d.holder.name } },
-      );
-      return toDossier(d, await documents());
+      if (d.status === 'draft')
+        await this.ledger.commit(m, d, {
+          dossier: { status: 'open', heldSince: new Date() },
+          history: [
+            {
+              type: 'submitted',
+              actor,
+              data: {},
+              milestone: { label: LABELS.submitted, agency: { code: d.holder.code, name: d.holder.name } },
+            },
+          ],
+        });
+      return toDossier(d, await this.documentsOf(m, d));
     });
   }
 
   async get(p: Principal | undefined, trackingNumber: string): Promise<Dossier> {
     const m = this.dataSource.manager;
     const d = await this.visible(m, p, trackingNumber);
-    const docs = await m.find(DocumentRecord, {
-      where: { dossierId: d.id },
-      order: { kind: 'ASC', version: 'ASC' },
-    });
-    return toDossier(d, docs);
+    return toDossier(d, await this.documentsOf(m, d));
   }
 
   async close(p: Principal | undefined, req: CloseDossierRequest): Promise<Dossier> {
     return this.dataSource.transaction(async (m) => {
-      const d = await findDossier(m, req.trackingNumber, true);
+      const d = await this.ledger.lock(m, req.trackingNumber);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
       if (!currentService() && d.kind === 'permit-application')
         throw new AppError(
@@ -203,38 +224,33 @@ export class DossiersService {
       if (d.status === 'closed') throw new AppError('ALREADY_CLOSED', 409, 'This dossier is already closed');
       if (d.status === 'in-transit')
         throw new AppError('IN_TRANSIT', 409, 'Receive or recall the handoff before closing');
-      d.status = 'closed';
-      d.outcome = req.outcome;
-      d.closedAt = new Date();
-      await m.update(
-        DossierRecord,
-        { id: d.id },
-        { status: d.status, outcome: d.outcome, closedAt: d.closedAt },
-      );
-      await this.history.append(
-        m,
-        d,
-        'closed',
-        actor,
-        { outcome: req.outcome, ...(req.note ? { note: req.note } : {}) },
-        {
-          label: LABELS.closed[req.outcome],
-          agency: { code: d.holder.code, name: d.holder.name },
-        },
-      );
-      await this.outbox.add(
-        m,
-        'evt.tracking.dossier-closed',
-        {
-          dossierId: d.id,
-          trackingNumber: d.trackingNumber,
-          status: d.status,
-          holderAgencyId: d.holderAgencyId,
-          outcome: req.outcome,
-        },
-        { source: '/berkas/tracking', subject: d.trackingNumber },
-      );
-      return toDossier(d, await m.find(DocumentRecord, { where: { dossierId: d.id } }));
+      await this.ledger.commit(m, d, {
+        dossier: { status: 'closed', outcome: req.outcome, closedAt: new Date() },
+        history: [
+          {
+            type: 'closed',
+            actor,
+            data: { outcome: req.outcome, ...(req.note ? { note: req.note } : {}) },
+            milestone: {
+              label: LABELS.closed[req.outcome],
+              agency: { code: d.holder.code, name: d.holder.name },
+            },
+          },
+        ],
+        events: [
+          {
+            type: 'evt.tracking.dossier-closed',
+            data: {
+              dossierId: d.id,
+              trackingNumber: d.trackingNumber,
+              status: 'closed',
+              holderAgencyId: d.holderAgencyId,
+              outcome: req.outcome,
+            },
+          },
+        ],
+      });
+      return toDossier(d, await this.documentsOf(m, d));
     });
   }
 
@@ -270,25 +286,12 @@ export class DossiersService {
     const scope = req.scope ?? 'all';
     const limit = req.limit ?? 50;
     const after = decodeCursor(req.after, OLDEST_HELD_FIRST);
-    const qb = this.dataSource
-      .getRepository(DossierRecord)
-      .createQueryBuilder('d')
-      .orderBy('d.held_since')
-      .addOrderBy('d.id')
-      .take(limit + 1);
-    if (scope === 'held')
-      qb.where(`d.holder_agency_id = :a AND d.status IN ('open', 'in-transit')`, { a: agencyId });
-    else if (scope === 'incoming')
-      qb.where(`d.in_transit_to_agency_id = :a AND d.status = 'in-transit'`, { a: agencyId });
-    else {
-      qb.where(
-        `((d.holder_agency_id = :a AND d.status IN ('open', 'in-transit')) OR (d.in_transit_to_agency_id = :a AND d.status = 'in-transit'))`,
-        { a: agencyId },
-      );
-    }
-    if (req.kind) qb.andWhere('d.kind = :kind', { kind: req.kind });
-    if (after) qb.andWhere('(d.held_since, d.id) > (:since, :id)', { since: after[0], id: after[1] });
-    const rows = await qb.getMany();
+    const rows = await this.ledger.inbox(this.dataSource.manager, agencyId, {
+      scope,
+      kind: req.kind,
+      after,
+      take: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -312,7 +315,7 @@ export class DossiersService {
   async historyOf(p: Principal | undefined, trackingNumber: string): Promise<DossierHistory> {
     const m = this.dataSource.manager;
     const d = await this.visible(m, p, trackingNumber);
-    const rows = await m.find(HistoryRecord, { where: { dossierId: d.id }, order: { seq: 'ASC' } });
+    const rows = await this.ledger.history(m, d);
     return {
       trackingNumber: d.trackingNumber,
       entries: rows.map((h) => ({
@@ -329,19 +332,18 @@ export class DossiersService {
   async verify(p: Principal | undefined, trackingNumber: string): Promise<HistoryVerification> {
     const m = this.dataSource.manager;
     const d = await this.visible(m, p, trackingNumber);
-    const rows = await m.find(HistoryRecord, { where: { dossierId: d.id }, order: { seq: 'ASC' } });
-    const broken =
-      verifyChain(rows.map((h) => ({ ...h, occurredAt: h.occurredAt.toISOString() }))) ??
-      (rows.at(-1)?.hash !== d.historyHead || rows.length !== d.historySeq
-        ? { seq: rows.length + 1, reason: 'missing-entry' as const }
-        : null);
+    const check = await this.ledger.verify(m, d);
     return {
       trackingNumber: d.trackingNumber,
-      entries: rows.length,
-      intact: !broken,
-      firstBroken: broken,
-      headHash: d.historyHead,
+      entries: check.entries,
+      intact: !check.firstBroken,
+      firstBroken: check.firstBroken,
+      headHash: check.headHash,
     };
+  }
+
+  private documentsOf(m: EntityManager, d: DossierRecord): Promise<DocumentRecord[]> {
+    return m.find(DocumentRecord, { where: { dossierId: d.id }, order: { kind: 'ASC', version: 'ASC' } });
   }
 
   private async visible(

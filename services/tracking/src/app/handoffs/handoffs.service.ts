@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { requirePrincipal } from '@berkas/auth';
 import {
   AppError,
@@ -11,14 +11,14 @@ import {
   type ResolveHandoffRequest,
   type SendHandoffRequest,
 } from '@berkas/contracts';
-import { IdempotentTransactions, Outbox } from '@berkas/messaging';
+import { IdempotentTransactions } from '@berkas/messaging';
 import { canonicalJson, sha256Hex } from '@berkas/persistence';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
 import { DocumentRecord } from '../documents/document.entity';
 import { canView, requireAgencyOfficer } from '../dossiers/access';
-import { custodyOf, findDossier } from '../dossiers/dossier-lookup';
+import { custodyOf } from '../dossiers/dossier-lookup';
 import { DossierRecord } from '../dossiers/dossier.entity';
-import { HistoryService } from '../dossiers/history.service';
+import { DossierLedger, type DossierChanges, type DossierEntry } from '../dossiers/dossier-ledger';
 import { LABELS } from '../dossiers/labels';
 import { HandoffRecord } from './handoff.entity';
 import { actorView } from '../../domain/actor-view';
@@ -55,14 +55,13 @@ export class HandoffsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly agencies: AgencyDirectory,
-    private readonly history: HistoryService,
-    private readonly outbox: Outbox,
+    private readonly ledger: DossierLedger,
     private readonly transactions: IdempotentTransactions,
   ) {}
 
   async send(p: Principal | undefined, req: SendHandoffRequest): Promise<HandoffReceipt> {
     return this.transactions.run(async (m) => {
-      const d = await findDossier(m, req.trackingNumber, true);
+      const d = await this.ledger.lock(m, req.trackingNumber);
       const actor = requireAgencyOfficer(p, d.holderAgencyId, 'holding');
       // Only the holder learns whether the addressee is an agency it can reach.
       const to = await this.agencies.snapshot(req.toAgencyId, '/toAgencyId');
@@ -117,75 +116,76 @@ export class HandoffsService {
           sentAt,
         }),
       );
-      d.status = 'in-transit';
-      d.inTransit = { handoffId: handoff.id, to, sentAt: sentAt.toISOString() };
-      d.inTransitToAgencyId = to.id;
-      await m.update(
-        DossierRecord,
-        { id: d.id },
-        { status: d.status, inTransit: d.inTransit, inTransitToAgencyId: to.id },
-      );
-      await this.history.append(
-        m,
-        d,
-        'handoff-sent',
-        actor,
-        {
-          handoffId: handoff.id,
-          from: d.holder.code,
-          to: to.code,
-          items: items.length,
-          manifestHash: handoff.manifestHash,
-          ...(req.note ? { note: req.note } : {}),
-        },
-        { label: LABELS.handoffSent, agency: { code: d.holder.code, name: d.holder.name } },
-      );
-      return this.changed(m, handoff, d);
+      const inTransit = { handoffId: handoff.id, to, sentAt: sentAt.toISOString() };
+      const receipt = toReceipt(handoff, d.trackingNumber);
+      await this.ledger.commit(m, d, {
+        dossier: { status: 'in-transit', inTransit, inTransitToAgencyId: to.id },
+        history: [
+          {
+            type: 'handoff-sent',
+            actor,
+            data: {
+              handoffId: handoff.id,
+              from: d.holder.code,
+              to: to.code,
+              items: items.length,
+              manifestHash: handoff.manifestHash,
+              ...(req.note ? { note: req.note } : {}),
+            },
+            milestone: { label: LABELS.handoffSent, agency: { code: d.holder.code, name: d.holder.name } },
+          },
+        ],
+        events: [{ type: 'evt.tracking.handoff-changed', data: receipt }],
+      });
+      return receipt;
     });
   }
 
   async receive(p: Principal | undefined, req: ResolveHandoffRequest): Promise<HandoffReceipt> {
-    return this.resolve(p, req.id, async (m, h, d, actor) => {
+    return this.resolve(p, req.id, (h, actor) => {
       h.status = 'received';
-      d.holder = h.toAgency;
-      d.holderAgencyId = h.toAgencyId;
-      d.holderUnitId = null;
-      d.heldSince = h.resolvedAt ?? new Date();
-      await this.history.append(
-        m,
-        d,
-        'handoff-received',
-        actor,
-        {
-          handoffId: h.id,
-          from: h.fromAgency.code,
-          to: h.toAgency.code,
-          manifestHash: h.manifestHash,
-          ...(req.note ? { note: req.note } : {}),
+      return {
+        custody: {
+          holder: h.toAgency,
+          holderAgencyId: h.toAgencyId,
+          holderUnitId: null,
+          heldSince: h.resolvedAt ?? new Date(),
         },
-        {
-          label: LABELS.handoffReceived,
-          agency: { code: h.toAgency.code, name: h.toAgency.name },
+        entry: {
+          type: 'handoff-received',
+          actor,
+          data: {
+            handoffId: h.id,
+            from: h.fromAgency.code,
+            to: h.toAgency.code,
+            manifestHash: h.manifestHash,
+            ...(req.note ? { note: req.note } : {}),
+          },
+          milestone: {
+            label: LABELS.handoffReceived,
+            agency: { code: h.toAgency.code, name: h.toAgency.name },
+          },
         },
-      );
+      };
     });
   }
 
   async refuse(p: Principal | undefined, req: RefuseHandoffRequest): Promise<HandoffReceipt> {
-    return this.resolve(p, req.id, async (m, h, d, actor) => {
+    return this.resolve(p, req.id, (h, actor) => {
       h.status = 'refused';
       h.refusalReason = req.reason.trim();
-      await this.history.append(
-        m,
-        d,
-        'handoff-refused',
-        actor,
-        { handoffId: h.id, from: h.fromAgency.code, to: h.toAgency.code, reason: h.refusalReason },
-        {
-          label: LABELS.handoffRefused,
-          agency: { code: h.fromAgency.code, name: h.fromAgency.name },
+      return {
+        custody: {},
+        entry: {
+          type: 'handoff-refused',
+          actor,
+          data: { handoffId: h.id, from: h.fromAgency.code, to: h.toAgency.code, reason: h.refusalReason },
+          milestone: {
+            label: LABELS.handoffRefused,
+            agency: { code: h.fromAgency.code, name: h.fromAgency.name },
+          },
         },
-      );
+      };
     });
   }
 
@@ -198,15 +198,17 @@ export class HandoffsService {
     return toReceipt(h, d.trackingNumber);
   }
 
+  /**
+   * Receives or refuses a handoff: `outcome` sets the handoff's status and says who holds the dossier
+   * now and what its history records; the dossier is open again either way.
+   */
   private async resolve(
     p: Principal | undefined,
     id: string,
-    apply: (
-      m: EntityManager,
+    outcome: (
       h: HandoffRecord,
-      d: DossierRecord,
       actor: ReturnType<typeof requireAgencyOfficer>,
-    ) => Promise<void>,
+    ) => { custody: DossierChanges; entry: DossierEntry },
   ): Promise<HandoffReceipt> {
     requirePrincipal(p);
     return this.transactions.run(async (m) => {
@@ -217,22 +219,14 @@ export class HandoffsService {
         .where({ id })
         .getOne();
       if (!h) throw noHandoff();
-      const d = await m
-        .getRepository(DossierRecord)
-        .createQueryBuilder('d')
-        .setLock('pessimistic_write')
-        .where({ id: h.dossierId })
-        .getOneOrFail();
-      if (!canView(p, d, await custodyOf(m, d))) throw noHandoff();
+      const d = await this.ledger.lockById(m, h.dossierId);
+      if (!d || !canView(p, d, await custodyOf(m, d))) throw noHandoff();
       const actor = requireAgencyOfficer(p, h.toAgencyId, 'addressed');
       if (h.status !== 'in-transit')
         throw new AppError('ALREADY_RESOLVED', 409, `This handoff was already ${h.status}`);
       h.resolvedBy = actor;
       h.resolvedAt = new Date();
-      await apply(m, h, d, actor);
-      d.status = 'open';
-      d.inTransit = null;
-      d.inTransitToAgencyId = null;
+      const { custody, entry } = outcome(h, actor);
       await m.update(
         HandoffRecord,
         { id: h.id },
@@ -243,29 +237,13 @@ export class HandoffsService {
           refusalReason: h.refusalReason,
         },
       );
-      await m.update(
-        DossierRecord,
-        { id: d.id },
-        {
-          status: d.status,
-          inTransit: null,
-          inTransitToAgencyId: null,
-          holder: d.holder,
-          holderAgencyId: d.holderAgencyId,
-          holderUnitId: d.holderUnitId,
-          heldSince: d.heldSince,
-        },
-      );
-      return this.changed(m, h, d);
+      const receipt = toReceipt(h, d.trackingNumber);
+      await this.ledger.commit(m, d, {
+        dossier: { ...custody, status: 'open', inTransit: null, inTransitToAgencyId: null },
+        history: [entry],
+        events: [{ type: 'evt.tracking.handoff-changed', data: receipt }],
+      });
+      return receipt;
     });
-  }
-
-  private async changed(m: EntityManager, h: HandoffRecord, d: DossierRecord): Promise<HandoffReceipt> {
-    const receipt = toReceipt(h, d.trackingNumber);
-    await this.outbox.add(m, 'evt.tracking.handoff-changed', receipt, {
-      source: '/berkas/tracking',
-      subject: d.trackingNumber,
-    });
-    return receipt;
   }
 }

@@ -3,9 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { durableConsumer, type Actor, type TypedCloudEvent } from '@berkas/contracts';
 import { IdempotentConsumers } from '@berkas/messaging';
 import { AgencyDirectory } from '../agencies/agency-directory.service';
-import { findDossier } from '../dossiers/dossier-lookup';
-import { DossierRecord, type PublicProgress } from '../dossiers/dossier.entity';
-import { HistoryService } from '../dossiers/history.service';
+import { DossierLedger, type DossierEntry } from '../dossiers/dossier-ledger';
+import type { PublicProgress } from '../dossiers/dossier.entity';
 import { LABELS } from '../dossiers/labels';
 
 const WORKFLOW: Actor = { kind: 'service', id: 'permits', name: 'permit workflow' };
@@ -26,7 +25,7 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
   constructor(
     private readonly consumers: IdempotentConsumers,
     private readonly agencies: AgencyDirectory,
-    private readonly history: HistoryService,
+    private readonly ledger: DossierLedger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,7 +44,7 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
   async apply(event: TypedCloudEvent<'evt.permits.application-changed'>, m: EntityManager): Promise<void> {
     const change = event.data;
     if (!change.trackingNumber || !change.progress) return; // a draft: not public yet
-    const d = await findDossier(m, change.trackingNumber, true);
+    const d = await this.ledger.lock(m, change.trackingNumber);
     const at = new Date(event.time);
     if (d.progressAt && d.progressAt > at) return;
     const stages: Stage[] = await Promise.all(
@@ -56,36 +55,34 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
       })),
     );
     const before = new Set(d.progress.currentStages.map(key));
-    for (const stage of stages.filter((s) => !before.has(key(s)))) {
-      await this.history.append(
-        m,
-        d,
-        'stage-started',
-        WORKFLOW,
-        {
+    const milestones: DossierEntry[] = stages
+      .filter((s) => !before.has(key(s)))
+      .map((stage) => ({
+        type: 'stage-started',
+        actor: WORKFLOW,
+        data: {
           applicationId: change.applicationId,
           label: stage.label,
           agency: stage.agency.code,
           dueAt: stage.dueAt,
         },
-        { label: stage.label, agency: stage.agency },
-      );
-    }
-    if (change.progress.awaitingApplicant && !d.progress.awaitingApplicant) {
-      await this.history.append(
-        m,
-        d,
-        'awaiting-applicant',
-        WORKFLOW,
-        { applicationId: change.applicationId },
-        { label: LABELS.awaitingApplicant },
-      );
-    }
-    await m.update(DossierRecord, { id: d.id }, {
-      progress: { currentStages: stages, awaitingApplicant: change.progress.awaitingApplicant },
-      progressAt: at,
-      dueAt: change.progress.dueAt,
-    } as never);
+        milestone: { label: stage.label, agency: stage.agency },
+      }));
+    if (change.progress.awaitingApplicant && !d.progress.awaitingApplicant)
+      milestones.push({
+        type: 'awaiting-applicant',
+        actor: WORKFLOW,
+        data: { applicationId: change.applicationId },
+        milestone: { label: LABELS.awaitingApplicant },
+      });
+    await this.ledger.commit(m, d, {
+      dossier: {
+        progress: { currentStages: stages, awaitingApplicant: change.progress.awaitingApplicant },
+        progressAt: at,
+        dueAt: change.progress.dueAt,
+      },
+      history: milestones,
+    });
   }
 
   /** Agency names for the public page; they seldom change, so each is asked once per process. */
