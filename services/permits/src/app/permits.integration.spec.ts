@@ -392,7 +392,7 @@ describe('permits service', () => {
       `SELECT count(*)::int AS n FROM outbox WHERE subject = 'evt.permits.application-changed' AND payload->'data'->>'applicationId' = $1`,
       [draft.id],
     );
-    expect(events[0].n).toBe(7);
+    expect(events[0].n).toBe(8); // the draft's (which opens its dossier) and one per change since
 
     // A supervisor of the issuing agency revokes it; verification says so from then on. Neither a
     // front-office officer nor a supervisor of an agency with the same code in another region may.

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@berkas/messaging';
 import { ApplicationsService } from './applications/applications.service';
+import { ApplicationDossier } from './applications/application-dossier';
 import { ApplicationCompleteness } from './applications/application-completeness';
 import { CalendarService } from './calendar/calendar.service';
 import { CatalogService } from './catalog/catalog.service';
@@ -33,6 +34,7 @@ import { WithdrawApplication } from './transitions/withdraw-application';
     IssuedPermitsService,
     ApplicationLedger,
     ApplicationCompleteness,
+    ApplicationDossier,
     OwnerAgencyDirectory,
     FeeBilling,
     PermitIssuing,

@@ -14,6 +14,7 @@ import {
   type AgencyRef,
   type Dossier,
   type DocumentKind,
+  type DocumentRule,
   type OpenDossierRequest,
   type Principal,
   type StaffRole,
@@ -59,6 +60,7 @@ const refOf = (a: Agency): AgencyRef => ({ id: a.id, code: a.code, name: a.name,
  */
 export class StandInDossiers {
   private readonly byNumber = new Map<string, Dossier>();
+  private readonly rules = new Map<string, DocumentRule[]>();
 
   constructor(private readonly agencies: readonly Agency[]) {}
 
@@ -98,6 +100,18 @@ export class StandInDossiers {
           Object.assign(dossier, { status: 'open', heldSince: new Date().toISOString() });
         return dossier;
       })
+      .on('tracking.documents.prepare-upload', ({ trackingNumber, kind }) => {
+        const dossier = this.find(trackingNumber);
+        const rule = this.rules.get(dossier.id)?.find((r) => r.kind === kind);
+        const uploadId = randomUUID();
+        return {
+          uploadId,
+          objectKey: `documents/${dossier.id}/${uploadId}`,
+          maxBytes: rule?.maxBytes ?? 10 * 1024 * 1024,
+          allowedTypes: rule?.allowedTypes ?? ['application/pdf'],
+          expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+        };
+      })
       .on('tracking.dossiers.close', ({ trackingNumber, outcome }) => {
         const dossier = this.find(trackingNumber);
         if (dossier.status === 'closed')
@@ -106,12 +120,19 @@ export class StandInDossiers {
       });
   }
 
+  /** The dossiers opened so far, each once: an open naming an id it knows answers that dossier again. */
+  get opened(): Dossier[] {
+    return [...this.byNumber.values()];
+  }
+
   private open(req: OpenDossierRequest): Dossier {
+    const again = req.id && this.opened.find((d) => d.id === req.id);
+    if (again) return again;
     const origin = this.agencies.find((a) => a.id === req.originAgencyId);
     if (!origin) throw new AppError('REFERENCE_NOT_FOUND', 409, 'No such origin agency');
     const now = new Date().toISOString();
     const dossier: Dossier = {
-      id: randomUUID(),
+      id: req.id ?? randomUUID(),
       trackingNumber: generateTrackingNumber(origin.regionCode, new Date().getFullYear()).formatted,
       title: req.title,
       kind: req.kind,
@@ -133,6 +154,7 @@ export class StandInDossiers {
       documents: [],
     };
     this.byNumber.set(dossier.trackingNumber, dossier);
+    if (req.documentRules) this.rules.set(dossier.id, req.documentRules);
     return dossier;
   }
 

@@ -3,6 +3,7 @@ import { AppError } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { CatalogService } from '../catalog/catalog.service';
+import { ApplicationDossier } from './application-dossier';
 import type { ApplicationRecord } from './application.entity';
 
 /**
@@ -14,13 +15,14 @@ export class ApplicationCompleteness {
   constructor(
     private readonly catalog: CatalogService,
     private readonly services: ServiceClient,
+    private readonly dossier: ApplicationDossier,
   ) {}
 
-  /** The kinds of document the dossier holds. */
-  async documentsPresent(trackingNumber: string): Promise<Set<string>> {
+  /** The kinds of document the dossier holds (opening it first if a crash left it unopened). */
+  private async documentsPresent(app: ApplicationRecord): Promise<Set<string>> {
     const dossier = await this.services.request(
       'tracking.dossiers.get',
-      { trackingNumber },
+      { trackingNumber: await this.dossier.ensure(app) },
       { asService: true },
     );
     return new Set(dossier.documents.map((d) => d.kind));
@@ -28,7 +30,7 @@ export class ApplicationCompleteness {
 
   /** Every mandatory document present? */
   async requiredDocumentsPresent(app: ApplicationRecord): Promise<boolean> {
-    const present = await this.documentsPresent(app.trackingNumber ?? '');
+    const present = await this.documentsPresent(app);
     return this.catalog
       .type(app.permitType)
       .requiredDocuments.every((d) => !d.mandatory || present.has(d.kind));
@@ -38,7 +40,7 @@ export class ApplicationCompleteness {
   async check(app: ApplicationRecord): Promise<void> {
     const type = this.catalog.type(app.permitType);
     const problems = formProblems(type.form, app.form, true);
-    const present = await this.documentsPresent(app.trackingNumber ?? '');
+    const present = await this.documentsPresent(app);
     for (const doc of type.requiredDocuments) {
       if (doc.mandatory && !present.has(doc.kind))
         problems.push({

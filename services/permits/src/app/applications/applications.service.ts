@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { actorOf } from '@berkas/auth';
@@ -27,6 +27,7 @@ import { IssuedPermitsService } from '../issued/issued-permits.service';
 import { ApplicationLedger, NEWEST_FIRST } from '../ledger/application-ledger';
 import type { TaskRecord } from '../tasks/task.entity';
 import { canView, noApplication, requireApplicant, visibleApplication } from './application-access';
+import { ApplicationDossier } from './application-dossier';
 import { ApplicationRecord } from './application.entity';
 import { toApplication } from './application-view';
 
@@ -43,7 +44,10 @@ export class ApplicationsService {
     private readonly services: ServiceClient,
     private readonly issued: IssuedPermitsService,
     private readonly transactions: IdempotentTransactions,
+    private readonly dossier: ApplicationDossier,
   ) {}
+
+  private readonly logger = new Logger('Applications');
 
   async create(p: Principal | undefined, req: CreateApplicationRequest): Promise<Application> {
     const applicant = requireApplicant(p);
@@ -62,31 +66,10 @@ export class ApplicationsService {
           ? AppError.invalid('/regionCode', `has no ${type.issuingAgency} to issue ${type.code}`)
           : e;
       });
-    return this.transactions.run(async (m) => {
-      // The dossier exists from the draft on, so documents can be attached; it is tracked once submitted.
-      // Opened inside the transaction that claims the Idempotency-Key: a retried create opens no second one.
-      const dossier = await this.services.request(
-        'tracking.dossiers.open',
-        {
-          title: `Permohonan ${type.name.id}`,
-          kind: 'permit-application',
-          originAgencyId: issuing.id,
-          confidentiality: 'internal',
-          applicantId: applicant.id,
-          ...(applicant.companyId ? { companyId: applicant.companyId } : {}),
-          permitType: { code: type.code, name: type.name },
-          draft: true,
-          // Every upload to the dossier, by whichever route, is held to the permit type's documents.
-          documentRules: type.requiredDocuments.map((d) => ({
-            kind: d.kind,
-            ...(d.maxBytes ? { maxBytes: d.maxBytes } : {}),
-            ...(d.allowedTypes ? { allowedTypes: d.allowedTypes } : {}),
-          })),
-        },
-        { asService: true },
-      );
+    let created: ApplicationRecord | undefined; // unset when a retry with its Idempotency-Key replays the reply
+    const reply = await this.transactions.run(async (m) => {
       const now = new Date();
-      const app = m.create(ApplicationRecord, {
+      const draft = m.create(ApplicationRecord, {
         id: randomUUID(),
         permitType: type.code,
         regionCode: req.regionCode,
@@ -97,8 +80,9 @@ export class ApplicationsService {
         holderName: applicant.companyName ?? applicant.name ?? '',
         status: 'draft',
         form: req.form ?? {},
-        dossierId: dossier.id,
-        trackingNumber: dossier.trackingNumber,
+        // Tracking opens the dossier with this id after the commit (ApplicationDossier).
+        dossierId: randomUUID(),
+        trackingNumber: null,
         issuingAgencyId: issuing.id,
         workflowCode: workflow.code,
         workflowVersion: workflow.version,
@@ -112,13 +96,35 @@ export class ApplicationsService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.ledger.insert(m, app, {
-        type: 'created',
-        actor: actorOf(applicant),
-        data: { permitType: type.code, workflowVersion: workflow.version },
-      });
-      return toApplication(app, workflow.definition, []);
+      await this.ledger.insert(
+        m,
+        draft,
+        {
+          type: 'created',
+          actor: actorOf(applicant),
+          data: { permitType: type.code, workflowVersion: workflow.version },
+        },
+        // The follow-ups consumer opens the dossier from this should this process stop before it does.
+        [
+          {
+            type: 'evt.permits.application-changed',
+            data: { applicationId: draft.id, permitType: type.code, status: 'draft', change: 'created' },
+            subject: draft.id,
+          },
+        ],
+      );
+      created = draft;
+      return toApplication(draft, workflow.definition, []);
     });
+    // Documents need the dossier; if tracking cannot open it now, the first document or the consumer will.
+    if (created)
+      await this.dossier.ensure(created).catch((e) => {
+        this.logger.warn(
+          { applicationId: reply.id, error: String(e) },
+          'dossier not opened yet; retried later',
+        );
+      });
+    return reply;
   }
 
   async update(p: Principal | undefined, req: UpdateApplicationRequest): Promise<Application> {
@@ -164,7 +170,7 @@ export class ApplicationsService {
     return this.services.request(
       'tracking.documents.prepare-upload',
       {
-        trackingNumber: app.trackingNumber ?? '',
+        trackingNumber: await this.dossier.ensure(app),
         kind: req.kind,
         fileName: req.fileName,
         uploader: actorOf(applicant),

@@ -1,5 +1,5 @@
 import { AppError } from '@berkas/contracts';
-import { rejectionOf } from '@berkas/testing';
+import { rejectionOf, waitFor } from '@berkas/testing';
 import { startPermitsUnderTest, type PermitsUnderTest } from '../../testing/permits-under-test.spec';
 
 // permits.applications.create on real PostgreSQL, with identity and tracking answered from fixtures
@@ -19,7 +19,7 @@ describe('creating an application', () => {
   const create = (token: string, payload: { permitType: string; regionCode: string; form?: object }) =>
     t.client.request('permits.applications.create', payload, token);
 
-  it('opens a draft dossier in tracking, as permits itself, and records the draft with its first history entry', async () => {
+  it('records the draft with its first history entry, then has tracking open its dossier by the id the draft names', async () => {
     const siti = await t.applicant();
     const draft = await create(siti.token, {
       permitType: 'SIP',
@@ -36,16 +36,24 @@ describe('creating an application', () => {
       openTasks: [],
     });
 
-    // Identity was asked for the issuing agency of the region, tracking to open the dossier: once each,
-    // as the permits service (the applicant's token stays with permits).
+    // Identity was asked for the issuing agency of the region, tracking to open the dossier, as the
+    // permits service (the applicant's token stays with permits).
     expect(t.responder.calls('identity.agencies.get')).toEqual([
       expect.objectContaining({
         payload: { regionCode: '3271', code: 'DPMPTSP' },
         caller: { kind: 'service', service: 'permits' },
       }),
     ]);
-    const [open] = t.responder.calls('tracking.dossiers.open');
-    expect(t.responder.calls('tracking.dossiers.open')).toHaveLength(1);
+    const [row] = await t.db.query(
+      'SELECT dossier_id, tracking_number, issuing_agency_id, status FROM applications WHERE id = $1',
+      [draft.id],
+    );
+    // The create opens it after its commit, and the follow-ups consumer again from the draft's event
+    // should the create stop in between: the same id each time, so one dossier.
+    const opens = await waitFor(() => t.responder.calls('tracking.dossiers.open'));
+    const [open] = opens;
+    expect(opens.map((o) => o.payload.id)).toEqual(opens.map(() => row.dossier_id));
+    expect(t.dossiers.opened.filter((d) => d.id === row.dossier_id)).toHaveLength(1);
     expect(open.caller).toEqual({ kind: 'service', service: 'permits' });
     expect(open.payload).toMatchObject({
       kind: 'permit-application',
@@ -67,16 +75,10 @@ describe('creating an application', () => {
       allowedTypes: ['image/jpeg', 'image/png'],
     });
 
-    const dossier = t.dossiers.get(
-      (await t.db.query('SELECT tracking_number FROM applications WHERE id = $1', [draft.id]))[0]
-        .tracking_number,
-    );
-    const [row] = await t.db.query(
-      'SELECT dossier_id, issuing_agency_id, status FROM applications WHERE id = $1',
-      [draft.id],
-    );
+    const dossier = t.dossiers.get(row.tracking_number);
     expect(row).toEqual({
       dossier_id: dossier.id,
+      tracking_number: dossier.trackingNumber,
       issuing_agency_id: t.agencies.DPMPTSP.id,
       status: 'draft',
     });
@@ -116,32 +118,50 @@ describe('creating an application', () => {
     expect(await t.client.request('permits.applications.list', {}, siti.token)).toMatchObject({ items: [] });
   });
 
-  it('stores nothing when tracking refuses the dossier, and keeps drafts to applicants', async () => {
+  it('keeps the draft when tracking cannot open its dossier, and opens that one dossier once tracking is back', async () => {
     const siti = await t.applicant();
-    t.responder.on(
-      'tracking.dossiers.open',
-      new AppError('REFERENCE_NOT_FOUND', 409, 'No such origin agency'),
-    );
+    // Tracking is down between the draft's commit and the dossier's open: as a crash of permits there
+    // would leave it, the draft is stored and names a dossier nobody opened yet.
+    t.responder.on('tracking.dossiers.open', new AppError('SERVICE_UNAVAILABLE', 503, 'tracking is down'));
+    let draftId: string;
     try {
-      expect(
-        await rejectionOf(create(siti.token, { permitType: 'REKLAME', regionCode: '3271' })),
-      ).toMatchObject({
-        status: 409,
-        code: 'REFERENCE_NOT_FOUND',
-      });
+      ({ id: draftId } = await create(siti.token, { permitType: 'REKLAME', regionCode: '3271' }));
+      const [stranded] = await t.db.query(
+        'SELECT dossier_id, tracking_number FROM applications WHERE id = $1',
+        [draftId],
+      );
+      expect(stranded).toEqual({ dossier_id: expect.any(String), tracking_number: null });
+      expect(t.dossiers.opened.find((d) => d.id === stranded.dossier_id)).toBeUndefined();
     } finally {
-      t.dossiers.install(t.responder);
+      t.dossiers.install(t.responder); // tracking is back
     }
-    expect(await t.client.request('permits.applications.list', {}, siti.token)).toMatchObject({ items: [] });
+    // The applicant's first document needs the dossier: it is opened then (or by the follow-ups
+    // consumer retrying the draft's event, whichever comes first), with the draft's id.
+    const grant = await t.client.request(
+      'permits.applications.prepare-document',
+      { id: draftId, kind: 'identity-card', fileName: 'ktp.pdf' },
+      siti.token,
+    );
+    const [row] = await t.db.query('SELECT dossier_id, tracking_number FROM applications WHERE id = $1', [
+      draftId,
+    ]);
+    expect(t.dossiers.opened.filter((d) => d.id === row.dossier_id)).toEqual([
+      expect.objectContaining({ trackingNumber: row.tracking_number, status: 'draft' }),
+    ]);
+    expect(grant.objectKey).toContain(row.dossier_id);
+    const opens = t.responder.calls('tracking.dossiers.open');
+    expect(opens.length).toBeGreaterThanOrEqual(2); // the failed one and at least one more
+    expect(new Set(opens.map((o) => o.payload.id))).toEqual(new Set([row.dossier_id]));
+  });
 
+  it('keeps drafts to applicants: an officer cannot create one', async () => {
     const officer = await t.officer('DPMPTSP', ['front-office']);
     expect(await rejectionOf(create(officer.token, { permitType: 'SIP', regionCode: '3271' }))).toMatchObject(
       { status: 403 },
     );
-    const [{ n }] = await t.db.query(
-      'SELECT count(*)::int AS n FROM applications WHERE applicant_id = ANY($1::uuid[])',
-      [[siti.principal.id, officer.principal.id]],
-    );
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM applications WHERE applicant_id = $1', [
+      officer.principal.id,
+    ]);
     expect(n).toBe(0);
   });
 });

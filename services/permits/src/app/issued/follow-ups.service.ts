@@ -20,6 +20,7 @@ import {
 } from '@berkas/contracts';
 import { IdempotentConsumers, ServiceClient } from '@berkas/messaging';
 import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
+import { ApplicationDossier } from '../applications/application-dossier';
 import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { CustodyService } from '../tasks/custody.service';
@@ -47,6 +48,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     private readonly permits: IssuedPermitsService,
     private readonly catalog: CatalogService,
     private readonly custody: CustodyService,
+    private readonly dossier: ApplicationDossier,
     @Inject(OBJECT_STORAGE) private readonly storage: Client,
     private readonly s3: S3Env,
   ) {}
@@ -75,6 +77,8 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     if (event.type === 'evt.permits.permit-issued') await this.storePermit(event.data, m);
     if (event.type === 'evt.permits.application-changed') {
       const change = event.data;
+      // The create opened the dossier after its commit; this does it should that have failed.
+      if (change.change === 'created') await this.openDossier(change.applicationId, m);
       if (FINAL_OUTCOMES.has(change.status) && change.trackingNumber)
         await this.close(change.trackingNumber, change.status);
       // The submit activated the dossier after its commit; this does it should that have been lost.
@@ -159,6 +163,11 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       { asService: true },
     );
     return doc.id;
+  }
+
+  private async openDossier(applicationId: string, m: EntityManager): Promise<void> {
+    const app = await m.findOneBy(ApplicationRecord, { id: applicationId });
+    if (app) await this.dossier.ensure(app, m);
   }
 
   private async activate(trackingNumber: string): Promise<void> {

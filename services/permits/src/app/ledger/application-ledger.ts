@@ -185,25 +185,45 @@ export class ApplicationLedger {
       : null;
   }
 
-  /** A new application with its first history entry. */
-  async insert(m: EntityManager, app: ApplicationRecord, first: HistoryEntry): Promise<void> {
+  /** A new application with its first history entry and the events it causes, in one statement. */
+  async insert(
+    m: EntityManager,
+    app: ApplicationRecord,
+    first: HistoryEntry,
+    events: PendingEvent[] = [],
+  ): Promise<void> {
     app.historySeq = 0;
     app.historyHead = GENESIS_HASH;
     const { history, seq, head } = this.chain(app, [first]);
     await m.query(
       `WITH app AS (
          INSERT INTO applications SELECT * FROM jsonb_populate_record(null::applications, $1) RETURNING id
+       ), history AS (
+         INSERT INTO application_history (application_id, seq, type, occurred_at, actor, data, prev_hash, hash)
+         SELECT h.application_id, h.seq, h.type, h.occurred_at, h.actor, h.data, h.prev_hash, h.hash
+         FROM jsonb_populate_recordset(null::application_history, $2) h, app RETURNING seq
        )
-       INSERT INTO application_history (application_id, seq, type, occurred_at, actor, data, prev_hash, hash)
-       SELECT application_id, seq, type, occurred_at, actor, data, prev_hash, hash
-       FROM jsonb_populate_recordset(null::application_history, $2), app`,
+       INSERT INTO outbox (id, subject, payload, headers)
+       SELECT e.id, e.subject, e.payload, e.headers FROM jsonb_populate_recordset(null::outbox, $3) e, app`,
       [
         JSON.stringify(toJsonRow(m, ApplicationRecord, { ...app, historySeq: seq, historyHead: head })),
         JSON.stringify(history),
+        JSON.stringify(this.events(events)),
       ],
     );
     app.historySeq = seq;
     app.historyHead = head;
+  }
+
+  /**
+   * Records the tracking number of the application's dossier once tracking opened it. Only ever
+   * from none to the one number (a repeat finds it set), so it needs no lock and leaves no history.
+   */
+  async attachDossier(m: EntityManager, id: string, trackingNumber: string): Promise<void> {
+    await m.query('UPDATE applications SET tracking_number = $2 WHERE id = $1 AND tracking_number IS NULL', [
+      id,
+      trackingNumber,
+    ]);
   }
 
   /**
@@ -224,9 +244,7 @@ export class ApplicationLedger {
       patch: toJsonRow(m, TaskRecord, t.changes),
     }));
     const newTaskRows = (change.newTasks ?? []).map((t) => toJsonRow(m, TaskRecord, t));
-    const events = (change.events ?? []).map((e) =>
-      this.outbox.row(e.type, e.data, { source: '/berkas/permits', subject: e.subject }),
-    );
+    const events = this.events(change.events);
     const permit = change.permit ? [toJsonRow(m, IssuedPermitRecord, change.permit)] : [];
     const [result] = await m.query(
       `WITH app AS (
@@ -400,6 +418,12 @@ export class ApplicationLedger {
       app: fromJsonRow(m, ApplicationRecord, row.app),
       open: row.open.map((t) => fromJsonRow(m, TaskRecord, t)),
     };
+  }
+
+  private events(events: PendingEvent[] = []) {
+    return events.map((e) =>
+      this.outbox.row(e.type, e.data, { source: '/berkas/permits', subject: e.subject }),
+    );
   }
 
   /** History rows chained onto the application's head; the head they leave. */

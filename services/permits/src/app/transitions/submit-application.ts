@@ -7,6 +7,7 @@ import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
 import { start } from '../../domain/workflow-engine';
 import { noApplication, requireApplicant, visibleApplication } from '../applications/application-access';
 import { ApplicationCompleteness } from '../applications/application-completeness';
+import { ApplicationDossier } from '../applications/application-dossier';
 import { toApplication } from '../applications/application-view';
 import { ApplicationLedger } from '../ledger/application-ledger';
 import { TransitionPlanner } from './transition-planner';
@@ -29,6 +30,7 @@ export class SubmitApplication {
     private readonly planner: TransitionPlanner,
     private readonly transactions: IdempotentTransactions,
     private readonly services: ServiceClient,
+    private readonly dossier: ApplicationDossier,
   ) {}
 
   async run(p: Principal | undefined, id: string): Promise<Application> {
@@ -53,7 +55,7 @@ export class SubmitApplication {
     });
     await this.services.request(
       'tracking.dossiers.activate',
-      { trackingNumber: before.trackingNumber ?? '' },
+      { trackingNumber: await this.dossier.ensure(before) },
       { asService: true },
     );
     return reply;
