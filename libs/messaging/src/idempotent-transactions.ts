@@ -18,11 +18,19 @@ import { canonicalJson } from '@berkas/persistence';
 export class IdempotentTransactions {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Whether the current request carries an Idempotency-Key to claim: proto/ declares which requests
+   * take one; elsewhere a key means nothing and is not stored. Without one, a caller may run its
+   * transaction its own way (fewer round trips) instead of through `run`.
+   */
+  keyed(): boolean {
+    const ctx = RequestContext.current();
+    return !!(ctx?.idempotencyKey && ctx.rpc && REQUESTS[ctx.rpc.subject as RequestSubject]?.idempotent);
+  }
+
   run<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     const ctx = RequestContext.current();
-    // proto/ declares which requests take a key; elsewhere a key means nothing and is not stored.
-    const declared = ctx?.rpc && REQUESTS[ctx.rpc.subject as RequestSubject]?.idempotent;
-    if (!ctx?.idempotencyKey || !ctx.rpc || !declared) return this.dataSource.transaction(work);
+    if (!this.keyed() || !ctx?.rpc || !ctx.idempotencyKey) return this.dataSource.transaction(work);
     const scope = `${ctx.principal?.id ?? 'anonymous'} ${ctx.rpc.subject}`;
     const key = ctx.idempotencyKey;
     const requestHash = createHash('sha256').update(canonicalJson(ctx.rpc.payload)).digest('hex');
