@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { requireRole } from '@berkas/auth';
 import {
   AppError,
@@ -114,15 +114,18 @@ export class CatalogService implements OnModuleInit {
   /**
    * A published version never changes, so each is read once. Every transition needs its definition
    * while it holds a transaction's connection; asking the pool for another one there deadlocked the
-   * service under 16 concurrent actions (BENCHMARKS.md, workflow transitions).
+   * service under 16 concurrent actions (BENCHMARKS.md, workflow transitions). Inside a
+   * transaction, pass its manager for the first read.
    */
-  async version(workflow: string, version: number): Promise<WorkflowDefinition> {
+  async version(
+    workflow: string,
+    version: number,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<WorkflowDefinition> {
     const key = `${workflow}@${version}`;
     const known = this.definitions.get(key);
     if (known) return known;
-    const row = await this.dataSource
-      .getRepository(WorkflowVersionRecord)
-      .findOneBy({ code: workflow, version });
+    const row = await m.getRepository(WorkflowVersionRecord).findOneBy({ code: workflow, version });
     if (!row) throw new Error(`workflow ${workflow} v${version} is missing`);
     this.definitions.set(key, row.definition);
     return row.definition;

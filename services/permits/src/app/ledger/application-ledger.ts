@@ -272,7 +272,7 @@ export class ApplicationLedger {
    * locks the task and its application, COMMIT with the statement that writes the change. Same
    * locks, same single write, same all-or-nothing as `lockTask` and `commit` inside a transaction.
    * `decide` runs in between, with the lock held, and may read on `m` (a sequence, say); it gets
-   * null if there is no such task. Several statements at once need the simple query protocol, which
+   * null if there is no such task, and answers null to roll back and give up (null is answered). Several statements at once need the simple query protocol, which
    * takes no parameters: they are inlined as literals escaped by the driver.
    */
   async onLockedTask<T>(
@@ -280,8 +280,8 @@ export class ApplicationLedger {
     decide: (
       m: EntityManager,
       locked: LockedTask | null,
-    ) => Promise<{ change: ApplicationChange; reply: (open: TaskRecord[]) => T }>,
-  ): Promise<T> {
+    ) => Promise<{ change: ApplicationChange; reply: (open: TaskRecord[]) => T } | null>,
+  ): Promise<T | null> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as SimpleQueryClient;
     try {
@@ -292,8 +292,12 @@ export class ApplicationLedger {
       const m = runner.manager;
       const [row] = lock.rows;
       const locked = row ? this.lockedTask(m, row) : null;
-      const { change, reply } = await decide(m, locked);
-      if (!locked) throw new Error('a transition on no task cannot be committed');
+      const decision = await decide(m, locked);
+      if (!decision || !locked) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const { change, reply } = decision;
       const statement = this.commitStatement(m, locked, change);
       await client.query(`${inlined(client, statement.sql, statement.params)}; COMMIT`);
       return reply(this.committed(locked, change, statement.head));

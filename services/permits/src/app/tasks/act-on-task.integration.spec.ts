@@ -96,6 +96,10 @@ describe('acting on a task', () => {
       rina.token,
     );
     expect(returned).toMatchObject({ status: 'returned', dueAt: null, openTasks: [] });
+    // Nothing it needed was another service's: the owner agencies were remembered from the submit,
+    // and a return names no documents guard. It locked at once, and asked no one (the submit's
+    // follow-up may still be activating the dossier in the background).
+    expect(t.responder.calls().filter((c) => c.subject !== 'tracking.dossiers.activate')).toEqual([]);
     await expect(
       t.client.request('permits.applications.get', { id: app.id }, app.siti.token),
     ).resolves.toMatchObject({ status: 'returned' });

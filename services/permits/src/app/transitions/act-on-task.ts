@@ -13,18 +13,26 @@ import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationLedger, type ApplicationChange, type LockedTask } from '../ledger/application-ledger';
 import type { TaskRecord } from '../tasks/task.entity';
 import { capacityOn, noTask, notYours } from '../tasks/task-access';
-import { TransitionPlanner } from './transition-planner';
+import { TransitionPlanner, type MoveInputs } from './transition-planner';
 
-type Decide = (
-  m: EntityManager,
-  locked: LockedTask | null,
-) => Promise<{ change: ApplicationChange; reply: (open: TaskRecord[]) => Application }>;
+/** What a locked task and the move's inputs make: the change to write and the reply once written. */
+interface Decision {
+  change: ApplicationChange;
+  reply: (open: TaskRecord[]) => Application;
+}
+
+/** The guards an action names on its stage. */
+const guardsOf = (inputs: MoveInputs, task: TaskRecord, action: string) =>
+  new Set((inputs.def.stages[task.stage] as TaskStage).actions[action]?.guards ?? []);
 
 /**
  * An officer acts on a stage. The task and its application are locked for the transition, so of two
- * officers acting at once exactly one wins and the other finds the task closed (409). What the
- * guards need from tracking (the dossier's documents) is read before the transaction, and only
- * when the action names that guard.
+ * officers acting at once exactly one wins and the other finds the task closed (409).
+ *
+ * Nothing is asked of another service under the lock. Usually nothing needs to be: the move's inputs
+ * are local or remembered, so the action locks at once and is two round trips (ApplicationLedger.
+ * onLockedTask). When an owner agency's id is not remembered, or the action's guard needs the
+ * dossier's documents from tracking, it steps back out, reads those first, and then locks.
  */
 @Injectable()
 export class ActOnTask {
@@ -39,71 +47,86 @@ export class ActOnTask {
 
   async run(p: Principal | undefined, req: ActOnTaskRequest): Promise<Application> {
     const officer = requirePrincipal(p);
+    // A keyed retry claims its key in the same transaction, so it takes the ordinary one below.
+    if (!this.transactions.keyed()) {
+      const done = await this.ledger.onLockedTask(req.id, async (m, locked) => {
+        if (!locked) throw noTask();
+        capacityOn(officer, locked.task);
+        const inputs = await this.planner.inputsUnderLock(m, locked.app);
+        if (!inputs || guardsOf(inputs, locked.task, req.action).has('requiredDocuments')) return null;
+        return this.decide(m, officer, req, locked, inputs, false);
+      });
+      if (done) return done;
+    }
     const seen = await this.ledger.peekTask(this.dataSource.manager, req.id);
     if (!seen) throw noTask();
-    const { task, app } = seen;
-    capacityOn(officer, task);
-    const { def, owners, calendar } = await this.planner.inputsFor(app);
-    const stage = def.stages[task.stage] as TaskStage;
-    const guards = new Set(stage.actions[req.action]?.guards ?? []);
+    capacityOn(officer, seen.task);
+    const inputs = await this.planner.inputsFor(seen.app);
     const documentsPresent =
-      guards.has('requiredDocuments') && (await this.completeness.requiredDocumentsPresent(app));
-    const decide: Decide = async (m, locked) => {
-      if (!locked) throw noTask();
-      const capacity = capacityOn(officer, locked.task);
-      if (
-        locked.task.status !== 'open' &&
-        (locked.task.status !== 'claimed' || locked.task.claimedBy !== officer.id)
-      )
-        throw notYours(locked.task);
-      const flow = locked.app.flow;
-      if (!flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
-      const context: GuardContext = {
-        requiredDocuments: documentsPresent,
-        formValid:
-          guards.has('formValid') &&
-          formProblems(this.catalog.type(app.permitType).form, locked.app.form, true).length === 0,
-        feePaid: !stage.fee || (locked.app.fee?.stage === task.stage && !!locked.app.fee.paidAt),
-        noteGiven: !!req.note?.trim(),
-      };
-      let transition: Transition;
-      try {
-        transition = act(def, flow, task.stage, req.action, context);
-      } catch (e) {
-        if (!(e instanceof EngineError)) throw e;
-        throw new AppError(
-          e.code,
-          ERRORS[e.code].status,
-          e.message,
-          e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
-        );
-      }
-      const target = stage.actions[req.action]?.to ?? '';
-      const change = await this.planner.plan(m, locked, def, transition, {
-        actor: actorOf(officer, capacity),
-        owners,
-        calendar,
-        type: 'action',
-        action: req.action,
-        ...(req.note ? { note: req.note } : {}),
-        data: {
-          stage: task.stage,
-          action: req.action,
-          taskId: task.id,
-          ...(req.note ? { note: req.note } : {}),
-        },
-        completesFile: !!stage.completesFile && !['@applicant', '@rejected'].includes(target),
-      });
-      return { change, reply: (open) => toApplication(locked.app, def, open) };
-    };
-    // The busiest write of the system goes in two round trips; a keyed retry needs its key claimed in
-    // the same transaction, so it takes the ordinary one.
-    if (!this.transactions.keyed()) return this.ledger.onLockedTask(req.id, decide);
+      guardsOf(inputs, seen.task, req.action).has('requiredDocuments') &&
+      (await this.completeness.requiredDocumentsPresent(seen.app));
     return this.transactions.run(async (m) => {
       const locked = await this.ledger.lockTask(m, req.id);
       if (!locked) throw noTask();
-      const { change, reply } = await decide(m, locked);
+      const { change, reply } = await this.decide(m, officer, req, locked, inputs, documentsPresent);
       return reply(await this.ledger.commit(m, locked, change));
     });
+  }
+
+  /** The engine's answer to the action on the locked task, as the change the ledger writes. */
+  private async decide(
+    m: EntityManager,
+    officer: Principal,
+    req: ActOnTaskRequest,
+    locked: LockedTask,
+    inputs: MoveInputs,
+    documentsPresent: boolean,
+  ): Promise<Decision> {
+    const { task, app } = locked;
+    const { def, owners, calendar } = inputs;
+    const stage = def.stages[task.stage] as TaskStage;
+    const guards = guardsOf(inputs, task, req.action);
+    const capacity = capacityOn(officer, task);
+    if (task.status !== 'open' && (task.status !== 'claimed' || task.claimedBy !== officer.id))
+      throw notYours(task);
+    const flow = app.flow;
+    if (!flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
+    const context: GuardContext = {
+      requiredDocuments: documentsPresent,
+      formValid:
+        guards.has('formValid') &&
+        formProblems(this.catalog.type(app.permitType).form, app.form, true).length === 0,
+      feePaid: !stage.fee || (app.fee?.stage === task.stage && !!app.fee.paidAt),
+      noteGiven: !!req.note?.trim(),
+    };
+    let transition: Transition;
+    try {
+      transition = act(def, flow, task.stage, req.action, context);
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+      throw new AppError(
+        e.code,
+        ERRORS[e.code].status,
+        e.message,
+        e.failedGuards.map((g) => ({ path: `/guards/${g}`, message: 'does not hold yet' })),
+      );
+    }
+    const target = stage.actions[req.action]?.to ?? '';
+    const change = await this.planner.plan(m, locked, def, transition, {
+      actor: actorOf(officer, capacity),
+      owners,
+      calendar,
+      type: 'action',
+      action: req.action,
+      ...(req.note ? { note: req.note } : {}),
+      data: {
+        stage: task.stage,
+        action: req.action,
+        taskId: task.id,
+        ...(req.note ? { note: req.note } : {}),
+      },
+      completesFile: !!stage.completesFile && !['@applicant', '@rejected'].includes(target),
+    });
+    return { change, reply: (open) => toApplication(app, def, open) };
   }
 }

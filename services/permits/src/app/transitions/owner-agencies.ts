@@ -9,6 +9,15 @@ const CACHE_MS = 5 * 60 * 1000;
 /** Agency ids by code, for the owners of one workflow's stages in one region. */
 export type OwnerAgencies = ReadonlyMap<string, string>;
 
+/** The agency codes owning the workflow's task stages. */
+const ownerCodes = (def: WorkflowDefinition): string[] => [
+  ...new Set(
+    Object.values(def.stages)
+      .filter((s): s is TaskStage => s.kind === 'task')
+      .map((s) => s.owner.agencyCode),
+  ),
+];
+
 /**
  * Stage owners are agency codes in a definition; identity knows their ids in a file's region. They
  * are asked for before a transition's transaction (never inside its lock) for every stage of the
@@ -21,15 +30,20 @@ export class OwnerAgencyDirectory {
   constructor(private readonly services: ServiceClient) {}
 
   async of(regionCode: string, def: WorkflowDefinition): Promise<OwnerAgencies> {
-    const codes = [
-      ...new Set(
-        Object.values(def.stages)
-          .filter((s): s is TaskStage => s.kind === 'task')
-          .map((s) => s.owner.agencyCode),
-      ),
-    ];
+    const codes = ownerCodes(def);
     const ids = await Promise.all(codes.map((code) => this.idOf(regionCode, code)));
     return new Map(codes.flatMap((code, i) => (ids[i] ? [[code, ids[i]] as [string, string]] : [])));
+  }
+
+  /** The owners as remembered, without asking identity; null if one of them is not (or no longer). */
+  remembered(regionCode: string, def: WorkflowDefinition): OwnerAgencies | null {
+    const owners = new Map<string, string>();
+    for (const code of ownerCodes(def)) {
+      const hit = this.known.get(`${regionCode}/${code}`);
+      if (!hit || Date.now() - hit.at >= CACHE_MS) return null;
+      owners.set(code, hit.id);
+    }
+    return owners;
   }
 
   /** The owner's id, or a 409 naming the stage's agency the region lacks. */

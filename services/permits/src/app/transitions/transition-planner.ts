@@ -83,6 +83,19 @@ export class TransitionPlanner {
     return { def, owners, calendar };
   }
 
+  /**
+   * The same inputs read inside a transaction without asking another service: the workflow version
+   * and the calendar are local, the owner agencies only as remembered. Null if one is not.
+   */
+  async inputsUnderLock(
+    m: EntityManager,
+    app: Pick<ApplicationRecord, 'regionCode' | 'workflowCode' | 'workflowVersion'>,
+  ): Promise<MoveInputs | null> {
+    const def = await this.catalog.version(app.workflowCode, app.workflowVersion, m);
+    const owners = this.owners.remembered(app.regionCode, def);
+    return owners && { def, owners, calendar: await this.calendars.forRegion(app.regionCode, m) };
+  }
+
   async plan(
     m: EntityManager,
     { app, open }: LockedApplication,
