@@ -11,6 +11,7 @@ import {
   type EventsMatching,
 } from '@berkas/contracts';
 import { RequestContext, requestIdFrom } from '@berkas/observability';
+import { twoTripTransaction } from '@berkas/persistence';
 import { NATS_CONNECTION } from './nats-connection';
 
 /** Handles one event of those `F` matches, its data typed by its type (proto/). */
@@ -25,6 +26,11 @@ export interface ConsumerOptions<F extends string = string> {
   /** Subject filter, e.g. `evt.tracking.>`. */
   filterSubject: F;
   handle: EventHandler<F>;
+  /**
+   * Events the handler has nothing to do for, known from the event alone: acknowledged at once,
+   * without a transaction (there is no effect to apply twice). Must never skip one with an effect.
+   */
+  skip?: (event: AnyCloudEvent<EventsMatching<F>>) => boolean;
   maxDeliver?: number;
   /**
    * One event at a time across all replicas, a failed one retried before the next: for handlers that
@@ -33,7 +39,7 @@ export interface ConsumerOptions<F extends string = string> {
   inOrder?: boolean;
 }
 
-export type ProcessOutcome = 'applied' | 'duplicate' | 'rejected' | 'failed';
+export type ProcessOutcome = 'applied' | 'duplicate' | 'skipped' | 'rejected' | 'failed';
 
 /**
  * Applies each JetStream event at most once: the event id is recorded in processed_events in the
@@ -95,16 +101,21 @@ export class IdempotentConsumers {
       msg.term();
       return 'rejected';
     }
+    if (options.skip?.(event)) {
+      msg.ack();
+      return 'skipped';
+    }
     const requestId = requestIdFrom(msg.headers?.get(HEADERS.requestId) || undefined);
     try {
+      // The event's id is claimed with BEGIN in one round trip: every event of the system passes here.
+      const claim = {
+        sql: `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+        params: [options.durable, event.id],
+      };
       const applied = await RequestContext.run({ requestId }, () =>
-        this.dataSource.transaction(async (manager) => {
-          const fresh = await manager.query(
-            `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-            [options.durable, event.id],
-          );
+        twoTripTransaction(this.dataSource, claim, async (fresh, tx) => {
           if (!fresh.length) return false;
-          await options.handle(event, manager);
+          await options.handle(event, tx.manager);
           return true;
         }),
       );

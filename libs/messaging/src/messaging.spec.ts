@@ -319,6 +319,18 @@ describe('messaging on real NATS, JetStream and PostgreSQL', () => {
         { event_id: event.id, request_id: 'req-consumer-1' },
       ]);
 
+      // An event the handler says it has nothing to do for is acknowledged untouched: no claim, no handler.
+      const other = { ...event, id: '7a2e3b9f-5c8d-4e0b-8f3a-1b2c3d4e5f60' };
+      const skipped = fakeDelivery(other);
+      expect(await consumers.process(skipped, { ...options, skip: (e) => e.id === other.id })).toBe(
+        'skipped',
+      );
+      expect(skipped.ack).toHaveBeenCalled();
+      expect(
+        await ds.query('SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [other.id]),
+      ).toEqual([{ n: 0 }]);
+      expect(await ds.query('SELECT count(*)::int AS n FROM spec_counter')).toEqual([{ n: 1 }]);
+
       const garbage = fakeDelivery({ hello: 'world' });
       expect(await consumers.process(garbage, options)).toBe('rejected');
       expect(garbage.term).toHaveBeenCalled();

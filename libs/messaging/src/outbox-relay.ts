@@ -10,6 +10,7 @@ import { headers as natsHeaders, type JetStreamClient, type NatsConnection } fro
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseEnv } from '@berkas/config';
+import { twoTripTransaction } from '@berkas/persistence';
 import { metricsRegistry } from '@berkas/observability';
 import { NATS_CONNECTION } from './nats-connection';
 import { PostgresListener } from './postgres-listener';
@@ -90,12 +91,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One pass: publishes up to BATCH unsent rows; returns how many were marked sent. */
   async publishPending(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT id, subject, payload, headers FROM outbox WHERE sent_at IS NULL
-         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
+    // BEGIN travels with the claim and COMMIT with the mark: two round trips a pass, not four.
+    const claim = {
+      sql: `SELECT id, subject, payload, headers FROM outbox WHERE sent_at IS NULL
+            ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      params: [BATCH],
+    };
+    return twoTripTransaction<number, OutboxRow>(this.dataSource, claim, async (rows, tx) => {
+      const manager = tx.manager;
       // Events of different records go out together; those of one record (the CloudEvent subject,
       // e.g. an application) one after another, each after the previous one's ack. Waiting for every
       // ack in turn made delivery ~1 ms per queued event, while sending a record's events together
@@ -114,10 +117,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // A record's events after a failed one were not sent; the next pass sends them in order.
       const sent = rows.filter((_, i) => delivered[i]).map((row) => row.id);
       if (sent.length) {
-        await manager.query(
-          'UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
-          [sent],
-        );
+        await tx.commitWith({
+          sql: 'UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
+          params: [sent],
+        });
       }
       pending.set(rows.length - sent.length);
       return sent.length;

@@ -5,3 +5,4 @@ export * from './persistence.module';
 export * from './hash-chain';
 export * from './damm-tracking-numbers';
 export * from './json-rows';
+export * from './two-trip-transaction';

@@ -57,6 +57,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     this.running.push(
       await this.consumers.start({
         ...durableConsumer('permits-follow-ups'),
+        skip: (event) => !this.hasFollowUp(event),
         handle: (event, m) => this.handle(event, m),
       }),
       await this.consumers.start({
@@ -68,6 +69,20 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.running.map((c) => c.stop()));
+  }
+
+  /**
+   * Whether an event may need something done (what `handle` does, told from the event alone). Most
+   * do not: an officer's action on a file whose next stages work on the digital file.
+   */
+  private hasFollowUp(event: AnyCloudEvent<EventsMatching<'evt.permits.>'>>): boolean {
+    if (event.type !== 'evt.permits.application-changed') return true;
+    const change = event.data;
+    if (change.change === 'created' || change.change === 'submitted') return true;
+    if (FINAL_OUTCOMES.has(change.status)) return true;
+    // An event from before stages said whether they need the dossier counts as needing it.
+    const stages = change.progress?.stages;
+    return change.status === 'in-review' && (!stages || stages.some((s) => s.needsDossier !== false));
   }
 
   private async handle(

@@ -9,6 +9,7 @@ import {
   fromJsonRow,
   GENESIS_HASH,
   toJsonRow,
+  twoTripTransaction,
   verifyChain,
   type ChainBreak,
 } from '@berkas/persistence';
@@ -106,22 +107,6 @@ type LockedRow = {
   open: Array<Record<string, unknown>>;
 };
 
-/** What of node-postgres' client the two-round-trip path uses. */
-interface SimpleQueryClient {
-  query(sql: string): Promise<unknown>;
-  escapeLiteral(value: string): string;
-}
-
-/** `sql` with its $n parameters as literals: numbers as they are, everything else escaped by the driver. */
-function inlined(client: SimpleQueryClient, sql: string, params: unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    return client.escapeLiteral(String(value));
-  });
-}
-
 const TASK_CHANGE_COLUMNS = [
   'status',
   'claimed_by',
@@ -185,6 +170,15 @@ export class ApplicationLedger {
   async lock(m: EntityManager, id: string): Promise<LockedApplication | null> {
     const [row] = await m.query(
       `SELECT to_jsonb(a) AS app, ${OPEN_TASKS} AS open FROM applications a WHERE a.id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row ? this.locked(m, row) : null;
+  }
+
+  /** The application with its open tasks, as they are now, unlocked (one round trip). */
+  async read(m: EntityManager, id: string): Promise<LockedApplication | null> {
+    const [row] = await m.query(
+      `SELECT to_jsonb(a) AS app, ${OPEN_TASKS} AS open FROM applications a WHERE a.id = $1`,
       [id],
     );
     return row ? this.locked(m, row) : null;
@@ -272,8 +266,7 @@ export class ApplicationLedger {
    * locks the task and its application, COMMIT with the statement that writes the change. Same
    * locks, same single write, same all-or-nothing as `lockTask` and `commit` inside a transaction.
    * `decide` runs in between, with the lock held, and may read on `m` (a sequence, say); it gets
-   * null if there is no such task, and answers null to roll back and give up (null is answered). Several statements at once need the simple query protocol, which
-   * takes no parameters: they are inlined as literals escaped by the driver.
+   * null if there is no such task, and answers null to roll back and give up (then so does this).
    */
   async onLockedTask<T>(
     taskId: string,
@@ -282,31 +275,18 @@ export class ApplicationLedger {
       locked: LockedTask | null,
     ) => Promise<{ change: ApplicationChange; reply: (open: TaskRecord[]) => T } | null>,
   ): Promise<T | null> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as SimpleQueryClient;
-    try {
-      const [, lock] = (await client.query(`BEGIN; ${inlined(client, LOCK_TASK, [taskId])}`)) as [
-        unknown,
-        { rows: LockedRow[] },
-      ];
-      const m = runner.manager;
-      const [row] = lock.rows;
-      const locked = row ? this.lockedTask(m, row) : null;
-      const decision = await decide(m, locked);
+    const lock = { sql: LOCK_TASK, params: [taskId] };
+    return twoTripTransaction<T | null, LockedRow>(this.dataSource, lock, async ([row], tx) => {
+      const locked = row ? this.lockedTask(tx.manager, row) : null;
+      const decision = await decide(tx.manager, locked);
       if (!decision || !locked) {
-        await client.query('ROLLBACK');
+        await tx.rollback();
         return null;
       }
-      const { change, reply } = decision;
-      const statement = this.commitStatement(m, locked, change);
-      await client.query(`${inlined(client, statement.sql, statement.params)}; COMMIT`);
-      return reply(this.committed(locked, change, statement.head));
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined); // the connection goes back clean, or broken
-      throw e;
-    } finally {
-      await runner.release();
-    }
+      const statement = this.commitStatement(tx.manager, locked, decision.change);
+      await tx.commitWith(statement);
+      return decision.reply(this.committed(locked, decision.change, statement.head));
+    });
   }
 
   /**

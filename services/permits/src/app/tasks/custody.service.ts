@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { In, IsNull, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppError, type Actor, type HandoffReceipt } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import type { TaskStage } from '../../domain/workflow-definition';
@@ -32,13 +32,15 @@ export class CustodyService {
 
   /** Sends the dossier on for every open stage of the application still waiting for it. */
   async dispatch(m: EntityManager, applicationId: string): Promise<void> {
-    const app = await m.findOneBy(ApplicationRecord, { id: applicationId });
-    if (!app?.trackingNumber || app.status !== 'in-review') return;
-    const def = await this.catalog.version(app.workflowCode, app.workflowVersion);
-    const waiting = (
-      await m.findBy(TaskRecord, { applicationId, status: In(['open', 'claimed']), handoffId: IsNull() })
-    ).filter(
-      (t) => (def.stages[t.stage] as TaskStage | undefined)?.custody === 'handoff' && t.clock.length === 0,
+    const seen = await this.ledger.read(m, applicationId);
+    const app = seen?.app;
+    if (!seen || !app?.trackingNumber || app.status !== 'in-review') return;
+    const def = await this.catalog.version(app.workflowCode, app.workflowVersion, m);
+    const waiting = seen.open.filter(
+      (t) =>
+        !t.handoffId &&
+        (def.stages[t.stage] as TaskStage | undefined)?.custody === 'handoff' &&
+        t.clock.length === 0,
     );
     if (!waiting.length) return;
     const calendar = await this.calendars.forRegion(app.regionCode);

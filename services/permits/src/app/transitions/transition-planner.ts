@@ -219,12 +219,16 @@ function progress(
   return {
     dueAt: dueDateIn(app.regionCode, changes.dueAt ?? null),
     awaitingApplicant: status === 'returned',
-    stages: open.map((t) => ({
-      stage: t.stage,
-      label: (def.stages[t.stage] as TaskStage).label,
-      agencyId: t.agencyId,
-      agencyCode: t.agencyCode,
-      dueAt: dueDateIn(app.regionCode, t.dueAt),
-    })),
+    stages: open.map((t) => {
+      const stage = def.stages[t.stage] as TaskStage;
+      return {
+        stage: t.stage,
+        label: stage.label,
+        agencyId: t.agencyId,
+        agencyCode: t.agencyCode,
+        dueAt: dueDateIn(app.regionCode, t.dueAt),
+        needsDossier: stage.custody === 'handoff',
+      };
+    }),
   };
 }
