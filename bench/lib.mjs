@@ -123,16 +123,22 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
     ports[name] = await freePort();
     const env = {
       ...shared,
-      NATS_USER: name,
-      NATS_PASSWORD: passwords[name],
-      ...(name === 'gateway'
+      // The pages are no NATS user: they reach everything through the gateway's API.
+      ...(name === 'web' ? {} : { NATS_USER: name, NATS_PASSWORD: passwords[name] }),
+      ...(name === 'web'
         ? {
-            PORT: String(ports[name]),
-            INTERNAL_PORT: String(await freePort()),
-            // Benchmarks drive sessions far past a person's pace; the lookup one sets its own limits.
-            RATE_LIMIT_REQUESTS: '100000000',
+            PORT: String(ports.web),
+            INTERNAL_PORT: String((ports.webInternal = await freePort())),
+            API_URL: `http://127.0.0.1:${ports.gateway}`,
           }
-        : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }),
+        : name === 'gateway'
+          ? {
+              PORT: String(ports[name]),
+              INTERNAL_PORT: String(await freePort()),
+              // Benchmarks drive sessions far past a person's pace; the lookup one sets its own limits.
+              RATE_LIMIT_REQUESTS: '100000000',
+            }
+          : { HTTP_PORT: String(ports[name]), DATABASE_NAME: `berkas_${run}_${name}` }),
       ...(extraEnv[name] ?? {}),
     };
     envs[name] = env;
@@ -142,6 +148,10 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
     ]);
   }
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  await launcher.waitForHealthy(`http://127.0.0.1:${ports.webInternal}/health/ready`, 120000).catch((e) => {
+    process.stderr.write(`${recent.join('\n')}\n`);
+    throw e;
+  });
   await launcher.waitForHealthy(`${gatewayUrl}/health`, 120000).catch((e) => {
     process.stderr.write(`${recent.join('\n')}\n`);
     throw e;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: installs what is missing, brings PostgreSQL, NATS and S3 up, builds, starts the four
-// services and prints where to go. Ctrl-C stops everything it started.
+// `npm start`: installs what is missing, brings PostgreSQL, NATS and S3 up, builds, starts the
+// services and prints the one address where the pages and the API answer. Ctrl-C stops everything it started.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,8 +42,20 @@ execSync('npx nx run-many -t build --output-style=static', {
 });
 
 const port = Number(process.env.PORT ?? 3000);
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? 3080);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
-const colors = { identity: 35, tracking: 36, permits: 33, gateway: 32 };
+const colors = { identity: 35, tracking: 36, permits: 33, gateway: 32, web: 34 };
+// One address, as an ingress gives in a cluster: the pages answer on PORT and forward the gateway's
+// paths (/api, /docs, /.well-known, /health) to it; the gateway itself listens on GATEWAY_PORT.
+const ownEnv = {
+  gateway: { PORT: String(gatewayPort), TRUST_PROXY_HOPS: '1' },
+  web: {
+    PORT: String(port),
+    INTERNAL_PORT: '3190',
+    API_URL: `http://127.0.0.1:${gatewayPort}`,
+    SERVE_API: 'true',
+  },
+};
 // Demo data (Kota Bogor, its agencies and accounts) unless the caller says otherwise.
 const env = {
   LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
@@ -67,7 +79,8 @@ process.on('SIGHUP', () => void shutdown(0));
 
 say('Starting services');
 for (const name of SERVICES) {
-  const child = spawnService(name, { ...env, ...infra.natsEnvOf(name) }, (svc, line) =>
+  const own = name === 'web' ? ownEnv.web : { ...infra.natsEnvOf(name), ...(ownEnv[name] ?? {}) };
+  const child = spawnService(name, { ...env, ...own }, (svc, line) =>
     process.stdout.write(`\x1b[${colors[svc]}m${svc.padEnd(8)}\x1b[0m ${line}\n`),
   );
   child.on('exit', (code, signal) => {
@@ -102,7 +115,7 @@ const lines = [
   `  System health      ${publicUrl}/health`,
   `  Sign in            POST ${publicUrl}/api/v1/auth/login  {"username": "<email, phone or NIP>", "password": "..."}`,
   `  Token keys         ${publicUrl}/.well-known/jwks.json`,
-  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits); gateway :3100`,
+  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits); gateway :3100; pages :3190`,
   `  Mail sent          http://localhost:8025/api/v1/messages  (registration codes land here, not in real inboxes)`,
   `  SMS sent           http://localhost:8026/api/v1/messages`,
 ];

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { envSpecs, loadConfig, SERVICE_CONFIG, type ServiceName } from '@berkas/config';
+import { envSpecs, GATEWAY_ROUTES, loadConfig, SERVICE_CONFIG, type ServiceName } from '@berkas/config';
 
 // Docker does not run here, so the deploy files are kept honest by reading them: every service, port,
 // host and variable they name must exist in the code, and the values must pass the services' own
@@ -87,12 +87,17 @@ describe('deploy/docker-compose.yml', () => {
     const hosts = new Set(Object.keys(compose.services));
     for (const service of SERVICES) {
       const config = loadFor(service, envOf(service));
-      for (const url of config['nats']['servers'] as string[]) expect(hosts).toContain(new URL(url).hostname);
+      for (const url of (config['nats']?.['servers'] as string[] | undefined) ?? [])
+        expect(hosts).toContain(new URL(url).hostname);
       if (config['database']) expect(hosts).toContain(new URL(String(config['database']['url'])).hostname);
       if (config['s3']) expect(hosts).toContain(config['s3']['endpoint']);
     }
-    const gateway = loadFor('gateway', envOf('gateway'));
-    expect(compose.services['gateway'].ports).toContain(`${httpPortOf(gateway)}:${httpPortOf(gateway)}`);
+    // The pages hold the one public port and reach the gateway inside the stack.
+    const web = loadFor('web', envOf('web'));
+    expect(hosts).toContain(new URL(String(web['http']['apiUrl'])).hostname);
+    expect(web['http']['serveApi']).toBe(true);
+    expect(compose.services['web'].ports).toEqual([`${httpPortOf(web)}:${httpPortOf(web)}`]);
+    expect(compose.services['gateway'].ports).toBeUndefined();
   });
 
   it('runs a 3-node NATS cluster with JetStream, enough for the stream replicas the services ask for', () => {
@@ -196,8 +201,8 @@ describe('deploy/k8s', () => {
 
     const config = loadFor(service, env);
     const port = httpPortOf(config);
-    // The gateway's own port is public: its probes and metrics answer on the internal one.
-    const internal = service === 'gateway' ? Number(config['http']['internalPort']) : port;
+    // A public port (the gateway's, the pages'): probes and metrics answer on the internal one.
+    const internal = config['http']['internalPort'] ? Number(config['http']['internalPort']) : port;
     expect(container.ports).toEqual([
       { name: 'http', containerPort: port },
       ...(internal !== port ? [{ name: 'internal', containerPort: internal }] : []),
@@ -225,6 +230,25 @@ describe('deploy/k8s', () => {
     expect(find('Ingress', 'gateway')!.spec.rules[0].host).not.toBe(publicUrl.hostname);
   });
 
+  it("routes the gateway's paths to the gateway and every other path to the pages, as the web service does alone", () => {
+    const [rule] = find('Ingress', 'gateway')!.spec.rules;
+    const paths = rule.http.paths.map(
+      (p: { path: string; pathType: string; backend: { service: { name: string } } }) => [
+        p.path,
+        p.pathType,
+        p.backend.service.name,
+      ],
+    );
+    expect(paths).toEqual([
+      ...GATEWAY_ROUTES.map((r) => [r.path, r.match === 'exact' ? 'Exact' : 'Prefix', 'gateway']),
+      ['/', 'Prefix', 'web'],
+    ]);
+    const web = find('Deployment', 'web')!.spec.template.spec.containers[0];
+    const apiUrl = web.env.find((e: { name: string }) => e.name === 'API_URL').value;
+    expect(new URL(apiUrl).hostname).toBe('gateway');
+    expect(web.env.find((e: { name: string }) => e.name === 'SERVE_API')).toBeUndefined();
+  });
+
   it('names in the shared ConfigMap only settings some service reads', () => {
     const all = new Set(SERVICES.flatMap((s) => [...knownVariables(s)]));
     const map = find('ConfigMap', 'berkas-config')!;
@@ -242,7 +266,8 @@ describe('deploy/k8s', () => {
     const natsEnv = nats.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
     for (const user of ['gateway', 'identity', 'tracking', 'permits', 'auditor'])
       expect(natsEnv).toContain(`${user.toUpperCase()}_NATS_PASSWORD`);
-    for (const service of SERVICES) {
+    // The pages are no NATS user: they reach everything through the gateway's API.
+    for (const service of SERVICES.filter((s) => s !== 'web')) {
       const [container] = find('Deployment', service)!.spec.template.spec.containers;
       const env = Object.fromEntries(
         container.env.map(

@@ -154,7 +154,8 @@ describe('journeys through the HTTP API', () => {
       status: 'valid',
       number: permit.number,
     });
-    const qr = await api.get(new URL(permit.verificationUrl).pathname).expect(200);
+    // The QR code leads to the pages (the web service), which answer from this same API.
+    const qr = await request(system.webUrl).get(new URL(permit.verificationUrl).pathname).expect(200);
     expect(qr.text).toContain(permit.number);
 
     const closed = await the.trackUntil(tn, (v) => v.status === 'closed');

@@ -4,7 +4,10 @@ import request from 'supertest';
 import { demo, ensureDemoFiles } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
-/** The pages as a citizen on a phone uses them: Debian's chromium, driven by playwright-core. */
+/**
+ * The pages as a citizen on a phone uses them: Debian's chromium, driven by playwright-core, once
+ * with JavaScript off (every journey must work without it) and once with it on.
+ */
 describe('public pages in a real browser', () => {
   let system: RunningSystem;
   let browser: Browser;
@@ -38,83 +41,126 @@ describe('public pages in a real browser', () => {
       args: ['--no-sandbox'], // CI runs as root
     });
   });
-  beforeEach(async () => {
-    // A phone-sized window; axe needs a context of our own to run in.
-    context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
-    page = await context.newPage();
-  });
-  afterEach(() => context?.close());
   afterAll(async () => {
     await browser?.close();
     await system?.stop();
   });
 
-  const expectAccessible = async () => {
-    const { violations, passes } = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
-      .analyze();
-    expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-    expect(passes.map((p) => p.id)).toEqual(
-      expect.arrayContaining(['color-contrast', 'html-has-lang', 'document-title']),
-    );
-  };
+  describe.each([
+    ['JavaScript off', false],
+    ['JavaScript on', true],
+  ])('%s', (_label, javaScriptEnabled) => {
+    beforeEach(async () => {
+      // A phone-sized window; axe needs a context of our own to run in.
+      context = await browser.newContext({
+        viewport: { width: 360, height: 740 },
+        locale: 'id-ID',
+        javaScriptEnabled,
+      });
+      page = await context.newPage();
+    });
+    afterEach(() => context?.close());
 
-  it('finds a file from the home page with the keyboard alone, however the number is typed', async () => {
-    const loaded = await page.goto(system.gatewayUrl);
-    expect(loaded?.status()).toBe(200);
-    expect(await page.getAttribute('html', 'lang')).toBe('id');
-    expect(await page.locator('script').count()).toBe(0); // light: nothing to download but HTML and CSS
-    await expectAccessible();
+    /**
+     * axe on the page as the reader has it. axe is itself a script, and waits on timers that never
+     * fire with JavaScript off; so with it off, the same address is checked in a context that may run
+     * axe but where the page's own script files are refused and the template's script line undone:
+     * the page as a browser without JavaScript shows it.
+     */
+    const expectAccessible = async () => {
+      let checked = page;
+      let checker: BrowserContext | undefined;
+      if (!javaScriptEnabled) {
+        checker = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+        checked = await checker.newPage();
+        await checked.route('**/*', (route) =>
+          route.request().resourceType() === 'script' ? route.abort() : route.continue(),
+        );
+        await checked.goto(page.url());
+        await checked.evaluate(() =>
+          document.body.classList.remove('js-enabled', 'govuk-frontend-supported'),
+        );
+      }
+      try {
+        const { violations, passes } = await new AxeBuilder({ page: checked })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+          .analyze();
+        expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+        expect(passes.map((p) => p.id)).toEqual(
+          expect.arrayContaining(['color-contrast', 'html-has-lang', 'document-title']),
+        );
+      } finally {
+        await checker?.close();
+      }
+    };
 
-    for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement?.id)) !== 'nomor'; i++)
-      await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('nomor');
-    const outline = await page.evaluate(
-      () => getComputedStyle(document.activeElement as Element).outlineStyle,
-    );
-    expect(outline).not.toBe('none'); // focus is visible
-    await page.keyboard.type(files.inReview.toLowerCase().replace(/-/g, ' '));
-    await Promise.all([page.waitForURL(/\/lacak\?nomor=/), page.keyboard.press('Enter')]);
+    it('finds a file from the home page with the keyboard alone, however the number is typed', async () => {
+      const loaded = await page.goto(system.webUrl);
+      expect(loaded?.status()).toBe(200);
+      expect(await page.getAttribute('html', 'lang')).toBe('id');
+      // Scripts only enhance: GOV.UK Frontend marks the page when they run, and nothing needs them.
+      expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).toBe(
+        javaScriptEnabled,
+      );
+      await expectAccessible();
 
-    await expect(page.locator('#result-title').textContent()).resolves.toContain(files.inReview);
-    await expect(page.locator('#status').textContent()).resolves.toBe('Sedang diproses');
-    await expect(page.locator('#working').textContent()).resolves.toContain('DINKES');
-    await expect(page.locator('#due time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await page.locator('ol.timeline li').count()).toBeGreaterThanOrEqual(2);
-    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-    expect(fits).toBe(true); // no sideways scrolling on a phone
-    await expectAccessible();
-  });
+      for (let i = 0; i < 12 && (await page.evaluate(() => document.activeElement?.id)) !== 'nomor'; i++)
+        await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('nomor');
+      const outline = await page.evaluate(
+        () => getComputedStyle(document.activeElement as Element).outlineStyle,
+      );
+      expect(outline).not.toBe('none'); // focus is visible
+      await page.keyboard.type(files.inReview.toLowerCase().replace(/-/g, ' '));
+      await Promise.all([page.waitForURL(/\/lacak\?nomor=/), page.keyboard.press('Enter')]);
 
-  it('says plainly when a number is mistyped, and switches to English keeping the number', async () => {
-    const wrong = `${files.issued.slice(0, -1)}${files.issued.endsWith('A') ? 'B' : 'A'}`;
-    const answer = await page.goto(`${system.gatewayUrl}/lacak?nomor=${encodeURIComponent(wrong)}`);
-    expect(answer?.status()).toBe(400);
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/satu karakter salah|bukan nomor/);
-    expect(await page.getAttribute('#nomor', 'aria-invalid')).toBe('true');
-    expect(await page.getAttribute('#nomor', 'aria-describedby')).toContain('lookup-error');
-    await expectAccessible();
+      await expect(page.locator('#result-title').textContent()).resolves.toContain(files.inReview);
+      await expect(page.locator('#status').textContent()).resolves.toBe('Sedang diproses');
+      await expect(page.locator('#working').textContent()).resolves.toContain('DINKES');
+      await expect(page.locator('#due time').getAttribute('datetime')).resolves.toMatch(
+        /^\d{4}-\d{2}-\d{2}$/,
+      );
+      expect(await page.locator('ol.timeline li').count()).toBeGreaterThanOrEqual(2);
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true); // no sideways scrolling on a phone
+      await expectAccessible();
+    });
 
-    await page.goto(`${system.gatewayUrl}/lacak?nomor=${encodeURIComponent(files.issued)}`);
-    await Promise.all([page.waitForURL(/lang=en/), page.getByRole('link', { name: 'English' }).click()]);
-    expect(await page.getAttribute('html', 'lang')).toBe('en');
-    await expect(page.locator('h1').textContent()).resolves.toBe('Track a file');
-    await expect(page.locator('#status').textContent()).resolves.toBe('Closed');
-    await expect(page.locator('ol.timeline').textContent()).resolves.toContain('Permit issued');
-    expect(await page.inputValue('#nomor')).toBe(files.issued);
-    await expectAccessible();
-  });
+    it('says plainly when a number is mistyped, and switches to English keeping the number', async () => {
+      const wrong = `${files.issued.slice(0, -1)}${files.issued.endsWith('A') ? 'B' : 'A'}`;
+      const answer = await page.goto(`${system.webUrl}/lacak?nomor=${encodeURIComponent(wrong)}`);
+      expect(answer?.status()).toBe(400);
+      // GOV.UK's pattern: the summary at the top says it and links to the field, which says it again.
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/satu karakter salah|bukan nomor/);
+      expect(await page.title()).toMatch(/^Kesalahan: /);
+      expect(await page.getAttribute('.govuk-error-summary a', 'href')).toBe('#nomor');
+      expect(await page.getAttribute('#nomor', 'aria-describedby')).toContain('nomor-error');
+      await expect(page.locator('#nomor-error').textContent()).resolves.toMatch(
+        /satu karakter salah|bukan nomor/,
+      );
+      await expectAccessible();
 
-  it("shows whether a permit is genuine from its QR code's link", async () => {
-    await page.goto(`${system.gatewayUrl}${verificationPath}`);
-    await expect(page.locator('#verdict').textContent()).resolves.toBe('ASLI dan BERLAKU');
-    await expect(page.locator('#permit-number').textContent()).resolves.toMatch(/^503\/\d{4}\/SIP\//);
-    await expectAccessible();
-    await page.getByRole('link', { name: 'English' }).click();
-    await expect(page.locator('#verdict').textContent()).resolves.toBe('GENUINE and VALID');
+      await page.goto(`${system.webUrl}/lacak?nomor=${encodeURIComponent(files.issued)}`);
+      await Promise.all([page.waitForURL(/lang=en/), page.getByRole('link', { name: 'English' }).click()]);
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      await expect(page.locator('h1').textContent()).resolves.toBe('Track a file');
+      await expect(page.locator('#status').textContent()).resolves.toBe('Closed');
+      await expect(page.locator('ol.timeline').textContent()).resolves.toContain('Permit issued');
+      expect(await page.inputValue('#nomor')).toBe(files.issued);
+      await expectAccessible();
+    });
 
-    const forged = verificationPath.replace(/.{6}$/, 'AAAAAA');
-    await page.goto(`${system.gatewayUrl}${forged}`);
-    await expect(page.locator('#verdict').textContent()).resolves.toMatch(/^TIDAK DAPAT DIVERIFIKASI/);
+    it("shows whether a permit is genuine from its QR code's link", async () => {
+      await page.goto(`${system.webUrl}${verificationPath}`);
+      await expect(page.locator('#verdict').textContent()).resolves.toBe('ASLI dan BERLAKU');
+      await expect(page.locator('#permit-number').textContent()).resolves.toMatch(/^503\/\d{4}\/SIP\//);
+      await expectAccessible();
+      await page.getByRole('link', { name: 'English' }).click();
+      await expect(page.locator('#verdict').textContent()).resolves.toBe('GENUINE and VALID');
+
+      const forged = verificationPath.replace(/.{6}$/, 'AAAAAA');
+      await page.goto(`${system.webUrl}${forged}`);
+      await expect(page.locator('#verdict').textContent()).resolves.toMatch(/^TIDAK DAPAT DIVERIFIKASI/);
+    });
   });
 });

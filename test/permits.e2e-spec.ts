@@ -131,10 +131,14 @@ describe('a practice licence through the gateway', () => {
       h: permit.holderName,
     });
     // The QR code's page, for a phone: genuine and valid, with the permit's facts.
-    const qrPage = await api.get(new URL(permit.verificationUrl).pathname).expect(200);
+    const pages = request(system.webUrl);
+    expect(permit.verificationUrl.startsWith(`${system.webUrl}/verifikasi/`)).toBe(true);
+    const qrPage = await pages.get(new URL(permit.verificationUrl).pathname).expect(200);
     expect(qrPage.text).toContain('ASLI dan BERLAKU');
     expect(qrPage.text).toContain(permit.number);
-    const forgedPage = await api.get(`/verifikasi/${permit.verificationCode.slice(0, -6)}AAAAAA`).expect(200);
+    const forgedPage = await pages
+      .get(`/verifikasi/${permit.verificationCode.slice(0, -6)}AAAAAA`)
+      .expect(200);
     expect(forgedPage.text).toContain('TIDAK DAPAT DIVERIFIKASI');
 
     const mine = (await api.get('/api/v1/applications').set(as('citizen')).expect(200)).body;

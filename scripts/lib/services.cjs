@@ -1,4 +1,4 @@
-// Launching the four services from their builds; shared by `npm start` and the end-to-end tests so
+// Launching the services from their builds; shared by `npm start` and the end-to-end tests so
 // both run the system exactly the same way. CommonJS so TypeScript tests and ESM scripts can load it.
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
@@ -6,8 +6,8 @@ const { createInterface } = require('node:readline');
 
 const root = join(__dirname, '..', '..');
 
-/** Start order: the gateway last, so its first health check finds the others. */
-const SERVICES = ['identity', 'tracking', 'permits', 'gateway'];
+/** Start order: the gateway after the backends, so its first health check finds them; the pages last. */
+const SERVICES = ['identity', 'tracking', 'permits', 'gateway', 'web'];
 
 const entryOf = (name) => join(root, 'dist', 'services', name, 'services', name, 'src', 'main.js');
 

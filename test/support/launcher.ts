@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 
-export type ServiceName = 'identity' | 'tracking' | 'permits' | 'gateway';
-export type BackendName = Exclude<ServiceName, 'gateway'>;
+export type ServiceName = 'identity' | 'tracking' | 'permits' | 'gateway' | 'web';
+export type BackendName = Exclude<ServiceName, 'gateway' | 'web'>;
 
 /** The launcher `npm start` uses, so tests run the system exactly as a newcomer would. */
 // eslint-disable-next-line @nx/enforce-module-boundaries

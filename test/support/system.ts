@@ -25,6 +25,8 @@ export type { BackendName, ServiceName };
 
 export interface RunningSystem {
   gatewayUrl: string;
+  /** The pages (and, forwarded, the API): the one address a newcomer opens. */
+  webUrl: string;
   /** The gateway's internal port: metrics, probes and the operator's report of every service. */
   gatewayInternalUrl: string;
   /** The origin download links are signed for (S3_PUBLIC_URL), as browsers reach the object store. */
@@ -76,6 +78,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const httpPorts = {} as Record<ServiceName, number>;
   for (const name of launcher.SERVICES) httpPorts[name] = await freePort();
   const internalPort = await freePort();
+  const webInternalPort = await freePort();
   // Another spelling of the same server than S3_ENDPOINT, so a test sees which one links carry.
   const s3PublicUrl = `http://localhost:${s3.port}`;
   const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);
@@ -98,9 +101,20 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   for (const name of launcher.SERVICES) {
     logs[name] = [];
     files[name] = createWriteStream(join(logDir, `${name}.log`));
-    const env: Record<string, string> = { ...shared, ...natsEnvFor(nats.credentials, name) };
-    env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.gateway}`; // links in QR codes and pages
-    if (name === 'gateway') {
+    const env: Record<string, string> =
+      name === 'web'
+        ? { LOG_LEVEL: 'debug', LOG_PRETTY: 'false' }
+        : { ...shared, ...natsEnvFor(nats.credentials, name) };
+    env['PUBLIC_URL'] = `http://127.0.0.1:${httpPorts.web}`; // links in QR codes lead to the pages
+    if (name === 'web') {
+      // The one address of `npm start`: the pages, with the gateway's paths forwarded.
+      Object.assign(env, {
+        PORT: String(httpPorts.web),
+        INTERNAL_PORT: String(webInternalPort),
+        API_URL: `http://127.0.0.1:${httpPorts.gateway}`,
+        SERVE_API: 'true',
+      });
+    } else if (name === 'gateway') {
       env['PORT'] = String(httpPorts.gateway);
       env['INTERNAL_PORT'] = String(internalPort);
     } else {
@@ -131,6 +145,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   }
 
   const gatewayUrl = `http://127.0.0.1:${httpPorts.gateway}`;
+  const webUrl = `http://127.0.0.1:${httpPorts.web}`;
   let document: Parameters<typeof undocumentedProblems>[0] | undefined;
   const stop = async () => {
     await launcher.stopAll([...extras, ...Object.values(processes)]);
@@ -148,6 +163,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   try {
     const dead = () => Object.values(processes).some((p) => p.exitCode !== null);
     await launcher.waitForHealthy(`${gatewayUrl}/health`, 90000, dead);
+    await launcher.waitForHealthy(`http://127.0.0.1:${webInternalPort}/health/ready`, 30000, dead);
     document = await (await fetch(`${gatewayUrl}/docs/openapi.json`)).json();
   } catch (e) {
     await stop();
@@ -168,6 +184,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   return {
     extraGateway,
     gatewayUrl,
+    webUrl,
     gatewayInternalUrl: `http://127.0.0.1:${internalPort}`,
     s3PublicUrl,
     mail,

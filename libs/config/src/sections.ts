@@ -41,8 +41,12 @@ export class HttpEnv {
   host = '0.0.0.0';
 }
 
-export class GatewayHttpEnv {
-  @Env('PORT', 'public HTTP port of the gateway')
+/**
+ * A service with a public port (the gateway, the pages): where it listens, its internal port for
+ * metrics and probes, the address people reach it at, and how many proxies in front of it to believe.
+ */
+export class PublicHttpEnv {
+  @Env('PORT', 'public HTTP port')
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -59,22 +63,24 @@ export class GatewayHttpEnv {
   @Max(65535)
   internalPort = 3100;
 
-  @Env('PUBLIC_URL', 'URL at which citizens reach the gateway (printed, used in QR codes)')
+  @Env('PUBLIC_URL', 'URL at which people reach Berkas (printed, used in QR codes)')
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   publicUrl = 'http://localhost:3000';
 
+  @Env('TRUST_PROXY_HOPS', 'reverse proxies in front whose X-Forwarded-For is believed')
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  trustProxyHops = 0;
+}
+
+export class GatewayHttpEnv extends PublicHttpEnv {
   @Env(
     'CORS_ORIGINS',
     'comma-separated origins whose pages may call the API from a browser (e.g. a city portal); empty: none',
   )
   @Matches(/^https?:\/\/[^\s,/]+$/, { each: true, message: 'must list http(s) origins without a path' })
   corsOrigins: string[] = [];
-
-  @Env('TRUST_PROXY_HOPS', 'reverse proxies in front of the gateway whose X-Forwarded-For is believed')
-  @IsInt()
-  @Min(0)
-  @Max(5)
-  trustProxyHops = 0;
 
   @Env('JSON_BODY_LIMIT_KB', 'largest JSON request body accepted (documents are uploaded as multipart)')
   @IsInt()
@@ -108,6 +114,22 @@ export class GatewayHttpEnv {
   @Min(0)
   @Max(300)
   publicViewCacheSeconds = 30;
+}
+
+/** The web service: the pages people use, rendered from templates; it calls the JSON API as them. */
+export class WebEnv extends PublicHttpEnv {
+  override internalPort = 3190;
+
+  @Env('API_URL', "the gateway's JSON API as the pages reach it, inside the cluster (no trailing slash)")
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'must be an http(s) URL without a trailing slash' })
+  apiUrl = 'http://127.0.0.1:3080';
+
+  @Env(
+    'SERVE_API',
+    'true where no ingress routes /api, /docs and /.well-known to the gateway (one machine): the pages forward them',
+  )
+  @IsBoolean()
+  serveApi = false;
 }
 
 export class DatabaseEnv {

@@ -12,6 +12,7 @@ import {
   RuntimeEnv,
   S3Env,
   SmsEnv,
+  WebEnv,
 } from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
 
@@ -34,6 +35,11 @@ export const SERVICE_CONFIG = {
   tracking: {
     sections: { ...backend, s3: S3Env },
     defaults: { HTTP_PORT: '3102', DATABASE_NAME: 'berkas_tracking' },
+  },
+  // The pages people use; they reach the backends only through the gateway's API, as the person.
+  web: {
+    sections: { runtime: RuntimeEnv, http: WebEnv },
+    defaults: {},
   },
   // Permits stores the issued permit's PDF in the dossier and signs its QR code.
   permits: {

@@ -25,6 +25,8 @@ export interface ServiceBootstrap {
   nats?: NatsEnv;
   /** Express-level set-up before the app initialises (the gateway's protection and API docs). */
   configure?: (app: INestApplication) => void;
+  /** false: no body parsers but those `configure` sets (the web service forwards API bodies unread). */
+  bodyParser?: boolean;
 }
 
 /**
@@ -34,7 +36,11 @@ export interface ServiceBootstrap {
  */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   // abortOnError: false makes a failed start throw (to main.ts, which exits non-zero) instead of exiting here.
-  const app = await NestFactory.create(options.module as never, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(options.module as never, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: options.bodyParser ?? true,
+  });
   app.useLogger(app.get(Logger));
   app.use(requestContextMiddleware, httpMetricsMiddleware);
   app.enableShutdownHooks();

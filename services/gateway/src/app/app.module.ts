@@ -14,13 +14,12 @@ import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
-import { PAGE_CONTROLLERS } from './pages/pages';
 import { PermitsController } from './permits/permits.controller';
 import { PublicViewCache } from './tracking/public-view-cache';
 import { TrackingController } from './tracking/tracking.controller';
 import { gatewayValidationPipe } from './validation/validation.pipe';
 
-/** Controllers of the JSON API, documented at /docs; the HTML pages are not part of it. */
+/** Controllers of the JSON API, documented at /docs (the pages people use are the web service's). */
 export const API_CONTROLLERS = [
   AuthController,
   AdminController,
@@ -51,7 +50,7 @@ export class AppModule {
         AuthModule.forRoot({ service: 'gateway' }),
         SystemStatusModule,
       ],
-      controllers: [...API_CONTROLLERS.filter((c) => c !== SystemStatusController), ...PAGE_CONTROLLERS],
+      controllers: API_CONTROLLERS.filter((c) => c !== SystemStatusController),
       providers: [
         DocumentTransferService,
         PublicViewCache,

@@ -10,8 +10,6 @@ import {
 import type { Request, Response } from 'express';
 import { AppError, type ErrorDetail } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
-import { esc, page } from '../pages/html';
-import { langOf, WORDS } from '../pages/i18n';
 
 export interface ProblemDetails {
   type: string;
@@ -35,36 +33,7 @@ export function sendProblem(req: Request, res: Response, exception: unknown): vo
   const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
   if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
   else if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '5');
-  if (wantsPage(req)) {
-    res
-      .status(problem.status)
-      .type('html')
-      .send(errorPage(req, problem, retryAfter));
-    return;
-  }
   res.status(problem.status).type('application/problem+json').json(problem);
-}
-
-/** People reading a page (not the API) get the error as a page in their language. */
-function wantsPage(req: Request): boolean {
-  return !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
-}
-
-function errorPage(req: Request, problem: ProblemDetails, retryAfter?: number): string {
-  const lang = langOf(req);
-  const w = WORDS[lang];
-  const text =
-    problem.status === 429
-      ? w.tooMany.replace('{s}', String(retryAfter ?? 60))
-      : problem.status >= 500
-        ? w.unavailable
-        : problem.detail;
-  return page({
-    lang,
-    title: problem.title,
-    here: { path: req.path },
-    body: `<h1>${esc(problem.title)}</h1>\n<p class="box error" role="alert">${esc(text)}</p>\n<p class="hint">${esc(problem.requestId ?? '')}</p>`,
-  });
 }
 
 /**

@@ -7,13 +7,12 @@ import { AppError } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { sendProblem } from '../errors/problem-details.filter';
 
-/** Content types a route with a body accepts: JSON for the API, forms for the phone pages, multipart uploads. */
-const ACCEPTED_BODIES =
-  /^(application\/(json|[\w.+-]+\+json)|application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+/** Content types a route with a body accepts: JSON, and multipart for document uploads. */
+const ACCEPTED_BODIES = /^(application\/(json|[\w.+-]+\+json)|multipart\/form-data)\b/i;
 
 /**
- * Protection every request passes before a controller sees it: security headers (no scripts on our
- * pages at all), CORS only for the configured origins, the client address from trusted proxies only,
+ * Protection every request passes before a controller sees it: security headers (the API serves no
+ * page but its documentation), CORS only for the configured origins, the client address from trusted proxies only,
  * bounded bodies, and body-parser failures (bad JSON, too large) answered as problem documents.
  */
 export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void {
@@ -29,7 +28,7 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
     frameAncestors: ["'none'"],
     upgradeInsecureRequests: env.publicUrl.startsWith('https:') ? [] : null,
   });
-  // No page of ours runs a script; Swagger UI at /docs is the one exception, all served from here.
+  // Nothing the API answers runs a script; Swagger UI at /docs is the one exception, served from here.
   app.use(
     helmet({
       contentSecurityPolicy: { directives: directives("'none'") },
@@ -54,7 +53,6 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
   app.use(refuseUnknownBodyTypes, acceptIdempotencyKey);
   const limit = `${env.jsonBodyLimitKb}kb`;
   app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit, extended: false });
   app.use(bodyParserErrors, refuseHostileInput);
 }
 

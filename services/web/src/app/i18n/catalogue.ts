@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Request } from 'express';
+
+export type Lang = 'id' | 'en';
+export const LANGS: readonly Lang[] = ['id', 'en'];
+
+type Messages = { [key: string]: string | Messages };
+
+/** The message catalogues (locales/<lang>.json), read once: Bahasa Indonesia first, then English. */
+const CATALOGUES: Record<Lang, Messages> = Object.fromEntries(
+  LANGS.map((lang) => [
+    lang,
+    JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'locales', `${lang}.json`), 'utf8')),
+  ]),
+) as Record<Lang, Messages>;
+
+/** Indonesian unless the reader chose English (`?lang=en`, carried by every link and form). */
+export function langOf(req: Request): Lang {
+  return req.query['lang'] === 'en' ? 'en' : 'id';
+}
+
+/**
+ * The message at `key` ("track.title") in `lang`, with {name} placeholders filled. A key missing from
+ * a catalogue is a bug the catalogue spec catches; at run time it shows the key rather than nothing.
+ */
+export function translate(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
+  let node: string | Messages | undefined = CATALOGUES[lang];
+  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  if (typeof node !== 'string') return key;
+  return node.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
+}
+
+/** Every key of a catalogue, dotted: for the spec that keeps the languages in step. */
+export function keysOf(lang: Lang): string[] {
+  const walk = (m: Messages, prefix: string): string[] =>
+    Object.entries(m).flatMap(([k, v]) =>
+      typeof v === 'string' ? [`${prefix}${k}`] : walk(v, `${prefix}${k}.`),
+    );
+  return walk(CATALOGUES[lang], '');
+}
+
+/** A date (YYYY-MM-DD or a timestamp) the way readers of the language write it, in the city's time zone. */
+export function formatDate(value: string, lang: Lang, withTime = false): string {
+  const date = new Date(value.length === 10 ? `${value}T00:00:00+07:00` : value);
+  return new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    dateStyle: 'long',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: 'Asia/Jakarta',
+  }).format(date);
+}
+
+/** A link to `path` with `query`, keeping the reader's language. */
+export function hrefIn(lang: Lang, path: string, query: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+  if (lang === 'en') params.set('lang', 'en');
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}

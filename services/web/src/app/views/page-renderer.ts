@@ -1,0 +1,54 @@
+import { dirname, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import nunjucks from 'nunjucks';
+import { formatDate, hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
+
+/** Berkas's templates first, then GOV.UK Frontend's (its page template and component macros). */
+const TEMPLATE_PATHS = [
+  join(__dirname, '..', '..', '..', 'views'),
+  join(dirname(require.resolve('govuk-frontend/package.json')), 'dist'),
+];
+
+/**
+ * Renders pages from Nunjucks templates with autoescaping on: whatever a template prints is escaped
+ * unless the template says otherwise, so a name, a note or a file name can never become markup.
+ * Every page gets the reader's language and helpers bound to it: `t` (the message catalogue),
+ * `href` (links that keep the language), `date`, and the link that switches language in place.
+ */
+@Injectable()
+export class PageRenderer {
+  private readonly env = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATE_PATHS), {
+    autoescape: true,
+    throwOnUndefined: false, // GOV.UK Frontend's macros read optional parameters
+  });
+
+  /** The page `view` (under views/, without .njk) for `req`, sent with `status`. */
+  send(req: Request, res: Response, view: string, vars: Record<string, unknown> = {}, status = 200): void {
+    res
+      .status(status)
+      .type('html')
+      .send(this.render(req, view, vars));
+  }
+
+  render(req: Request, view: string, vars: Record<string, unknown> = {}): string {
+    return this.env.render(`${view}.njk`, { ...this.helpers(req, langOf(req)), ...vars });
+  }
+
+  private helpers(req: Request, lang: Lang) {
+    const other: Lang = lang === 'id' ? 'en' : 'id';
+    const query = Object.fromEntries(
+      Object.entries(req.query).filter(
+        (e): e is [string, string] => e[0] !== 'lang' && typeof e[1] === 'string',
+      ),
+    );
+    return {
+      lang,
+      otherLang: other,
+      switchHref: hrefIn(other, req.path, query),
+      t: (key: string, params?: Record<string, string | number>) => translate(lang, key, params),
+      href: (path: string, q?: Record<string, string | undefined>) => hrefIn(lang, path, q),
+      date: (value: string, withTime = false) => formatDate(value, lang, withTime),
+    };
+  }
+}
