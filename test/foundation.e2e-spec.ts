@@ -8,7 +8,7 @@ import { startSystem, type BackendName, type RunningSystem } from './support/sys
 
 const BACKENDS: BackendName[] = ['identity', 'tracking', 'permits'];
 
-describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
+describe('foundation: the services on real PostgreSQL, NATS and S3', () => {
   let system: RunningSystem;
   let nc: NatsConnection;
 
@@ -39,6 +39,26 @@ describe('foundation: four services on real PostgreSQL, NATS and S3', () => {
       // The instance id names the process that answered: it must be that service's own pid.
       expect(status.instanceId).toMatch(new RegExp(`:${system.processes[service].pid}$`));
     }
+  });
+
+  it('answers the pages and the API on one address, as npm start prints it', async () => {
+    const front = request(system.webUrl);
+    const home = await front.get('/').expect(200);
+    expect(home.headers['content-type']).toMatch(/text\/html/);
+    // The gateway's paths are forwarded to it untouched (as an ingress routes them in a cluster).
+    const types = await front.get('/api/v1/permit-types').expect(200);
+    expect(types.headers['content-type']).toMatch(/application\/json/);
+    expect(types.body.items.map((t: { code: string }) => t.code)).toEqual(
+      expect.arrayContaining(['SIP', 'PBG', 'REKLAME']),
+    );
+    expect((await front.get('/docs/openapi.json').expect(200)).body.openapi).toMatch(/^3\./);
+    expect((await front.get('/health').expect(200)).body.status).toBe('ok');
+    await front.get('/.well-known/jwks.json').expect(200);
+    const problem = await front.post('/api/v1/auth/login').send({ username: 'x' }).expect(400);
+    expect(problem.headers['content-type']).toMatch(/application\/problem\+json/);
+    // Everything else is the pages', and what is the operator's stays off the public port.
+    await front.get('/metrics').expect(404);
+    await front.get('/health/ready').expect(404);
   });
 
   it('follows one request id from the gateway into every service it touched', async () => {
