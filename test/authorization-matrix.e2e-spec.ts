@@ -136,6 +136,12 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /api/v1/permit-types', ok: 'public', path: () => '/api/v1/permit-types' },
   { route: 'GET /api/v1/permit-types/{code}', ok: 'public', path: () => '/api/v1/permit-types/SIP' },
+  {
+    route: 'POST /api/v1/permit-types/{code}/levy-estimate',
+    ok: 'public',
+    path: () => '/api/v1/permit-types/REKLAME/levy-estimate',
+    body: () => ({ values: { boardArea: 2, months: 3 } }),
+  },
   { route: 'GET /api/v1/workflows/{code}', ok: 'public', path: () => '/api/v1/workflows/SIP' },
   { route: 'GET /api/v1/permits/seal-key', ok: 'public', path: () => '/api/v1/permits/seal-key' },
   {

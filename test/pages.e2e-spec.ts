@@ -162,5 +162,34 @@ describe('public pages in a real browser', () => {
       await page.goto(`${system.webUrl}${forged}`);
       await expect(page.locator('#verdict').textContent()).resolves.toMatch(/^TIDAK DAPAT DIVERIFIKASI/);
     });
+
+    it('explains a permit type and estimates its levy from a plain form, numbers typed the Indonesian way', async () => {
+      await page.goto(`${system.webUrl}/izin`);
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/\/izin\/REKLAME$/),
+        page.getByRole('link', { name: 'Izin Penyelenggaraan Reklame' }).click(),
+      ]);
+      await expect(page.locator('#standard').textContent()).resolves.toMatch(/hari kerja/);
+      await expect(page.locator('#documents').textContent()).resolves.toContain('Denah lokasi');
+      await expect(page.locator('#legal-basis li').count()).resolves.toBeGreaterThan(0);
+      await expectAccessible();
+
+      // A mistake first: the summary names the field and links to it; the typed value stays.
+      await page.fill('#boardArea', '2,5');
+      await Promise.all([page.waitForURL(/hitung=1/), page.getByRole('button', { name: 'Hitung' }).click()]);
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Jangka waktu');
+      expect(await page.getAttribute('.govuk-error-summary a', 'href')).toBe('#months');
+      expect(await page.inputValue('#boardArea')).toBe('2,5');
+      await expectAccessible();
+
+      await page.fill('#months', '3');
+      await Promise.all([page.waitForURL(/months=3/), page.getByRole('button', { name: 'Hitung' }).click()]);
+      // 2.5 m² × Rp25.000 × 3 months, as the bill will compute it.
+      await expect(page.locator('#estimate').textContent()).resolves.toMatch(/^Rp\s?187\.500$/);
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true);
+      await expectAccessible();
+    });
   });
 });

@@ -26,6 +26,7 @@ const BODIES = {
   UpdateStaffBody: ['UpdateStaffRequest', ['id']],
   CreateDelegationBody: ['CreateDelegationRequest'],
   CreateApplicationBody: ['CreateApplicationRequest'],
+  LevyEstimateBody: ['LevyEstimateRequest', ['code']],
   UpdateApplicationBody: ['UpdateApplicationRequest', ['id']],
   RecordPaymentBody: ['RecordPaymentRequest', ['applicationId']],
   RevokePermitBody: ['RevokePermitRequest', ['applicationId']],

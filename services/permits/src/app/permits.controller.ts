@@ -18,6 +18,8 @@ import type {
   PermitVerification,
   VerifyPermitRequest,
   ListApplicationsRequest,
+  LevyEstimate,
+  LevyEstimateRequest,
   PermitType,
   PermitTypeList,
   PrepareApplicationDocumentRequest,
@@ -72,6 +74,11 @@ export class PermitsController {
   @Handles('permits.permit-types.get')
   permitType(@Payload() req: CodeRequest): Promise<PermitType> {
     return this.catalog.view(req.code);
+  }
+
+  @Handles('permits.permit-types.levy-estimate')
+  levyEstimate(@Payload() req: LevyEstimateRequest): Promise<LevyEstimate> {
+    return this.catalog.levyEstimate(req);
   }
 
   @Handles('permits.workflows.publish')

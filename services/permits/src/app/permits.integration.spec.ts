@@ -206,7 +206,44 @@ describe('permits service', () => {
     expect(types.items.find((t) => t.code === 'SIP')).toMatchObject({
       serviceStandardDays: 14,
       issuingAgency: 'DPMPTSP',
+      purpose: { id: expect.stringContaining('tenaga kesehatan') },
+      legalBasis: expect.arrayContaining([expect.stringMatching(/^Undang-Undang Nomor 17 Tahun 2023/)]),
+      levy: null, // a practice licence bills no levy
     });
+    expect(types.items.find((t) => t.code === 'REKLAME')!.levy).toEqual({
+      stage: expect.objectContaining({ en: 'Billboard tax assessment and payment' }),
+      formula: 'round(max(1, boardArea) * 25000 * months)',
+      currency: 'IDR',
+      inputs: ['boardArea', 'months'],
+    });
+  });
+
+  it('estimates a levy before applying, with the formula the bill will use, and says which value is wrong', async () => {
+    const estimate = (code: string, values: Record<string, number>) =>
+      client.request('permits.permit-types.levy-estimate', { code, values });
+    // Rp25.000 per m² and month; a board under 1 m² is billed as 1 m² (max(1, boardArea)).
+    await expect(estimate('REKLAME', { boardArea: 0.6, months: 3 })).resolves.toEqual({
+      amount: 75000,
+      currency: 'IDR',
+    });
+    await expect(estimate('REKLAME', { boardArea: 2, months: 3 })).resolves.toEqual({
+      amount: 150000,
+      currency: 'IDR',
+    });
+    await expect(estimate('PBG', { floorArea: 120, buildingIndex: 1.5 })).resolves.toEqual({
+      amount: 1800000,
+      currency: 'IDR',
+    });
+    expect(await rejectionOf(estimate('REKLAME', { boardArea: 2 }))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: '/values/months' }],
+    });
+    expect(await rejectionOf(estimate('REKLAME', { boardArea: 2, months: 13 }))).toMatchObject({
+      status: 400,
+      details: [{ path: '/values/months' }],
+    });
+    expect(await rejectionOf(estimate('SIP', {}))).toMatchObject({ status: 404 });
   });
 
   it('walks a practice licence from draft through a correction to issue, clocks and all', async () => {

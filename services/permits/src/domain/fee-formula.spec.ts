@@ -1,4 +1,4 @@
-import { evaluateFee } from './fee-formula';
+import { evaluateFee, formulaInputs } from './fee-formula';
 
 describe('levy formulas', () => {
   it('computes the PBG and billboard levies from the form', () => {
@@ -20,5 +20,14 @@ describe('levy formulas', () => {
     expect(() => evaluateFee('1 / 0', {})).toThrow(/division by zero/);
     expect(() => evaluateFee('1 - 5', {})).toThrow(/came out as -4/);
     expect(() => evaluateFee('2 3', {})).toThrow(/unexpected text/);
+  });
+
+  it('names the form fields a formula reads, not its functions', () => {
+    expect(formulaInputs('round(max(1, boardArea) * 25000 * months)')).toEqual(['boardArea', 'months']);
+    expect(formulaInputs('round(floorArea * 10000 * buildingIndex + floorArea)')).toEqual([
+      'floorArea',
+      'buildingIndex',
+    ]);
+    expect(formulaInputs('150000')).toEqual([]);
   });
 });

@@ -94,3 +94,14 @@ export function evaluateFee(formula: string, form: Record<string, unknown>): num
   if (!Number.isFinite(result) || result < 0) throw new Error(`the levy came out as ${result}`);
   return Math.round(result);
 }
+
+/** The form fields a formula reads, in the order it first names them (not its functions). */
+export function formulaInputs(formula: string): string[] {
+  const names = tokenize(formula).flatMap((t, i, all) => {
+    if (t.kind !== 'id') return [];
+    const next = all[i + 1];
+    const call = FUNCTIONS[t.name] && next?.kind === 'op' && next.op === '(';
+    return call ? [] : [t.name];
+  });
+  return [...new Set(names)];
+}

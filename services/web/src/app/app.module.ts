@@ -4,6 +4,7 @@ import { ConfigModule, type ServiceConfig } from '@berkas/config';
 import { HealthModule, InternalHttpModule, LoggingModule, MetricsModule } from '@berkas/observability';
 import { ApiModule } from './api/api.module';
 import { ApiReadiness } from './api/api-readiness';
+import { CatalogPagesController } from './pages/catalog-pages.controller';
 import { DossierPageController } from './pages/dossier-page.controller';
 import { PageErrorFilter } from './pages/page-error.filter';
 import { PublicPagesController } from './pages/public-pages.controller';
@@ -24,7 +25,7 @@ export class AppModule {
         HealthModule.forRoot([ApiReadiness], { internalOnly: true }),
         InternalHttpModule.forRoot({ port: config.http.internalPort, host: config.http.host }),
       ],
-      controllers: [PublicPagesController, DossierPageController],
+      controllers: [PublicPagesController, CatalogPagesController, DossierPageController],
       providers: [PageRenderer, { provide: APP_FILTER, useClass: PageErrorFilter }],
     };
   }

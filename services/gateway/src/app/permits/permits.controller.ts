@@ -3,6 +3,8 @@ import type { Request } from 'express';
 import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
   ApplicationHistoryVerification,
+  LevyEstimate,
+  LevyEstimateRequest,
   Calendar,
   Application,
   ApplicationPage,
@@ -21,6 +23,7 @@ import type {
 import {
   ActOnTaskBody,
   CreateApplicationBody,
+  LevyEstimateBody,
   PublishWorkflowBody,
   ReassignTaskBody,
   RecordPaymentBody,
@@ -58,6 +61,19 @@ export class PermitsController {
   @Calls('permits.permit-types.get')
   permitType(@Param('code') code: string): Promise<PermitType> {
     return this.permits.request('permits.permit-types.get', { code });
+  }
+
+  /** The levy a permit type's formula gives for some values, before applying (the public calculator). */
+  @Public()
+  @RateLimit('lookups')
+  @Post('permit-types/:code/levy-estimate')
+  @HttpCode(200)
+  @Calls('permits.permit-types.levy-estimate')
+  levyEstimate(@Param('code') code: string, @Body() body: LevyEstimateBody): Promise<LevyEstimate> {
+    // The body's map is checked as an object here; that its values are numbers, against proto/ by the
+    // request's schema before permits reads it (a 400 naming the value otherwise).
+    const values = body.values as LevyEstimateRequest['values'];
+    return this.permits.request('permits.permit-types.levy-estimate', { code, values });
   }
 
   @Post('applications')

@@ -8,6 +8,8 @@ import {
   AppError,
   assertSchema,
   type FormField,
+  type LevyEstimate,
+  type LevyEstimateRequest,
   type Principal,
   type RequiredDocument,
   type PermitType,
@@ -15,6 +17,8 @@ import {
   type WorkflowVersion,
 } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
+import { formProblems } from '../../domain/application-form';
+import { evaluateFee, formulaInputs } from '../../domain/fee-formula';
 import { owners, validateDefinition, type WorkflowDefinition } from '../../domain/workflow-definition';
 import { WorkflowVersionRecord } from './catalog.entity';
 
@@ -24,6 +28,10 @@ const PUBLISH_LOCK = 0x77666c77; // "wflw"
 export interface PermitTypeDefinition {
   code: string;
   name: { id: string; en: string };
+  /** What the permit is for, in the applicant's words. */
+  purpose: { id: string; en: string };
+  /** The laws and regulations it rests on. */
+  legalBasis: string[];
   issuingAgency: string;
   workflow: string;
   validityMonths: number | null;
@@ -100,7 +108,31 @@ export class CatalogService implements OnModuleInit {
       form: t.form,
       requiredDocuments: t.requiredDocuments,
       validityMonths: t.validityMonths,
+      purpose: t.purpose,
+      legalBasis: t.legalBasis,
+      levy: levyOf(current.definition),
     };
+  }
+
+  /**
+   * The levy for `values` of the fields the current workflow's formula reads, as the bill will
+   * compute it: for an applicant deciding whether to apply. Each field is held to its form rules.
+   */
+  async levyEstimate(req: LevyEstimateRequest): Promise<LevyEstimate> {
+    const t = this.type(req.code);
+    const levy = levyOf((await this.current(t.workflow)).definition);
+    if (!levy) throw new AppError('NOT_FOUND', 404, `${t.code} has no levy`);
+    const fields = t.form.filter((f) => levy.inputs.includes(f.name));
+    const problems = formProblems(fields, req.values, true).map((p) => ({
+      ...p,
+      path: p.path.replace(/^\/form\//, '/values/'),
+    }));
+    if (problems.length) throw new AppError('VALIDATION_FAILED', 400, 'The values have problems', problems);
+    try {
+      return { amount: evaluateFee(levy.formula, req.values), currency: levy.currency };
+    } catch (e) {
+      throw new AppError('FEE_NOT_COMPUTABLE', 409, `The levy cannot be computed: ${(e as Error).message}`);
+    }
   }
 
   async current(workflow: string): Promise<WorkflowVersionRecord> {
@@ -201,4 +233,14 @@ export class CatalogService implements OnModuleInit {
       publishedBy: r.publishedBy,
     }));
   }
+}
+
+/** The first stage of a workflow that bills a levy, as a permit type's page shows it; null if none. */
+function levyOf(def: WorkflowDefinition): PermitType['levy'] {
+  for (const stage of Object.values(def.stages)) {
+    if (stage.kind !== 'task' || !stage.fee) continue;
+    const { formula, currency } = stage.fee;
+    return { stage: stage.label, formula, currency, inputs: formulaInputs(formula) };
+  }
+  return null;
 }

@@ -50,6 +50,15 @@ export function formatDate(value: string, lang: Lang, withTime = false): string 
   }).format(date);
 }
 
+/** An amount as readers of the language write money (Rp150.000 in Indonesian), whole units only. */
+export function formatMoney(amount: number, currency: string, lang: Lang): string {
+  return new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: 0,
+  }).format(amount);
+}
+
 /** A link to `path` with `query`, keeping the reader's language. */
 export function hrefIn(lang: Lang, path: string, query: Record<string, string | undefined> = {}): string {
   const params = new URLSearchParams();

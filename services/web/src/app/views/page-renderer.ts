@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
-import { formatDate, hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
+import { formatDate, formatMoney, hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 
 /** Berkas's templates first, then GOV.UK Frontend's (its page template and component macros). */
 const TEMPLATE_PATHS = [
@@ -49,6 +49,8 @@ export class PageRenderer {
       t: (key: string, params?: Record<string, string | number>) => translate(lang, key, params),
       href: (path: string, q?: Record<string, string | undefined>) => hrefIn(lang, path, q),
       date: (value: string, withTime = false) => formatDate(value, lang, withTime),
+      money: (amount: number, currency: string) => formatMoney(amount, currency, lang),
+      megabytes: (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
     };
   }
 }
