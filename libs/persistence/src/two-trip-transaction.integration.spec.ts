@@ -67,22 +67,22 @@ describe('a transaction in two round trips fewer, on the real PostgreSQL', () =>
     expect(idle.map(([r]) => r.n)).toEqual([0, 0, 0, 0]);
   });
 
-  it('holds its lock from the first statement to the commit: a second writer waits its turn', async () => {
-    const order: string[] = [];
-    const lockFirst = { sql: 'SELECT id FROM notes WHERE id = 1 FOR UPDATE', params: [] };
+  it("holds its lock from the first statement to the commit: a second writer waits, then sees the first one's write", async () => {
+    const lockFirst = { sql: 'SELECT body FROM notes WHERE id = 1 FOR UPDATE', params: [] };
+    let slowLocked = false;
     const slow = twoTripTransaction(db, lockFirst, async (_, tx) => {
-      order.push('slow locked');
+      slowLocked = true;
       await new Promise((r) => setTimeout(r, 200));
       await tx.commitWith({ sql: `UPDATE notes SET body = 'slow' WHERE id = 1`, params: [] });
-      order.push('slow committed');
     });
-    await new Promise((r) => setTimeout(r, 50));
-    const fast = twoTripTransaction(db, lockFirst, async (rows, tx) => {
-      order.push('fast locked');
+    while (!slowLocked) await new Promise((r) => setTimeout(r, 5));
+    // Its first statement waits for the lock, so it reads the body as the slow one committed it.
+    const fast = twoTripTransaction<string, { body: string }>(db, lockFirst, async ([row], tx) => {
       await tx.commitWith({ sql: `UPDATE notes SET body = body || ' then fast' WHERE id = 1`, params: [] });
+      return row.body;
     });
-    await Promise.all([slow, fast]);
-    expect(order).toEqual(['slow locked', 'slow committed', 'fast locked']);
+    const [, seen] = await Promise.all([slow, fast]);
+    expect(seen).toBe('slow');
     expect((await db.query('SELECT body FROM notes WHERE id = 1'))[0].body).toBe('slow then fast');
   });
 });
