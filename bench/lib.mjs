@@ -173,6 +173,8 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
   };
   return {
     gatewayUrl,
+    /** The pages (web), calling the gateway above. */
+    webUrl: `http://127.0.0.1:${ports.web}`,
     extraGateway,
     natsUrl: shared.NATS_URL,
     /** nats.js connection options of a NATS user: a service's (`gateway` to make requests) or `auditor`. */
