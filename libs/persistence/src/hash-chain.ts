@@ -117,3 +117,23 @@ export function chainEntries<E extends UnchainedEntry>(
   });
   return { entries: chained, head: { seq, hash } };
 }
+
+/** What a chain's verification found: how long it is, its head, and the first entry that fails. */
+export interface ChainCheck {
+  entries: number;
+  headHash: string;
+  firstBroken: ChainBreak | null;
+}
+
+/**
+ * Recomputes a stored chain and holds it to the head its owner row records, so an entry deleted
+ * from the end (which leaves the rest intact) is found too.
+ */
+export function checkChain(entries: Array<ChainedFields & { hash: string }>, head: ChainHead): ChainCheck {
+  const firstBroken =
+    verifyChain(entries) ??
+    (entries.length !== head.seq || (entries.at(-1)?.hash ?? GENESIS_HASH) !== head.hash
+      ? { seq: entries.length + 1, reason: 'missing-entry' as const }
+      : null);
+  return { entries: entries.length, headHash: head.hash, firstBroken };
+}

@@ -41,3 +41,17 @@ export function toJsonRow<T extends ObjectLiteral>(
   }
   return out;
 }
+
+/** The column names of an entity's `properties`, from its metadata: what hand-written SQL must name. */
+export function columnsOf<T extends ObjectLiteral>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  properties: readonly (keyof T & string)[],
+): string[] {
+  const metadata = m.connection.getMetadata(entity);
+  return properties.map((property) => {
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.tableName} has no column for ${property}`);
+    return column.databaseName;
+  });
+}

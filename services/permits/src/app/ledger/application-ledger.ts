@@ -6,12 +6,13 @@ import type { Actor, EventMap, EventSubject } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import {
   chainEntries,
+  checkChain,
+  columnsOf,
   fromJsonRow,
   GENESIS_HASH,
   toJsonRow,
   twoTripTransaction,
-  verifyChain,
-  type ChainBreak,
+  type ChainCheck,
 } from '@berkas/persistence';
 import { ApplicationRecord } from '../applications/application.entity';
 import { IssuedPermitRecord } from '../issued/issued-permit.entity';
@@ -41,39 +42,36 @@ export interface PendingEvent<S extends EventSubject = EventSubject> {
 }
 
 /** Columns of the application a change may set (its identity, applicant and chain are the ledger's). */
-export type ApplicationChanges = Partial<
-  Pick<
-    ApplicationRecord,
-    | 'status'
-    | 'form'
-    | 'flow'
-    | 'serviceClock'
-    | 'submittedAt'
-    | 'completeAt'
-    | 'dueAt'
-    | 'outcome'
-    | 'fee'
-    | 'trackingNumber'
-    | 'updatedAt'
-  >
->;
+const APP_CHANGE_FIELDS = [
+  'status',
+  'form',
+  'flow',
+  'serviceClock',
+  'submittedAt',
+  'completeAt',
+  'dueAt',
+  'outcome',
+  'fee',
+  'trackingNumber',
+  'updatedAt',
+] as const satisfies readonly (keyof ApplicationRecord)[];
+export type ApplicationChanges = Partial<Pick<ApplicationRecord, (typeof APP_CHANGE_FIELDS)[number]>>;
 
-export type TaskChanges = Partial<
-  Pick<
-    TaskRecord,
-    | 'status'
-    | 'claimedBy'
-    | 'claimedAt'
-    | 'clock'
-    | 'dueAt'
-    | 'closedAt'
-    | 'closedBy'
-    | 'action'
-    | 'note'
-    | 'escalatedAt'
-    | 'handoffId'
-  >
->;
+/** Columns of a task a change may set (its stage, agency and application are fixed when it opens). */
+const TASK_CHANGE_FIELDS = [
+  'status',
+  'claimedBy',
+  'claimedAt',
+  'clock',
+  'dueAt',
+  'closedAt',
+  'closedBy',
+  'action',
+  'note',
+  'escalatedAt',
+  'handoffId',
+] as const satisfies readonly (keyof TaskRecord)[];
+export type TaskChanges = Partial<Pick<TaskRecord, (typeof TASK_CHANGE_FIELDS)[number]>>;
 
 /** Everything one transition writes, applied by `commit` as one statement. */
 export interface ApplicationChange {
@@ -83,12 +81,6 @@ export interface ApplicationChange {
   history: HistoryEntry[];
   events?: PendingEvent[];
   permit?: IssuedPermitRecord;
-}
-
-export interface HistoryCheck {
-  entries: number;
-  headHash: string;
-  firstBroken: ChainBreak | null;
 }
 
 /** Applications newest first: keyset (created_at, id). */
@@ -107,34 +99,6 @@ type LockedRow = {
   open: Array<Record<string, unknown>>;
 };
 
-const TASK_CHANGE_COLUMNS = [
-  'status',
-  'claimed_by',
-  'claimed_at',
-  'clock',
-  'due_at',
-  'closed_at',
-  'closed_by',
-  'action',
-  'note',
-  'escalated_at',
-  'handoff_id',
-];
-const APP_CHANGE_COLUMNS = [
-  'status',
-  'form',
-  'flow',
-  'service_clock',
-  'submitted_at',
-  'complete_at',
-  'due_at',
-  'outcome',
-  'fee',
-  'tracking_number',
-  'updated_at',
-  'history_seq',
-  'history_head',
-];
 /** The open tasks after a change: those still open, as changed, then those it opens. */
 export function openAfter(
   open: TaskRecord[],
@@ -306,13 +270,15 @@ export class ApplicationLedger {
     const newTaskRows = (change.newTasks ?? []).map((t) => toJsonRow(m, TaskRecord, t));
     const events = this.events(change.events);
     const permit = change.permit ? [toJsonRow(m, IssuedPermitRecord, change.permit)] : [];
+    const appColumns = columnsOf(m, ApplicationRecord, [...APP_CHANGE_FIELDS, 'historySeq', 'historyHead']);
+    const taskColumns = columnsOf(m, TaskRecord, TASK_CHANGE_FIELDS);
     const sql = `WITH app AS (
-         UPDATE applications a SET (${list(APP_CHANGE_COLUMNS)}) =
-           (SELECT ${list(APP_CHANGE_COLUMNS, 'r')} FROM jsonb_populate_record(a, $2) r)
+         UPDATE applications a SET (${list(appColumns)}) =
+           (SELECT ${list(appColumns, 'r')} FROM jsonb_populate_record(a, $2) r)
          WHERE a.id = $1 AND a.history_seq = $3 RETURNING a.id
        ), changed AS (
-         UPDATE tasks t SET (${list(TASK_CHANGE_COLUMNS)}) =
-           (SELECT ${list(TASK_CHANGE_COLUMNS, 'r')} FROM jsonb_populate_record(t, p.patch) r)
+         UPDATE tasks t SET (${list(taskColumns)}) =
+           (SELECT ${list(taskColumns, 'r')} FROM jsonb_populate_record(t, p.patch) r)
          FROM jsonb_to_recordset($4) AS p(id uuid, patch jsonb)
          WHERE t.id = p.id AND t.application_id = $1 RETURNING t.id
        ), opened AS (
@@ -407,14 +373,12 @@ export class ApplicationLedger {
   }
 
   /** Recomputes the chain from the stored entries; the head must also be the application's. */
-  async verify(m: EntityManager, app: ApplicationRecord): Promise<HistoryCheck> {
+  async verify(m: EntityManager, app: ApplicationRecord): Promise<ChainCheck> {
     const entries = await this.history(m, app.id);
-    const firstBroken =
-      verifyChain(entries.map((e) => ({ ...e, dossierId: app.id }))) ??
-      (entries.length !== app.historySeq || (entries.at(-1)?.hash ?? GENESIS_HASH) !== app.historyHead
-        ? { seq: entries.length + 1, reason: 'missing-entry' as const }
-        : null);
-    return { entries: entries.length, headHash: app.historyHead, firstBroken };
+    return checkChain(
+      entries.map((e) => ({ ...e, dossierId: app.id })),
+      { seq: app.historySeq, hash: app.historyHead },
+    );
   }
 
   /**

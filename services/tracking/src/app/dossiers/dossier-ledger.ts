@@ -4,11 +4,12 @@ import type { Actor, Bilingual, EventMap, EventSubject } from '@berkas/contracts
 import { Outbox } from '@berkas/messaging';
 import {
   chainEntries,
+  checkChain,
+  columnsOf,
   fromJsonRow,
   GENESIS_HASH,
   toJsonRow,
-  verifyChain,
-  type ChainBreak,
+  type ChainCheck,
 } from '@berkas/persistence';
 import { canonicalTrackingNumber, dossierNotFound } from './dossier-lookup';
 import { DossierRecord, HistoryRecord } from './dossier.entity';
@@ -34,23 +35,21 @@ export interface DossierEvent<S extends EventSubject = EventSubject> {
 }
 
 /** Columns of a dossier a change may set (its identity, origin and chain are the ledger's). */
-export type DossierChanges = Partial<
-  Pick<
-    DossierRecord,
-    | 'status'
-    | 'outcome'
-    | 'holder'
-    | 'holderAgencyId'
-    | 'holderUnitId'
-    | 'heldSince'
-    | 'inTransit'
-    | 'inTransitToAgencyId'
-    | 'dueAt'
-    | 'progress'
-    | 'progressAt'
-    | 'closedAt'
-  >
->;
+const CHANGE_FIELDS = [
+  'status',
+  'outcome',
+  'holder',
+  'holderAgencyId',
+  'holderUnitId',
+  'heldSince',
+  'inTransit',
+  'inTransitToAgencyId',
+  'dueAt',
+  'progress',
+  'progressAt',
+  'closedAt',
+] as const satisfies readonly (keyof DossierRecord)[];
+export type DossierChanges = Partial<Pick<DossierRecord, (typeof CHANGE_FIELDS)[number]>>;
 
 /** Everything one change to a dossier writes, applied by `commit` as one statement. */
 export interface DossierChange {
@@ -59,28 +58,6 @@ export interface DossierChange {
   events?: DossierEvent[];
 }
 
-export interface DossierHistoryCheck {
-  entries: number;
-  headHash: string;
-  firstBroken: ChainBreak | null;
-}
-
-const CHANGE_COLUMNS = [
-  'status',
-  'outcome',
-  'holder',
-  'holder_agency_id',
-  'holder_unit_id',
-  'held_since',
-  'in_transit',
-  'in_transit_to_agency_id',
-  'due_at',
-  'progress',
-  'progress_at',
-  'closed_at',
-  'history_seq',
-  'history_head',
-];
 const HISTORY_COLUMNS = [
   'dossier_id',
   'seq',
@@ -157,10 +134,11 @@ export class DossierLedger {
       historySeq: head.seq,
       historyHead: head.hash,
     });
+    const columns = columnsOf(m, DossierRecord, [...CHANGE_FIELDS, 'historySeq', 'historyHead']);
     const [result] = await m.query(
       `WITH dossier AS (
-         UPDATE dossiers d SET (${list(CHANGE_COLUMNS)}) =
-           (SELECT ${list(CHANGE_COLUMNS, 'r')} FROM jsonb_populate_record(d, $2) r)
+         UPDATE dossiers d SET (${list(columns)}) =
+           (SELECT ${list(columns, 'r')} FROM jsonb_populate_record(d, $2) r)
          WHERE d.id = $1 AND d.history_seq = $3 RETURNING d.id
        ), history AS (
          INSERT INTO history (${list(HISTORY_COLUMNS)})
@@ -222,14 +200,12 @@ export class DossierLedger {
   }
 
   /** Recomputes the chain from the stored entries; the head must also be the dossier's. */
-  async verify(m: EntityManager, d: DossierRecord): Promise<DossierHistoryCheck> {
+  async verify(m: EntityManager, d: DossierRecord): Promise<ChainCheck> {
     const rows = await this.history(m, d);
-    const firstBroken =
-      verifyChain(rows.map((h) => ({ ...h, occurredAt: h.occurredAt.toISOString() }))) ??
-      (rows.length !== d.historySeq || (rows.at(-1)?.hash ?? GENESIS_HASH) !== d.historyHead
-        ? { seq: rows.length + 1, reason: 'missing-entry' as const }
-        : null);
-    return { entries: rows.length, headHash: d.historyHead, firstBroken };
+    return checkChain(
+      rows.map((h) => ({ ...h, occurredAt: h.occurredAt.toISOString() })),
+      { seq: d.historySeq, hash: d.historyHead },
+    );
   }
 
   private chain(d: DossierRecord, entries: DossierEntry[]) {
