@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { demo, ensureDemoFiles } from './support/api';
+import { bearer, demo, ensureDemoFiles, officer, people } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -63,9 +63,10 @@ describe('public pages in a real browser', () => {
 
     /**
      * axe on the page as the reader has it. axe is itself a script, and waits on timers that never
-     * fire with JavaScript off; so with it off, the same address is checked in a context that may run
-     * axe but where the page's own script files are refused and the template's script line undone:
-     * the page as a browser without JavaScript shows it.
+     * fire with JavaScript off; so with it off, the page's HTML as the reader got it (a POST's answer
+     * too) is opened at its own address in a context that may run axe, its stylesheet from the
+     * server, its script files refused and the template's script line undone: the page as a browser
+     * without JavaScript shows it.
      */
     const expectAccessible = async () => {
       let checked = page;
@@ -73,9 +74,14 @@ describe('public pages in a real browser', () => {
       if (!javaScriptEnabled) {
         checker = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
         checked = await checker.newPage();
-        await checked.route('**/*', (route) =>
-          route.request().resourceType() === 'script' ? route.abort() : route.continue(),
-        );
+        const html = await page.content();
+        await checked.route('**/*', (route) => {
+          const request = route.request();
+          if (request.resourceType() === 'script') return route.abort();
+          if (request.isNavigationRequest())
+            return route.fulfill({ contentType: 'text/html; charset=utf-8', body: html });
+          return route.continue();
+        });
         await checked.goto(page.url());
         await checked.evaluate(() =>
           document.body.classList.remove('js-enabled', 'govuk-frontend-supported'),
@@ -190,6 +196,45 @@ describe('public pages in a real browser', () => {
       const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
       expect(fits).toBe(true);
       await expectAccessible();
+    });
+
+    it("lets the receiving officer scan a paper dossier's QR code, sign in on the page and receive it", async () => {
+      // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const [fo, pu] = [
+        await the.signIn(officer('DPMPTSP', 'front-office')),
+        await the.signIn(officer('DPUPR', 'reviewer')),
+      ];
+      const origin = (await api.get('/api/v1/me').set(bearer(fo)).expect(200)).body.principal.agencyId;
+      const to = (await api.get('/api/v1/me').set(bearer(pu)).expect(200)).body.principal.agencyId;
+      const tn: string = (
+        await api
+          .post('/api/v1/dossiers')
+          .set(bearer(fo))
+          .send({ title: 'Berkas fisik untuk dipindai', kind: 'letter', originAgencyId: origin })
+          .expect(201)
+      ).body.trackingNumber;
+      await api
+        .post(`/api/v1/dossiers/${tn}/handoffs`)
+        .set(bearer(fo))
+        .send({ toAgencyId: to, physicalItems: [{ description: 'Map biru', quantity: 1 }] })
+        .expect(201);
+
+      await page.goto(`${system.webUrl}/berkas/${tn.toLowerCase()}`);
+      await expect(page.locator('#status').textContent()).resolves.toBe('Dalam pengiriman antarinstansi');
+      await expectAccessible();
+      await page.fill('#username', officer('DPUPR', 'reviewer'));
+      await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Terima' }).click(),
+      ]);
+      await expect(page.locator('h1').textContent()).resolves.toContain('Tanda terima serah terima');
+      await expect(page.locator('#receipt-status').textContent()).resolves.toContain('Diterima');
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true);
+      await expectAccessible(); // the receipt, as the POST answered it
     });
   });
 });
