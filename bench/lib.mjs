@@ -130,6 +130,7 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
             PORT: String(ports.web),
             INTERNAL_PORT: String((ports.webInternal = await freePort())),
             API_URL: `http://127.0.0.1:${ports.gateway}`,
+            DATABASE_NAME: `berkas_${run}_web`,
           }
         : name === 'gateway'
           ? {
@@ -191,7 +192,7 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
       const { default: pg } = await import('pg');
       const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
       await client.connect();
-      for (const name of ['identity', 'tracking', 'permits'])
+      for (const name of ['identity', 'tracking', 'permits', 'web'])
         await client.query(`DROP DATABASE IF EXISTS "berkas_${run}_${name}" WITH (FORCE)`);
       await client.end();
     },

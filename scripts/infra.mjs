@@ -27,7 +27,7 @@ export const INFRA = {
   s3: { host: env.S3_ENDPOINT ?? '127.0.0.1', port: Number(env.S3_PORT ?? 9000) },
   mail: { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 1025), httpPort: 8025 },
   sms: new URL(env.SMS_API_URL ?? 'http://127.0.0.1:8026'),
-  databases: ['berkas_identity', 'berkas_tracking', 'berkas_permits'],
+  databases: ['berkas_identity', 'berkas_tracking', 'berkas_permits', 'berkas_web'],
 };
 
 const log = (msg) => process.stdout.write(`[infra] ${msg}\n`);

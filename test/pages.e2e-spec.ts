@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { bearer, demo, ensureDemoFiles, officer, people } from './support/api';
+import { bearer, codeMailedTo, demo, ensureDemoFiles, officer, people } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -91,7 +91,9 @@ describe('public pages in a real browser', () => {
         const { violations, passes } = await new AxeBuilder({ page: checked })
           .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
           .analyze();
-        expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+        expect(
+          violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`),
+        ).toEqual([]);
         expect(passes.map((p) => p.id)).toEqual(
           expect.arrayContaining(['color-contrast', 'html-has-lang', 'document-title']),
         );
@@ -198,7 +200,89 @@ describe('public pages in a real browser', () => {
       await expectAccessible();
     });
 
-    it("lets the receiving officer scan a paper dossier's QR code, sign in on the page and receive it", async () => {
+    it('registers a person with a code from the mailbox, signs in and out; names stay text, and the old cookie is worthless', async () => {
+      const email = `rina.${javaScriptEnabled ? 'on' : 'off'}@warga.example.id`;
+      const name = 'Rina <img src=x onerror="document.title=1">';
+      await page.goto(`${system.webUrl}/masuk`);
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/\/daftar$/),
+        page.getByRole('link', { name: /Daftar sebagai/ }).click(),
+      ]);
+      await expectAccessible();
+
+      // One question first; unanswered, the summary says so and links to it.
+      await Promise.all([
+        page.waitForURL(/pilih=1/),
+        page.getByRole('button', { name: 'Lanjutkan' }).click(),
+      ]);
+      expect(await page.title()).toMatch(/^Kesalahan: /);
+      expect(await page.getAttribute('.govuk-error-summary a', 'href')).toBe('#jenis');
+      await expectAccessible();
+      await page.check('#jenis');
+      await Promise.all([
+        page.waitForURL(/jenis=person/),
+        page.getByRole('button', { name: 'Lanjutkan' }).click(),
+      ]);
+      await expectAccessible();
+
+      // Nothing filled in: the summary lists each missing answer, linked to its field, in page order.
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Kirim kode' }).click(),
+      ]);
+      expect(await page.title()).toMatch(/^Kesalahan: /);
+      expect(
+        await page.locator('.govuk-error-summary a').evaluateAll((a) => a.map((x) => x.getAttribute('href'))),
+      ).toEqual(['#name', '#nik', '#email', '#password']);
+      await expectAccessible();
+
+      await page.fill('#nik', javaScriptEnabled ? '3271041603900008' : '3271041503900007');
+      await page.fill('#name', name);
+      await page.fill('#email', email);
+      await page.fill('#password', 'kopi tubruk di pagi hari');
+      await Promise.all([
+        page.waitForURL(/\/daftar\/kode$/),
+        page.getByRole('button', { name: 'Kirim kode' }).click(),
+      ]);
+      await expect(page.locator('#sent-to').textContent()).resolves.toMatch(/ri\*+@warga\.example\.id/);
+      await expectAccessible();
+      await page.fill('#code', await codeMailedTo(system.mail, email));
+      await Promise.all([
+        page.waitForURL(/\/masuk\?terdaftar=1$/),
+        page.getByRole('button', { name: 'Buat akun' }).click(),
+      ]);
+      await expectAccessible();
+
+      await page.fill('#username', email);
+      await page.fill('#password', 'kopi tubruk di pagi hari');
+      await Promise.all([page.waitForURL(/\/akun$/), page.getByRole('button', { name: 'Masuk' }).click()]);
+      // What a person typed is shown as they typed it, never run as markup.
+      await expect(page.locator('#account-details').textContent()).resolves.toContain(name);
+      await expect(page.locator('#signed-in-as').textContent()).resolves.toContain(name);
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+      expect(await page.title()).toBe('Akun saya · Berkas');
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true);
+      await expectAccessible();
+
+      const cookies = await context.cookies();
+      expect(cookies.find((c) => c.name === 'berkas.sid')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+      await Promise.all([page.waitForURL(/\/masuk\?keluar=1$/), page.click('#sign-out')]);
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+        'Anda sudah keluar',
+      );
+      await expectAccessible();
+      // Someone who copied the cookie before sign-out gets the sign-in page, not the account.
+      const thief = await browser.newContext({ javaScriptEnabled });
+      await thief.addCookies(cookies);
+      const stolen = await thief.newPage();
+      await stolen.goto(`${system.webUrl}/akun`);
+      expect(new URL(stolen.url()).pathname).toBe('/masuk');
+      await thief.close();
+    });
+
+    it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);
       const the = people(api);
@@ -224,8 +308,15 @@ describe('public pages in a real browser', () => {
       await page.goto(`${system.webUrl}/berkas/${tn.toLowerCase()}`);
       await expect(page.locator('#status').textContent()).resolves.toBe('Dalam pengiriman antarinstansi');
       await expectAccessible();
+      // Signed in once in this browser, the officer comes back to the dossier and receives it.
+      await Promise.all([page.waitForURL(/\/masuk\?next=/), page.click('#sign-in-to-receive')]);
       await page.fill('#username', officer('DPUPR', 'reviewer'));
       await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForURL(new RegExp(`/berkas/${tn.toLowerCase()}$`)),
+        page.getByRole('button', { name: 'Masuk' }).click(),
+      ]);
+      await expectAccessible();
       await Promise.all([
         page.waitForLoadState('load'),
         page.getByRole('button', { name: 'Terima' }).click(),

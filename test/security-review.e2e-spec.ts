@@ -2,6 +2,7 @@ import request from 'supertest';
 import { bearer, demo, officer, PDF, people, PNG, type Api } from './support/api';
 import { waitFor } from '@berkas/testing';
 import { queryDatabase } from './support/db';
+import { postSignIn } from './support/pages';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -259,13 +260,13 @@ describe('security review findings, replayed', () => {
       // The fifth failure starts the wait (LOGIN_MAX_ATTEMPTS is 5).
       expect(known).toEqual([...Array(4).fill('INVALID_CREDENTIALS'), 'SIGN_IN_PAUSED', 'SIGN_IN_PAUSED']);
       expect(await codes('tidak.ada@dlh.example.id')).toEqual(known);
-      // Also through the paper dossier's sign-in form: the same pause for the same client.
-      const form = await request(system.webUrl)
-        .post('/berkas/3271-26-7K4Q-X9M2-H')
-        .set('x-forwarded-for', '203.0.113.66')
-        .type('form')
-        .send({ username: officerName, password: demo.password, action: 'receive' });
-      expect(form.text).toMatch(/Too many failed sign-ins/);
+      // Also through the pages' sign-in form: the same pause for the same client, said in its words.
+      const { res: form } = await postSignIn(system.webUrl, officerName, demo.password, {
+        clientAddress: '203.0.113.66',
+      });
+      expect(form.status).toBe(429);
+      expect(Number(form.headers['retry-after'])).toBeGreaterThan(0);
+      expect(form.text).toMatch(/Terlalu banyak percobaan masuk yang gagal/);
       const desk = await login(officerName, demo.password, '198.51.100.40').expect(200);
       expect(desk.body.signInNotice).toMatchObject({ failedAttempts: 5 });
     });

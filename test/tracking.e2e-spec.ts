@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { waitFor } from '@berkas/testing';
+import { csrfIn, postSignIn } from './support/pages';
 import { startSystem, type RunningSystem } from './support/system';
 
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
@@ -169,18 +170,28 @@ describe('tracking through the gateway', () => {
     expect(scanned.headers['content-type']).toMatch(/text\/html/);
     expect(scanned.text).toContain(tn);
     expect(scanned.text).toContain('Terima berkas');
-    expect(scanned.text).toMatch(/<form method="post"/); // a plain form: no script needed
+    expect(scanned.text).toContain('id="sign-in-to-receive"'); // a plain link and forms: no script needed
 
-    const wrong = await pages
-      .post(`/berkas/${tn}`)
-      .type('form')
-      .send({ username: officer('DPUPR', 'reviewer'), password: 'salah sekali', action: 'receive' })
-      .expect(401);
-    expect(wrong.text).toContain('role="alert"');
+    const next = `/berkas/${tn}`;
+    const wrong = await postSignIn(system.webUrl, officer('DPUPR', 'reviewer'), 'salah sekali', { next });
+    expect(wrong.res.status).toBe(401);
+    expect(wrong.res.text).toContain('govuk-error-summary');
+    const { res: signedIn, cookie } = await postSignIn(
+      system.webUrl,
+      officer('DPUPR', 'reviewer'),
+      demo.password,
+      {
+        next,
+      },
+    );
+    expect(signedIn.headers['location']).toBe(next);
+    const form = await pages.get(next).set('cookie', cookie).expect(200);
+    expect(form.text).toMatch(/<form method="post"/);
     const receipt = await pages
-      .post(`/berkas/${tn}`)
+      .post(next)
+      .set('cookie', cookie)
       .type('form')
-      .send({ username: officer('DPUPR', 'reviewer'), password: demo.password, action: 'receive' })
+      .send({ _csrf: csrfIn(form.text), action: 'receive' })
       .expect(200);
     expect(receipt.text).toContain('Tanda terima');
     expect(receipt.text).toContain(sent.manifestHash);

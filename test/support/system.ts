@@ -38,13 +38,15 @@ export interface RunningSystem {
   /** Every service's NATS user and password, and `auditor`'s (reads the event stream only). */
   natsCredentials: NatsCredentials | undefined;
   httpPorts: Record<ServiceName, number>;
-  databases: Record<BackendName, string>;
+  databases: Record<BackendName | 'web', string>;
   processes: Record<ServiceName, ChildProcess>;
   logs: Record<ServiceName, string[]>;
   /** Where each service's log lines were written, for diagnosis after a failure. */
   logDir: string;
   /** Starts one more gateway replica on the same system (e.g. with other settings); answers its URL. */
   extraGateway(env?: Record<string, string>): Promise<string>;
+  /** Starts one more replica of the pages, on the same sessions database; answers its URL. */
+  extraWeb(env?: Record<string, string>): Promise<string>;
   /** Stops everything; fails if the gateway answered a refusal its OpenAPI document does not list. */
   stop(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     identity: `berkas_${run}_identity`,
     tracking: `berkas_${run}_tracking`,
     permits: `berkas_${run}_permits`,
+    web: `berkas_${run}_web`,
   };
   const httpPorts = {} as Record<ServiceName, number>;
   for (const name of launcher.SERVICES) httpPorts[name] = await freePort();
@@ -113,6 +116,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         INTERNAL_PORT: String(webInternalPort),
         API_URL: `http://127.0.0.1:${httpPorts.gateway}`,
         SERVE_API: 'true',
+        DATABASE_URL: TEST_INFRA.databaseUrl,
+        DATABASE_NAME: databases.web,
       });
     } else if (name === 'gateway') {
       env['PORT'] = String(httpPorts.gateway);
@@ -169,20 +174,22 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw new Error(`${(e as Error).message}\nservice logs: ${logDir}`);
   }
-  const extraGateway = async (env: Record<string, string> = {}) => {
-    const port = await freePort();
+  const extraReplica = async (name: 'gateway' | 'web', env: Record<string, string>) => {
+    const [port, internal] = [await freePort(), await freePort()];
     const replica = launcher.spawnService(
-      'gateway',
-      { ...envs.gateway, ...env, PORT: String(port), INTERNAL_PORT: String(await freePort()) },
-      (_svc, line) => files.gateway.write(`${line}\n`),
+      name,
+      { ...envs[name], ...env, PORT: String(port), INTERNAL_PORT: String(internal) },
+      (_svc, line) => files[name].write(`${line}\n`),
     );
     extras.push(replica);
     const url = `http://127.0.0.1:${port}`;
-    await launcher.waitForHealthy(`${url}/health`, 60000, () => replica.exitCode !== null);
+    const health = name === 'web' ? `http://127.0.0.1:${internal}/health/ready` : `${url}/health`;
+    await launcher.waitForHealthy(health, 60000, () => replica.exitCode !== null);
     return url;
   };
   return {
-    extraGateway,
+    extraGateway: (env = {}) => extraReplica('gateway', env),
+    extraWeb: (env = {}) => extraReplica('web', env),
     gatewayUrl,
     webUrl,
     gatewayInternalUrl: `http://127.0.0.1:${internalPort}`,

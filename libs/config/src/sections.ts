@@ -132,6 +132,23 @@ export class WebEnv extends PublicHttpEnv {
   serveApi = false;
 }
 
+/** The web service's sessions: cookies that name a row in its own database, so any replica serves them. */
+export class WebSessionEnv {
+  @Env('SESSION_SECRET', 'signs the session cookie (32+ characters; the same on every web replica)', {
+    secret: true,
+  })
+  @IsString()
+  @MinLength(32)
+  @NotInProduction((v) => String(v).startsWith('dev-only-'), 'must be set to your own secret in production')
+  secret = 'dev-only-session-secret-change-me-please';
+
+  @Env('SESSION_IDLE_MINUTES', 'a session not used for this long ends (the person signs in again)')
+  @IsInt()
+  @Min(5)
+  @Max(24 * 60)
+  idleMinutes = 60;
+}
+
 export class DatabaseEnv {
   @Env(
     'DATABASE_URL',

@@ -13,6 +13,7 @@ import {
   S3Env,
   SmsEnv,
   WebEnv,
+  WebSessionEnv,
 } from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
 
@@ -37,9 +38,10 @@ export const SERVICE_CONFIG = {
     defaults: { HTTP_PORT: '3102', DATABASE_NAME: 'berkas_tracking' },
   },
   // The pages people use; they reach the backends only through the gateway's API, as the person.
+  // Its own database holds sessions only (who is signed in, their tokens), never a citizen's file.
   web: {
-    sections: { runtime: RuntimeEnv, http: WebEnv },
-    defaults: {},
+    sections: { runtime: RuntimeEnv, http: WebEnv, database: DatabaseEnv, session: WebSessionEnv },
+    defaults: { DATABASE_NAME: 'berkas_web' },
   },
   // Permits stores the issued permit's PDF in the dossier and signs its QR code.
   permits: {

@@ -2,15 +2,25 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, type ServiceConfig } from '@berkas/config';
 import { HealthModule, InternalHttpModule, LoggingModule, MetricsModule } from '@berkas/observability';
+import { PersistenceModule, PostgresReadiness } from '@berkas/persistence';
+import { CreateSessions1765000000000 } from '../migrations/1765000000000-CreateSessions';
 import { ApiModule } from './api/api.module';
 import { ApiReadiness } from './api/api-readiness';
 import { CatalogPagesController } from './pages/catalog-pages.controller';
 import { DossierPageController } from './pages/dossier-page.controller';
 import { PageErrorFilter } from './pages/page-error.filter';
+import { AccountPagesController } from './pages/account-pages.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
+import { RegistrationPagesController } from './pages/registration-pages.controller';
+import { SignInPagesController } from './pages/sign-in-pages.controller';
+import { SessionsModule } from './sessions/sessions.module';
+import { SignIn } from './sessions/sign-in.entity';
 import { PageRenderer } from './views/page-renderer';
 
-/** The pages people use. No database and no bus: everything it shows comes from the JSON API. */
+/**
+ * The pages people use. No bus, and a database of sessions only: everything it shows comes from the
+ * JSON API, called as the person in front of the page.
+ */
 @Module({})
 export class AppModule {
   static register(config: ServiceConfig<'web'>): DynamicModule {
@@ -19,13 +29,22 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ApiModule,
+        PersistenceModule.forRoot({ entities: [SignIn], migrations: [CreateSessions1765000000000] }),
+        SessionsModule,
         LoggingModule.forRoot('web', config.runtime),
         // The pages' port is public: metrics and probes answer on the internal port only.
         MetricsModule.forRoot('web', { internalOnly: true }),
-        HealthModule.forRoot([ApiReadiness], { internalOnly: true }),
+        HealthModule.forRoot([ApiReadiness, PostgresReadiness], { internalOnly: true }),
         InternalHttpModule.forRoot({ port: config.http.internalPort, host: config.http.host }),
       ],
-      controllers: [PublicPagesController, CatalogPagesController, DossierPageController],
+      controllers: [
+        PublicPagesController,
+        CatalogPagesController,
+        DossierPageController,
+        SignInPagesController,
+        RegistrationPagesController,
+        AccountPagesController,
+      ],
       providers: [PageRenderer, { provide: APP_FILTER, useClass: PageErrorFilter }],
     };
   }

@@ -32,27 +32,32 @@ export class ApiClient {
   constructor(private readonly env: WebEnv) {}
 
   /** GET `path` (under /api/v1) for the person making `req`; an API error comes back as ApiProblem. */
-  async get<T>(req: Request, path: string, token?: string): Promise<T> {
+  async get<T>(req: Request | undefined, path: string, token?: string): Promise<T> {
     return this.call<T>(req, 'GET', path, undefined, token);
   }
 
   /** POST a JSON body to `path` for the person making `req`. */
-  async post<T>(req: Request, path: string, body: unknown, token?: string): Promise<T> {
+  async post<T>(req: Request | undefined, path: string, body: unknown, token?: string): Promise<T> {
     return this.call<T>(req, 'POST', path, body, token);
   }
 
+  /** DELETE `path` for the person making `req`. */
+  async delete<T>(req: Request | undefined, path: string, token?: string): Promise<T> {
+    return this.call<T>(req, 'DELETE', path, undefined, token);
+  }
+
   private async call<T>(
-    req: Request,
+    req: Request | undefined,
     method: string,
     path: string,
     body?: unknown,
     token?: string,
   ): Promise<T> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'x-forwarded-for': req.ip ?? '',
-      [HEADERS.requestId]: RequestContext.current()?.requestId ?? '',
-    };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    // Without a person's request (the service's own upkeep), the gateway sees this service's address.
+    if (req?.ip) headers['x-forwarded-for'] = req.ip;
+    const requestId = RequestContext.current()?.requestId;
+    if (requestId) headers[HEADERS.requestId] = requestId;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers['authorization'] = `Bearer ${token}`;
     let res: Response;

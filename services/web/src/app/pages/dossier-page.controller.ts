@@ -1,29 +1,24 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Dossier, HandoffReceipt, PublicView, TokenPair } from '@berkas/contracts';
+import type { Dossier, HandoffReceipt, PublicView } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { langOf, translate } from '../i18n/catalogue';
+import { PersonSession } from '../sessions/person-session';
+import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
-
-interface ReceiveForm {
-  username?: unknown;
-  password?: unknown;
-  action?: unknown;
-  reason?: unknown;
-}
-
-const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
+import { field } from './form-errors';
 
 /**
  * Where a paper dossier's QR code leads. Anyone sees where the file is; the officer of the agency it
- * was sent to signs in on the same page and receives (or refuses) it, and gets the receipt. The
- * sign-in is used for this one receipt only: the page keeps no session of it.
+ * was sent to, signed in (once, in this browser's session), receives or refuses it here and gets the
+ * receipt.
  */
 @Controller('berkas')
 export class DossierPageController {
   constructor(
     private readonly api: ApiClient,
     private readonly pages: PageRenderer,
+    private readonly session: PersonSession,
   ) {}
 
   @Get(':trackingNumber')
@@ -32,18 +27,15 @@ export class DossierPageController {
   }
 
   @Post(':trackingNumber')
+  @UseGuards(SignedInGuard)
   async receive(
     @Param('trackingNumber') trackingNumber: string,
-    @Body() form: ReceiveForm,
+    @Body() form: unknown,
+    @AccessToken() accessToken: string,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const username = text(form.username, 254).trim();
-    const password = text(form.password, 256);
-    if (!username || !password)
-      return this.render(req, res, trackingNumber, translate(langOf(req), 'scan.credentialsMissing'), 400);
     try {
-      const { accessToken } = await this.api.post<TokenPair>(req, '/auth/login', { username, password });
       const dossier = await this.api.get<Dossier>(
         req,
         `/dossiers/${encodeURIComponent(trackingNumber)}`,
@@ -53,17 +45,17 @@ export class DossierPageController {
         return this.render(req, res, trackingNumber, translate(langOf(req), 'scan.notInTransit'), 409);
       const handoff = encodeURIComponent(dossier.inTransit.handoffId);
       const receipt =
-        form.action === 'refuse'
+        field(form, 'action') === 'refuse'
           ? await this.api.post<HandoffReceipt>(
               req,
               `/handoffs/${handoff}/refuse`,
-              { reason: text(form.reason, 2000).trim() },
+              { reason: field(form, 'reason', 2000) },
               accessToken,
             )
           : await this.api.post<HandoffReceipt>(req, `/handoffs/${handoff}/receive`, {}, accessToken);
       this.pages.send(req, res, 'pages/receipt', { receipt });
     } catch (e) {
-      // The API's refusal in its words (a wrong password, sign-in paused, not addressed to you).
+      // The API's refusal in its words (not addressed to your agency, a reason missing).
       if (!(e instanceof ApiProblem) || e.status >= 500) throw e;
       if (e.retryAfterSeconds) res.setHeader('Retry-After', String(e.retryAfterSeconds));
       await this.render(req, res, trackingNumber, e.message, e.status);
@@ -84,7 +76,13 @@ export class DossierPageController {
       req,
       res,
       'pages/dossier',
-      { trackingNumber, view, problem, showReceiveForm: !view || view.status === 'in-transit' },
+      {
+        trackingNumber,
+        view,
+        problem,
+        showReceiveForm: !view || view.status === 'in-transit',
+        signedIn: Boolean(await this.session.accessToken(req)),
+      },
       status,
     );
   }

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
+import { csrf } from '../sessions/csrf';
 import { formatDate, formatMoney, hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 
 /** Berkas's templates first, then GOV.UK Frontend's (its page template and component macros). */
@@ -14,7 +15,8 @@ const TEMPLATE_PATHS = [
  * Renders pages from Nunjucks templates with autoescaping on: whatever a template prints is escaped
  * unless the template says otherwise, so a name, a note or a file name can never become markup.
  * Every page gets the reader's language and helpers bound to it: `t` (the message catalogue),
- * `href` (links that keep the language), `date`, and the link that switches language in place.
+ * `href` (links that keep the language), `date`, the link that switches language in place, who is
+ * signed in, and `csrfToken` for forms that post.
  */
 @Injectable()
 export class PageRenderer {
@@ -51,6 +53,10 @@ export class PageRenderer {
       date: (value: string, withTime = false) => formatDate(value, lang, withTime),
       money: (amount: number, currency: string) => formatMoney(amount, currency, lang),
       megabytes: (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
+      // The signed-in person, for the header; their tokens never reach a template.
+      person: req.session?.person,
+      // The session's CSRF token, for a form that posts (it makes the session on first use).
+      csrfToken: () => (req.session ? csrf.generateToken(req) : ''),
     };
   }
 }

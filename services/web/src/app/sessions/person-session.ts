@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Me, SignInNotice, TokenPair } from '@berkas/contracts';
+import { ApiClient } from '../api/api-client';
+import { SESSION_COOKIE, type SignedInPerson } from './session-middleware';
+import { SignIns } from './sign-ins';
+
+const promised = (work: (done: (err?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) => work((err) => (err ? reject(err) : resolve())));
+
+/** Who the page is for, as the header shows them. */
+export function personOf(me: Me): SignedInPerson {
+  if (me.staff) return { name: me.staff.name, kind: 'staff' };
+  const applicant = me.applicant;
+  if (!applicant) return { name: me.principal.id, kind: 'person' };
+  return applicant.company
+    ? { name: applicant.name, kind: 'company', companyName: applicant.company.name }
+    : { name: applicant.name, kind: 'person' };
+}
+
+/**
+ * The person in front of the page: signing in (a new session, so a session id planted before
+ * sign-in is worth nothing), their access token for the API, and signing out (tokens revoked, the
+ * session row deleted, so a copied cookie replayed later finds nobody).
+ */
+@Injectable()
+export class PersonSession {
+  constructor(
+    private readonly api: ApiClient,
+    private readonly signIns: SignIns,
+  ) {}
+
+  /** Signs in with a name (email, phone or NIP) and password; the API's refusal comes back as ApiProblem. */
+  async signIn(req: Request, username: string, password: string): Promise<{ notice?: SignInNotice }> {
+    const pair = await this.api.post<TokenPair>(req, '/auth/login', { username, password });
+    const me = await this.api.get<Me>(req, '/me', pair.accessToken);
+    const previous = req.session.signInId;
+    await promised((done) => req.session.regenerate(done));
+    if (previous) await this.signIns.end(req, previous);
+    req.session.signInId = await this.signIns.begin(pair, me.principal.id);
+    req.session.person = personOf(me);
+    await promised((done) => req.session.save(done));
+    return pair.signInNotice ? { notice: pair.signInNotice } : {};
+  }
+
+  /** The signed-in person's access token, renewed if needed; undefined when nobody is (or no longer). */
+  async accessToken(req: Request): Promise<string | undefined> {
+    const id = req.session?.signInId;
+    if (!id) return undefined;
+    const token = await this.signIns.accessToken(req, id);
+    if (token) return token;
+    // Ended elsewhere (signed out on another device, password changed, removed from a company).
+    this.clear(req);
+    return undefined;
+  }
+
+  /** Carries on with the new tokens identity gave when the password changed (it ended every other sign-in). */
+  async continueWith(req: Request, pair: TokenPair): Promise<void> {
+    const id = req.session?.signInId;
+    if (id) await this.signIns.replace(id, pair);
+  }
+
+  /** The API refused this sign-in's token (revoked elsewhere before it expired): end it here too. */
+  async forget(req: Request): Promise<void> {
+    const id = req.session?.signInId;
+    if (id) await this.signIns.end(req, id);
+    this.clear(req);
+  }
+
+  private clear(req: Request): void {
+    if (!req.session) return;
+    delete req.session.signInId;
+    delete req.session.person;
+  }
+
+  async signOut(req: Request, res: Response): Promise<void> {
+    const id = req.session?.signInId;
+    if (id) await this.signIns.end(req, id);
+    if (req.session) await promised((done) => req.session.destroy(done));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+}

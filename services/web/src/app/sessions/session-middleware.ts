@@ -1,0 +1,66 @@
+import connectPgSimple from 'connect-pg-simple';
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { WebEnv, WebSessionEnv } from '@berkas/config';
+
+/** What a session holds: which sign-in it is (the tokens stay in sign_ins), and who, for the header. */
+declare module 'express-session' {
+  interface SessionData {
+    signInId: string;
+    person: SignedInPerson;
+    /** Where the registration code went, while the person types it in. */
+    registration: CodeSent;
+    /** Where the password reset code went. */
+    passwordReset: CodeSent;
+  }
+}
+
+/** A one-time code on its way: to which login, shown to the person partly hidden. */
+export interface CodeSent {
+  login: string;
+  sentTo: string;
+  channel: 'email' | 'sms';
+  expiresAt: string;
+}
+
+export interface SignedInPerson {
+  name: string;
+  kind: 'person' | 'company' | 'staff';
+  companyName?: string;
+}
+
+export const SESSION_COOKIE = 'berkas.sid';
+
+/**
+ * express-session with its rows in PostgreSQL (connect-pg-simple, on this service's pool), so a
+ * session survives a restart and every replica behind the balancer sees it. The cookie is HttpOnly,
+ * SameSite=Lax, Secure wherever people reach Berkas over HTTPS or in production; a session unused for
+ * SESSION_IDLE_MINUTES ends. None is stored until it holds something (a form's CSRF token, a sign-in).
+ */
+export function sessionMiddleware(dataSource: DataSource, http: WebEnv, env: WebSessionEnv): RequestHandler {
+  const PgStore = connectPgSimple(session);
+  const idleMs = env.idleMinutes * 60_000;
+  return session({
+    name: SESSION_COOKIE,
+    secret: env.secret,
+    store: new PgStore({
+      pool: (dataSource.driver as PostgresDriver).master,
+      tableName: 'sessions',
+      createTableIfMissing: false, // the migration made it
+      pruneSessionInterval: 15 * 60,
+    }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: http.trustProxyHops > 0,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: process.env['NODE_ENV'] === 'production' || http.publicUrl.startsWith('https:'),
+      maxAge: idleMs,
+      path: '/',
+    },
+  });
+}
