@@ -86,6 +86,8 @@ interface Fixtures {
   staff: string;
   delegation: string;
   verification: string;
+  /** A member of companyStaff's company whom its admin (companyStaff) may remove. */
+  member: string;
 }
 
 /**
@@ -127,6 +129,37 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /.well-known/jwks.json', ok: 'public', path: () => '/.well-known/jwks.json' },
   { route: 'GET /api/v1/me', ok: SIGNED_IN, path: () => '/api/v1/me' },
+  {
+    route: 'POST /api/v1/auth/password-reset',
+    ok: 'public',
+    path: () => '/api/v1/auth/password-reset',
+    body: () => ({ login: 'tidak.ada@warga.example.id' }),
+  },
+  {
+    route: 'POST /api/v1/auth/password-reset/confirm',
+    ok: 'public',
+    path: () => '/api/v1/auth/password-reset/confirm',
+    body: () => ({ login: 'tidak.ada@warga.example.id', code: '000000', password: 'kata sandi baru sekali' }),
+  },
+  {
+    route: 'POST /api/v1/auth/password',
+    ok: SIGNED_IN,
+    path: () => '/api/v1/auth/password',
+    // The current password is wrong for everyone: allowed to ask, and nobody's password changes.
+    body: () => ({ currentPassword: 'bukan kata sandinya', newPassword: 'kata sandi baru sekali' }),
+  },
+  {
+    route: 'GET /api/v1/company/members',
+    ok: ['companyStaff'],
+    refused: 403,
+    path: () => '/api/v1/company/members',
+  },
+  {
+    route: 'DELETE /api/v1/company/members/{id}',
+    ok: ['companyStaff'],
+    refused: 403,
+    path: (f) => `/api/v1/company/members/${f.member}`,
+  },
   {
     route: 'POST /api/v1/company/members',
     ok: ['companyStaff'],
@@ -587,6 +620,8 @@ describe('authorisation matrix: every route × every kind of principal', () => {
       agency: dossier.holder.id,
     });
     f.staff = (await api.get('/api/v1/me').set(bearer(tokens.holdingOfficer)).expect(200)).body.principal.id;
+    const colleague = await the.signIn(demo.company.members[1].email);
+    f.member = (await api.get('/api/v1/me').set(bearer(colleague)).expect(200)).body.principal.id;
     const holder = (await api.get('/api/v1/me').set(bearer(tokens.supervisor)).expect(200)).body.principal.id;
     // The acting official is no principal of the table: ending the delegation ends their tokens.
     const verifier = await the.signIn(officer('DPMPTSP', 'verifier'));

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { connect, headers, type NatsConnection } from 'nats';
 import request from 'supertest';
-import { natsConnectAs } from '@berkas/testing';
+import { natsConnectAs, waitFor } from '@berkas/testing';
 import { codeMailedTo } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -163,12 +163,154 @@ describe('identity through the gateway', () => {
     });
   });
 
+  const NEW_PASSWORD = 'gang kelinci nomor tujuh';
+  const NEWER_PASSWORD = 'taman kencana di sore hari';
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  /** The newest mail to `to` once it says `what` (mail arrives a moment after the answer). */
+  const mailSaying = (to: string, what: RegExp) =>
+    waitFor(async () => {
+      const text = (await system.mail.messages(to))[0]?.text;
+      return text && what.test(text) ? text : null;
+    }, 10000);
+
+  it('resets a forgotten password with the code sent; every sign-in ends and the owner is told', async () => {
+    const before = await login(citizen.email, citizen.password);
+    const started = await api.post('/api/v1/auth/password-reset').send({ login: citizen.email }).expect(202);
+    // Nobody learns from the answer whether an address has an account: the same shape, no mail.
+    const stranger = await api
+      .post('/api/v1/auth/password-reset')
+      .send({ login: 'tidak.ada@warga.example.id' })
+      .expect(202);
+    expect(Object.keys(stranger.body).sort()).toEqual(Object.keys(started.body).sort());
+    const code = /\b(\d{6})\b/.exec(await mailSaying(citizen.email, /atur ulang kata sandi/i))![1];
+
+    const reset = (body: object) => api.post('/api/v1/auth/password-reset/confirm').send(body);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(
+      (await reset({ login: citizen.email, code: wrong, password: NEW_PASSWORD }).expect(400)).body.code,
+    ).toBe('INVALID_CODE');
+    // A weak password is refused without spending the code.
+    const weak = await reset({ login: citizen.email, code, password: 'password123' }).expect(400);
+    expect(weak.body.errors).toEqual([expect.objectContaining({ path: '/password' })]);
+    const done = await reset({ login: citizen.email, code, password: NEW_PASSWORD }).expect(200);
+    expect(done.body.signedOut).toBeGreaterThanOrEqual(1);
+    await reset({ login: citizen.email, code, password: NEW_PASSWORD }).expect(400); // used once only
+
+    await api.post('/api/v1/auth/refresh').send({ refreshToken: before.refreshToken }).expect(401);
+    await waitFor(
+      async () => (await api.get('/api/v1/me').set(auth(before.accessToken))).status === 401 || null,
+    );
+    await api
+      .post('/api/v1/auth/login')
+      .send({ username: citizen.email, password: citizen.password })
+      .expect(401);
+    await login(citizen.email, NEW_PASSWORD);
+    await mailSaying(citizen.email, /Kata sandi akun Berkas Anda baru saja diubah/);
+
+    // An officer's address gets no code: their agency's admin resets officers' passwords.
+    const officerEmail = demo.staff[1].email;
+    await api.post('/api/v1/auth/password-reset').send({ login: officerEmail }).expect(202);
+    await mailSaying(officerEmail, /admin instansi/);
+  });
+
+  it('changes a password given the current one: the other sign-ins end, this one goes on with new tokens', async () => {
+    const here = await login(citizen.email, NEW_PASSWORD);
+    const elsewhere = await login(citizen.email, NEW_PASSWORD);
+    const change = (currentPassword: string) =>
+      api
+        .post('/api/v1/auth/password')
+        .set(auth(here.accessToken))
+        .send({ currentPassword, newPassword: NEWER_PASSWORD });
+    const refused = await change('bukan kata sandi saya').expect(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: '/currentPassword' })]);
+    const fresh = (await change(NEW_PASSWORD).expect(200)).body;
+    await api.get('/api/v1/me').set(auth(fresh.accessToken)).expect(200);
+    await waitFor(
+      async () => (await api.get('/api/v1/me').set(auth(elsewhere.accessToken))).status === 401 || null,
+    );
+    await api.post('/api/v1/auth/refresh').send({ refreshToken: elsewhere.refreshToken }).expect(401);
+    await api.post('/api/v1/auth/refresh').send({ refreshToken: fresh.refreshToken }).expect(200);
+    await login(citizen.email, NEWER_PASSWORD);
+  });
+
+  it("lets every member see the company's members and only its admin add and remove them; a removed member loses access at once", async () => {
+    const [admin, colleague] = [demo.company.members[0].email, demo.company.members[1].email];
+    const rudi = (await login(admin)).accessToken;
+    const wulan = (await login(colleague)).accessToken;
+    const listed = (await api.get('/api/v1/company/members').set(auth(wulan)).expect(200)).body;
+    expect(listed.company.nib).toBe(demo.company.nib);
+    expect(listed.members.map((m: { email: string; admin: boolean }) => [m.email, m.admin])).toEqual([
+      [admin, true],
+      [colleague, false],
+    ]);
+    const rudiId = listed.members[0].id;
+    await api
+      .post('/api/v1/company/members')
+      .set(auth(wulan))
+      .send({ name: 'Rekan', email: 'x@hujansejahtera.example.id' })
+      .expect(403);
+    await api.delete(`/api/v1/company/members/${rudiId}`).set(auth(wulan)).expect(403);
+    await api.delete(`/api/v1/company/members/${rudiId}`).set(auth(rudi)).expect(403); // not oneself
+    await api
+      .get('/api/v1/company/members')
+      .set(auth((await login(citizen.email, NEWER_PASSWORD)).accessToken))
+      .expect(403);
+
+    const sari = {
+      name: 'Sari Lestari',
+      email: 'sari@hujansejahtera.example.id',
+      password: 'kantor di jalan juanda',
+    };
+    await api
+      .post('/api/v1/company/members')
+      .set(auth(rudi))
+      .send({ name: sari.name, email: sari.email })
+      .expect(202);
+    const invited = (await api.get('/api/v1/company/members').set(auth(rudi)).expect(200)).body;
+    expect(invited.invitations).toEqual([
+      expect.objectContaining({ name: sari.name, sentTo: 'sa***@hujansejahtera.example.id' }),
+    ]);
+    const joined = await api
+      .post('/api/v1/auth/register/confirm')
+      .send({ login: sari.email, code: await codeMailedTo(system.mail, sari.email), password: sari.password })
+      .expect(201);
+    expect(joined.body).toMatchObject({
+      kind: 'company',
+      companyAdmin: false,
+      company: { nib: demo.company.nib },
+    });
+    const sariToken = (await login(sari.email, sari.password)).accessToken;
+    await api.get('/api/v1/applications').set(auth(sariToken)).expect(200); // the company's files
+
+    const removed = await api.delete(`/api/v1/company/members/${joined.body.id}`).set(auth(rudi)).expect(200);
+    expect(removed.body).toMatchObject({ id: joined.body.id, removedAt: expect.any(String) });
+    await waitFor(
+      async () => (await api.get('/api/v1/applications').set(auth(sariToken))).status === 401 || null,
+    );
+    await api.post('/api/v1/auth/login').send({ username: sari.email, password: sari.password }).expect(401);
+    // Removing again answers the same; the list keeps who left, and when.
+    const again = await api.delete(`/api/v1/company/members/${joined.body.id}`).set(auth(rudi)).expect(200);
+    expect(again.body.removedAt).toBe(removed.body.removedAt);
+    const after = (await api.get('/api/v1/company/members').set(auth(rudi)).expect(200)).body;
+    expect(after.members.find((m: { id: string }) => m.id === joined.body.id).removedAt).toBe(
+      removed.body.removedAt,
+    );
+    expect(after.invitations).toEqual([]);
+  });
+
   it('never writes passwords or tokens into any service log', async () => {
     const token = await login(demo.staff[1].email);
     await api.get('/api/v1/me').set('authorization', `Bearer ${token.accessToken}`).expect(200);
     await new Promise((r) => setTimeout(r, 300));
     const all = Object.values(system.logs).flat().join('\n');
-    for (const secret of [demo.password, citizen.password, token.accessToken, token.refreshToken])
+    for (const secret of [
+      demo.password,
+      citizen.password,
+      NEW_PASSWORD,
+      NEWER_PASSWORD,
+      token.accessToken,
+      token.refreshToken,
+    ])
       expect(all).not.toContain(secret);
   });
 });

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
+import { waitFor } from '@berkas/testing';
 import { bearer, codeMailedTo, demo, ensureDemoFiles, officer, people } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -200,7 +201,7 @@ describe('public pages in a real browser', () => {
       await expectAccessible();
     });
 
-    it('registers a person with a code from the mailbox, signs in and out; names stay text, and the old cookie is worthless', async () => {
+    it('registers a person with a code from the mailbox, signs in and out, resets and changes the password; names stay text, and the old cookie is worthless', async () => {
       const email = `rina.${javaScriptEnabled ? 'on' : 'off'}@warga.example.id`;
       const name = 'Rina <img src=x onerror="document.title=1">';
       await page.goto(`${system.webUrl}/masuk`);
@@ -280,6 +281,135 @@ describe('public pages in a real browser', () => {
       await stolen.goto(`${system.webUrl}/akun`);
       expect(new URL(stolen.url()).pathname).toBe('/masuk');
       await thief.close();
+
+      // Forgotten: a code to the email, a new password, then sign in with it.
+      await Promise.all([
+        page.waitForURL(/\/lupa-sandi$/),
+        page.getByRole('link', { name: 'Lupa kata sandi?' }).click(),
+      ]);
+      await expectAccessible();
+      await page.fill('#login', email);
+      await Promise.all([
+        page.waitForURL(/\/lupa-sandi\/kode$/),
+        page.getByRole('button', { name: 'Kirim kode' }).click(),
+      ]);
+      await expectAccessible();
+      const resetMail = await waitFor(async () => {
+        const text = (await system.mail.messages(email))[0]?.text;
+        return text && /atur ulang kata sandi/i.test(text) ? text : null;
+      }, 10000);
+      await page.fill('#code', /\b(\d{6})\b/.exec(resetMail)![1]);
+      await page.fill('#password', 'pohon kenari di kebun raya');
+      await Promise.all([
+        page.waitForURL(/\/masuk\?sandi=1$/),
+        page.getByRole('button', { name: 'Simpan kata sandi baru' }).click(),
+      ]);
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+        'kata sandi baru',
+      );
+      await page.fill('#username', email);
+      await page.fill('#password', 'pohon kenari di kebun raya');
+      await Promise.all([
+        page.waitForURL(/\/akun$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+
+      // Changed by its owner: a wrong current password is said so; then the session goes on.
+      await Promise.all([
+        page.waitForURL(/\/akun\/sandi$/),
+        page.getByRole('link', { name: 'Ubah kata sandi' }).click(),
+      ]);
+      await page.fill('#currentPassword', 'bukan yang ini');
+      await page.fill('#newPassword', 'jalan pajajaran pagi hari');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Ubah kata sandi' }).click(),
+      ]);
+      expect(await page.getAttribute('.govuk-error-summary a', 'href')).toBe('#currentPassword');
+      await expectAccessible();
+      await page.fill('#currentPassword', 'pohon kenari di kebun raya');
+      await page.fill('#newPassword', 'jalan pajajaran pagi hari');
+      await Promise.all([
+        page.waitForURL(/\/akun\?sandi=1$/),
+        page.getByRole('button', { name: 'Ubah kata sandi' }).click(),
+      ]);
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Sesi lain');
+      await page.goto(`${system.webUrl}/akun`);
+      expect(new URL(page.url()).pathname).toBe('/akun'); // still signed in, on the new tokens
+      await expectAccessible();
+    });
+
+    it("lets a company's admin invite a colleague, who accepts; removed, the colleague is signed out at once", async () => {
+      const colleague = {
+        name: 'Dimas <b>Pratama</b>',
+        email: `dimas.${javaScriptEnabled ? 'on' : 'off'}@hujansejahtera.example.id`,
+        password: 'menara air di ujung jalan',
+      };
+      const signIn = async (p: Page, username: string, password: string) => {
+        await p.goto(`${system.webUrl}/masuk`);
+        await p.fill('#username', username);
+        await p.fill('#password', password);
+        await Promise.all([
+          p.waitForURL(/\/akun$/),
+          p.getByRole('button', { name: 'Masuk', exact: true }).click(),
+        ]);
+      };
+      await signIn(page, demo.company.members[0].email, demo.password);
+      await Promise.all([page.waitForURL(/\/akun\/anggota$/), page.click('#members-link')]);
+      await expectAccessible();
+      await page.fill('#name', colleague.name);
+      await page.fill('#email', colleague.email);
+      await Promise.all([
+        page.waitForURL(/diundang=/),
+        page.getByRole('button', { name: 'Kirim undangan' }).click(),
+      ]);
+      await expect(page.locator('#invitations').textContent()).resolves.toContain(colleague.name);
+      await expectAccessible();
+
+      const other = await browser.newContext({
+        viewport: { width: 360, height: 740 },
+        locale: 'id-ID',
+        javaScriptEnabled,
+      });
+      const them = await other.newPage();
+      await them.goto(`${system.webUrl}/masuk`);
+      await Promise.all([
+        them.waitForURL(/\/daftar\/undangan$/),
+        them.getByRole('link', { name: /Terima undangan/ }).click(),
+      ]);
+      await them.fill('#login', colleague.email);
+      await them.fill('#code', await codeMailedTo(system.mail, colleague.email));
+      await them.fill('#password', colleague.password);
+      await Promise.all([
+        them.waitForURL(/\/masuk\?terdaftar=1$/),
+        them.getByRole('button', { name: 'Terima undangan' }).click(),
+      ]);
+      await signIn(them, colleague.email, colleague.password);
+      await expect(them.locator('#account-details').textContent()).resolves.toContain(demo.company.name);
+
+      await page.reload();
+      await Promise.all([
+        page.waitForURL(/\/hapus$/),
+        page.getByRole('link', { name: `Hapus ${colleague.name}` }).click(),
+      ]);
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/dihapus=/),
+        page.getByRole('button', { name: 'Ya, hapus' }).click(),
+      ]);
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+        colleague.name,
+      );
+      const row = page.locator('#members tr', { hasText: colleague.email });
+      await expect(row.textContent()).resolves.toContain('Dihapus');
+      expect(await page.locator('#members b').count()).toBe(0); // the name's markup stays text
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true);
+      await expectAccessible();
+
+      await them.reload();
+      expect(new URL(them.url()).pathname).toBe('/masuk');
+      await other.close();
     });
 
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {

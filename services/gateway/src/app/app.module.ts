@@ -12,6 +12,8 @@ import { SystemStatusModule } from './system-status/system-status.module';
 import { SystemStatusService } from './system-status/system-status.service';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
+import { CompanyMembersController } from './auth/company-members.controller';
+import { PasswordsController } from './auth/passwords.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { PermitsController } from './permits/permits.controller';
@@ -22,6 +24,8 @@ import { gatewayValidationPipe } from './validation/validation.pipe';
 /** Controllers of the JSON API, documented at /docs (the pages people use are the web service's). */
 export const API_CONTROLLERS = [
   AuthController,
+  PasswordsController,
+  CompanyMembersController,
   AdminController,
   DirectoryController,
   TrackingController,

@@ -11,7 +11,9 @@ import { PendingRegistration } from './applicants/pending-registration.entity';
 import { OutgoingMessageRecord } from './messages/outgoing-message.entity';
 import { Credential, LoginName, RefreshToken } from './auth/credential.entity';
 import { SessionsModule } from './auth/sessions.module';
+import { PasswordReset } from './auth/password-reset.entity';
 import { SignInThrottleRecord } from './auth/sign-in-throttle.entity';
+import { CompaniesModule } from './companies/companies.module';
 import { DemoModule } from './demo/demo.module';
 import { KeysModule } from './keys/keys.module';
 import { SigningKey } from './keys/signing-key.entity';
@@ -36,6 +38,7 @@ export const IDENTITY_ENTITIES = [
   Credential,
   RefreshToken,
   SignInThrottleRecord,
+  PasswordReset,
   SigningKey,
 ];
 
@@ -63,6 +66,7 @@ export class AppModule {
         StaffModule,
         ApplicantsModule,
         SessionsModule,
+        CompaniesModule,
         MeModule,
         DemoModule,
       ],

@@ -2,6 +2,7 @@ import { CreateIdentitySchema1763910000000 } from './1763910000000-CreateIdentit
 import { NoDelegatedSystemAdmin1764300000000 } from './1764300000000-NoDelegatedSystemAdmin';
 import { SignInThrottles1764300000001 } from './1764300000001-SignInThrottles';
 import { RegistrationByCode1764300000002 } from './1764300000002-RegistrationByCode';
+import { CompanyAdminsAndPasswordResets1765000000000 } from './1765000000000-CompanyAdminsAndPasswordResets';
 
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -12,4 +13,5 @@ export const IDENTITY_MIGRATIONS = [
   NoDelegatedSystemAdmin1764300000000,
   SignInThrottles1764300000001,
   RegistrationByCode1764300000002,
+  CompanyAdminsAndPasswordResets1765000000000,
 ];

@@ -11,7 +11,12 @@ import { DossierPageController } from './pages/dossier-page.controller';
 import { PageErrorFilter } from './pages/page-error.filter';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
-import { RegistrationPagesController } from './pages/registration-pages.controller';
+import { CompanyPagesController } from './pages/company-pages.controller';
+import { PasswordPagesController } from './pages/password-pages.controller';
+import {
+  InvitationPagesController,
+  RegistrationPagesController,
+} from './pages/registration-pages.controller';
 import { SignInPagesController } from './pages/sign-in-pages.controller';
 import { SessionsModule } from './sessions/sessions.module';
 import { SignIn } from './sessions/sign-in.entity';
@@ -43,7 +48,10 @@ export class AppModule {
         DossierPageController,
         SignInPagesController,
         RegistrationPagesController,
+        InvitationPagesController,
         AccountPagesController,
+        PasswordPagesController,
+        CompanyPagesController,
       ],
       providers: [PageRenderer, { provide: APP_FILTER, useClass: PageErrorFilter }],
     };

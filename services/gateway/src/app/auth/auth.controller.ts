@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { Public } from '@berkas/auth';
 import type {
-  AddCompanyMemberRequest,
   Applicant,
   Jwks,
   LogoutReply,
@@ -10,13 +9,7 @@ import type {
   RegistrationStarted,
   TokenPair,
 } from '@berkas/contracts';
-import {
-  AddCompanyMemberBody,
-  ConfirmRegistrationBody,
-  LoginBody,
-  RefreshBody,
-  RegisterBody,
-} from '../../generated/bodies';
+import { ConfirmRegistrationBody, LoginBody, RefreshBody, RegisterBody } from '../../generated/bodies';
 import { RateLimit } from '../protection/rate-limit';
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
@@ -76,15 +69,6 @@ export class AuthController {
   @Calls('identity.me.get')
   me(): Promise<Me> {
     return this.identity.request('identity.me.get', {});
-  }
-
-  /** A company member invites a colleague, who confirms with the code sent (POST /api/v1/auth/register/confirm). */
-  @RateLimit('sign-ins')
-  @Post('api/v1/company/members')
-  @HttpCode(202)
-  @Calls('identity.companies.add-member')
-  addCompanyMember(@Body() body: AddCompanyMemberBody): Promise<RegistrationStarted> {
-    return this.identity.request('identity.companies.add-member', body as AddCompanyMemberRequest);
   }
 
   /** The public keys every service (and anyone) can verify Berkas access tokens with. */

@@ -44,8 +44,19 @@ export class ApplicantAccount {
   @JoinColumn({ name: 'company_id' })
   company: Company | null;
 
+  /** Adds and removes the company's members; whoever registered the company is its first. */
+  @Column('boolean', { default: false })
+  companyAdmin: boolean;
+
   @Column('boolean', { default: true })
   active: boolean;
+
+  /** When a company's admin removed this member (the account is closed, never deleted). */
+  @Column('timestamptz', { nullable: true })
+  removedAt: Date | null;
+
+  @Column('uuid', { nullable: true })
+  removedBy: string | null;
 
   @Column('timestamptz', { default: () => 'now()' })
   createdAt: Date;

@@ -42,6 +42,7 @@ export function toApplicant(a: ApplicantAccount): Applicant {
     phone: a.phone,
     nik: a.nik,
     company: a.company ? { id: a.company.id, nib: a.company.nib, name: a.company.name } : null,
+    ...(a.companyId ? { companyAdmin: a.companyAdmin } : {}),
   };
 }
 
@@ -108,7 +109,7 @@ export class ApplicantsService {
     );
   }
 
-  /** A company member invites a colleague, who confirms with the code and chooses a password. */
+  /** A company's admin member invites a colleague, who confirms with the code and chooses a password. */
   async addCompanyMember(
     principal: Principal | undefined,
     req: AddCompanyMemberRequest,
@@ -117,6 +118,9 @@ export class ApplicantsService {
     const p = requirePrincipal(principal);
     if (p.kind !== 'applicant' || !p.companyId)
       throw new AppError('FORBIDDEN', 403, 'Only a company account can add members');
+    const inviter = await this.dataSource.getRepository(ApplicantAccount).findOneBy({ id: p.id });
+    if (!inviter?.companyAdmin || !inviter.active)
+      throw new AppError('FORBIDDEN', 403, "Only the company's admin member adds members");
     const account = this.checkAccount(req);
     const company = await this.dataSource.getRepository(Company).findOneByOrFail({ id: p.companyId });
     const details: RegistrationDetails = {
@@ -147,14 +151,15 @@ export class ApplicantsService {
     const account = this.checkAccount(req);
     const passwordHash = await hashPassword(req.password);
     return this.dataSource.transaction(async (m) => {
+      const existing = identity.kind === 'company' ? await m.findOneBy(Company, { nib: identity.nib }) : null;
       const company =
         identity.kind === 'company'
-          ? ((await m.findOneBy(Company, { nib: identity.nib })) ??
-            (await m.save(m.create(Company, { nib: identity.nib, name: identity.companyName }))))
+          ? (existing ?? (await m.save(m.create(Company, { nib: identity.nib, name: identity.companyName }))))
           : null;
       return this.createAccount(m, req.kind, account, passwordHash, {
         nik: identity.kind === 'person' ? identity.nik : null,
         company,
+        companyAdmin: !!company && !existing,
       });
     });
   }
@@ -208,7 +213,8 @@ export class ApplicantsService {
         pending.kind === 'person' ? 'person' : 'company',
         { name: details.name, email: details.email ?? undefined, phone: details.phone ?? undefined },
         hash,
-        { nik: details.nik ?? null, company },
+        // Whoever registers a company is its first admin member; invited members are not.
+        { nik: details.nik ?? null, company, companyAdmin: pending.kind === 'company' },
       );
       return { applicant };
     });
@@ -315,7 +321,7 @@ export class ApplicantsService {
     kind: 'person' | 'company',
     account: NewAccount,
     passwordHash: string,
-    extra: { nik: string | null; company: Company | null },
+    extra: { nik: string | null; company: Company | null; companyAdmin: boolean },
   ): Promise<Applicant> {
     // Sign-in names first: a name taken meanwhile is a 409 naming it, before anything is written.
     const id = randomUUID();
@@ -332,6 +338,7 @@ export class ApplicantsService {
         phone: account.phone ?? null,
         nik: extra.nik,
         companyId: extra.company?.id ?? null,
+        companyAdmin: extra.companyAdmin,
       }),
     );
     saved.company = extra.company;

@@ -92,8 +92,7 @@ export class SessionsService {
           ...(needsRehash(account.hash) ? { passwordHash: await hashPassword(password) } : {}),
         },
       );
-      const principal = await this.principals.build(account.kind, account.id, m);
-      const pair = await this.issue(m, account.kind, principal, randomUUID());
+      const pair = await this.startSignIn(m, account.kind, account.id);
       return notice ? { ...pair, signInNotice: notice } : pair;
     });
   }
@@ -153,6 +152,12 @@ export class SessionsService {
     );
     await announceRevocation(this.outbox, m, { reason, principalId });
     return result.affected ?? 0;
+  }
+
+  /** A new sign-in (token family) for an account whose password was just proven. */
+  async startSignIn(m: EntityManager, kind: PrincipalKind, principalId: string): Promise<TokenPair> {
+    const principal = await this.principals.build(kind, principalId, m);
+    return this.issue(m, kind, principal, randomUUID());
   }
 
   private async revokeFamily(

@@ -82,3 +82,50 @@ export function invitation(company: string, code: string): Wording {
     sms: `Berkas: ${company} mengundang Anda. Kode ${code} (${INVITATION_HOURS} jam). JANGAN berikan ke siapa pun.`,
   };
 }
+
+export const PASSWORD_RESET_MINUTES = 15;
+
+export function passwordResetCode(code: string): Wording {
+  return {
+    subject: 'Atur ulang kata sandi Berkas / Reset your Berkas password',
+    email: [
+      `Kode untuk mengatur ulang kata sandi Berkas Anda: ${code}`,
+      `Berlaku ${PASSWORD_RESET_MINUTES} menit. ${NEVER_SHARE_ID}`,
+      'Jika Anda tidak memintanya, abaikan email ini: kata sandi Anda tidak berubah.',
+      '',
+      `The code to reset your Berkas password: ${code}`,
+      `Valid for ${PASSWORD_RESET_MINUTES} minutes. ${NEVER_SHARE_EN}`,
+      'If you did not ask for it, ignore this email: your password is unchanged.',
+    ].join('\n'),
+    sms: `Berkas: kode atur ulang kata sandi ${code} (${PASSWORD_RESET_MINUTES} mnt). JANGAN berikan ke siapa pun.`,
+  };
+}
+
+/** An officer's password is reset by the agency's admin, who also checks who is asking. */
+export function officerResetNotice(): Wording {
+  return {
+    subject: 'Atur ulang kata sandi Berkas / Reset your Berkas password',
+    email: [
+      'Seseorang, mungkin Anda, meminta pengaturan ulang kata sandi akun petugas ini. Kata sandi petugas',
+      'diatur ulang oleh admin instansi Anda: hubungi mereka. Jika bukan Anda, abaikan email ini.',
+      '',
+      "Someone, perhaps you, asked to reset this officer account's password. Officers' passwords are",
+      "reset by the agency's admin: contact them. If it was not you, ignore this email.",
+    ].join('\n'),
+    sms: 'Berkas: kata sandi petugas diatur ulang oleh admin instansi Anda. Bila bukan Anda yang meminta, abaikan.',
+  };
+}
+
+export function passwordChanged(): Wording {
+  return {
+    subject: 'Kata sandi Berkas diubah / Your Berkas password was changed',
+    email: [
+      'Kata sandi akun Berkas Anda baru saja diubah, dan semua sesi lain telah keluar.',
+      'Jika bukan Anda yang mengubahnya, atur ulang kata sandi sekarang dan hubungi DPMPTSP.',
+      '',
+      'The password of your Berkas account was just changed, and every other session signed out.',
+      'If you did not change it, reset your password now and contact DPMPTSP.',
+    ].join('\n'),
+    sms: 'Berkas: kata sandi Anda baru diubah. Bila bukan Anda, atur ulang segera dan hubungi DPMPTSP.',
+  };
+}

@@ -1,4 +1,4 @@
-import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Me } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
@@ -15,9 +15,18 @@ export class AccountPagesController {
   ) {}
 
   @Get()
-  async show(@AccessToken() token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(
+    @Query('sandi') passwordChanged: unknown,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const me = await this.api.get<Me>(req, '/me', token);
-    this.pages.send(req, res, 'pages/account', { details: detailsOf(me) });
+    this.pages.send(req, res, 'pages/account', {
+      details: detailsOf(me),
+      company: me.applicant?.company ?? null,
+      passwordChanged: passwordChanged === '1',
+    });
   }
 }
 

@@ -111,6 +111,52 @@ export class RegistrationPagesController {
   }
 }
 
+/**
+ * Accepting a company's invitation: the email or phone it went to, the code in it, and the member's
+ * own password (identity creates the account, in the company, not as its admin).
+ */
+@Controller('daftar/undangan')
+export class InvitationPagesController {
+  constructor(
+    private readonly api: ApiClient,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get()
+  show(@Req() req: Request, @Res() res: Response): void {
+    this.pages.send(req, res, 'pages/invitation', {});
+  }
+
+  @Post()
+  async accept(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const lang = langOf(req);
+    const login = field(body, 'login');
+    const code = field(body, 'code', 20).replace(/\s/g, '');
+    const password = field(body, 'password', 256, false);
+    const errors = new FormErrors();
+    if (!login) errors.add('login', translate(lang, 'password.loginMissing'));
+    if (!/^[0-9]{6}$/.test(code)) errors.add('code', translate(lang, 'register.codeShape'));
+    if (password.length < PASSWORD_MIN) errors.add('password', translate(lang, 'register.passwordShort'));
+    const render = (status: number) =>
+      this.pages.send(req, res, 'pages/invitation', { login, code, errors }, status);
+    if (errors.any) return render(400);
+    try {
+      await this.api.post(req, '/auth/register/confirm', { login, code, password });
+    } catch (e) {
+      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
+      if (e.code === 'INVALID_CODE') errors.add('code', translate(lang, 'register.codeWrong'));
+      else if (
+        !errors.addFromApi(e.errors, (f) =>
+          f === 'password' ? translate(lang, 'register.refused.password') : undefined,
+        )
+      )
+        errors.add('code', translate(lang, 'register.taken'));
+      return render(e.status);
+    }
+    res.redirect(303, hrefIn(lang, '/masuk', { terdaftar: '1' }));
+  }
+}
+
 function checkRegistration(form: RegistrationForm, lang: Lang): FormErrors {
   const errors = new FormErrors();
   const say = (f: string, key: string) => errors.add(f, translate(lang, `register.${key}`));

@@ -25,6 +25,7 @@ export class SignInPagesController {
       next,
       signedOut: query['keluar'] === '1',
       registered: query['terdaftar'] === '1',
+      passwordReset: query['sandi'] === '1',
       fromPage: typeof query['next'] === 'string',
     });
   }
