@@ -206,6 +206,12 @@ const MATRIX: Row[] = [
     path: (f) => `/api/v1/applications/${f.app}`,
   },
   {
+    route: 'GET /api/v1/applications/{id}/documents',
+    ok: CUSTODY_CHAIN,
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.app}/documents`,
+  },
+  {
     route: 'PATCH /api/v1/applications/{id}',
     ok: ['applicant'],
     refused: APPLICANT_ONLY,

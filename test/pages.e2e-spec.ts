@@ -2,7 +2,17 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { waitFor } from '@berkas/testing';
-import { bearer, codeMailedTo, demo, ensureDemoFiles, officer, people } from './support/api';
+import {
+  bearer,
+  codeMailedTo,
+  demo,
+  ensureDemoFiles,
+  officer,
+  PDF,
+  people,
+  PNG,
+  SIP_FORM,
+} from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -410,6 +420,138 @@ describe('public pages in a real browser', () => {
       await them.reload();
       expect(new URL(them.url()).pathname).toBe('/masuk');
       await other.close();
+    });
+
+    it('applies for a permit from its page: questions, documents, checking, sending; the file is then tracked and listed', async () => {
+      await page.goto(`${system.webUrl}/izin/SIP`);
+      await Promise.all([
+        page.waitForURL(/\/masuk\?next=/),
+        page.getByRole('button', { name: 'Mulai sekarang' }).click(),
+      ]);
+      await page.fill('#username', demo.person.email);
+      await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForURL(/\/izin\/SIP\/ajukan$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/\/permohonan\/[0-9a-f-]{36}$/),
+        page.getByRole('button', { name: 'Mulai permohonan' }).click(),
+      ]);
+      const tasks = page.url();
+      await expect(page.locator('#send-1-status').textContent()).resolves.toContain('Belum dapat dimulai');
+      await expectAccessible();
+
+      // The first questions: left empty, then answered (a mistake kept and explained first).
+      await Promise.all([
+        page.waitForURL(/\/data\/1$/),
+        page.getByRole('link', { name: /Bagian 1 dari/ }).click(),
+      ]);
+      await page.fill('#strNumber', SIP_FORM.strNumber);
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      expect(
+        await page.locator('.govuk-error-summary a').evaluateAll((a) => a.map((x) => x.getAttribute('href'))),
+      ).toEqual(['#profession', '#practiceAddress']);
+      expect(await page.inputValue('#strNumber')).toBe(SIP_FORM.strNumber);
+      await expectAccessible();
+      await page.check(`input[name="profession"][value="${SIP_FORM.profession}"]`);
+      await page.fill('#practiceAddress', 'Jl. Merdeka 5 <script>alert(1)</script>');
+      await Promise.all([
+        page.waitForURL(/\/data\/2$/),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      await page.fill('#practiceOrder', '1,5');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      await expect(page.locator('#practiceOrder-error').textContent()).resolves.toContain('bilangan bulat');
+      await page.fill('#practiceOrder', '1');
+      await Promise.all([
+        page.waitForURL(tasks),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+
+      // Documents, one page each; a file of the wrong kind is refused by name.
+      const upload = async (name: string, file: { name: string; mimeType: string; buffer: Buffer }) => {
+        await Promise.all([page.waitForURL(/\/dokumen\//), page.getByRole('link', { name }).click()]);
+        await page.setInputFiles('#file', file);
+        await Promise.all([
+          page.waitForLoadState('load'),
+          page.getByRole('button', { name: 'Unggah' }).click(),
+        ]);
+      };
+      await upload('Pas foto', {
+        name: 'catatan <img src=x onerror=alert(1)>.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('bukan foto'),
+      });
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+        'catatan <img src=x onerror=alert(1)>.txt',
+      );
+      expect(await page.locator('.govuk-error-summary img').count()).toBe(0);
+      await expectAccessible();
+      await page.goto(tasks);
+      await upload('KTP', { name: 'ktp.png', mimeType: 'image/png', buffer: PNG });
+      expect(page.url()).toBe(tasks);
+      await upload('STR yang masih berlaku', { name: 'str.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await upload('Rekomendasi organisasi profesi', {
+        name: 'rekomendasi.pdf',
+        mimeType: 'application/pdf',
+        buffer: PDF,
+      });
+      await expect(page.locator('#documents-1-status').textContent()).resolves.toContain('Selesai');
+      await expectAccessible();
+
+      // Check, change one answer from there, declare, send.
+      await Promise.all([
+        page.waitForURL(/\/periksa$/),
+        page.getByRole('link', { name: 'Periksa jawaban lalu kirim' }).click(),
+      ]);
+      await expect(page.locator('#answers').textContent()).resolves.toContain('<script>alert(1)</script>');
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/\/data\/1\?back=check/),
+        page.getByRole('link', { name: 'Ubah Alamat tempat praktik' }).click(),
+      ]);
+      await page.fill('#practiceAddress', SIP_FORM.practiceAddress);
+      await Promise.all([
+        page.waitForURL(/\/periksa$/),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      await expect(page.locator('#answers').textContent()).resolves.toContain(SIP_FORM.practiceAddress);
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Kirim permohonan' }).click(),
+      ]);
+      expect(await page.getAttribute('.govuk-error-summary a', 'href')).toBe('#declaration');
+      await page.check('#declaration');
+      await Promise.all([
+        page.waitForURL(/\/terkirim$/),
+        page.getByRole('button', { name: 'Kirim permohonan' }).click(),
+      ]);
+      const number = (await page.locator('#tracking-number').textContent())!.trim();
+      expect(number).toMatch(/^3271-\d{2}-/);
+      await expect(page.locator('#service-standard').textContent()).resolves.toMatch(/hari kerja/);
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true);
+      await expectAccessible();
+
+      await Promise.all([
+        page.waitForURL(/\/lacak\?nomor=/),
+        page.getByRole('link', { name: 'Lacak berkas ini' }).click(),
+      ]);
+      await expect(page.locator('#status').textContent()).resolves.toBe('Sedang diproses');
+      await page.goto(`${system.webUrl}/permohonan`);
+      await expect(page.locator('#applications').textContent()).resolves.toContain(number);
+      await expectAccessible();
+      // Sent, it can no longer be changed from the pages.
+      await page.goto(tasks);
+      expect(new URL(page.url()).pathname).toMatch(/\/status$/);
     });
 
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {

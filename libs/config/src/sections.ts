@@ -130,6 +130,10 @@ export class WebEnv extends PublicHttpEnv {
   )
   @IsBoolean()
   serveApi = false;
+
+  @Env('REGION_CODE', 'the kota/kabupaten (BPS code) whose portal this is: applications made here are to it')
+  @Matches(/^[0-9]{4}$/, { message: 'must be a 4-digit BPS region code' })
+  regionCode = '3271';
 }
 
 /** The web service's sessions: cookies that name a row in its own database, so any replica serves them. */

@@ -10,6 +10,7 @@ import type {
   RevokePermitRequest,
   SetCalendarDayRequest,
   Application,
+  ApplicationDocuments,
   ApplicationPage,
   CodeRequest,
   CreateApplicationRequest,
@@ -119,6 +120,11 @@ export class PermitsController {
   @Handles('permits.applications.prepare-document')
   prepareDocument(@Payload() req: PrepareApplicationDocumentRequest): Promise<UploadGrant> {
     return this.applications.prepareDocument(principal(), req);
+  }
+
+  @Handles('permits.applications.documents')
+  documents(@Payload() req: IdRequest): Promise<ApplicationDocuments> {
+    return this.applications.documents(principal(), req.id);
   }
 
   @Handles('permits.applications.register-document')

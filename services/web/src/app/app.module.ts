@@ -9,7 +9,12 @@ import { ApiReadiness } from './api/api-readiness';
 import { CatalogPagesController } from './pages/catalog-pages.controller';
 import { DossierPageController } from './pages/dossier-page.controller';
 import { PageErrorFilter } from './pages/page-error.filter';
+import { ApplicationWorkspace } from './apply/application-workspace';
+import { DocumentForwarder } from './apply/document-forwarder';
 import { AccountPagesController } from './pages/account-pages.controller';
+import { ApplyPagesController } from './pages/apply-pages.controller';
+import { DocumentPagesController } from './pages/document-pages.controller';
+import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
 import { PasswordPagesController } from './pages/password-pages.controller';
@@ -52,8 +57,16 @@ export class AppModule {
         AccountPagesController,
         PasswordPagesController,
         CompanyPagesController,
+        MyApplicationsController,
+        ApplyPagesController,
+        DocumentPagesController,
       ],
-      providers: [PageRenderer, { provide: APP_FILTER, useClass: PageErrorFilter }],
+      providers: [
+        PageRenderer,
+        ApplicationWorkspace,
+        DocumentForwarder,
+        { provide: APP_FILTER, useClass: PageErrorFilter },
+      ],
     };
   }
 }

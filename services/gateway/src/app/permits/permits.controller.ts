@@ -7,6 +7,7 @@ import type {
   LevyEstimateRequest,
   Calendar,
   Application,
+  ApplicationDocuments,
   ApplicationPage,
   DocumentView,
   IssuedPermit,
@@ -98,6 +99,12 @@ export class PermitsController {
   @Calls('permits.applications.update')
   update(@Param('id', id) applicationId: string, @Body() body: UpdateApplicationBody): Promise<Application> {
     return this.permits.request('permits.applications.update', { ...body, id: applicationId });
+  }
+
+  @Get('applications/:id/documents')
+  @Calls('permits.applications.documents')
+  documents(@Param('id', id) applicationId: string): Promise<ApplicationDocuments> {
+    return this.permits.request('permits.applications.documents', { id: applicationId });
   }
 
   /** multipart/form-data: `kind`, then `file`; streamed into the application's dossier. */

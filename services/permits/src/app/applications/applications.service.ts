@@ -8,6 +8,7 @@ import {
   decodeCursor,
   encodeCursor,
   type Application,
+  type ApplicationDocuments,
   type ApplicationHistoryVerification,
   type ApplicationPage,
   type CreateApplicationRequest,
@@ -187,6 +188,17 @@ export class ApplicationsService {
     await this.editableBy(p, req.id);
     const { id: _, ...upload } = req;
     return this.services.request('tracking.documents.register', upload, { asService: true });
+  }
+
+  /** The documents in the application's dossier, for whoever may see the application (a draft's too). */
+  async documents(p: Principal | undefined, id: string): Promise<ApplicationDocuments> {
+    const app = await visibleApplication(this.dataSource.manager, p, id);
+    const dossier = await this.services.request(
+      'tracking.dossiers.get',
+      { trackingNumber: await this.dossier.ensure(app) },
+      { asService: true },
+    );
+    return { items: dossier.documents };
   }
 
   /** The applicant's application, while it is a draft or returned for correction. */

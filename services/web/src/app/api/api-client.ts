@@ -41,6 +41,11 @@ export class ApiClient {
     return this.call<T>(req, 'POST', path, body, token);
   }
 
+  /** PATCH a JSON body to `path` for the person making `req`. */
+  async patch<T>(req: Request | undefined, path: string, body: unknown, token?: string): Promise<T> {
+    return this.call<T>(req, 'PATCH', path, body, token);
+  }
+
   /** DELETE `path` for the person making `req`. */
   async delete<T>(req: Request | undefined, path: string, token?: string): Promise<T> {
     return this.call<T>(req, 'DELETE', path, undefined, token);

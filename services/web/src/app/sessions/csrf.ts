@@ -1,4 +1,11 @@
-import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { csrfSync } from 'csrf-sync';
 
@@ -26,11 +33,23 @@ export class CsrfRefused extends ForbiddenException {
   }
 }
 
+const STREAMED_FORM = 'berkas:streamed-form';
+
+/**
+ * A handler of multipart uploads, whose body is read as it streams (never parsed up front): it checks
+ * the CSRF field itself, before the first file (DocumentForwarder). Any other multipart post is refused.
+ */
+export const StreamedForm = () => SetMetadata(STREAMED_FORM, true);
+
 @Injectable()
 export class CsrfGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return true;
+    if (this.reflector.get<boolean>(STREAMED_FORM, context.getHandler()) && req.is('multipart/form-data'))
+      return true;
     if (!req.session || !csrf.isRequestValid(req)) throw new CsrfRefused();
     return true;
   }

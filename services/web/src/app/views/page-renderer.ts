@@ -27,6 +27,9 @@ export class PageRenderer {
 
   /** The page `view` (under views/, without .njk) for `req`, sent with `status`. */
   send(req: Request, res: Response, view: string, vars: Record<string, unknown> = {}, status = 200): void {
+    // A page with someone's name (and their session's CSRF token) is theirs alone: no cache keeps it,
+    // not a shared proxy's, nor the browser's for the back button after sign-out.
+    if (req.session?.person) res.setHeader('Cache-Control', 'no-store');
     res
       .status(status)
       .type('html')

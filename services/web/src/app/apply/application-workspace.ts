@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { LRUCache } from 'lru-cache';
+import type {
+  Application,
+  ApplicationDocuments,
+  DocumentView,
+  FormField,
+  PermitType,
+  RequiredDocument,
+} from '@berkas/contracts';
+import { ApiClient } from '../api/api-client';
+import { questionPages, unanswered } from './form-answers';
+
+export type TaskState = 'done' | 'started' | 'todo' | 'optional' | 'blocked';
+
+/** An application as its pages need it: the file, its permit type's questions, its documents. */
+export interface Workspace {
+  app: Application;
+  type: PermitType;
+  pages: FormField[][];
+  documents: DocumentView[];
+  /** The answers part of the task list. */
+  answers: TaskState;
+  /** Each document the permit type asks for, with what is there. */
+  requirements: Array<{ requirement: RequiredDocument; document?: DocumentView; state: TaskState }>;
+  /** Everything required is in: the check-your-answers page may be opened. */
+  ready: boolean;
+  editable: boolean;
+}
+
+/**
+ * Loads an application for its pages, through the API as the signed-in person (who must be allowed
+ * to see it), and works out the task list's states. Permit types change rarely (a new workflow
+ * version): they are kept a minute.
+ */
+@Injectable()
+export class ApplicationWorkspace {
+  private readonly types = new LRUCache<string, PermitType>({ max: 100, ttl: 60_000 });
+
+  constructor(private readonly api: ApiClient) {}
+
+  async permitType(req: Request, code: string): Promise<PermitType> {
+    const cached = this.types.get(code);
+    if (cached) return cached;
+    const type = await this.api.get<PermitType>(req, `/permit-types/${encodeURIComponent(code)}`);
+    this.types.set(code, type);
+    return type;
+  }
+
+  async load(req: Request, token: string, id: string): Promise<Workspace> {
+    const path = `/applications/${encodeURIComponent(id)}`;
+    const [app, docs] = await Promise.all([
+      this.api.get<Application>(req, path, token),
+      this.api.get<ApplicationDocuments>(req, `${path}/documents`, token),
+    ]);
+    const type = await this.permitType(req, app.permitType);
+    const form = app.form as Record<string, unknown>;
+    const missing = unanswered(type.form, form).length;
+    const answers: TaskState =
+      missing === 0 ? 'done' : missing < type.form.filter((f) => f.required).length ? 'started' : 'todo';
+    const requirements = type.requiredDocuments.map((requirement) => {
+      const document = docs.items.find((d) => d.kind === requirement.kind);
+      const state: TaskState = document ? 'done' : requirement.mandatory ? 'todo' : 'optional';
+      return { requirement, document, state };
+    });
+    return {
+      app,
+      type,
+      pages: questionPages(type.form),
+      documents: docs.items,
+      answers,
+      requirements,
+      ready: answers === 'done' && requirements.every((r) => r.state !== 'todo'),
+      editable: app.status === 'draft' || app.status === 'returned',
+    };
+  }
+}

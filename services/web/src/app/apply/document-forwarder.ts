@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { WebEnv } from '@berkas/config';
+import type { DocumentView } from '@berkas/contracts';
+import { HEADERS } from '@berkas/contracts';
+import { RequestContext } from '@berkas/observability';
+import { CSRF_FIELD } from '../sessions/csrf';
+
+/** What the API said of one file sent. */
+export type SentFile =
+  | { fileName: string; ok: true; document: DocumentView }
+  | { fileName: string; ok: false; status: number; code: string; message: string };
+
+export interface ForwardedUpload {
+  /** False when the form's CSRF token was missing, late (after a file) or not the session's. */
+  csrfOk: boolean;
+  files: SentFile[];
+}
+
+/** A multipart header value that cannot break out of its quotes. */
+const quoted = (name: string) => name.replace(/["\\\r\n]/g, '_').replace(/[^\x20-\x7e]/g, '_');
+
+/**
+ * Moves the files of an upload form from the browser to the API as they arrive, never holding a
+ * whole file: each file part of the browser's multipart body becomes, while it streams in, the file
+ * part of the API's own upload request (the `kind` field first), and the API's answer for it is kept.
+ * The form's CSRF field must come before its files (it is the form's first input), since a file is
+ * sent on as soon as it starts.
+ */
+@Injectable()
+export class DocumentForwarder {
+  constructor(private readonly env: WebEnv) {}
+
+  forward(
+    req: Request,
+    target: { applicationId: string; kind: string; token: string },
+    expectedCsrf: string | undefined,
+  ): Promise<ForwardedUpload> {
+    const context = RequestContext.current();
+    return new Promise<ForwardedUpload>((resolve, reject) => {
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({ headers: req.headers, limits: { files: 5, fields: 5, fieldSize: 200 } });
+      } catch (e) {
+        return reject(e);
+      }
+      let csrf: string | undefined;
+      let csrfOk = true;
+      const sent: Array<Promise<SentFile>> = [];
+      parser.on('field', (name, value) => {
+        if (name === CSRF_FIELD) csrf = value;
+      });
+      parser.on('file', (_name, file, info) => {
+        if (!expectedCsrf || csrf !== expectedCsrf) {
+          csrfOk = false;
+          file.resume();
+          return;
+        }
+        const fileName = info.filename;
+        if (!fileName) return void file.resume(); // the file input was left empty
+        const send = () => this.send(req, target, fileName, info.mimeType, file);
+        sent.push(context ? RequestContext.run(context, send) : send());
+      });
+      parser.on('error', reject);
+      parser.on('close', () => {
+        Promise.all(sent).then(
+          (files) => resolve({ csrfOk: csrfOk && csrf === expectedCsrf, files }),
+          reject,
+        );
+      });
+      req.pipe(parser);
+    });
+  }
+
+  private async send(
+    req: Request,
+    target: { applicationId: string; kind: string; token: string },
+    fileName: string,
+    mediaType: string,
+    file: Readable,
+  ): Promise<SentFile> {
+    const boundary = `berkas-${randomUUID()}`;
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${target.kind}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(fileName)}"; ` +
+        `filename*=UTF-8''${encodeURIComponent(fileName)}\r\nContent-Type: ${quoted(mediaType)}\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    async function* body() {
+      yield head;
+      for await (const chunk of file) yield chunk as Buffer;
+      yield tail;
+    }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${target.token}`,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    };
+    if (req.ip) headers['x-forwarded-for'] = req.ip;
+    const requestId = RequestContext.current()?.requestId;
+    if (requestId) headers[HEADERS.requestId] = requestId;
+    try {
+      const res = await fetch(
+        `${this.env.apiUrl}/api/v1/applications/${encodeURIComponent(target.applicationId)}/documents`,
+        {
+          method: 'POST',
+          headers,
+          body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+          duplex: 'half',
+        } as RequestInit,
+      );
+      const text = await res.text();
+      if (res.ok) return { fileName, ok: true, document: JSON.parse(text) as DocumentView };
+      const problem = (text ? JSON.parse(text) : {}) as { code?: string; detail?: string };
+      return {
+        fileName,
+        ok: false,
+        status: res.status,
+        code: problem.code ?? 'UPSTREAM_ERROR',
+        message: problem.detail ?? '',
+      };
+    } catch (e) {
+      file.resume(); // the rest of this file still has to pass for the next one to be read
+      return { fileName, ok: false, status: 503, code: 'SERVICE_UNAVAILABLE', message: String(e) };
+    } finally {
+      if (!file.readableEnded) file.resume();
+    }
+  }
+}
