@@ -206,6 +206,12 @@ const MATRIX: Row[] = [
     path: (f) => `/api/v1/applications/${f.app}`,
   },
   {
+    route: 'GET /api/v1/applications/{id}/receipt.pdf',
+    ok: CUSTODY_CHAIN,
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.app}/receipt.pdf`,
+  },
+  {
     route: 'GET /api/v1/applications/{id}/documents',
     ok: CUSTODY_CHAIN,
     refused: 404,

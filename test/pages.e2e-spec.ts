@@ -537,6 +537,13 @@ describe('public pages in a real browser', () => {
       const number = (await page.locator('#tracking-number').textContent())!.trim();
       expect(number).toMatch(/^3271-\d{2}-/);
       await expect(page.locator('#service-standard').textContent()).resolves.toMatch(/hari kerja/);
+      // The bukti pendaftaran, through the session like every page.
+      const receipt = await page.request.get(
+        `${system.webUrl}${await page.getAttribute('#receipt', 'href')}`,
+      );
+      expect(receipt.status()).toBe(200);
+      expect(receipt.headers()['content-type']).toBe('application/pdf');
+      expect((await receipt.body()).subarray(0, 5).toString()).toBe('%PDF-');
       const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
       expect(fits).toBe(true);
       await expectAccessible();

@@ -1,5 +1,21 @@
-import { Body, Controller, Get, Delete, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import {
+  Body,
+  Controller,
+  Get,
+  Delete,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { GatewayHttpEnv } from '@berkas/config';
+import { AppError } from '@berkas/contracts';
+import { renderRegistrationReceipt } from '@berkas/documents';
 import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
   ApplicationHistoryVerification,
@@ -48,6 +64,7 @@ export class PermitsController {
   constructor(
     private readonly permits: ServiceClient,
     private readonly transfer: DocumentTransferService,
+    private readonly http: GatewayHttpEnv,
   ) {}
 
   @Public()
@@ -123,6 +140,34 @@ export class PermitsController {
       (upload) =>
         this.permits.request('permits.applications.register-document', { ...upload, id: applicationId }),
     );
+  }
+
+  /** The bukti pendaftaran of a sent application: its tracking number, and a QR code to track it. */
+  @Get('applications/:id/receipt.pdf')
+  @Calls('permits.applications.get', {
+    then: ['permits.permit-types.get'],
+    bytes: 'application/pdf',
+    summary:
+      'The registration receipt (bukti pendaftaran) of a sent application, with a QR code to track it.',
+  })
+  async receipt(@Param('id', id) applicationId: string, @Res() res: Response): Promise<void> {
+    const app = await this.permits.request('permits.applications.get', { id: applicationId });
+    if (!app.trackingNumber || !app.submittedAt)
+      throw new AppError(
+        'NOT_FOUND',
+        404,
+        'This application has no receipt yet: it comes when the application is sent',
+      );
+    const type = await this.permits.request('permits.permit-types.get', { code: app.permitType });
+    const pdf = await renderRegistrationReceipt(
+      { ...app, trackingNumber: app.trackingNumber, submittedAt: app.submittedAt },
+      type,
+      this.http.publicUrl,
+    );
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="bukti-${app.trackingNumber}.pdf"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.end(pdf);
   }
 
   @Post('applications/:id/submit')

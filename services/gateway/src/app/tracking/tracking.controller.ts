@@ -22,7 +22,7 @@ import { RateLimit } from '../protection/rate-limit';
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
 import { uuidParam } from '../validation/validation.pipe';
-import { renderCoverSheet } from './cover-sheet';
+import { renderCoverSheet } from '@berkas/documents';
 import { DocumentTransferService } from './document-transfer.service';
 import { PublicViewCache } from './public-view-cache';
 import { DownloadQuery, InboxQuery } from './tracking.dto';

@@ -26,7 +26,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { CustodyService } from '../tasks/custody.service';
 import { IssuedPermitRecord } from './issued-permit.entity';
 import { IssuedPermitsService } from './issued-permits.service';
-import { renderPermit } from './permit-document';
+import { renderPermit } from '@berkas/documents';
 
 const FINAL_OUTCOMES = new Set(['rejected', 'withdrawn']);
 

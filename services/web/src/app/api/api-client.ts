@@ -41,6 +41,21 @@ export class ApiClient {
     return this.call<T>(req, 'POST', path, body, token);
   }
 
+  /** GET bytes (a PDF) at `path` for the person making `req`: the API's response, to stream on. */
+  async open(req: Request, path: string, token: string): Promise<globalThis.Response> {
+    let res: globalThis.Response;
+    try {
+      res = await fetch(`${this.env.apiUrl}/api/v1${path}`, {
+        headers: { authorization: `Bearer ${token}`, ...(req.ip ? { 'x-forwarded-for': req.ip } : {}) },
+        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      });
+    } catch {
+      throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'The API did not answer');
+    }
+    if (!res.ok) throw problemOf(res, await res.text());
+    return res;
+  }
+
   /** PATCH a JSON body to `path` for the person making `req`. */
   async patch<T>(req: Request | undefined, path: string, body: unknown, token?: string): Promise<T> {
     return this.call<T>(req, 'PATCH', path, body, token);

@@ -64,6 +64,21 @@ export class MyApplicationsController {
     this.pages.send(req, res, 'pages/application-status', { app, type, next: NEXT_STEP[app.status] });
   }
 
+  /** The bukti pendaftaran (PDF, rendered by the API), passed through as it comes. */
+  @Get(':id/bukti.pdf')
+  async receipt(
+    @Param('id', uuid) id: string,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const pdf = await this.api.open(req, `/applications/${id}/receipt.pdf`, token);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', pdf.headers.get('content-disposition') ?? 'inline');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.end(Buffer.from(await pdf.arrayBuffer()));
+  }
+
   private async typesOf(req: Request, apps: Application[]): Promise<Map<string, PermitType>> {
     const codes = [...new Set(apps.map((a) => a.permitType))];
     const types = await Promise.all(codes.map((c) => this.workspace.permitType(req, c)));

@@ -1,0 +1,3 @@
+export * from './cover-sheet';
+export * from './permit-document';
+export * from './registration-receipt';
