@@ -561,6 +561,84 @@ describe('public pages in a real browser', () => {
       expect(new URL(page.url()).pathname).toMatch(/\/status$/);
     });
 
+    it('says why a file was returned; the applicant fixes what was asked and sends it again, and the officer sees what changed', async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const siti = await the.signIn(demo.person.email);
+      const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
+      const app = await the.readySip(siti);
+      const sent = (await api.post(`/api/v1/applications/${app.id}/submit`).set(bearer(siti)).expect(200))
+        .body;
+      const note = 'Alamat praktik tidak lengkap <i>tanpa RT/RW</i>.\nUnggah STR yang masih berlaku.';
+      await api
+        .post(`/api/v1/tasks/${sent.openTasks[0].id}/actions`)
+        .set(bearer(fo))
+        .send({ action: 'return', note, fix: { fields: ['practiceAddress'], documents: ['certificate'] } })
+        .expect(200);
+
+      await page.goto(`${system.webUrl}/masuk?next=/permohonan`);
+      await page.fill('#username', demo.person.email);
+      await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForURL(/\/permohonan$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      const row = page.locator('.app-application', { hasText: sent.trackingNumber });
+      await expect(row.textContent()).resolves.toContain('Perlu diperbaiki');
+      await Promise.all([
+        page.waitForURL(new RegExp(`/permohonan/${app.id}$`)),
+        row.getByRole('link').click(),
+      ]);
+      await expect(page.locator('#officer-note').innerText()).resolves.toBe(note);
+      expect(await page.locator('#officer-note i').count()).toBe(0); // the note stays text
+      expect(await page.locator('#to-fix li').allTextContents()).toEqual([
+        'Alamat tempat praktik',
+        'STR yang masih berlaku',
+      ]);
+      await expect(page.locator('#correction').textContent()).resolves.toContain('Waktu layanan berhenti');
+      await expectAccessible();
+
+      await Promise.all([
+        page.waitForURL(/\/data\/1$/),
+        page.getByRole('link', { name: /Bagian 1 dari/ }).click(),
+      ]);
+      await page.fill('#practiceAddress', 'Jl. Merdeka 5 RT 02/RW 03, Bogor');
+      await Promise.all([
+        page.waitForURL(/\/data\/2$/),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      await page.goto(`${system.webUrl}/permohonan/${app.id}`);
+      await Promise.all([
+        page.waitForURL(/\/dokumen\/certificate$/),
+        page.getByRole('link', { name: 'STR yang masih berlaku' }).click(),
+      ]);
+      await page.setInputFiles('#file', { name: 'str-baru.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await Promise.all([
+        page.waitForURL(new RegExp(`/permohonan/${app.id}$`)),
+        page.getByRole('button', { name: 'Unggah' }).click(),
+      ]);
+      await expect(page.locator('#documents-2-status').textContent()).resolves.toContain('Selesai');
+      await Promise.all([
+        page.waitForURL(/\/periksa$/),
+        page.getByRole('link', { name: 'Periksa jawaban lalu kirim' }).click(),
+      ]);
+      await page.check('#declaration');
+      await Promise.all([
+        page.waitForURL(/\/terkirim$/),
+        page.getByRole('button', { name: 'Kirim permohonan' }).click(),
+      ]);
+      await expectAccessible();
+
+      const seen = (await api.get(`/api/v1/applications/${app.id}`).set(bearer(fo)).expect(200)).body;
+      expect(seen.status).toBe('in-review');
+      expect(seen.correction).toMatchObject({
+        note,
+        answeredAt: expect.any(String),
+        changedFields: ['practiceAddress'],
+        changedDocuments: ['certificate'],
+      });
+    });
+
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);

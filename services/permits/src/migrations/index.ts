@@ -5,6 +5,7 @@ import { WorkflowOwnerAgencyCode1764400000000 } from './1764400000000-WorkflowOw
 import { DammTrackingNumbers1764500000000 } from './1764500000000-DammTrackingNumbers';
 import { IssuingOfficeNumbers1764600000000 } from './1764600000000-IssuingOfficeNumbers';
 
+import { ApplicationCorrections1765000000000 } from './1765000000000-ApplicationCorrections';
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
@@ -16,4 +17,5 @@ export const PERMITS_MIGRATIONS = [
   WorkflowOwnerAgencyCode1764400000000,
   DammTrackingNumbers1764500000000,
   IssuingOfficeNumbers1764600000000,
+  ApplicationCorrections1765000000000,
 ];

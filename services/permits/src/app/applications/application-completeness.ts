@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@berkas/contracts';
+import { AppError, type DocumentView } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { CatalogService } from '../catalog/catalog.service';
@@ -18,14 +18,18 @@ export class ApplicationCompleteness {
     private readonly dossier: ApplicationDossier,
   ) {}
 
-  /** The kinds of document the dossier holds (opening it first if a crash left it unopened). */
-  private async documentsPresent(app: ApplicationRecord): Promise<Set<string>> {
+  /** The documents the dossier holds (opening it first if a crash left it unopened). */
+  private async documents(app: ApplicationRecord): Promise<DocumentView[]> {
     const dossier = await this.services.request(
       'tracking.dossiers.get',
       { trackingNumber: await this.dossier.ensure(app) },
       { asService: true },
     );
-    return new Set(dossier.documents.map((d) => d.kind));
+    return dossier.documents;
+  }
+
+  private async documentsPresent(app: ApplicationRecord): Promise<Set<string>> {
+    return new Set((await this.documents(app)).map((d) => d.kind));
   }
 
   /** Every mandatory document present? */
@@ -36,11 +40,12 @@ export class ApplicationCompleteness {
       .requiredDocuments.every((d) => !d.mandatory || present.has(d.kind));
   }
 
-  /** Throws 400 with every missing field and document. */
-  async check(app: ApplicationRecord): Promise<void> {
+  /** Throws 400 with every missing field and document; answers the dossier's documents otherwise. */
+  async check(app: ApplicationRecord): Promise<DocumentView[]> {
     const type = this.catalog.type(app.permitType);
     const problems = formProblems(type.form, app.form, true);
-    const present = await this.documentsPresent(app);
+    const documents = await this.documents(app);
+    const present = new Set(documents.map((d) => d.kind));
     for (const doc of type.requiredDocuments) {
       if (doc.mandatory && !present.has(doc.kind))
         problems.push({
@@ -50,5 +55,6 @@ export class ApplicationCompleteness {
     }
     if (problems.length)
       throw new AppError('INCOMPLETE_APPLICATION', 400, 'The application is not complete yet', problems);
+    return documents;
   }
 }

@@ -40,6 +40,14 @@ export function toApplication(
     outcome: a.outcome,
     openTasks: openTasks.map((t) => toTaskRef(t, def, a.regionCode)),
     fee: a.fee,
+    correction: correctionOf(a),
     createdAt: a.createdAt.toISOString(),
   };
+}
+
+/** The last return to the applicant, without the answers as they were (kept only to tell what changed). */
+function correctionOf(a: ApplicationRecord): Application['correction'] {
+  if (!a.correction) return null;
+  const { formBefore: _, ...shown } = a.correction;
+  return shown;
 }

@@ -1,7 +1,10 @@
-import type { FeeBill } from '@berkas/contracts';
+import type { ApplicationCorrection, FeeBill } from '@berkas/contracts';
 import type { ClockSegment } from '../../domain/working-calendar';
 import type { FlowState } from '../../domain/workflow-engine';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A return to the applicant as stored: what the view shows, and the answers as they were then. */
+export type StoredCorrection = ApplicationCorrection & { formBefore: Record<string, unknown> };
 
 export type ApplicationStatus = 'draft' | 'in-review' | 'returned' | 'issued' | 'rejected' | 'withdrawn';
 
@@ -74,6 +77,10 @@ export class ApplicationRecord {
   /** The levy (retribusi) billed at a fee stage, and its payment. */
   @Column('jsonb', { nullable: true })
   fee: FeeBill | null;
+
+  /** The last return to the applicant, and what they changed when they resubmitted. */
+  @Column('jsonb', { nullable: true })
+  correction: StoredCorrection | null;
 
   @Column('timestamptz')
   createdAt: Date;

@@ -94,6 +94,7 @@ export class ApplicationsService {
         dueAt: null,
         outcome: null,
         fee: null,
+        correction: null,
         createdAt: now,
         updatedAt: now,
       });
@@ -198,7 +199,11 @@ export class ApplicationsService {
       { trackingNumber: await this.dossier.ensure(app) },
       { asService: true },
     );
-    return { items: dossier.documents };
+    // The dossier keeps every version; a requirement is met by its latest.
+    const latest = new Map<string, DocumentView>();
+    for (const d of dossier.documents)
+      if ((latest.get(d.kind)?.version ?? 0) < d.version) latest.set(d.kind, d);
+    return { items: [...latest.values()] };
   }
 
   /** The applicant's application, while it is a draft or returned for correction. */

@@ -52,6 +52,7 @@ const APP_CHANGE_FIELDS = [
   'dueAt',
   'outcome',
   'fee',
+  'correction',
   'trackingNumber',
   'updatedAt',
 ] as const satisfies readonly (keyof ApplicationRecord)[];

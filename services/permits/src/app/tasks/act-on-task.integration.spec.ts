@@ -104,4 +104,56 @@ describe('acting on a task', () => {
       t.client.request('permits.applications.get', { id: app.id }, app.siti.token),
     ).resolves.toMatchObject({ status: 'returned' });
   });
+
+  it('tells the applicant what to fix, and the officer what the resubmission changed', async () => {
+    const app = await submittedSip();
+    const act = (payload: object) =>
+      t.client.request('permits.tasks.act', { id: app.taskId, ...payload }, rina.token);
+    const note = 'Nomor STR tidak terbaca.\nUnggah ulang STR yang jelas.';
+    expect(await rejectionOf(act({ action: 'return', note, fix: { fields: ['shoeSize'] } }))).toMatchObject({
+      status: 400,
+      details: [{ path: '/fix/fields' }],
+    });
+    expect(await rejectionOf(act({ action: 'complete', fix: { documents: ['certificate'] } }))).toMatchObject(
+      { status: 400, details: [{ path: '/fix' }] },
+    );
+
+    const returned = await act({
+      action: 'return',
+      note,
+      fix: { fields: ['strNumber'], documents: ['certificate'] },
+    });
+    expect(returned.correction).toEqual({
+      note,
+      fields: ['strNumber'],
+      documents: ['certificate'],
+      stage: 'verification',
+      agencyCode: 'DPMPTSP',
+      returnedAt: expect.any(String),
+      answeredAt: null,
+      changedFields: [],
+      changedDocuments: [],
+    });
+    // The applicant fixes the number and uploads the certificate again; the address stays.
+    const form = { ...(returned.form as Record<string, unknown>), strNumber: 'STR-3271/2023/0043' };
+    await t.client.request('permits.applications.update', { id: app.id, form }, app.siti.token);
+    t.dossiers.attach(app.trackingNumber, 'certificate', app.siti.principal);
+    const resubmitted = await t.client.request(
+      'permits.applications.resubmit',
+      { id: app.id },
+      app.siti.token,
+    );
+    expect(resubmitted.status).toBe('in-review');
+    expect(resubmitted.correction).toMatchObject({
+      note,
+      answeredAt: expect.any(String),
+      changedFields: ['strNumber'],
+      changedDocuments: ['certificate'],
+    });
+    const [entry] = await t.db.query(
+      `SELECT data FROM application_history WHERE application_id = $1 AND type = 'resubmitted'`,
+      [app.id],
+    );
+    expect(entry.data).toMatchObject({ changedFields: ['strNumber'], changedDocuments: ['certificate'] });
+  });
 });

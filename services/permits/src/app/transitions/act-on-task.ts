@@ -9,6 +9,7 @@ import { act, EngineError, type GuardContext, type Transition } from '../../doma
 import type { TaskStage } from '../../domain/workflow-definition';
 import { ApplicationCompleteness } from '../applications/application-completeness';
 import { toApplication } from '../applications/application-view';
+import type { StoredCorrection } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationLedger, type ApplicationChange, type LockedTask } from '../ledger/application-ledger';
 import type { TaskRecord } from '../tasks/task.entity';
@@ -112,6 +113,7 @@ export class ActOnTask {
       );
     }
     const target = stage.actions[req.action]?.to ?? '';
+    const correction = this.correctionFor(req, locked, target);
     const change = await this.planner.plan(m, locked, def, transition, {
       actor: actorOf(officer, capacity),
       owners,
@@ -126,7 +128,46 @@ export class ActOnTask {
         ...(req.note ? { note: req.note } : {}),
       },
       completesFile: !!stage.completesFile && !['@applicant', '@rejected'].includes(target),
+      ...(correction ? { app: { correction } } : {}),
     });
     return { change, reply: (open) => toApplication(app, def, open) };
+  }
+
+  /**
+   * What the applicant is asked to fix when the action returns the file to them: the note, and the
+   * answers and documents named (each one the permit type has). Nothing for any other action, which
+   * takes no fix list.
+   */
+  private correctionFor(
+    req: ActOnTaskRequest,
+    { task, app }: LockedTask,
+    target: string,
+  ): StoredCorrection | null {
+    if (target !== '@applicant') {
+      if (req.fix)
+        throw AppError.invalid('/fix', 'is only for an action that returns the file to the applicant');
+      return null;
+    }
+    const type = this.catalog.type(app.permitType);
+    const fields = req.fix?.fields ?? [];
+    const documents = req.fix?.documents ?? [];
+    const unknownField = fields.find((f) => !type.form.some((q) => q.name === f));
+    if (unknownField)
+      throw AppError.invalid('/fix/fields', `names ${unknownField}, which ${type.code} does not ask`);
+    const unknownDoc = documents.find((d) => !type.requiredDocuments.some((r) => r.kind === d));
+    if (unknownDoc)
+      throw AppError.invalid('/fix/documents', `names ${unknownDoc}, which ${type.code} does not ask for`);
+    return {
+      note: req.note?.trim() || null,
+      fields,
+      documents,
+      stage: task.stage,
+      agencyCode: task.agencyCode,
+      returnedAt: new Date().toISOString(),
+      answeredAt: null,
+      changedFields: [],
+      changedDocuments: [],
+      formBefore: app.form,
+    };
   }
 }

@@ -12,7 +12,7 @@ import type {
 import { ApiClient } from '../api/api-client';
 import { questionPages, unanswered } from './form-answers';
 
-export type TaskState = 'done' | 'started' | 'todo' | 'optional' | 'blocked';
+export type TaskState = 'done' | 'started' | 'todo' | 'optional' | 'blocked' | 'fix';
 
 /** An application as its pages need it: the file, its permit type's questions, its documents. */
 export interface Workspace {
@@ -20,8 +20,8 @@ export interface Workspace {
   type: PermitType;
   pages: FormField[][];
   documents: DocumentView[];
-  /** The answers part of the task list. */
-  answers: TaskState;
+  /** The answers part of the task list, per page of questions. */
+  answers: TaskState[];
   /** Each document the permit type asks for, with what is there. */
   requirements: Array<{ requirement: RequiredDocument; document?: DocumentView; state: TaskState }>;
   /** Everything required is in: the check-your-answers page may be opened. */
@@ -56,22 +56,37 @@ export class ApplicationWorkspace {
     ]);
     const type = await this.permitType(req, app.permitType);
     const form = app.form as Record<string, unknown>;
-    const missing = unanswered(type.form, form).length;
-    const answers: TaskState =
-      missing === 0 ? 'done' : missing < type.form.filter((f) => f.required).length ? 'started' : 'todo';
+    // While returned, what the officer named stays "to fix" until changed (answers) or uploaded again.
+    const asked = app.status === 'returned' ? app.correction : null;
+    const pages = questionPages(type.form);
+    const answers = pages.map((fields): TaskState => {
+      const missing = unanswered(fields, form).length;
+      if (missing) return missing < fields.filter((f) => f.required).length ? 'started' : 'todo';
+      return fields.some((f) => asked?.fields.includes(f.name)) ? 'fix' : 'done';
+    });
     const requirements = type.requiredDocuments.map((requirement) => {
       const document = docs.items.find((d) => d.kind === requirement.kind);
-      const state: TaskState = document ? 'done' : requirement.mandatory ? 'todo' : 'optional';
+      const again = !!document && !!asked && document.uploadedAt > asked.returnedAt;
+      const reupload = !!asked?.documents.includes(requirement.kind) && !again;
+      const state: TaskState = reupload
+        ? 'fix'
+        : document
+          ? 'done'
+          : requirement.mandatory
+            ? 'todo'
+            : 'optional';
       return { requirement, document, state };
     });
     return {
       app,
       type,
-      pages: questionPages(type.form),
+      pages,
       documents: docs.items,
       answers,
       requirements,
-      ready: answers === 'done' && requirements.every((r) => r.state !== 'todo'),
+      // Complete: what is still marked "to fix" may be sent as it is (the officer sees nothing changed).
+      ready:
+        answers.every((a) => a === 'done' || a === 'fix') && requirements.every((r) => r.state !== 'todo'),
       editable: app.status === 'draft' || app.status === 'returned',
     };
   }

@@ -15,6 +15,7 @@ const TAG: Record<TaskState, string> = {
   optional: 'govuk-tag--grey',
   done: '',
   blocked: '',
+  fix: 'govuk-tag--orange',
 };
 
 function status(state: TaskState, lang: Lang): TaskItem['status'] {
@@ -34,7 +35,7 @@ export function taskList(ws: Workspace, lang: Lang) {
     title: { text: translate(lang, 'apply.part', { n: i + 1, of: ws.pages.length }) },
     hint: { text: fields.map((f) => f.label[lang]).join(', ') },
     href: at(`/data/${i + 1}`),
-    status: status(ws.answers, lang),
+    status: status(ws.answers[i], lang),
   }));
   const documents: TaskItem[] = ws.requirements.map((r) => ({
     title: { text: r.requirement.label[lang] },
@@ -52,4 +53,19 @@ export function taskList(ws: Workspace, lang: Lang) {
     },
   ];
   return { answers, documents, send };
+}
+
+/** What the officer asked the applicant to fix, with each answer and document by its label. */
+export function correctionView(ws: Workspace, lang: Lang) {
+  const asked = ws.app.status === 'returned' ? ws.app.correction : null;
+  if (!asked) return null;
+  const labelOf = (name: string) => ws.type.form.find((f) => f.name === name)?.label[lang] ?? name;
+  const documentOf = (kind: string) =>
+    ws.type.requiredDocuments.find((d) => d.kind === kind)?.label[lang] ?? kind;
+  return {
+    note: asked.note,
+    agencyCode: asked.agencyCode,
+    returnedAt: asked.returnedAt,
+    items: [...asked.fields.map(labelOf), ...asked.documents.map(documentOf)],
+  };
 }

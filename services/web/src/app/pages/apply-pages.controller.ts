@@ -17,7 +17,7 @@ import { ApiClient, ApiProblem } from '../api/api-client';
 import { ApplicationWorkspace, type Workspace } from '../apply/application-workspace';
 import { readAnswers, shownAnswer, typedFrom } from '../apply/form-answers';
 import { questionViews } from '../apply/question-view';
-import { taskList } from '../apply/task-list';
+import { correctionView, taskList } from '../apply/task-list';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
@@ -78,7 +78,12 @@ export class ApplyPagesController {
   ): Promise<void> {
     const ws = await this.workspace.load(req, token, id);
     if (!ws.editable) return res.redirect(303, hrefIn(langOf(req), `${base(id)}/status`));
-    this.pages.send(req, res, 'pages/apply-tasks', { ws, tasks: taskList(ws, langOf(req)) });
+    const lang = langOf(req);
+    this.pages.send(req, res, 'pages/apply-tasks', {
+      ws,
+      tasks: taskList(ws, lang),
+      correction: correctionView(ws, lang),
+    });
   }
 
   @Get('permohonan/:id/data/:page')
