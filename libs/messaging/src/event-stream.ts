@@ -23,8 +23,31 @@ export function eventStreamConfig(env: NatsEnv): Partial<StreamConfig> & { name:
 export const ensureEventStream = (nc: NatsConnection, env: NatsEnv): Promise<void> =>
   ensureStream(nc, eventStreamConfig(env));
 
-/** Creates a stream if missing, or brings its settings up to date; safe from every replica. */
+/** What a JetStream cluster answers while it elects its leaders: worth waiting out at start. */
+const PASSING = /TIMEOUT|503|temporarily unavailable|no responders/i;
+const WAIT_FOR_JETSTREAM_MS = 30_000;
+
+/**
+ * Creates a stream if missing, or brings its settings up to date; safe from every replica. A cluster
+ * that has just started may not answer its JetStream API for a few seconds (no meta leader yet): the
+ * service waits for it, up to WAIT_FOR_JETSTREAM_MS, instead of failing its start.
+ */
 export async function ensureStream(
+  nc: NatsConnection,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
+  const until = Date.now() + WAIT_FOR_JETSTREAM_MS;
+  for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
+    try {
+      return await ensureStreamOnce(nc, config);
+    } catch (e) {
+      if (!PASSING.test(String(e)) || Date.now() + pause > until) throw e;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
+async function ensureStreamOnce(
   nc: NatsConnection,
   config: Partial<StreamConfig> & { name: string },
 ): Promise<void> {
