@@ -559,6 +559,30 @@ describe('public pages in a real browser', () => {
       // Sent, it can no longer be changed from the pages.
       await page.goto(tasks);
       expect(new URL(page.url()).pathname).toMatch(/\/status$/);
+
+      // The officers' steps go through the API until their workspace exists; the permit, through the pages.
+      const the = people(request(system.gatewayUrl));
+      const id = new URL(tasks).pathname.split('/').pop()!;
+      for (const [agency, role, action] of [
+        ['DPMPTSP', 'front-office', 'complete'],
+        ['DINKES', 'reviewer', 'recommend'],
+        ['DPMPTSP', 'supervisor', 'approve'],
+        ['DPMPTSP', 'front-office', 'issue'],
+      ])
+        expect((await the.act(await the.signIn(officer(agency, role)), id, action)).status).toBe(200);
+      await waitFor(async () => {
+        await page.goto(`${system.webUrl}/permohonan/${id}/status`);
+        return (await page.locator('#permit-pdf').count()) > 0 || null; // the PDF is made just after
+      }, 20000);
+      await expect(page.locator('#status').textContent()).resolves.toContain('Izin terbit');
+      await expectAccessible();
+      const permit = await page.request.get(
+        `${system.webUrl}${await page.getAttribute('#permit-pdf', 'href')}`,
+      );
+      expect(permit.status()).toBe(200);
+      expect((await permit.body()).subarray(0, 5).toString()).toBe('%PDF-');
+      await Promise.all([page.waitForURL(/\/verifikasi\//), page.click('#verify-link')]);
+      await expect(page.locator('#verdict').textContent()).resolves.toBe('ASLI dan BERLAKU');
     });
 
     it('says why a file was returned; the applicant fixes what was asked and sends it again, and the officer sees what changed', async () => {

@@ -12,13 +12,20 @@ import type {
 import { ApiClient } from '../api/api-client';
 import { questionPages, unanswered } from './form-answers';
 
+const editable = (app: Application) => app.status === 'draft' || app.status === 'returned';
+
 export type TaskState = 'done' | 'started' | 'todo' | 'optional' | 'blocked' | 'fix';
 
-/** An application as its pages need it: the file, its permit type's questions, its documents. */
-export interface Workspace {
+/** What a question page needs: the file and its permit type's questions (not its documents). */
+export interface FormWorkspace {
   app: Application;
   type: PermitType;
   pages: FormField[][];
+  editable: boolean;
+}
+
+/** An application as its task list needs it: the file, its permit type's questions, its documents. */
+export interface Workspace extends FormWorkspace {
   documents: DocumentView[];
   /** The answers part of the task list, per page of questions. */
   answers: TaskState[];
@@ -26,7 +33,6 @@ export interface Workspace {
   requirements: Array<{ requirement: RequiredDocument; document?: DocumentView; state: TaskState }>;
   /** Everything required is in: the check-your-answers page may be opened. */
   ready: boolean;
-  editable: boolean;
 }
 
 /**
@@ -46,6 +52,13 @@ export class ApplicationWorkspace {
     const type = await this.api.get<PermitType>(req, `/permit-types/${encodeURIComponent(code)}`);
     this.types.set(code, type);
     return type;
+  }
+
+  /** The application and its questions only: a question page asks nothing of the dossier. */
+  async form(req: Request, token: string, id: string): Promise<FormWorkspace> {
+    const app = await this.api.get<Application>(req, `/applications/${encodeURIComponent(id)}`, token);
+    const type = await this.permitType(req, app.permitType);
+    return { app, type, pages: questionPages(type.form), editable: editable(app) };
   }
 
   async load(req: Request, token: string, id: string): Promise<Workspace> {
@@ -87,7 +100,7 @@ export class ApplicationWorkspace {
       // Complete: what is still marked "to fix" may be sent as it is (the officer sees nothing changed).
       ready:
         answers.every((a) => a === 'done' || a === 'fix') && requirements.every((r) => r.state !== 'todo'),
-      editable: app.status === 'draft' || app.status === 'returned',
+      editable: editable(app),
     };
   }
 }

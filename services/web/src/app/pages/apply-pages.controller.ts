@@ -14,7 +14,7 @@ import type { Request, Response } from 'express';
 import { WebEnv } from '@berkas/config';
 import type { Application } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
-import { ApplicationWorkspace, type Workspace } from '../apply/application-workspace';
+import { ApplicationWorkspace, type FormWorkspace, type Workspace } from '../apply/application-workspace';
 import { readAnswers, shownAnswer, typedFrom } from '../apply/form-answers';
 import { questionViews } from '../apply/question-view';
 import { correctionView, taskList } from '../apply/task-list';
@@ -94,7 +94,7 @@ export class ApplyPagesController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const ws = await this.editable(req, token, id);
+    const ws = await this.editableForm(req, token, id);
     const fields = this.pageOf(ws, page);
     const lang = langOf(req);
     const typed = typedFrom(fields, ws.app.form as Record<string, unknown>, lang);
@@ -112,7 +112,7 @@ export class ApplyPagesController {
     @Res() res: Response,
   ): Promise<void> {
     const lang = langOf(req);
-    const ws = await this.editable(req, token, id);
+    const ws = await this.editableForm(req, token, id);
     const fields = this.pageOf(ws, page);
     const { values, typed, errors } = readAnswers(fields, body, lang);
     const render = (status: number) =>
@@ -202,12 +202,20 @@ export class ApplyPagesController {
 
   /** The application while it may still be changed; otherwise its status page answers. */
   private async editable(req: Request, token: string, id: string): Promise<Workspace> {
-    const ws = await this.workspace.load(req, token, id);
+    return this.stillEditable(req, await this.workspace.load(req, token, id));
+  }
+
+  /** The same for a question page, which needs no documents. */
+  private async editableForm(req: Request, token: string, id: string): Promise<FormWorkspace> {
+    return this.stillEditable(req, await this.workspace.form(req, token, id));
+  }
+
+  private stillEditable<W extends FormWorkspace>(req: Request, ws: W): W {
     if (!ws.editable) throw new ApiProblem(409, 'NOT_EDITABLE', translate(langOf(req), 'apply.notEditable'));
     return ws;
   }
 
-  private pageOf(ws: Workspace, page: number) {
+  private pageOf(ws: FormWorkspace, page: number) {
     const fields = ws.pages[page - 1];
     if (!fields) throw new ApiProblem(404, 'NOT_FOUND', 'No such page');
     return fields;

@@ -1,7 +1,10 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Application, ApplicationPage, PermitType } from '@berkas/contracts';
-import { ApiClient } from '../api/api-client';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Application, ApplicationPage, IssuedPermit, PermitType } from '@berkas/contracts';
+import { ApiClient, ApiProblem } from '../api/api-client';
+import { langOf, translate } from '../i18n/catalogue';
 import { ApplicationWorkspace } from '../apply/application-workspace';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
@@ -18,6 +21,20 @@ const NEXT_STEP: Record<Application['status'], string> = {
   rejected: 'none',
   withdrawn: 'none',
 };
+/** A bill waiting for payment is the applicant's move, whatever else is going on. */
+const nextStep = (app: Application) =>
+  app.status === 'in-review' && app.fee && !app.fee.paidAt ? 'pay' : NEXT_STEP[app.status];
+
+/** A document the API answered, passed on to the browser as it streams (never held whole here). */
+async function passOn(from: globalThis.Response, res: Response): Promise<void> {
+  res.setHeader('Content-Type', from.headers.get('content-type') ?? 'application/octet-stream');
+  const length = from.headers.get('content-length');
+  if (length) res.setHeader('Content-Length', length);
+  res.setHeader('Content-Disposition', from.headers.get('content-disposition') ?? 'inline');
+  res.setHeader('Cache-Control', 'private, no-store');
+  if (!from.body) return void res.end();
+  await pipeline(Readable.fromWeb(from.body as never), res);
+}
 
 /**
  * The person's applications, or their company's (every member sees the company's): drafts to
@@ -47,7 +64,7 @@ export class MyApplicationsController {
     const rows = page.items.map((app) => ({
       app,
       type: types.get(app.permitType),
-      next: NEXT_STEP[app.status],
+      next: nextStep(app),
     }));
     this.pages.send(req, res, 'pages/my-applications', { rows, nextCursor: page.nextCursor });
   }
@@ -61,7 +78,11 @@ export class MyApplicationsController {
   ): Promise<void> {
     const app = await this.api.get<Application>(req, `/applications/${id}`, token);
     const type = await this.workspace.permitType(req, app.permitType);
-    this.pages.send(req, res, 'pages/application-status', { app, type, next: NEXT_STEP[app.status] });
+    const permit =
+      app.status === 'issued'
+        ? await this.api.get<IssuedPermit>(req, `/applications/${id}/permit`, token)
+        : null;
+    this.pages.send(req, res, 'pages/application-status', { app, type, permit, next: nextStep(app) });
   }
 
   /** The bukti pendaftaran (PDF, rendered by the API), passed through as it comes. */
@@ -72,11 +93,21 @@ export class MyApplicationsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const pdf = await this.api.open(req, `/applications/${id}/receipt.pdf`, token);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', pdf.headers.get('content-disposition') ?? 'inline');
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.end(Buffer.from(await pdf.arrayBuffer()));
+    await passOn(await this.api.open(req, `/applications/${id}/receipt.pdf`, token), res);
+  }
+
+  /** The issued permit's PDF, streamed from the dossier as the API checks it against its SHA-256. */
+  @Get(':id/izin.pdf')
+  async permit(
+    @Param('id', uuid) id: string,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const permit = await this.api.get<IssuedPermit>(req, `/applications/${id}/permit`, token);
+    if (!permit.documentId)
+      throw new ApiProblem(404, 'NOT_FOUND', translate(langOf(req), 'mine.permitPending'));
+    await passOn(await this.api.open(req, `/documents/${permit.documentId}/download`, token), res);
   }
 
   private async typesOf(req: Request, apps: Application[]): Promise<Map<string, PermitType>> {

@@ -1,4 +1,5 @@
 import connectPgSimple from 'connect-pg-simple';
+import { LRUCache } from 'lru-cache';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
@@ -33,19 +34,32 @@ export interface SignedInPerson {
 
 export const SESSION_COOKIE = 'berkas.sid';
 
+/** How often one replica moves a session's expiry in the database: at most once a minute, not per page. */
+const TOUCH_EVERY_MS = 60_000;
+
 /**
  * express-session with its rows in PostgreSQL (connect-pg-simple, on this service's pool), so a
  * session survives a restart and every replica behind the balancer sees it. The cookie is HttpOnly,
  * SameSite=Lax, Secure wherever people reach Berkas over HTTPS or in production; a session unused for
- * SESSION_IDLE_MINUTES ends. None is stored until it holds something (a form's CSRF token, a sign-in).
+ * SESSION_IDLE_MINUTES ends (give or take the minute its expiry may lag in the database). None is stored until it holds something (a form's CSRF token, a sign-in).
  */
 export function sessionMiddleware(dataSource: DataSource, http: WebEnv, env: WebSessionEnv): RequestHandler {
   const PgStore = connectPgSimple(session);
+  /** The store, touching each session at most every TOUCH_EVERY_MS (a write per page view is waste). */
+  class ThrottledPgStore extends PgStore {
+    private readonly touched = new LRUCache<string, number>({ max: 100_000, ttl: TOUCH_EVERY_MS });
+
+    override touch(sid: string, sess: session.SessionData, done?: (err?: unknown) => void): void {
+      if (this.touched.has(sid)) return done?.();
+      this.touched.set(sid, Date.now());
+      super.touch(sid, sess, done);
+    }
+  }
   const idleMs = env.idleMinutes * 60_000;
   return session({
     name: SESSION_COOKIE,
     secret: env.secret,
-    store: new PgStore({
+    store: new ThrottledPgStore({
       pool: (dataSource.driver as PostgresDriver).master,
       tableName: 'sessions',
       createTableIfMissing: false, // the migration made it

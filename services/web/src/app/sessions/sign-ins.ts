@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { TokenPair } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
@@ -26,6 +27,12 @@ const fresh = (row: SignIn) => row.accessExpiresAt.getTime() - Date.now() > RENE
 @Injectable()
 export class SignIns {
   private readonly logger = new Logger('SignIns');
+  /**
+   * Access tokens this replica read or renewed, until they are about to expire: most pages then ask
+   * the database nothing about the sign-in. Safe to keep: a sign-out deletes the session (so no page
+   * asks for this sign-in again), and a token revoked elsewhere is refused by the API, which ends it here.
+   */
+  private readonly recent = new LRUCache<string, SignIn>({ max: 10_000 });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,14 +50,19 @@ export class SignIns {
 
   /** Puts the tokens of a new sign-in in place of sign-in `id`'s (after a password change ended the old ones). */
   async replace(id: string, pair: TokenPair): Promise<void> {
+    this.recent.delete(id);
     await this.dataSource.getRepository(SignIn).update({ id }, { ...tokensOf(pair), renewedAt: new Date() });
   }
 
   /** The access token of sign-in `id`, renewed when about to expire; null once the sign-in has ended. */
   async accessToken(req: Request, id: string): Promise<string | null> {
+    const known = this.recent.get(id);
+    if (known && fresh(known)) return known.accessToken;
     const row = await this.dataSource.getRepository(SignIn).findOneBy({ id });
     if (!row) return null;
-    return fresh(row) ? row.accessToken : this.renew(req, id);
+    if (!fresh(row)) return this.renew(req, id);
+    this.recent.set(id, row);
+    return row.accessToken;
   }
 
   /**
@@ -72,7 +84,9 @@ export class SignIns {
         await m.delete(SignIn, { id });
         return null;
       }
-      await m.update(SignIn, { id }, { ...tokensOf(pair), renewedAt: new Date() });
+      const renewed = { ...tokensOf(pair), renewedAt: new Date() };
+      await m.update(SignIn, { id }, renewed);
+      this.recent.set(id, { ...row, ...renewed });
       return pair.accessToken;
     });
   }
@@ -82,6 +96,7 @@ export class SignIns {
    * goes. If identity cannot be reached the row goes anyway: nobody else holds the refresh token.
    */
   async end(req: Request | undefined, id: string): Promise<void> {
+    this.recent.delete(id);
     const row = await this.dataSource.getRepository(SignIn).findOneBy({ id });
     if (!row) return;
     try {
