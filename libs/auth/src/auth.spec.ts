@@ -105,6 +105,20 @@ describe('TokenVerifier', () => {
     ).rejects.toMatchObject({ status: 401 });
   });
 
+  it('picks up a key rotated in the same millisecond as the last fetch of the key set', async () => {
+    const ring = new KeyRing();
+    const old = await ring.add();
+    const verifier = new TokenVerifier(ring);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now()); // a fast machine: one millisecond
+    try {
+      await verifier.verify(await sign(old, officer));
+      const rotated = await ring.add();
+      await expect(verifier.verify(await sign(rotated, officer))).resolves.toMatchObject({ id: officer.id });
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('picks up a freshly rotated key once, and does not let forged key ids flood the key source', async () => {
     const ring = new KeyRing();
     const old = await ring.add();

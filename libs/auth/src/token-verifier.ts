@@ -45,17 +45,21 @@ export class TokenVerifier implements PrincipalResolver {
     } catch (e) {
       if (!(e instanceof errors.JWKSNoMatchingKey)) throw toAuthError(e);
       // A key we do not know: fetch a set asked for after this moment (a load already under way may
-      // predate a rotation), at most once per MIN_RELOAD_GAP_MS whatever kids callers invent.
+      // predate a rotation), at most once per MIN_RELOAD_GAP_MS whatever kids callers invent. A set
+      // asked for in the same millisecond may predate the key too, so it does not count as after.
       const failedAt = Date.now();
-      for (let attempt = 0; attempt < 2 && this.fetchedAt < failedAt; attempt++) {
-        if (this.loading && this.loadingSince >= failedAt) {
+      for (let attempt = 0; attempt < 2 && this.fetchedAt <= failedAt; attempt++) {
+        if (this.loading && this.loadingSince > failedAt) {
           await this.loading;
           break;
         }
         if (this.loading) await this.loading;
         const wait = this.fetchedAt + MIN_RELOAD_GAP_MS - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (this.fetchedAt < failedAt) await this.reload();
+        if (this.fetchedAt <= failedAt) {
+          await this.reload(); // begun after the failure: it has every key that existed then
+          break;
+        }
         if (!this.keySet) break;
       }
       return this.check(token).catch((again) => Promise.reject(toAuthError(again)));
