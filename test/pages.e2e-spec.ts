@@ -265,9 +265,17 @@ describe('public pages in a real browser', () => {
       ]);
       await expectAccessible();
 
+      // A wrong password first: the form says so, keeps the name, and the next sign-in is told of it.
       await page.fill('#username', email);
+      await page.fill('#password', 'salah ketik sekali');
+      await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Masuk' }).click()]);
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('salah');
+      expect(await page.inputValue('#username')).toBe(email);
       await page.fill('#password', 'kopi tubruk di pagi hari');
       await Promise.all([page.waitForURL(/\/akun$/), page.getByRole('button', { name: 'Masuk' }).click()]);
+      await expect(page.locator('#sign-in-notice').textContent()).resolves.toContain(
+        '1 percobaan masuk yang gagal',
+      );
       // What a person typed is shown as they typed it, never run as markup.
       await expect(page.locator('#account-details').textContent()).resolves.toContain(name);
       await expect(page.locator('#signed-in-as').textContent()).resolves.toContain(name);
@@ -276,6 +284,9 @@ describe('public pages in a real browser', () => {
       const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
       expect(fits).toBe(true);
       await expectAccessible();
+
+      await page.reload();
+      expect(await page.locator('#sign-in-notice').count()).toBe(0); // said once
 
       const cookies = await context.cookies();
       expect(cookies.find((c) => c.name === 'berkas.sid')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });

@@ -39,6 +39,8 @@ export class PersonSession {
     if (previous) await this.signIns.end(req, previous);
     req.session.signInId = await this.signIns.begin(pair, me.principal.id);
     req.session.person = personOf(me);
+    // Someone tried this account's password and failed since its owner last signed in: tell them.
+    if (pair.signInNotice) req.session.signInNotice = pair.signInNotice;
     await promised((done) => req.session.save(done));
     return pair.signInNotice ? { notice: pair.signInNotice } : {};
   }

@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { WebEnv, WebSessionEnv } from '@berkas/config';
+import type { SignInNotice } from '@berkas/contracts';
 
 /** What a session holds: which sign-in it is (the tokens stay in sign_ins), and who, for the header. */
 declare module 'express-session' {
@@ -15,6 +16,8 @@ declare module 'express-session' {
     registration: CodeSent;
     /** Where the password reset code went. */
     passwordReset: CodeSent;
+    /** Failed sign-ins to the account since its previous sign-in: shown once, on the next page. */
+    signInNotice: SignInNotice;
   }
 }
 

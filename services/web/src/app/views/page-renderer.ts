@@ -37,7 +37,10 @@ export class PageRenderer {
   }
 
   render(req: Request, view: string, vars: Record<string, unknown> = {}): string {
-    return this.env.render(`${view}.njk`, { ...this.helpers(req, langOf(req)), ...vars });
+    // A sign-in's notice of failed attempts is shown once, on the first page after it.
+    const signInNotice = req.session?.signInNotice;
+    if (signInNotice) delete req.session.signInNotice;
+    return this.env.render(`${view}.njk`, { ...this.helpers(req, langOf(req)), signInNotice, ...vars });
   }
 
   private helpers(req: Request, lang: Lang) {
