@@ -203,7 +203,9 @@ describe('security review findings, replayed', () => {
   });
 
   describe('6 and 16: rate limits that hold across replicas', () => {
-    const settle = () => new Promise((r) => setTimeout(r, 300)); // replicas tell each other every 50 ms
+    // Replicas tell each other their counts every 50 ms over JetStream; on a loaded two-core CI machine
+    // that took longer than 300 ms once, so each step waits a second.
+    const settle = () => new Promise((r) => setTimeout(r, 1000));
 
     it('counts a client over two gateway replicas as one, with RateLimit headers', async () => {
       const limits = { RATE_LIMIT_LOOKUPS: '4', RATE_LIMIT_REQUESTS: '6', TRUST_PROXY_HOPS: '1' };
