@@ -79,13 +79,13 @@ describe('public pages in a real browser', () => {
      * server, its script files refused and the template's script line undone: the page as a browser
      * without JavaScript shows it.
      */
-    const expectAccessible = async () => {
-      let checked = page;
+    const expectAccessible = async (target: Page = page) => {
+      let checked = target;
       let checker: BrowserContext | undefined;
       if (!javaScriptEnabled) {
         checker = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
         checked = await checker.newPage();
-        const html = await page.content();
+        const html = await target.content();
         await checked.route('**/*', (route) => {
           const request = route.request();
           if (request.resourceType() === 'script') return route.abort();
@@ -93,7 +93,7 @@ describe('public pages in a real browser', () => {
             return route.fulfill({ contentType: 'text/html; charset=utf-8', body: html });
           return route.continue();
         });
-        await checked.goto(page.url());
+        await checked.goto(target.url());
         await checked.evaluate(() =>
           document.body.classList.remove('js-enabled', 'govuk-frontend-supported'),
         );
@@ -672,6 +672,110 @@ describe('public pages in a real browser', () => {
         changedFields: ['practiceAddress'],
         changedDocuments: ['certificate'],
       });
+    });
+
+    it("walks a company's billboard permit from its page to the permit, keyboard alone on the questions; a colleague sees the bill and downloads the permit", async () => {
+      const [rudi, wulan] = demo.company.members;
+      const signIn = async (p: Page, username: string) => {
+        await p.goto(`${system.webUrl}/masuk`);
+        await p.fill('#username', username);
+        await p.fill('#password', demo.password);
+        await Promise.all([
+          p.waitForURL(/\/akun$/),
+          p.getByRole('button', { name: 'Masuk', exact: true }).click(),
+        ]);
+      };
+      await signIn(page, rudi.email);
+      await page.goto(`${system.webUrl}/izin/REKLAME/ajukan`);
+      await Promise.all([
+        page.waitForURL(/\/permohonan\/[0-9a-f-]{36}$/),
+        page.getByRole('button', { name: 'Mulai permohonan' }).click(),
+      ]);
+      const tasks = page.url();
+      const id = new URL(tasks).pathname.split('/').pop()!;
+
+      // The first questions with the keyboard alone: Tab to each, type, Enter to save.
+      await page.goto(`${tasks}/data/1`);
+      const focused = () => page.evaluate(() => document.activeElement?.id);
+      for (let i = 0; i < 30 && (await focused()) !== 'location'; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe('location');
+      await page.keyboard.type('Jl. Pajajaran 12, Bogor <marquee>');
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('boardArea');
+      await page.keyboard.type('2,5');
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('months');
+      await page.keyboard.type('3');
+      await Promise.all([page.waitForURL(/\/data\/2$/), page.keyboard.press('Enter')]);
+      await page.fill('#content', 'Kopi Hujan: diskon 10%');
+      await Promise.all([
+        page.waitForURL(tasks),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      for (const [label, file] of [
+        ['KTP penanggung jawab', { name: 'ktp.png', mimeType: 'image/png', buffer: PNG }],
+        ['Desain dan foto lokasi', { name: 'desain.png', mimeType: 'image/png', buffer: PNG }],
+        ['Denah lokasi', { name: 'denah.pdf', mimeType: 'application/pdf', buffer: PDF }],
+      ] as const) {
+        await Promise.all([page.waitForURL(/\/dokumen\//), page.getByRole('link', { name: label }).click()]);
+        await page.setInputFiles('#file', file);
+        await Promise.all([page.waitForURL(tasks), page.getByRole('button', { name: 'Unggah' }).click()]);
+      }
+      await Promise.all([
+        page.waitForURL(/\/periksa$/),
+        page.getByRole('link', { name: 'Periksa jawaban lalu kirim' }).click(),
+      ]);
+      await page.check('#declaration');
+      await Promise.all([
+        page.waitForURL(/\/terkirim$/),
+        page.getByRole('button', { name: 'Kirim permohonan' }).click(),
+      ]);
+      const number = (await page.locator('#tracking-number').textContent())!.trim();
+
+      // Officers check it and review the site (through the API); the bill is issued at the fee stage.
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const as = (agency: string, role: string) => the.signIn(officer(agency, role));
+      expect((await the.act(await as('DPMPTSP', 'front-office'), id, 'complete')).status).toBe(200);
+      expect((await the.act(await as('DPUPR', 'reviewer'), id, 'approve')).status).toBe(200);
+
+      // A colleague of the same company sees the company's file, and what to pay.
+      const other = await browser.newContext({
+        viewport: { width: 360, height: 740 },
+        locale: 'id-ID',
+        javaScriptEnabled,
+      });
+      const colleague = await other.newPage();
+      await signIn(colleague, wulan.email);
+      await colleague.goto(`${system.webUrl}/permohonan`);
+      const row = colleague.locator('.app-application', { hasText: number });
+      await expect(row.textContent()).resolves.toContain('Bayar tagihan retribusinya');
+      await colleague.goto(`${system.webUrl}/permohonan/${id}/status`);
+      await expect(colleague.locator('#how-to-pay').textContent()).resolves.toMatch(/Rp\s?187\.500/);
+      await expectAccessible(colleague);
+
+      const verifier = await as('DPMPTSP', 'verifier');
+      await api
+        .post(`/api/v1/applications/${id}/payments`)
+        .set(bearer(verifier))
+        .send({ reference: 'BJB-REK-0042' })
+        .expect(200);
+      expect((await the.act(verifier, id, 'paid')).status).toBe(200);
+      expect((await the.act(await as('DPMPTSP', 'supervisor'), id, 'approve')).status).toBe(200);
+      await waitFor(async () => {
+        await colleague.goto(`${system.webUrl}/permohonan/${id}/status`);
+        return (await colleague.locator('#permit-pdf').count()) > 0 || null;
+      }, 20000);
+      const pdf = await colleague.request.get(
+        `${system.webUrl}${await colleague.getAttribute('#permit-pdf', 'href')}`,
+      );
+      expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+      await Promise.all([colleague.waitForURL(/\/verifikasi\//), colleague.click('#verify-link')]);
+      await expect(colleague.locator('#verdict').textContent()).resolves.toBe('ASLI dan BERLAKU');
+      // The permit is the company's, not the member's who applied.
+      await expect(colleague.locator('main').textContent()).resolves.toContain(demo.company.name);
+      await expectAccessible(colleague);
+      await other.close();
     });
 
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
