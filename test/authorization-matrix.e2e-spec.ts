@@ -212,6 +212,13 @@ const MATRIX: Row[] = [
     path: (f) => `/api/v1/applications/${f.app}/receipt.pdf`,
   },
   {
+    route: 'GET /api/v1/applications/{id}/bill.pdf',
+    // The practice licence bills no levy: its viewers get 404 too (the billboard journey downloads one).
+    ok: [],
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.app}/bill.pdf`,
+  },
+  {
     route: 'GET /api/v1/applications/{id}/documents',
     ok: CUSTODY_CHAIN,
     refused: 404,

@@ -752,6 +752,12 @@ describe('public pages in a real browser', () => {
       await expect(row.textContent()).resolves.toContain('Bayar tagihan retribusinya');
       await colleague.goto(`${system.webUrl}/permohonan/${id}/status`);
       await expect(colleague.locator('#how-to-pay').textContent()).resolves.toMatch(/Rp\s?187\.500/);
+      await expect(colleague.locator('#bill').textContent()).resolves.toMatch(/jatuh tempo \d+ \w+ \d{4}/);
+      const skrd = await colleague.request.get(
+        `${system.webUrl}${await colleague.getAttribute('#bill-pdf', 'href')}`,
+      );
+      expect(skrd.headers()['content-type']).toBe('application/pdf');
+      expect((await skrd.body()).subarray(0, 5).toString()).toBe('%PDF-');
       await expectAccessible(colleague);
 
       const verifier = await as('DPMPTSP', 'verifier');

@@ -1,3 +1,4 @@
 export * from './cover-sheet';
 export * from './permit-document';
 export * from './registration-receipt';
+export * from './levy-bill';

@@ -15,7 +15,7 @@ import {
 import type { Request, Response } from 'express';
 import { GatewayHttpEnv } from '@berkas/config';
 import { AppError } from '@berkas/contracts';
-import { renderRegistrationReceipt } from '@berkas/documents';
+import { renderLevyBill, renderRegistrationReceipt } from '@berkas/documents';
 import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
   ApplicationHistoryVerification,
@@ -166,6 +166,33 @@ export class PermitsController {
     );
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `inline; filename="bukti-${app.trackingNumber}.pdf"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.end(pdf);
+  }
+
+  /** The SKRD: the levy bill of the application's fee stage, with its due date and how to pay. */
+  @Get('applications/:id/bill.pdf')
+  @Calls('permits.applications.get', {
+    then: ['permits.permit-types.get'],
+    bytes: 'application/pdf',
+    summary: 'The levy bill (SKRD) of the application: number, amount, due date, how to pay, paid or not.',
+  })
+  async bill(@Param('id', id) applicationId: string, @Res() res: Response): Promise<void> {
+    const app = await this.permits.request('permits.applications.get', { id: applicationId });
+    if (!app.fee || !app.trackingNumber)
+      throw new AppError('NOT_FOUND', 404, 'This application has no levy bill (yet): its fee stage bills it');
+    const type = await this.permits.request('permits.permit-types.get', { code: app.permitType });
+    const pdf = await renderLevyBill(
+      { ...app, trackingNumber: app.trackingNumber },
+      app.fee,
+      type,
+      app.holderName,
+    );
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader(
+      'Content-Disposition',
+      `inline; filename="skrd-${app.fee.billNumber.replace(/[^\w.-]/g, '-')}.pdf"`,
+    );
     res.setHeader('Cache-Control', 'private, no-store');
     res.end(pdf);
   }

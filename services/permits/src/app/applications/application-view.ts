@@ -30,6 +30,7 @@ export function toApplication(
     status: a.status,
     applicantId: a.applicantId,
     companyId: a.companyId,
+    holderName: a.holderName,
     form: a.form,
     // The number is the applicant's once they submit; a draft's dossier is not tracked yet.
     trackingNumber: a.status === 'draft' ? null : a.trackingNumber,

@@ -4,9 +4,12 @@ import { AppError, type FeeBill } from '@berkas/contracts';
 import { evaluateFee } from '../../domain/fee-formula';
 import { formatBillNumber } from '../../domain/permit-number';
 import type { TaskStage } from '../../domain/workflow-definition';
-import { localYearIn } from '../../domain/working-calendar';
+import { localDateIn, localYearIn } from '../../domain/working-calendar';
 import type { ApplicationRecord } from '../applications/application.entity';
 import { ApplicationLedger } from '../ledger/application-ledger';
+
+/** An SKRD falls due 30 days after it is issued (UU 1/2022, HKPD: retribution due within 30 days). */
+const DAYS_TO_PAY = 30;
 
 /**
  * The levy (retribusi) a fee stage bills when it opens: computed from the form by the stage's
@@ -40,6 +43,7 @@ export class FeeBilling {
       currency: stage.fee.currency,
       billNumber: formatBillNumber({ regionCode: app.regionCode, year, sequence }),
       issuedAt: now.toISOString(),
+      dueDate: localDateIn(app.regionCode, new Date(now.getTime() + DAYS_TO_PAY * 86_400_000)),
       paidAt: null,
       paymentReference: null,
     };

@@ -96,6 +96,17 @@ export class MyApplicationsController {
     await passOn(await this.api.open(req, `/applications/${id}/receipt.pdf`, token), res);
   }
 
+  /** The levy bill (SKRD), rendered by the API. */
+  @Get(':id/skrd.pdf')
+  async bill(
+    @Param('id', uuid) id: string,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await passOn(await this.api.open(req, `/applications/${id}/bill.pdf`, token), res);
+  }
+
   /** The issued permit's PDF, streamed from the dossier as the API checks it against its SHA-256. */
   @Get(':id/izin.pdf')
   async permit(
