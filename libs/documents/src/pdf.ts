@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 
@@ -27,4 +28,15 @@ export const qrPng = (url: string, width: number): Promise<Buffer> =>
 export function labelledRows(doc: PDFKit.PDFDocument, rows: Array<[string, string]>): void {
   for (const [label, value] of rows)
     doc.font('Helvetica-Bold').text(label, { continued: true }).font('Helvetica').text(`: ${value}`);
+}
+
+/**
+ * Sends a rendered document to be shown in the browser (inline, under `fileName`), never cached by
+ * anyone between: each is some applicant's or dossier's.
+ */
+export function sendPdf(res: ServerResponse, pdf: Buffer, fileName: string): void {
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `inline; filename="${fileName.replace(/[^\w.-]/g, '-')}"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.end(pdf);
 }

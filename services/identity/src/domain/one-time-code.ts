@@ -1,5 +1,18 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
+/** Wrong tries a code survives: six digits are not guessed in five. */
+export const MAX_CODE_TRIES = 5;
+
+/**
+ * No answer about an address comes sooner than this: how long the work took says nothing about
+ * whether the address has an account.
+ */
+const ANSWER_FLOOR_MS = 200;
+
+/** Waits out what is left of ANSWER_FLOOR_MS since `started`. */
+export const answerFloor = (started: number): Promise<void> =>
+  new Promise((r) => setTimeout(r, Math.max(0, started + ANSWER_FLOOR_MS - Date.now())));
+
 /** Six digits, uniformly drawn: short enough to type from an SMS. */
 export const newCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 

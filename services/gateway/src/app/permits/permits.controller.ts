@@ -15,7 +15,7 @@ import {
 import type { Request, Response } from 'express';
 import { GatewayHttpEnv } from '@berkas/config';
 import { AppError } from '@berkas/contracts';
-import { renderLevyBill, renderRegistrationReceipt } from '@berkas/documents';
+import { renderLevyBill, renderRegistrationReceipt, sendPdf } from '@berkas/documents';
 import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
   ApplicationHistoryVerification,
@@ -164,10 +164,7 @@ export class PermitsController {
       type,
       this.http.publicUrl,
     );
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="bukti-${app.trackingNumber}.pdf"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.end(pdf);
+    sendPdf(res, pdf, `bukti-${app.trackingNumber}.pdf`);
   }
 
   /** The SKRD: the levy bill of the application's fee stage, with its due date and how to pay. */
@@ -188,13 +185,7 @@ export class PermitsController {
       type,
       app.holderName,
     );
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader(
-      'Content-Disposition',
-      `inline; filename="skrd-${app.fee.billNumber.replace(/[^\w.-]/g, '-')}.pdf"`,
-    );
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.end(pdf);
+    sendPdf(res, pdf, `skrd-${app.fee.billNumber}.pdf`);
   }
 
   @Post('applications/:id/submit')

@@ -22,7 +22,7 @@ import { RateLimit } from '../protection/rate-limit';
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
 import { uuidParam } from '../validation/validation.pipe';
-import { renderCoverSheet } from '@berkas/documents';
+import { renderCoverSheet, sendPdf } from '@berkas/documents';
 import { DocumentTransferService } from './document-transfer.service';
 import { PublicViewCache } from './public-view-cache';
 import { DownloadQuery, InboxQuery } from './tracking.dto';
@@ -171,9 +171,6 @@ export class TrackingController {
   async coverSheet(@Param('trackingNumber') trackingNumber: string, @Res() res: Response): Promise<void> {
     const dossier = await this.tracking.request('tracking.dossiers.get', { trackingNumber });
     const pdf = await renderCoverSheet(dossier, this.http.publicUrl);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="berkas-${dossier.trackingNumber}.pdf"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.end(pdf);
+    sendPdf(res, pdf, `berkas-${dossier.trackingNumber}.pdf`);
   }
 }

@@ -15,7 +15,14 @@ import {
 import { Outbox } from '@berkas/messaging';
 import { loginNameOf, normalizeEmail, normalizePhone } from '../../domain/contact';
 import { parseNib, parseNik } from '../../domain/identity-numbers';
-import { codeHash, codeMatches, masked, newCode } from '../../domain/one-time-code';
+import {
+  answerFloor,
+  codeHash,
+  codeMatches,
+  masked,
+  MAX_CODE_TRIES,
+  newCode,
+} from '../../domain/one-time-code';
 import { passwordProblem } from '../../domain/password-policy';
 import { Credential, LoginName } from '../auth/credential.entity';
 import { claimLoginNames } from '../auth/login-names';
@@ -52,9 +59,6 @@ interface NewAccount {
   phone?: string;
 }
 
-/** No answer to a registration comes sooner: how long it took says nothing about what exists. */
-const ANSWER_FLOOR_MS = 200;
-const MAX_CODE_TRIES = 5;
 const wrongCode = () =>
   new AppError('INVALID_CODE', 400, 'The code is wrong or has expired; check it, or register again', [
     { path: '/code', message: 'is wrong or has expired' },
@@ -266,11 +270,11 @@ export class ApplicantsService {
     return { sentTo: masked(login), channel, expiresAt: expiresAt.toISOString() };
   }
 
-  /** Runs `work` in a transaction, sends what it queued, and answers no sooner than ANSWER_FLOOR_MS. */
+  /** Runs `work` in a transaction, sends what it queued, and answers no sooner than the answer floor. */
   private async answerAtFloor<T>(started: number, work: (m: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.dataSource.transaction(work);
     this.messages.kick();
-    await new Promise((r) => setTimeout(r, Math.max(0, started + ANSWER_FLOOR_MS - Date.now())));
+    await answerFloor(started);
     return result;
   }
 

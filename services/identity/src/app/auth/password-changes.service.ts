@@ -13,7 +13,14 @@ import {
   type TokenPair,
 } from '@berkas/contracts';
 import { loginNameOf } from '../../domain/contact';
-import { codeHash, codeMatches, masked, newCode } from '../../domain/one-time-code';
+import {
+  answerFloor,
+  codeHash,
+  codeMatches,
+  masked,
+  MAX_CODE_TRIES,
+  newCode,
+} from '../../domain/one-time-code';
 import { passwordProblem } from '../../domain/password-policy';
 import { OutgoingMessages, type Recipient } from '../messages/outgoing-messages.service';
 import {
@@ -27,9 +34,6 @@ import { PasswordReset } from './password-reset.entity';
 import { hashPassword, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
 
-/** No answer to a reset request comes sooner: how long it took says nothing about who has an account. */
-const ANSWER_FLOOR_MS = 200;
-const MAX_CODE_TRIES = 5;
 const wrongCode = () =>
   new AppError('INVALID_CODE', 400, 'The code is wrong or has expired; check it, or ask for a new one', [
     { path: '/code', message: 'is wrong or has expired' },
@@ -74,7 +78,7 @@ export class PasswordChanges {
       return this.messages.enqueue(m, recipientOf(name), passwordResetCode(code), { secret: true });
     });
     this.messages.kick();
-    await new Promise((r) => setTimeout(r, Math.max(0, started + ANSWER_FLOOR_MS - Date.now())));
+    await answerFloor(started);
     return { sentTo: masked(name), channel, expiresAt: expiresAt.toISOString() };
   }
 

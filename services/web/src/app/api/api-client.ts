@@ -42,18 +42,23 @@ export class ApiClient {
   }
 
   /** GET bytes (a PDF) at `path` for the person making `req`: the API's response, to stream on. */
-  async open(req: Request, path: string, token: string): Promise<globalThis.Response> {
-    let res: globalThis.Response;
-    try {
-      res = await fetch(`${this.env.apiUrl}/api/v1${path}`, {
-        headers: { authorization: `Bearer ${token}`, ...(req.ip ? { 'x-forwarded-for': req.ip } : {}) },
-        signal: AbortSignal.timeout(API_TIMEOUT_MS),
-      });
-    } catch {
-      throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'The API did not answer');
-    }
-    if (!res.ok) throw problemOf(res, await res.text());
-    return res;
+  open(req: Request, path: string, token: string): Promise<Response> {
+    return this.send(req, 'GET', path, { token, accept: '*/*' });
+  }
+
+  /**
+   * POST a body that streams (a multipart upload) to `path`: no time limit, since a large file on a
+   * slow phone takes as long as it takes; the API's answer parsed, or its refusal as ApiProblem.
+   */
+  async stream<T>(
+    req: Request,
+    path: string,
+    token: string,
+    body: AsyncIterable<Uint8Array>,
+    contentType: string,
+  ): Promise<T> {
+    const res = await this.send(req, 'POST', path, { token, body, contentType, timeoutMs: null });
+    return (await res.json()) as T;
   }
 
   /** PATCH a JSON body to `path` for the person making `req`. */
@@ -73,27 +78,50 @@ export class ApiClient {
     body?: unknown,
     token?: string,
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const res = await this.send(req, method, path, {
+      token,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+    });
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** One request to the API as the person making `req`; a refusal or no answer comes back as ApiProblem. */
+  private async send(
+    req: Request | undefined,
+    method: string,
+    path: string,
+    options: {
+      token?: string;
+      body?: string | AsyncIterable<Uint8Array>;
+      contentType?: string;
+      accept?: string;
+      timeoutMs?: number | null;
+    },
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
     // Without a person's request (the service's own upkeep), the gateway sees this service's address.
     if (req?.ip) headers['x-forwarded-for'] = req.ip;
     const requestId = RequestContext.current()?.requestId;
     if (requestId) headers[HEADERS.requestId] = requestId;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers['authorization'] = `Bearer ${token}`;
+    if (options.contentType) headers['content-type'] = options.contentType;
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    const timeoutMs = options.timeoutMs === undefined ? API_TIMEOUT_MS : options.timeoutMs;
     let res: Response;
     try {
       res = await fetch(`${this.env.apiUrl}/api/v1${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+        body: options.body,
+        // A streamed body is sent as it is read (undici's half duplex).
+        ...(typeof options.body === 'object' ? { duplex: 'half' } : {}),
+        ...(timeoutMs === null ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
       });
     } catch {
       throw new ApiProblem(503, 'SERVICE_UNAVAILABLE', 'The API did not answer');
     }
-    const text = await res.text();
-    if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
-    throw problemOf(res, text);
+    if (!res.ok) throw problemOf(res, await res.text());
+    return res;
   }
 }
 

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { WebEnv } from '@berkas/config';
 import type { DocumentView } from '@berkas/contracts';
-import { HEADERS } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
+import { ApiClient, ApiProblem } from '../api/api-client';
 import { CSRF_FIELD } from '../sessions/csrf';
 
 /** What the API said of one file sent. */
@@ -32,7 +31,7 @@ const quoted = (name: string) => name.replace(/["\\\r\n]/g, '_').replace(/[^\x20
  */
 @Injectable()
 export class DocumentForwarder {
-  constructor(private readonly env: WebEnv) {}
+  constructor(private readonly api: ApiClient) {}
 
   forward(
     req: Request,
@@ -89,44 +88,26 @@ export class DocumentForwarder {
         `filename*=UTF-8''${encodeURIComponent(fileName)}\r\nContent-Type: ${quoted(mediaType)}\r\n\r\n`,
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    async function* body() {
+    async function* body(): AsyncIterable<Uint8Array> {
       yield head;
-      for await (const chunk of file) yield chunk as Buffer;
+      yield* file;
       yield tail;
     }
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${target.token}`,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    };
-    if (req.ip) headers['x-forwarded-for'] = req.ip;
-    const requestId = RequestContext.current()?.requestId;
-    if (requestId) headers[HEADERS.requestId] = requestId;
     try {
-      const res = await fetch(
-        `${this.env.apiUrl}/api/v1/applications/${encodeURIComponent(target.applicationId)}/documents`,
-        {
-          method: 'POST',
-          headers,
-          body: Readable.toWeb(Readable.from(body())) as ReadableStream,
-          duplex: 'half',
-        } as RequestInit,
+      const document = await this.api.stream<DocumentView>(
+        req,
+        `/applications/${encodeURIComponent(target.applicationId)}/documents`,
+        target.token,
+        body(),
+        `multipart/form-data; boundary=${boundary}`,
       );
-      const text = await res.text();
-      if (res.ok) return { fileName, ok: true, document: JSON.parse(text) as DocumentView };
-      const problem = (text ? JSON.parse(text) : {}) as { code?: string; detail?: string };
-      return {
-        fileName,
-        ok: false,
-        status: res.status,
-        code: problem.code ?? 'UPSTREAM_ERROR',
-        message: problem.detail ?? '',
-      };
+      return { fileName, ok: true, document };
     } catch (e) {
-      file.resume(); // the rest of this file still has to pass for the next one to be read
+      if (e instanceof ApiProblem)
+        return { fileName, ok: false, status: e.status, code: e.code, message: e.message };
       return { fileName, ok: false, status: 503, code: 'SERVICE_UNAVAILABLE', message: String(e) };
     } finally {
-      if (!file.readableEnded) file.resume();
+      if (!file.readableEnded) file.resume(); // the rest of a refused file has to pass for the next to be read
     }
   }
 }

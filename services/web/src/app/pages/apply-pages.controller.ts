@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseIntPipe,
-  ParseUUIDPipe,
-  Post,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { WebEnv } from '@berkas/config';
 import type { Application } from '@berkas/contracts';
@@ -22,8 +11,8 @@ import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
+import { uuidPath } from './input-rules';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 const pageNumber = new ParseIntPipe();
 const base = (id: string) => `/permohonan/${id}`;
 /** A change made from the check-your-answers page goes back there. */
@@ -71,7 +60,7 @@ export class ApplyPagesController {
 
   @Get('permohonan/:id')
   async tasks(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -88,7 +77,7 @@ export class ApplyPagesController {
 
   @Get('permohonan/:id/data/:page')
   async question(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @Param('page', pageNumber) page: number,
     @AccessToken() token: string,
     @Req() req: Request,
@@ -104,7 +93,7 @@ export class ApplyPagesController {
 
   @Post('permohonan/:id/data/:page')
   async answer(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @Param('page', pageNumber) page: number,
     @Body() body: unknown,
     @AccessToken() token: string,
@@ -152,7 +141,7 @@ export class ApplyPagesController {
 
   @Get('permohonan/:id/periksa')
   async check(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -164,7 +153,7 @@ export class ApplyPagesController {
 
   @Post('permohonan/:id/periksa')
   async submit(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @Body() body: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
@@ -189,7 +178,7 @@ export class ApplyPagesController {
 
   @Get('permohonan/:id/terkirim')
   async sent(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,

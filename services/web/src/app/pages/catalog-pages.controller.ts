@@ -2,15 +2,9 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { FormField, LevyEstimate, PermitType, PermitTypeList } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
+import { numberOf } from '../apply/form-answers';
 import { langOf, translate } from '../i18n/catalogue';
 import { PageRenderer } from '../views/page-renderer';
-
-/** A number as people type it: Indonesians write a decimal comma ("2,5"), others a point. */
-function numberOf(raw: unknown): number | undefined {
-  if (typeof raw !== 'string' || !raw.trim()) return undefined;
-  const value = Number(raw.trim().replace(/\s/g, '').replace(',', '.'));
-  return Number.isFinite(value) ? value : undefined;
-}
 
 /**
  * The permit catalogue: what can be applied for, and per permit type what it is for, the documents
@@ -62,7 +56,8 @@ export class CatalogPagesController {
     const lang = langOf(req);
     const values: Record<string, number> = {};
     for (const field of fields) {
-      const value = numberOf(query[field.name]);
+      const raw = query[field.name];
+      const value = typeof raw === 'string' ? numberOf(raw) : undefined;
       if (value === undefined)
         vars.fieldErrors[field.name] = translate(lang, 'catalog.numberRequired', {
           field: field.label[lang],

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { CompanyMember, CompanyMembers, Me, RegistrationStarted } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
@@ -17,9 +6,7 @@ import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const uuid = new ParseUUIDPipe({ version: '4' });
+import { EMAIL, uuidPath, formRefusal } from './input-rules';
 
 /**
  * A company's members, for each of them: who acts for the company, since when, and who left. Its
@@ -74,21 +61,21 @@ export class CompanyPagesController {
         token,
       );
     } catch (e) {
-      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
+      const refused = formRefusal(e);
       if (
-        !errors.addFromApi(e.errors, (f) =>
+        !errors.addFromApi(refused.errors, (f) =>
           f in form ? translate(lang, `register.refused.${f}`) : undefined,
         )
       )
-        errors.add('name', e.message);
-      return this.render(req, res, token, { form, errors }, e.status);
+        errors.add('name', refused.message);
+      return this.render(req, res, token, { form, errors }, refused.status);
     }
     res.redirect(303, hrefIn(lang, '/akun/anggota', { diundang: started.sentTo }));
   }
 
   @Get(':id/hapus')
   async confirmRemoval(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -99,7 +86,7 @@ export class CompanyPagesController {
 
   @Post(':id/hapus')
   async remove(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,

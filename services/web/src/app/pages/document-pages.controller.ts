@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApplicationWorkspace, type Workspace } from '../apply/application-workspace';
 import { DocumentForwarder, type SentFile } from '../apply/document-forwarder';
@@ -8,8 +8,7 @@ import { csrf, CsrfRefused, StreamedForm } from '../sessions/csrf';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { FormErrors } from './form-errors';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
+import { uuidPath } from './input-rules';
 
 /** What to tell the person about a file the API refused, in their language. */
 function refusalOf(file: Extract<SentFile, { ok: false }>, lang: Lang): string {
@@ -40,7 +39,7 @@ export class DocumentPagesController {
 
   @Get(':kind')
   async show(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @Param('kind') kind: string,
     @AccessToken() token: string,
     @Req() req: Request,
@@ -53,7 +52,7 @@ export class DocumentPagesController {
   @Post(':kind')
   @StreamedForm()
   async upload(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @Param('kind') kind: string,
     @AccessToken() token: string,
     @Req() req: Request,

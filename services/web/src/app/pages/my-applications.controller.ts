@@ -1,6 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Application, ApplicationPage, IssuedPermit, PermitType } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
@@ -8,8 +7,8 @@ import { langOf, translate } from '../i18n/catalogue';
 import { ApplicationWorkspace } from '../apply/application-workspace';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
+import { uuidPath } from './input-rules';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 const PAGE_SIZE = 20;
 
 /** What the applicant has to do about a file, by its status: the list says it in words. */
@@ -33,7 +32,7 @@ async function passOn(from: globalThis.Response, res: Response): Promise<void> {
   res.setHeader('Content-Disposition', from.headers.get('content-disposition') ?? 'inline');
   res.setHeader('Cache-Control', 'private, no-store');
   if (!from.body) return void res.end();
-  await pipeline(Readable.fromWeb(from.body as never), res);
+  await pipeline(from.body, res);
 }
 
 /**
@@ -71,7 +70,7 @@ export class MyApplicationsController {
 
   @Get(':id/status')
   async status(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -88,7 +87,7 @@ export class MyApplicationsController {
   /** The bukti pendaftaran (PDF, rendered by the API), passed through as it comes. */
   @Get(':id/bukti.pdf')
   async receipt(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -99,7 +98,7 @@ export class MyApplicationsController {
   /** The levy bill (SKRD), rendered by the API. */
   @Get(':id/skrd.pdf')
   async bill(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -110,7 +109,7 @@ export class MyApplicationsController {
   /** The issued permit's PDF, streamed from the dossier as the API checks it against its SHA-256. */
   @Get(':id/izin.pdf')
   async permit(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidPath) id: string,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,

@@ -1,22 +1,21 @@
 import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { RegistrationStarted, TokenPair } from '@berkas/contracts';
-import { ApiClient, ApiProblem } from '../api/api-client';
+import { ApiClient } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { PersonSession } from '../sessions/person-session';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
-
-const PASSWORD_MIN = 10;
+import { PASSWORD_MIN, formRefusal } from './input-rules';
 
 /** The API's refusal of a form, as the field it names says it; anything else goes to the error page. */
 function refusal(e: unknown, errors: FormErrors, lang: Lang, fieldOf: Record<string, string>): number {
-  if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-  if (e.code === 'INVALID_CODE') errors.add('code', translate(lang, 'register.codeWrong'));
-  else if (!errors.addFromApi(e.errors, (f) => (fieldOf[f] ? translate(lang, fieldOf[f]) : undefined)))
-    errors.add(Object.keys(fieldOf)[0], e.message);
-  return e.status;
+  const refused = formRefusal(e);
+  if (refused.code === 'INVALID_CODE') errors.add('code', translate(lang, 'register.codeWrong'));
+  else if (!errors.addFromApi(refused.errors, (f) => (fieldOf[f] ? translate(lang, fieldOf[f]) : undefined)))
+    errors.add(Object.keys(fieldOf)[0], refused.message);
+  return refused.status;
 }
 
 /**

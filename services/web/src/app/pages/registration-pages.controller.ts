@@ -1,18 +1,15 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { RegisterRequest, RegistrationStarted } from '@berkas/contracts';
-import { ApiClient, ApiProblem } from '../api/api-client';
+import { ApiClient } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
+import { EMAIL, PHONE, PASSWORD_MIN, formRefusal } from './input-rules';
 
 /** The fields the registration form has, in the order its error summary lists them. */
 const FIELDS = ['kind', 'companyName', 'nib', 'name', 'nik', 'email', 'phone', 'password'] as const;
 type RegistrationForm = Record<(typeof FIELDS)[number], string>;
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+?[0-9][0-9 .-]{7,18}$/;
-const PASSWORD_MIN = 10;
 
 /**
  * Registering as a person (NIK) or a company (NIB and the company's name): a code goes to the email
@@ -61,12 +58,12 @@ export class RegistrationPagesController {
     try {
       started = await this.api.post<RegistrationStarted>(req, '/auth/register', request);
     } catch (e) {
-      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-      const matched = errors.addFromApi(e.errors, (f) =>
+      const refused = formRefusal(e);
+      const matched = errors.addFromApi(refused.errors, (f) =>
         (FIELDS as readonly string[]).includes(f) ? translate(lang, `register.refused.${f}`) : undefined,
       );
-      if (!matched) errors.add('name', e.message);
-      return render(e.status);
+      if (!matched) errors.add('name', refused.message);
+      return render(refused.status);
     }
     req.session.registration = {
       login: form.email || form.phone,
@@ -100,11 +97,13 @@ export class RegistrationPagesController {
     try {
       await this.api.post(req, '/auth/register/confirm', { login: registration.login, code });
     } catch (e) {
-      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
+      const refused = formRefusal(e);
       const words =
-        e.code === 'INVALID_CODE' ? translate(lang, 'register.codeWrong') : translate(lang, 'register.taken');
+        refused.code === 'INVALID_CODE'
+          ? translate(lang, 'register.codeWrong')
+          : translate(lang, 'register.taken');
       errors.add('code', words);
-      return render(e.status);
+      return render(refused.status);
     }
     delete req.session.registration;
     res.redirect(303, hrefIn(lang, '/masuk', { terdaftar: '1' }));
@@ -143,15 +142,15 @@ export class InvitationPagesController {
     try {
       await this.api.post(req, '/auth/register/confirm', { login, code, password });
     } catch (e) {
-      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-      if (e.code === 'INVALID_CODE') errors.add('code', translate(lang, 'register.codeWrong'));
+      const refused = formRefusal(e);
+      if (refused.code === 'INVALID_CODE') errors.add('code', translate(lang, 'register.codeWrong'));
       else if (
-        !errors.addFromApi(e.errors, (f) =>
+        !errors.addFromApi(refused.errors, (f) =>
           f === 'password' ? translate(lang, 'register.refused.password') : undefined,
         )
       )
         errors.add('code', translate(lang, 'register.taken'));
-      return render(e.status);
+      return render(refused.status);
     }
     res.redirect(303, hrefIn(lang, '/masuk', { terdaftar: '1' }));
   }
