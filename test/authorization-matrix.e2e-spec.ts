@@ -238,6 +238,12 @@ const MATRIX: Row[] = [
     path: (f) => `/api/v1/applications/${f.app}/documents`,
   },
   {
+    route: 'DELETE /api/v1/applications/{id}/documents/{documentId}',
+    ok: ['applicant'],
+    refused: APPLICANT_ONLY,
+    path: (f) => `/api/v1/applications/${f.app}/documents/${randomUUID()}`,
+  },
+  {
     route: 'POST /api/v1/applications/{id}/submit',
     ok: ['applicant'],
     refused: APPLICANT_ONLY,

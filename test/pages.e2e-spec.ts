@@ -714,22 +714,71 @@ describe('public pages in a real browser', () => {
       ]);
       for (const [label, file] of [
         ['KTP penanggung jawab', { name: 'ktp.png', mimeType: 'image/png', buffer: PNG }],
-        ['Desain dan foto lokasi', { name: 'desain.png', mimeType: 'image/png', buffer: PNG }],
         ['Denah lokasi', { name: 'denah.pdf', mimeType: 'application/pdf', buffer: PDF }],
       ] as const) {
         await Promise.all([page.waitForURL(/\/dokumen\//), page.getByRole('link', { name: label }).click()]);
         await page.setInputFiles('#file', file);
         await Promise.all([page.waitForURL(tasks), page.getByRole('button', { name: 'Unggah' }).click()]);
       }
+
+      // The design and site photos take several files: two chosen at once, one removed, one replaced.
+      await Promise.all([
+        page.waitForURL(/\/dokumen\/photo$/),
+        page.getByRole('link', { name: 'Desain dan foto lokasi' }).click(),
+      ]);
+      await expect(page.locator('#file-allowance').textContent()).resolves.toContain('hingga 5 berkas');
+      // A name as people write them (an apostrophe, an en dash) arrives as written; tracking keeps no
+      // markup characters in a stored name, and what is left is shown as text.
+      const oddName = "foto 'lokasi' – <b>papan.png";
+      const storedName = "foto 'lokasi' – _b_papan.png";
+      await page.setInputFiles('#file', [
+        { name: 'desain.png', mimeType: 'image/png', buffer: PNG },
+        { name: oddName, mimeType: 'image/png', buffer: PNG },
+      ]);
+      await Promise.all([
+        page.waitForURL(/\/dokumen\/photo\?diunggah=2$/),
+        page.getByRole('button', { name: 'Unggah' }).click(),
+      ]);
+      const fileNames = () => page.locator('#files dt').allTextContents();
+      expect((await fileNames()).map((n) => n.trim())).toEqual(['desain.png', storedName]);
+      expect(await page.locator('#files b').count()).toBe(0);
+      if (process.env.SHOTS)
+        await page.screenshot({
+          path: `${process.env.SHOTS}/files-${javaScriptEnabled}.png`,
+          fullPage: true,
+        });
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/\/dokumen\/photo\?dihapus=1$/),
+        page.getByRole('button', { name: 'Hapus desain.png' }).click(),
+      ]);
+      await Promise.all([
+        page.waitForURL(/\/dokumen\/photo\?ganti=/),
+        page.getByRole('link', { name: `Ganti ${storedName}` }).click(),
+      ]);
+      await page.setInputFiles('#file', { name: 'foto-lokasi-baru.png', mimeType: 'image/png', buffer: PNG });
+      await Promise.all([
+        page.waitForURL(/\/dokumen\/photo\?diunggah=1$/),
+        page.getByRole('button', { name: 'Unggah' }).click(),
+      ]);
+      expect((await fileNames()).map((n) => n.trim())).toEqual(['foto-lokasi-baru.png']);
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(tasks),
+        page.getByRole('link', { name: 'Selesai, kembali ke daftar tugas' }).click(),
+      ]);
       await Promise.all([
         page.waitForURL(/\/periksa$/),
         page.getByRole('link', { name: 'Periksa jawaban lalu kirim' }).click(),
       ]);
-      await page.check('#declaration');
-      await Promise.all([
-        page.waitForURL(/\/terkirim$/),
-        page.getByRole('button', { name: 'Kirim permohonan' }).click(),
-      ]);
+      await expect(page.locator('#documents').textContent()).resolves.toContain('foto-lokasi-baru.png');
+
+      // Declared and sent with the keyboard alone.
+      for (let i = 0; i < 60 && (await focused()) !== 'declaration'; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe('declaration');
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+      await Promise.all([page.waitForURL(/\/terkirim$/), page.keyboard.press('Enter')]);
       const number = (await page.locator('#tracking-number').textContent())!.trim();
 
       // Officers check it and review the site (through the API); the bill is issued at the fee stage.

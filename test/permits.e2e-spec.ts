@@ -5,6 +5,8 @@ import { startSystem, type RunningSystem } from './support/system';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
 import demo from '../services/identity/src/app/demo/demo-data.json';
 
+const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 const officer = (agency: string, role: string) =>
   demo.staff.find((s) => s.agency === agency && s.roles.includes(role))!.email;
 
@@ -41,6 +43,74 @@ describe('a practice licence through the gateway', () => {
       .set(as(who))
       .send({ action, ...(note ? { note } : {}) });
   };
+
+  it('keeps several files for a requirement that takes them: adds, replaces, withdraws, and refuses one too many', async () => {
+    const app = (
+      await api
+        .post('/api/v1/applications')
+        .set(as('citizen'))
+        .send({ permitType: 'REKLAME', regionCode: '3271' })
+        .expect(201)
+    ).body;
+    const png = (n: number) => Buffer.concat([PNG_HEAD, Buffer.alloc(300 + n)]);
+    const upload = (kind: string, name: string, bytes: Buffer, replaces?: string) => {
+      let req = api.post(`/api/v1/applications/${app.id}/documents`).set(as('citizen')).field('kind', kind);
+      if (replaces) req = req.field('replaces', replaces);
+      return req.attach('file', bytes, name);
+    };
+    // The billboard's design and site photos take five files, each a file of its own (version 1).
+    const photos = [];
+    for (let i = 1; i <= 5; i++)
+      photos.push((await upload('photo', `foto-${i}.png`, png(i)).expect(201)).body);
+    expect(photos.map((p) => [p.version, p.previousId])).toEqual(Array(5).fill([1, null]));
+    const sixth = await upload('photo', 'foto-6.png', png(6)).expect(409);
+    expect(sixth.body.code).toBe('TOO_MANY_FILES');
+
+    // Replacing the second photo makes its next version; the replaced one cannot be replaced again.
+    const second = (await upload('photo', 'foto-2-baru.png', png(20), photos[1].id).expect(201)).body;
+    expect([second.version, second.previousId]).toEqual([2, photos[1].id]);
+    const stale = await upload('photo', 'foto-2-lagi.png', png(21), photos[1].id).expect(409);
+    expect(stale.body.code).toBe('DOCUMENT_REPLACED');
+    const badId = await upload('photo', 'foto.png', png(22), 'bukan-id').expect(400);
+    expect(badId.body.errors[0].path).toBe('/replaces');
+
+    // Withdrawing the third makes room; its withdrawal is in the dossier's history.
+    const gone = (
+      await api
+        .delete(`/api/v1/applications/${app.id}/documents/${photos[2].id}`)
+        .set(as('citizen'))
+        .expect(200)
+    ).body;
+    expect(gone.withdrawnAt).toEqual(expect.any(String));
+    await api
+      .delete(`/api/v1/applications/${app.id}/documents/${photos[2].id}`)
+      .set(as('citizen'))
+      .expect(409);
+    await upload('photo', 'foto-6.png', png(6)).expect(201);
+    const current = (await api.get(`/api/v1/applications/${app.id}/documents`).set(as('citizen')).expect(200))
+      .body.items;
+    expect(current.map((d: { fileName: string }) => d.fileName).sort()).toEqual([
+      'foto-1.png',
+      'foto-2-baru.png',
+      'foto-4.png',
+      'foto-5.png',
+      'foto-6.png',
+    ]);
+
+    // A requirement of one file keeps the old way: a second upload is the next version of the first.
+    const ktp = (await upload('identity-card', 'ktp.png', png(1)).expect(201)).body;
+    const ktp2 = (await upload('identity-card', 'ktp-jelas.png', png(2)).expect(201)).body;
+    expect([ktp2.version, ktp2.previousId]).toEqual([2, ktp.id]);
+
+    // Another applicant can neither withdraw nor replace these.
+    const other = await api
+      .post('/api/v1/auth/login')
+      .send({ username: demo.company.members[1].email, password: demo.password });
+    await api
+      .delete(`/api/v1/applications/${app.id}/documents/${ktp2.id}`)
+      .set({ authorization: `Bearer ${other.body.accessToken}` })
+      .expect(404);
+  });
 
   it('goes from an online application to an issued licence that anyone can track', async () => {
     const calendar = (await api.get('/api/v1/calendars/3271/2026').expect(200)).body;

@@ -6,3 +6,4 @@ export * from './cursor';
 export * from './callers';
 export * from './consumers';
 export * from './tracking-number';
+export * from './document-set';

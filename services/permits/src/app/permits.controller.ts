@@ -25,6 +25,7 @@ import type {
   PermitTypeList,
   PrepareApplicationDocumentRequest,
   RegisterApplicationDocumentRequest,
+  RemoveApplicationDocumentRequest,
   DocumentView,
   UploadGrant,
   PublishWorkflowRequest,
@@ -130,6 +131,11 @@ export class PermitsController {
   @Handles('permits.applications.register-document')
   registerDocument(@Payload() req: RegisterApplicationDocumentRequest): Promise<DocumentView> {
     return this.applications.registerDocument(principal(), req);
+  }
+
+  @Handles('permits.applications.remove-document')
+  removeDocument(@Payload() req: RemoveApplicationDocumentRequest): Promise<DocumentView> {
+    return this.applications.removeDocument(principal(), req);
   }
 
   @Handles('permits.applications.submit')

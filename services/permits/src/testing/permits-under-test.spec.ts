@@ -86,6 +86,7 @@ export class StandInDossiers {
       fileName: `${kind}.pdf`,
       uploadedAt: new Date().toISOString(),
       uploadedBy: { kind: 'applicant', id: uploader.id, ...(uploader.name ? { name: uploader.name } : {}) },
+      withdrawnAt: null,
     });
   }
 

@@ -27,6 +27,8 @@ export const SERVICE_ONLY_KINDS: readonly DocumentKind[] = ['issued-permit'];
 export interface UploadLimits {
   maxBytes: number;
   allowedTypes: string[];
+  /** How many files of the kind the dossier holds at once. */
+  maxFiles: number;
 }
 
 /**
@@ -47,8 +49,16 @@ export function limitsFor(
     ? own.allowedTypes.filter((t) => rule.allowedTypes?.includes(t))
     : own.allowedTypes;
   if (!allowedTypes.length) return { refused: 'leaves no type this kind of document may have' };
-  return { maxBytes: Math.min(own.maxBytes, rule?.maxBytes ?? Infinity), allowedTypes };
+  return {
+    maxBytes: Math.min(own.maxBytes, rule?.maxBytes ?? Infinity),
+    allowedTypes,
+    maxFiles: maxFilesOf(kind, rules),
+  };
 }
+
+/** How many files of `kind` a dossier with `rules` holds at once: one, unless its rule says more. */
+export const maxFilesOf = (kind: DocumentKind, rules: readonly DocumentRule[] | null): number =>
+  rules?.find((r) => r.kind === kind)?.maxFiles ?? 1;
 
 /** How long an upload grant stays usable. */
 export const UPLOAD_GRANT_MINUTES = 30;

@@ -124,7 +124,10 @@ export class PermitsController {
     return this.permits.request('permits.applications.documents', { id: applicationId });
   }
 
-  /** multipart/form-data: `kind`, then `file`; streamed into the application's dossier. */
+  /**
+   * multipart/form-data: `kind` (and `replaces`, the id of the current document the file is the next
+   * version of), then `file`; streamed into the application's dossier.
+   */
   @Post('applications/:id/documents')
   @Calls('permits.applications.prepare-document', {
     then: ['permits.applications.register-document'],
@@ -135,11 +138,24 @@ export class PermitsController {
   addDocument(@Param('id', id) applicationId: string, @Req() req: Request): Promise<DocumentView> {
     return this.transfer.upload(
       req,
-      (kind, fileName) =>
-        this.permits.request('permits.applications.prepare-document', { id: applicationId, kind, fileName }),
+      (fields, fileName) =>
+        this.permits.request('permits.applications.prepare-document', {
+          ...fields,
+          id: applicationId,
+          fileName,
+        }),
       (upload) =>
         this.permits.request('permits.applications.register-document', { ...upload, id: applicationId }),
     );
+  }
+
+  @Delete('applications/:id/documents/:documentId')
+  @Calls('permits.applications.remove-document')
+  removeDocument(
+    @Param('id', id) applicationId: string,
+    @Param('documentId', id) documentId: string,
+  ): Promise<DocumentView> {
+    return this.permits.request('permits.applications.remove-document', { id: applicationId, documentId });
   }
 
   /** The bukti pendaftaran of a sent application: its tracking number, and a QR code to track it. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import busboy from 'busboy';
+import contentDisposition from 'content-disposition';
 import type { Client } from 'minio';
 import { S3Env } from '@berkas/config';
 import {
@@ -16,12 +17,18 @@ import { ServiceClient } from '@berkas/messaging';
 import { RequestContext } from '@berkas/observability';
 import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 
+/** What the form says of the file before it: its kind, and the current document it replaces, if any. */
+export interface UploadFields {
+  kind: DocumentKind;
+  replaces?: string;
+}
 /** Asks for permission to store one document of a kind. */
-export type GrantProvider = (kind: DocumentKind, fileName: string) => Promise<UploadGrant>;
+export type GrantProvider = (fields: UploadFields, fileName: string) => Promise<UploadGrant>;
 /** Records the stored bytes with whoever granted the upload (tracking, or permits for an application). */
 export type Registrar = (upload: RegisterDocumentRequest) => Promise<DocumentView>;
 
 const MAX_FIELD_BYTES = 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Moves document bytes between the client and object storage without holding them: uploads stream
@@ -41,7 +48,8 @@ export class DocumentTransferService {
   ) {}
 
   /**
-   * Multipart form: a `kind` field, then one `file`. Fields after the file are too late to use.
+   * Multipart form: a `kind` field (and `replaces`, the id of the current document the file is the
+   * next version of), then one `file`. Fields after the file are too late to use.
    * `grant` asks for the upload grant and `register` records the bytes: tracking directly, or
    * permits for an application's dossier (which checks both times that the application takes it).
    */
@@ -68,18 +76,25 @@ export class DocumentTransferService {
         );
       }
       let kind: string | undefined;
+      let replaces: string | undefined;
       let handled = false;
       parser.on('field', (name, value) => {
         if (name === 'kind') kind = value;
+        if (name === 'replaces') replaces = value;
       });
       parser.on('file', (_name, file, info) => {
         handled = true;
-        if (!kind) {
+        const refused = !kind
+          ? AppError.invalid('/kind', 'must come before the file in the form')
+          : replaces !== undefined && !UUID.test(replaces)
+            ? AppError.invalid('/replaces', "must be the id of the document the file replaces")
+            : null;
+        if (refused) {
           file.resume();
-          return reject(AppError.invalid('/kind', 'must come before the file in the form'));
+          return reject(refused);
         }
-        const store = () =>
-          this.store(grant, register, kind as DocumentKind, info.filename || 'document', file);
+        const fields: UploadFields = { kind: kind as DocumentKind, ...(replaces ? { replaces } : {}) };
+        const store = () => this.store(grant, register, fields, info.filename || 'document', file);
         // busboy calls back from the socket's events, outside the request's async context: enter it
         // again so the grant is asked for as the signed-in user, with the request's id.
         (context ? RequestContext.run(context, store) : store()).then(resolve, reject);
@@ -108,13 +123,13 @@ export class DocumentTransferService {
   private async store(
     provider: GrantProvider,
     register: Registrar,
-    kind: DocumentKind,
+    fields: UploadFields,
     fileName: string,
     file: NodeJS.ReadableStream,
   ): Promise<DocumentView> {
     let grant: UploadGrant;
     try {
-      grant = await provider(kind, fileName);
+      grant = await provider(fields, fileName);
     } catch (e) {
       (file as NodeJS.ReadableStream & { resume(): void }).resume();
       throw e;
@@ -144,7 +159,7 @@ export class DocumentTransferService {
     res.statusCode = 200;
     res.setHeader('Content-Type', doc.mediaType);
     res.setHeader('Content-Length', String(doc.size));
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`);
+    res.setHeader('Content-Disposition', contentDisposition(doc.fileName));
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`);
     res.setHeader('Cache-Control', 'private, no-store');
     const hash = createHash('sha256');

@@ -71,7 +71,10 @@ export class TrackingController {
     return this.tracking.request('tracking.dossiers.close', { ...body, trackingNumber });
   }
 
-  /** Upload: multipart/form-data with `kind` first, then `file`; streamed to storage, never buffered whole. */
+  /**
+   * Upload: multipart/form-data with `kind` (and `replaces`, a current document's id) first, then
+   * `file`; streamed to storage, never buffered whole.
+   */
   @Post('dossiers/:trackingNumber/documents')
   @Calls('tracking.documents.prepare-upload', {
     then: ['tracking.documents.register'],
@@ -80,8 +83,8 @@ export class TrackingController {
     summary: 'Adds a document (or a new version of one) to the dossier; the bytes are streamed to storage.',
   })
   addDocument(@Param('trackingNumber') trackingNumber: string, @Req() req: Request): Promise<DocumentView> {
-    return this.transfer.upload(req, (kind, fileName) =>
-      this.tracking.request('tracking.documents.prepare-upload', { trackingNumber, kind, fileName }),
+    return this.transfer.upload(req, (fields, fileName) =>
+      this.tracking.request('tracking.documents.prepare-upload', { ...fields, trackingNumber, fileName }),
     );
   }
 

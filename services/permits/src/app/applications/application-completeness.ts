@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, type DocumentView } from '@berkas/contracts';
+import { AppError, currentDocuments, type DocumentView } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationDossier } from './application-dossier';
 import type { ApplicationRecord } from './application.entity';
+
+/** The kinds of document the dossier holds now (a withdrawn file meets no requirement). */
+const kindsPresent = (all: DocumentView[]) => new Set(currentDocuments(all).map((d) => d.kind));
 
 /**
  * Whether an application is complete: its form, and the documents its permit type requires, as the
@@ -29,7 +32,7 @@ export class ApplicationCompleteness {
   }
 
   private async documentsPresent(app: ApplicationRecord): Promise<Set<string>> {
-    return new Set((await this.documents(app)).map((d) => d.kind));
+    return kindsPresent(await this.documents(app));
   }
 
   /** Every mandatory document present? */
@@ -40,12 +43,15 @@ export class ApplicationCompleteness {
       .requiredDocuments.every((d) => !d.mandatory || present.has(d.kind));
   }
 
-  /** Throws 400 with every missing field and document; answers the dossier's documents otherwise. */
+  /**
+   * Throws 400 with every missing field and document; answers the dossier's documents otherwise
+   * (every version, withdrawn ones too: what changed since a return is read from them).
+   */
   async check(app: ApplicationRecord): Promise<DocumentView[]> {
     const type = this.catalog.type(app.permitType);
     const problems = formProblems(type.form, app.form, true);
     const documents = await this.documents(app);
-    const present = new Set(documents.map((d) => d.kind));
+    const present = kindsPresent(documents);
     for (const doc of type.requiredDocuments) {
       if (doc.mandatory && !present.has(doc.kind))
         problems.push({

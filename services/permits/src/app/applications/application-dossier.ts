@@ -45,6 +45,7 @@ export class ApplicationDossier {
           kind: d.kind,
           ...(d.maxBytes ? { maxBytes: d.maxBytes } : {}),
           ...(d.allowedTypes ? { allowedTypes: d.allowedTypes } : {}),
+          ...(d.maxFiles ? { maxFiles: d.maxFiles } : {}),
         })),
       },
       { asService: true },

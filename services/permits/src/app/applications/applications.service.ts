@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { actorOf } from '@berkas/auth';
 import {
   AppError,
+  currentDocuments,
   decodeCursor,
   encodeCursor,
   type Application,
@@ -16,6 +17,7 @@ import {
   type ListApplicationsRequest,
   type PrepareApplicationDocumentRequest,
   type RegisterApplicationDocumentRequest,
+  type RemoveApplicationDocumentRequest,
   type DocumentView,
   type UploadGrant,
   type Principal,
@@ -176,7 +178,18 @@ export class ApplicationsService {
         kind: req.kind,
         fileName: req.fileName,
         uploader: actorOf(applicant),
+        ...(req.replaces ? { replaces: req.replaces } : {}),
       },
+      { asService: true },
+    );
+  }
+
+  /** Withdraws a file from a draft's or a returned application's documents (a wrong photo). */
+  async removeDocument(p: Principal | undefined, req: RemoveApplicationDocumentRequest): Promise<DocumentView> {
+    const { applicant, app } = await this.editableBy(p, req.id);
+    return this.services.request(
+      'tracking.documents.withdraw',
+      { trackingNumber: await this.dossier.ensure(app), documentId: req.documentId, by: actorOf(applicant) },
       { asService: true },
     );
   }
@@ -199,11 +212,8 @@ export class ApplicationsService {
       { trackingNumber: await this.dossier.ensure(app) },
       { asService: true },
     );
-    // The dossier keeps every version; a requirement is met by its latest.
-    const latest = new Map<string, DocumentView>();
-    for (const d of dossier.documents)
-      if ((latest.get(d.kind)?.version ?? 0) < d.version) latest.set(d.kind, d);
-    return { items: [...latest.values()] };
+    // The dossier keeps every version; a requirement is met by the files current now.
+    return { items: currentDocuments(dossier.documents) };
   }
 
   /** The applicant's application, while it is a draft or returned for correction. */

@@ -16,8 +16,8 @@ const notReturned = () =>
   new AppError('NOT_RETURNED', 409, 'This application is not waiting for a correction');
 
 /**
- * The return answered: which answers differ from when the file was returned, and which documents
- * were uploaded since, so the officer sees what changed.
+ * The return answered: which answers differ from when the file was returned, and the kinds of
+ * document uploaded or withdrawn since, so the officer sees what changed.
  */
 function answered(app: ApplicationRecord, documents: DocumentView[]): StoredCorrection | null {
   const asked = app.correction;
@@ -28,10 +28,13 @@ function answered(app: ApplicationRecord, documents: DocumentView[]): StoredCorr
     ...asked,
     answeredAt: new Date().toISOString(),
     changedFields: [...names].filter((n) => !same(n)).sort(),
-    changedDocuments: documents
-      .filter((d) => d.uploadedAt > asked.returnedAt)
-      .map((d) => d.kind)
-      .sort(),
+    changedDocuments: [
+      ...new Set(
+        documents
+          .filter((d) => d.uploadedAt > asked.returnedAt || (d.withdrawnAt ?? '') > asked.returnedAt)
+          .map((d) => d.kind),
+      ),
+    ].sort(),
   };
 }
 

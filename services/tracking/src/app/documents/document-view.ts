@@ -13,4 +13,5 @@ export const toDocumentView = (d: DocumentRecord): DocumentView => ({
   fileName: d.fileName,
   uploadedAt: d.uploadedAt.toISOString(),
   uploadedBy: actorView(d.uploadedBy),
+  withdrawnAt: d.withdrawnAt?.toISOString() ?? null,
 });

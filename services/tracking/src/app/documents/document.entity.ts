@@ -39,6 +39,13 @@ export class DocumentRecord {
 
   @Column('timestamptz')
   uploadedAt: Date;
+
+  /** Taken out of the current set (no longer meets a requirement); the bytes and history stay. */
+  @Column('timestamptz', { nullable: true })
+  withdrawnAt: Date | null;
+
+  @Column('jsonb', { nullable: true })
+  withdrawnBy: Actor | null;
 }
 
 /** Permission to store one document's bytes, given before they are streamed. */
@@ -55,6 +62,10 @@ export class DocumentUpload {
 
   @Column('text')
   fileName: string;
+
+  /** The current document this upload is the next version of, when it replaces one. */
+  @Column('uuid', { nullable: true })
+  replacesId: string | null;
 
   @Column('text')
   objectKey: string;

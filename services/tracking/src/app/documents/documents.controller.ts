@@ -8,6 +8,7 @@ import type {
   PrepareUploadRequest,
   RegisterDocumentRequest,
   UploadGrant,
+  WithdrawDocumentRequest,
 } from '@berkas/contracts';
 import { DocumentsService } from './documents.service';
 import { Handles } from '@berkas/messaging';
@@ -24,6 +25,11 @@ export class DocumentsController {
   @Handles('tracking.documents.register')
   register(@Payload() req: RegisterDocumentRequest): Promise<DocumentView> {
     return this.documents.register(principal(), req);
+  }
+
+  @Handles('tracking.documents.withdraw')
+  withdraw(@Payload() req: WithdrawDocumentRequest): Promise<DocumentView> {
+    return this.documents.withdraw(req);
   }
 
   @Handles('tracking.documents.download')

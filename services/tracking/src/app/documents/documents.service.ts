@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import contentDisposition from 'content-disposition';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from 'minio';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,20 +9,24 @@ import { S3Env } from '@berkas/config';
 import {
   AppError,
   type Actor,
+  type DocumentKind,
   type DocumentView,
   type DownloadGrant,
   type PrepareUploadRequest,
   type Principal,
   type RegisterDocumentRequest,
   type UploadGrant,
+  type WithdrawDocumentRequest,
 } from '@berkas/contracts';
 import { LINK_SIGNER, OBJECT_STORAGE } from '@berkas/storage';
 import {
   cleanFileName,
   limitsFor,
+  maxFilesOf,
   SERVICE_ONLY_KINDS,
   UPLOAD_GRANT_MINUTES,
 } from '../../domain/document-rules';
+import { placeFile, type Placement } from '../../domain/document-set';
 import { canView, requireAgencyOfficer } from '../dossiers/access';
 import { custodyOf, findDossier } from '../dossiers/dossier-lookup';
 import { DossierRecord } from '../dossiers/dossier.entity';
@@ -31,6 +36,30 @@ import { toDocumentView } from './document-view';
 import { DocumentRecord, DocumentUpload } from './document.entity';
 
 const DOWNLOAD_URL_SECONDS = 300;
+
+const replacedAlready = () =>
+  new AppError('DOCUMENT_REPLACED', 409, 'That document was replaced or withdrawn already; see the current ones');
+
+/** The placement of a new file, or the reason it has none. */
+function placed(p: Placement): Exclude<Placement, { refused: string }> {
+  if (!('refused' in p)) return p;
+  if (p.refused === 'replaced') throw replacedAlready();
+  throw new AppError(
+    'TOO_MANY_FILES',
+    409,
+    `This requirement takes at most ${p.maxFiles} files; replace or remove one first`,
+  );
+}
+
+/** A kind's current files in a dossier (each file's latest version, none withdrawn), newest first. */
+function currentFiles(m: EntityManager, dossierId: string, kind: DocumentKind): Promise<DocumentRecord[]> {
+  return m
+    .createQueryBuilder(DocumentRecord, 'd')
+    .where('d.dossierId = :dossierId AND d.kind = :kind AND d.withdrawnAt IS NULL', { dossierId, kind })
+    .andWhere('NOT EXISTS (SELECT 1 FROM documents n WHERE n.previous_id = d.id)')
+    .orderBy('d.uploadedAt', 'DESC')
+    .getMany();
+}
 
 @Injectable()
 export class DocumentsService {
@@ -63,12 +92,15 @@ export class DocumentsService {
         );
       const rules = limitsFor(req.kind, d.documentRules, actor.kind === 'applicant');
       if ('refused' in rules) throw AppError.invalid('/kind', rules.refused);
+      // Said before the bytes travel; checked again under the dossier's lock when they are registered.
+      placed(placeFile(await currentFiles(m, d.id, req.kind), req.replaces ?? null, rules.maxFiles));
       const id = randomUUID();
       const grant = m.create(DocumentUpload, {
         id,
         dossierId: d.id,
         kind: req.kind,
         fileName: cleanFileName(req.fileName),
+        replacesId: req.replaces ?? null,
         objectKey: `documents/${d.id}/${id}`,
         maxBytes: rules.maxBytes,
         allowedTypes: rules.allowedTypes,
@@ -89,8 +121,8 @@ export class DocumentsService {
 
   /**
    * Records the bytes stored under a grant after checking them against it: same uploader, not expired,
-   * the object really there with the size claimed, of an allowed type and within the limit. A new
-   * document of a kind the dossier already has becomes its next version; the old one stays.
+   * the object really there with the size claimed, of an allowed type and within the limit. Where
+   * the file goes among its kind's current files is placeFile's to say; replaced versions stay.
    */
   async register(p: Principal | undefined, req: RegisterDocumentRequest): Promise<DocumentView> {
     const view = await this.dataSource.transaction(async (m) => {
@@ -123,16 +155,18 @@ export class DocumentsService {
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be added to a closed dossier');
       // What allowed the grant must still hold: custody may have moved on while the bytes travelled.
       if (!grant.vouchedBy) this.uploader(p, d, {});
-      const previous = await m.findOne(DocumentRecord, {
-        where: { dossierId: d.id, kind: grant.kind },
-        order: { version: 'DESC' },
-      });
+      const place = placed(
+        placeFile(
+          await currentFiles(m, d.id, grant.kind),
+          grant.replacesId,
+          maxFilesOf(grant.kind, d.documentRules),
+        ),
+      );
       const doc = m.create(DocumentRecord, {
         id: grant.id,
         dossierId: d.id,
         kind: grant.kind,
-        version: (previous?.version ?? 0) + 1,
-        previousId: previous?.id ?? null,
+        ...place,
         objectKey: grant.objectKey,
         sha256: req.sha256,
         size: req.size,
@@ -140,6 +174,8 @@ export class DocumentsService {
         fileName: grant.fileName,
         uploadedBy: grant.grantedTo,
         uploadedAt: new Date(),
+        withdrawnAt: null,
+        withdrawnBy: null,
       });
       await m.insert(DocumentRecord, doc);
       await m.update(DocumentUpload, { id: grant.id }, { completedAt: new Date() });
@@ -179,6 +215,39 @@ export class DocumentsService {
     return view;
   }
 
+  /**
+   * Takes a current document out of the dossier's set for the person a service (permits) names,
+   * having checked that the application takes changes now. The bytes and every version stay, and
+   * the history says who withdrew what.
+   */
+  async withdraw(req: WithdrawDocumentRequest): Promise<DocumentView> {
+    if (!currentService()) throw new AppError('FORBIDDEN', 403, 'Only a service withdraws a document');
+    return this.dataSource.transaction(async (m) => {
+      const found = await findDossier(m, req.trackingNumber);
+      const d = await this.ledger.lockById(m, found.id);
+      const doc = await m.findOneBy(DocumentRecord, { id: req.documentId, dossierId: found.id });
+      if (!d || !doc) throw new AppError('NOT_FOUND', 404, 'No such document');
+      if (d.status === 'closed')
+        throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be withdrawn from a closed dossier');
+      if (!(await currentFiles(m, d.id, doc.kind)).some((f) => f.id === doc.id))
+        throw replacedAlready();
+      doc.withdrawnAt = new Date();
+      doc.withdrawnBy = req.by;
+      await m.update(DocumentRecord, { id: doc.id }, { withdrawnAt: doc.withdrawnAt, withdrawnBy: req.by });
+      const about = { documentId: doc.id, kind: doc.kind, version: doc.version, sha256: doc.sha256 };
+      await this.ledger.commit(m, d, {
+        history: [{ type: 'document-withdrawn', actor: req.by, data: about }],
+        events: [
+          {
+            type: 'evt.tracking.document-withdrawn',
+            data: { dossierId: d.id, trackingNumber: d.trackingNumber, ...about },
+          },
+        ],
+      });
+      return toDocumentView(doc);
+    });
+  }
+
   /** For anyone who may see the dossier: the document, its checksum, and a presigned URL valid for minutes. */
   async download(p: Principal | undefined, documentId: string): Promise<DownloadGrant> {
     const m: EntityManager = this.dataSource.manager;
@@ -189,7 +258,7 @@ export class DocumentsService {
     // Always a download, never shown inline on the storage origin: a document is a citizen's upload.
     const url = await this.links.presignedGetObject(this.s3.bucket, doc.objectKey, DOWNLOAD_URL_SECONDS, {
       'response-content-type': doc.mediaType,
-      'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`,
+      'response-content-disposition': contentDisposition(doc.fileName),
     });
     return {
       document: toDocumentView(doc),

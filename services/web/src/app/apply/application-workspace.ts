@@ -16,6 +16,14 @@ const editable = (app: Application) => app.status === 'draft' || app.status === 
 
 export type TaskState = 'done' | 'started' | 'todo' | 'optional' | 'blocked' | 'fix';
 
+/** A document the permit type asks for: its current files (oldest first) and how many it takes. */
+export interface RequirementEntry {
+  requirement: RequiredDocument;
+  files: DocumentView[];
+  maxFiles: number;
+  state: TaskState;
+}
+
 /** What a question page needs: the file and its permit type's questions (not its documents). */
 export interface FormWorkspace {
   app: Application;
@@ -29,8 +37,8 @@ export interface Workspace extends FormWorkspace {
   documents: DocumentView[];
   /** The answers part of the task list, per page of questions. */
   answers: TaskState[];
-  /** Each document the permit type asks for, with what is there. */
-  requirements: Array<{ requirement: RequiredDocument; document?: DocumentView; state: TaskState }>;
+  /** Each document the permit type asks for, with the files that meet it now. */
+  requirements: RequirementEntry[];
   /** Everything required is in: the check-your-answers page may be opened. */
   ready: boolean;
 }
@@ -77,18 +85,20 @@ export class ApplicationWorkspace {
       if (missing) return missing < fields.filter((f) => f.required).length ? 'started' : 'todo';
       return fields.some((f) => asked?.fields.includes(f.name)) ? 'fix' : 'done';
     });
-    const requirements = type.requiredDocuments.map((requirement) => {
-      const document = docs.items.find((d) => d.kind === requirement.kind);
-      const again = !!document && !!asked && document.uploadedAt > asked.returnedAt;
+    const requirements = type.requiredDocuments.map((requirement): RequirementEntry => {
+      const files = docs.items
+        .filter((d) => d.kind === requirement.kind)
+        .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt));
+      const again = !!asked && files.some((f) => f.uploadedAt > asked.returnedAt);
       const reupload = !!asked?.documents.includes(requirement.kind) && !again;
       const state: TaskState = reupload
         ? 'fix'
-        : document
+        : files.length
           ? 'done'
           : requirement.mandatory
             ? 'todo'
             : 'optional';
-      return { requirement, document, state };
+      return { requirement, files, maxFiles: requirement.maxFiles ?? 1, state };
     });
     return {
       app,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import busboy from 'busboy';
+import contentDisposition from 'content-disposition';
 import type { Request } from 'express';
 import type { DocumentView } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
@@ -23,11 +24,18 @@ export interface ForwardedUpload {
 const quoted = (name: string) => name.replace(/["\\\r\n]/g, '_').replace(/[^\x20-\x7e]/g, '_');
 
 /**
+ * The file part's disposition, its name as written (an apostrophe, an en dash, a name in Javanese
+ * script) encoded as RFC 6266 says, which the API's parser reads back exactly.
+ */
+const fileDisposition = (fileName: string) =>
+  contentDisposition(fileName, { type: 'form-data' }).replace(/^form-data/, 'form-data; name="file"');
+
+/**
  * Moves the files of an upload form from the browser to the API as they arrive, never holding a
  * whole file: each file part of the browser's multipart body becomes, while it streams in, the file
- * part of the API's own upload request (the `kind` field first), and the API's answer for it is kept.
- * The form's CSRF field must come before its files (it is the form's first input), since a file is
- * sent on as soon as it starts.
+ * part of the API's own upload request (the `kind` field first, and `replaces` when the form names
+ * the file it replaces), and the API's answer for it is kept. The form's CSRF field must come before
+ * its files (it is the form's first input), since a file is sent on as soon as it starts.
  */
 @Injectable()
 export class DocumentForwarder {
@@ -42,15 +50,22 @@ export class DocumentForwarder {
     return new Promise<ForwardedUpload>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, limits: { files: 5, fields: 5, fieldSize: 200 } });
+        // Browsers send a file's name as raw UTF-8 (the HTML standard), not Latin-1 as busboy assumes.
+        parser = busboy({
+          headers: req.headers,
+          defParamCharset: 'utf8',
+          limits: { files: 5, fields: 5, fieldSize: 200 },
+        });
       } catch (e) {
         return reject(e);
       }
       let csrf: string | undefined;
+      let replaces: string | undefined;
       let csrfOk = true;
       const sent: Array<Promise<SentFile>> = [];
       parser.on('field', (name, value) => {
         if (name === CSRF_FIELD) csrf = value;
+        if (name === 'replaces' && value) replaces = value;
       });
       parser.on('file', (_name, file, info) => {
         if (!expectedCsrf || csrf !== expectedCsrf) {
@@ -60,8 +75,11 @@ export class DocumentForwarder {
         }
         const fileName = info.filename;
         if (!fileName) return void file.resume(); // the file input was left empty
-        const send = () => this.send(req, target, fileName, info.mimeType, file);
-        sent.push(context ? RequestContext.run(context, send) : send());
+        const send = () => this.send(req, { ...target, replaces }, fileName, info.mimeType, file);
+        // One file after the other, each registered before the next starts: the dossier lists them
+        // in the order they were chosen (the next file waits in the socket meanwhile).
+        const previous = sent.at(-1) ?? Promise.resolve();
+        sent.push(previous.then(() => (context ? RequestContext.run(context, send) : send())));
       });
       parser.on('error', reject);
       parser.on('close', () => {
@@ -76,16 +94,19 @@ export class DocumentForwarder {
 
   private async send(
     req: Request,
-    target: { applicationId: string; kind: string; token: string },
+    target: { applicationId: string; kind: string; token: string; replaces?: string },
     fileName: string,
     mediaType: string,
     file: Readable,
   ): Promise<SentFile> {
     const boundary = `berkas-${randomUUID()}`;
+    const field = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${quoted(value)}\r\n`;
     const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${target.kind}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(fileName)}"; ` +
-        `filename*=UTF-8''${encodeURIComponent(fileName)}\r\nContent-Type: ${quoted(mediaType)}\r\n\r\n`,
+      field('kind', target.kind) +
+        (target.replaces ? field('replaces', target.replaces) : '') +
+        `--${boundary}\r\nContent-Disposition: ${fileDisposition(fileName)}\r\n` +
+        `Content-Type: ${quoted(mediaType)}\r\n\r\n`,
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     async function* body(): AsyncIterable<Uint8Array> {

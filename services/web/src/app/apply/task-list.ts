@@ -39,8 +39,8 @@ export function taskList(ws: Workspace, lang: Lang) {
   }));
   const documents: TaskItem[] = ws.requirements.map((r) => ({
     title: { text: r.requirement.label[lang] },
-    ...(r.document
-      ? { hint: { text: translate(lang, 'apply.uploaded', { file: r.document.fileName }) } }
+    ...(r.files.length
+      ? { hint: { text: translate(lang, 'apply.uploaded', { file: r.files.map((f) => f.fileName).join(', ') }) } }
       : {}),
     href: at(`/dokumen/${r.requirement.kind}`),
     status: status(r.state, lang),

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { ApplicationWorkspace, type Workspace } from '../apply/application-workspace';
 import { DocumentForwarder, type SentFile } from '../apply/document-forwarder';
-import { ApiProblem } from '../api/api-client';
+import { ApiClient, ApiProblem } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { csrf, CsrfRefused, StreamedForm } from '../sessions/csrf';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
@@ -11,22 +11,27 @@ import { FormErrors } from './form-errors';
 import { uuidPath } from './input-rules';
 
 /** What to tell the person about a file the API refused, in their language. */
+const REFUSALS: Record<string, string> = {
+  DOCUMENT_TOO_LARGE: 'tooLarge',
+  UNSUPPORTED_DOCUMENT_TYPE: 'wrongType',
+  DOCUMENT_EMPTY: 'empty',
+  TOO_MANY_FILES: 'tooMany',
+  DOCUMENT_REPLACED: 'replacedAlready',
+};
 function refusalOf(file: Extract<SentFile, { ok: false }>, lang: Lang): string {
-  const key =
-    file.code === 'DOCUMENT_TOO_LARGE'
-      ? 'tooLarge'
-      : file.code === 'UNSUPPORTED_DOCUMENT_TYPE'
-        ? 'wrongType'
-        : file.code === 'DOCUMENT_EMPTY'
-          ? 'empty'
-          : 'refused';
+  const key = REFUSALS[file.code] ?? 'refused';
   return translate(lang, `apply.upload.${key}`, { file: file.fileName, reason: file.message });
 }
 
+/** A count from the query string (the banner after an upload), or nothing. */
+const countIn = (value: unknown) => (typeof value === 'string' && /^[1-9]\d?$/.test(value) ? Number(value) : 0);
+
 /**
- * A document the permit type asks for, uploaded on a page of its own: a plain file input that works
- * without scripts. The bytes go on to the API as they arrive (DocumentForwarder), never held whole
- * here; what the API refuses (too large, the wrong kind of file, empty) is said per file.
+ * A document the permit type asks for, on a page of its own: the files that meet it now (each can be
+ * replaced by a new version or removed) and a plain file input that works without scripts, taking
+ * several files at once where the requirement does. The bytes go on to the API as they arrive
+ * (DocumentForwarder), never held whole here; what the API refuses (too large, the wrong kind of
+ * file, empty, one too many) is said per file.
  */
 @Controller('permohonan/:id/dokumen')
 @UseGuards(SignedInGuard)
@@ -34,6 +39,7 @@ export class DocumentPagesController {
   constructor(
     private readonly workspace: ApplicationWorkspace,
     private readonly forwarder: DocumentForwarder,
+    private readonly api: ApiClient,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -46,7 +52,15 @@ export class DocumentPagesController {
     @Res() res: Response,
   ): Promise<void> {
     const ws = await this.workspace.load(req, token, id);
-    this.pages.send(req, res, 'pages/apply-document', { ws, entry: this.entryOf(req, ws, kind) });
+    const entry = this.entryOf(req, ws, kind);
+    this.pages.send(req, res, 'pages/apply-document', {
+      ws,
+      entry,
+      // A file to replace, named by the "Ganti" link; one replaced or removed meanwhile is not offered.
+      replacing: entry.files.find((f) => f.id === req.query.ganti),
+      uploaded: countIn(req.query.diunggah),
+      removed: req.query.dihapus === '1',
+    });
   }
 
   @Post(':kind')
@@ -60,7 +74,7 @@ export class DocumentPagesController {
   ): Promise<void> {
     const lang = langOf(req);
     // Checked before a byte is read: the application takes documents, and this one is asked for.
-    this.entryOf(req, await this.workspace.load(req, token, id), kind);
+    const { maxFiles } = this.entryOf(req, await this.workspace.load(req, token, id), kind);
     const { csrfOk, files } = await this.forwarder.forward(
       req,
       { applicationId: id, kind, token },
@@ -80,7 +94,35 @@ export class DocumentPagesController {
         400,
       );
     }
-    res.redirect(303, hrefIn(lang, `/permohonan/${id}`));
+    // A set of files is seen again with what was added (to add more, or go on); a single file is done.
+    const sent = files.length;
+    res.redirect(
+      303,
+      maxFiles > 1
+        ? hrefIn(lang, `/permohonan/${id}/dokumen/${kind}`, { diunggah: String(sent) })
+        : hrefIn(lang, `/permohonan/${id}`),
+    );
+  }
+
+  /** Removes one file from the requirement (it stays in the dossier's history as withdrawn). */
+  @Post(':kind/:documentId/hapus')
+  async remove(
+    @Param('id', uuidPath) id: string,
+    @Param('kind') kind: string,
+    @Param('documentId', uuidPath) documentId: string,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const lang = langOf(req);
+    this.entryOf(req, await this.workspace.load(req, token, id), kind);
+    try {
+      await this.api.delete(req, `/applications/${id}/documents/${documentId}`, token);
+    } catch (e) {
+      // Already gone (a second click, another tab): what the person wanted is so.
+      if (!(e instanceof ApiProblem && e.code === 'DOCUMENT_REPLACED')) throw e;
+    }
+    res.redirect(303, hrefIn(lang, `/permohonan/${id}/dokumen/${kind}`, { dihapus: '1' }));
   }
 
   private entryOf(req: Request, ws: Workspace, kind: string) {

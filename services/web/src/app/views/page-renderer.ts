@@ -58,7 +58,10 @@ export class PageRenderer {
       href: (path: string, q?: Record<string, string | undefined>) => hrefIn(lang, path, q),
       date: (value: string, withTime = false) => formatDate(value, lang, withTime),
       money: (amount: number, currency: string) => formatMoney(amount, currency, lang),
-      megabytes: (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
+      fileSize: (bytes: number) =>
+        bytes < 1024 * 1024
+          ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+          : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
       // The signed-in person, for the header; their tokens never reach a template.
       person: req.session?.person,
       // The session's CSRF token, for a form that posts (it makes the session on first use).
