@@ -6,7 +6,7 @@ import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
-import { EMAIL, uuidPath, formRefusal } from './input-rules';
+import { EMAIL, uuidPath, formRefusal, phoneE164 } from './input-rules';
 
 /**
  * A company's members, for each of them: who acts for the company, since when, and who left. Its
@@ -47,6 +47,8 @@ export class CompanyPagesController {
     if (form.name.length < 2) errors.add('name', translate(lang, 'members.nameMissing'));
     if (!form.email && !form.phone) errors.add('email', translate(lang, 'register.contactMissing'));
     if (form.email && !EMAIL.test(form.email)) errors.add('email', translate(lang, 'register.emailShape'));
+    const phone = form.phone ? phoneE164(form.phone) : null;
+    if (form.phone && !phone) errors.add('phone', translate(lang, 'register.phoneShape'));
     if (errors.any) return this.render(req, res, token, { form, errors }, 400);
     let started: RegistrationStarted;
     try {
@@ -56,7 +58,7 @@ export class CompanyPagesController {
         {
           name: form.name,
           ...(form.email ? { email: form.email } : {}),
-          ...(form.phone ? { phone: form.phone } : {}),
+          ...(phone ? { phone } : {}),
         },
         token,
       );

@@ -7,7 +7,16 @@ import { ApiProblem } from '../api/api-client';
  * by field.
  */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const PHONE = /^\+?[0-9][0-9 .-]{7,18}$/;
+
+/**
+ * A phone number as people write it in Indonesia (0812-3456-7890, 62812…, +62 812…) in the one form
+ * the API takes (E.164: +62812…); null when it is no Indonesian mobile number.
+ */
+export function phoneE164(typed: string): string | null {
+  const digits = typed.replace(/[\s().-]/g, '');
+  const national = /^(?:\+62|62|0)(8\d{7,12})$/.exec(digits)?.[1];
+  return national ? `+62${national}` : null;
+}
 /** Identity's own minimum (its password policy); said here before the round trip. */
 export const PASSWORD_MIN = 10;
 

@@ -5,7 +5,7 @@ import { ApiClient } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
-import { EMAIL, PHONE, PASSWORD_MIN, formRefusal } from './input-rules';
+import { EMAIL, PASSWORD_MIN, formRefusal, phoneE164 } from './input-rules';
 
 /** The fields the registration form has, in the order its error summary lists them. */
 const FIELDS = ['kind', 'companyName', 'nib', 'name', 'nik', 'email', 'phone', 'password'] as const;
@@ -46,12 +46,13 @@ export class RegistrationPagesController {
     const render = (status: number) =>
       this.pages.send(req, res, 'pages/register', { form: { ...form, password: '' }, errors }, status);
     if (errors.any) return render(400);
+    const phone = form.phone ? phoneE164(form.phone) : null;
     const request: RegisterRequest = {
       kind: form.kind as RegisterRequest['kind'],
       name: form.name,
       password: form.password,
       ...(form.email ? { email: form.email } : {}),
-      ...(form.phone ? { phone: form.phone } : {}),
+      ...(phone ? { phone } : {}),
       ...(form.kind === 'person' ? { nik: form.nik } : { nib: form.nib, companyName: form.companyName }),
     };
     let started: RegistrationStarted;
@@ -66,7 +67,7 @@ export class RegistrationPagesController {
       return render(refused.status);
     }
     req.session.registration = {
-      login: form.email || form.phone,
+      login: form.email || phone || form.phone,
       sentTo: started.sentTo,
       channel: started.channel,
       expiresAt: started.expiresAt,
@@ -169,7 +170,7 @@ function checkRegistration(form: RegistrationForm, lang: Lang): FormErrors {
     say('nik', form.nik ? 'nikShape' : 'nikMissing');
   if (!form.email && !form.phone) say('email', 'contactMissing');
   if (form.email && !EMAIL.test(form.email)) say('email', 'emailShape');
-  if (form.phone && !PHONE.test(form.phone)) say('phone', 'phoneShape');
+  if (form.phone && !phoneE164(form.phone)) say('phone', 'phoneShape');
   if (form.password.length < PASSWORD_MIN) say('password', 'passwordShort');
   return errors;
 }
