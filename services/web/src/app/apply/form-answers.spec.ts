@@ -3,7 +3,7 @@ import { questionPages, readAnswers, shownAnswer, typedFrom, unanswered } from '
 
 const label = (id: string) => ({ id, en: id });
 const FORM: FormField[] = [
-  { name: 'area', type: 'number', label: label('Luas'), required: true, minimum: 1, maximum: 1000 },
+  { name: 'area', type: 'number', label: label('Luas'), required: true, minimum: 0.5, maximum: 1000 },
   { name: 'floors', type: 'integer', label: label('Jumlah lantai'), required: true },
   {
     name: 'str',
@@ -67,7 +67,7 @@ describe('the answers of a question page', () => {
       'id',
     );
     expect(errors.list.map((e) => e.href)).toEqual(['#area', '#floors', '#str', '#kind', '#since']);
-    expect(errors.fields['area'].text).toMatch(/Luas/);
+    expect(errors.fields['area'].text).toBe('Luas paling kecil 0,5');
     expect(errors.fields['floors'].text).toMatch(/bilangan bulat/);
     expect(typed['floors']).toBe('2,5');
     const missing = readAnswers(FORM, {}, 'en').errors;

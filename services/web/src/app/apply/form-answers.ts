@@ -1,5 +1,5 @@
 import type { FormField } from '@berkas/contracts';
-import { translate, type Lang } from '../i18n/catalogue';
+import { formatNumber, translate, type Lang } from '../i18n/catalogue';
 import { field as textOf, FormErrors } from '../pages/form-errors';
 
 /** Questions per page: short groups, so a phone shows a page without much scrolling. */
@@ -64,9 +64,9 @@ export function readAnswers(
     const value = valueOf(f, raw);
     if (value === undefined) say(f, f.type === 'integer' ? 'integer' : f.type);
     else if (typeof value === 'number' && f.minimum !== undefined && value < f.minimum)
-      say(f, 'minimum', { min: f.minimum });
+      say(f, 'minimum', { min: formatNumber(f.minimum, lang) });
     else if (typeof value === 'number' && f.maximum !== undefined && value > f.maximum)
-      say(f, 'maximum', { max: f.maximum });
+      say(f, 'maximum', { max: formatNumber(f.maximum, lang) });
     else if (typeof value === 'string' && f.maxLength !== undefined && value.length > f.maxLength)
       say(f, 'tooLong', { max: f.maxLength });
     else if (
@@ -125,7 +125,6 @@ export function typedFrom(fields: FormField[], answers: Answers, lang: Lang): Ty
 export function shownAnswer(f: FormField, value: unknown, lang: Lang): string {
   if (!isAnswered(value)) return '';
   if (typeof value === 'boolean') return translate(lang, value ? 'apply.yes' : 'apply.no');
-  if (typeof value === 'number')
-    return new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB').format(value);
+  if (typeof value === 'number') return formatNumber(value, lang);
   return String(value);
 }

@@ -1,5 +1,5 @@
 import type { FormField } from '@berkas/contracts';
-import { translate, type Lang } from '../i18n/catalogue';
+import { formatNumber, translate, type Lang } from '../i18n/catalogue';
 import type { Typed } from './form-answers';
 
 /** Longer free text gets a text area; a short code or name a single line. */
@@ -65,7 +65,12 @@ export function questionViews(fields: FormField[], typed: Typed, lang: Lang): Qu
           numeric: true,
           inputmode: f.type === 'number' ? 'decimal' : 'numeric',
           ...(f.minimum !== undefined && f.maximum !== undefined
-            ? { hint: translate(lang, 'apply.numberHint', { min: f.minimum, max: f.maximum }) }
+            ? {
+                hint: translate(lang, 'apply.numberHint', {
+                  min: formatNumber(f.minimum, lang),
+                  max: formatNumber(f.maximum, lang),
+                }),
+              }
             : {}),
         };
       default:

@@ -50,6 +50,10 @@ export function formatDate(value: string, lang: Lang, withTime = false): string 
   }).format(date);
 }
 
+/** A number the way readers of the language write it (0,5 and 1.500 in Indonesian). */
+export const formatNumber = (n: number, lang: Lang): string =>
+  new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB').format(n);
+
 /** An amount as readers of the language write money (Rp150.000 in Indonesian), whole units only. */
 export function formatMoney(amount: number, currency: string, lang: Lang): string {
   return new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB', {

@@ -139,6 +139,24 @@ export class ApplyPagesController {
     res.redirect(303, hrefIn(lang, next));
   }
 
+  /**
+   * The page's answers checked as a post would check them, saving nothing: the question page's
+   * script asks as each answer changes, so a mistake shows beside its field before the page is
+   * sent (the same rules and words as after a post, which stays the one that counts).
+   */
+  @Post('permohonan/:id/data/:page/cek')
+  async checkAnswers(
+    @Param('id', uuidPath) id: string,
+    @Param('page', pageNumber) page: number,
+    @Body() body: unknown,
+    @AccessToken() token: string,
+    @Req() req: Request,
+  ): Promise<{ errors: Record<string, string> }> {
+    const fields = this.pageOf(await this.editableForm(req, token, id), page);
+    const { errors } = readAnswers(fields, body, langOf(req));
+    return { errors: Object.fromEntries(Object.entries(errors.fields).map(([name, e]) => [name, e.text])) };
+  }
+
   @Get('permohonan/:id/periksa')
   async check(
     @Param('id', uuidPath) id: string,

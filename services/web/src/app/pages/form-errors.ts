@@ -13,6 +13,14 @@ export function field(body: unknown, name: string, max = 254, trim = true): stri
  */
 export class FormErrors {
   private readonly byField = new Map<string, string>();
+  /** What a screen reader hears before each field's message ("Kesalahan:"), in the page's language. */
+  private hiddenPrefix = 'Error';
+
+  /** Set by the page renderer, which knows the reader's language. */
+  inLanguage(prefix: string): this {
+    this.hiddenPrefix = prefix;
+    return this;
+  }
 
   add(fieldName: string, message: string): this {
     if (!this.byField.has(fieldName)) this.byField.set(fieldName, message);
@@ -42,8 +50,10 @@ export class FormErrors {
     return [...this.byField].map(([name, text]) => ({ text, href: `#${name}` }));
   }
 
-  /** For each field's errorMessage. */
+  /** For each field's errorMessage (GOV.UK's macro: the text, and the hidden "Error:" before it). */
   get fields(): Record<string, { text: string }> {
-    return Object.fromEntries([...this.byField].map(([name, text]) => [name, { text }]));
+    return Object.fromEntries(
+      [...this.byField].map(([name, text]) => [name, { text, visuallyHiddenText: this.hiddenPrefix }]),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
+import { FormErrors } from '../pages/form-errors';
 import { csrf } from '../sessions/csrf';
 import { formatDate, formatMoney, hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 
@@ -40,7 +41,9 @@ export class PageRenderer {
     // A sign-in's notice of failed attempts is shown once, on the first page after it.
     const signInNotice = req.session?.signInNotice;
     if (signInNotice) delete req.session.signInNotice;
-    return this.env.render(`${view}.njk`, { ...this.helpers(req, langOf(req)), signInNotice, ...vars });
+    const lang = langOf(req);
+    if (vars.errors instanceof FormErrors) vars.errors.inLanguage(translate(lang, 'layout.errorPrefix'));
+    return this.env.render(`${view}.njk`, { ...this.helpers(req, lang), signInNotice, ...vars });
   }
 
   private helpers(req: Request, lang: Lang) {
