@@ -185,7 +185,10 @@ export class ApplicationsService {
   }
 
   /** Withdraws a file from a draft's or a returned application's documents (a wrong photo). */
-  async removeDocument(p: Principal | undefined, req: RemoveApplicationDocumentRequest): Promise<DocumentView> {
+  async removeDocument(
+    p: Principal | undefined,
+    req: RemoveApplicationDocumentRequest,
+  ): Promise<DocumentView> {
     const { applicant, app } = await this.editableBy(p, req.id);
     return this.services.request(
       'tracking.documents.withdraw',
@@ -270,8 +273,12 @@ export class ApplicationsService {
     const rows = await this.ledger.page(m, owner, decodeCursor(req.after, NEWEST_FIRST), limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const open = await this.ledger.openTasksOf(
+      m,
+      page.map((a) => a.id),
+    );
     return {
-      items: await Promise.all(page.map((a) => this.view(m, a))),
+      items: await Promise.all(page.map((a) => this.view(m, a, open.get(a.id)))),
       nextCursor:
         rows.length > limit && last
           ? encodeCursor(NEWEST_FIRST, [last.createdAt.toISOString(), last.id])

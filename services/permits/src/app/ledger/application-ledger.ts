@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Actor, EventMap, EventSubject } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import {
@@ -326,6 +326,18 @@ export class ApplicationLedger {
       applicationId,
     ]);
     return (row?.open ?? []).map((t: Record<string, unknown>) => fromJsonRow(m, TaskRecord, t));
+  }
+
+  /** The open tasks of several applications in one query (a page of them), oldest first per application. */
+  async openTasksOf(m: EntityManager, applicationIds: string[]): Promise<Map<string, TaskRecord[]>> {
+    const byApplication = new Map(applicationIds.map((id) => [id, [] as TaskRecord[]]));
+    if (!applicationIds.length) return byApplication;
+    const tasks = await m.find(TaskRecord, {
+      where: { applicationId: In(applicationIds), status: In(['open', 'claimed']) },
+      order: { createdAt: 'ASC', stage: 'ASC' },
+    });
+    for (const t of tasks) byApplication.get(t.applicationId)?.push(t);
+    return byApplication;
   }
 
   /** A page of an applicant's (or a company's) applications, newest first, after a keyset cursor. */
