@@ -94,6 +94,17 @@ describe('journeys through the HTTP API', () => {
     for (const secret of [citizen.name, citizen.nik, citizen.email, 'Jl. Merdeka'])
       expect(publicText).not.toContain(secret);
 
+    // The front office files its own note of the check in the dossier: the office's record, which
+    // Ayu sees but cannot withdraw, even while the file is hers to correct.
+    const memo = (
+      await api
+        .post(`/api/v1/dossiers/${tn}/documents`)
+        .set(bearer(token.fo))
+        .field('kind', 'other')
+        .attach('file', PDF, 'berita-acara-pemeriksaan.pdf')
+        .expect(201)
+    ).body;
+
     // The front office asks for a readable certificate; the file now waits on Ayu, publicly too.
     expect(
       (await the.act(token.fo, draft.id, 'return', 'Scan STR tidak terbaca, mohon unggah ulang')).status,
@@ -104,6 +115,11 @@ describe('journeys through the HTTP API', () => {
     const waiting = await the.trackUntil(tn, (v) => v.awaitingApplicant);
     expect(waiting.currentStages).toEqual([]);
     expect(waiting.timeline.map((e) => e.event)).toContain('awaiting-applicant');
+    const withdrawMemo = await api
+      .delete(`/api/v1/applications/${draft.id}/documents/${memo.id}`)
+      .set(bearer(ayu))
+      .expect(403);
+    expect(withdrawMemo.body.code).toBe('FORBIDDEN');
 
     const clearer = Buffer.concat([PDF, Buffer.from('second scan')]);
     const v2 = (await the.upload(ayu, draft.id, 'certificate', clearer, 'str-jelas.pdf').expect(201)).body;

@@ -785,12 +785,12 @@ describe('public pages in a real browser', () => {
         page.getByRole('link', { name: 'Desain dan foto lokasi' }).click(),
       ]);
       await expect(page.locator('#file-allowance').textContent()).resolves.toContain('hingga 5 berkas');
-      // A name as people write them (an apostrophe, an en dash) arrives as written; tracking keeps no
+      // Names as people write them (an accent, an apostrophe, an en dash) arrive as written; tracking keeps no
       // markup characters in a stored name, and what is left is shown as text.
       const oddName = "foto 'lokasi' – <b>papan.png";
       const storedName = "foto 'lokasi' – _b_papan.png";
       await page.setInputFiles('#file', [
-        { name: 'desain.png', mimeType: 'image/png', buffer: PNG },
+        { name: 'desain-résumé.png', mimeType: 'image/png', buffer: PNG },
         { name: oddName, mimeType: 'image/png', buffer: PNG },
       ]);
       // With scripts the form is sent by the page itself, to show the upload's progress.
@@ -801,7 +801,7 @@ describe('public pages in a real browser', () => {
       ]);
       expect((await sentBy).resourceType()).toBe(javaScriptEnabled ? 'xhr' : 'document');
       const fileNames = () => page.locator('#files dt').allTextContents();
-      expect((await fileNames()).map((n) => n.trim())).toEqual(['desain.png', storedName]);
+      expect((await fileNames()).map((n) => n.trim())).toEqual(['desain-résumé.png', storedName]);
       expect(await page.locator('#files b').count()).toBe(0);
       if (process.env.SHOTS)
         await page.screenshot({
@@ -811,12 +811,25 @@ describe('public pages in a real browser', () => {
       await expectAccessible();
       await Promise.all([
         page.waitForURL(/\/dokumen\/photo\?dihapus=1$/),
-        page.getByRole('button', { name: 'Hapus desain.png' }).click(),
+        page.getByRole('button', { name: 'Hapus desain-résumé.png' }).click(),
       ]);
       await Promise.all([
         page.waitForURL(/\/dokumen\/photo\?ganti=/),
         page.getByRole('link', { name: `Ganti ${storedName}` }).click(),
       ]);
+      // A refused replacement is offered again as the same replacement, not as an added file.
+      await page.setInputFiles('#file', {
+        name: 'catatan.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('x'),
+      });
+      await Promise.all([
+        page.locator('.govuk-error-summary').waitFor(),
+        page.getByRole('button', { name: 'Unggah' }).click(),
+      ]);
+      await expect(page.locator('label[for="file"]').textContent()).resolves.toContain(
+        `Pilih berkas pengganti untuk ${storedName}`,
+      );
       await page.setInputFiles('#file', { name: 'foto-lokasi-baru.png', mimeType: 'image/png', buffer: PNG });
       await Promise.all([
         page.waitForURL(/\/dokumen\/photo\?diunggah=1$/),

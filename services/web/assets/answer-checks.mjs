@@ -17,8 +17,25 @@ export function enhanceAnswerChecks(form) {
   form.append(live);
   let latest = 0;
 
-  form.addEventListener('change', async (event) => {
-    const name = questionOf(event.target);
+  // A date is three boxes: it is checked once all three are filled or the person leaves it, never
+  // while they are still between the day and the year.
+  const dateParts = (control) => control.closest('.govuk-date-input')?.querySelectorAll('input') ?? [];
+  const dateDone = (control, leaving) => {
+    const parts = [...dateParts(control)];
+    if (!parts.length) return true;
+    if (parts.every((p) => p.value.trim())) return true;
+    return leaving && parts.some((p) => p.value.trim());
+  };
+  form.addEventListener('focusout', (event) => {
+    const group = event.target.closest?.('.govuk-date-input');
+    if (group && !group.contains(event.relatedTarget) && dateDone(event.target, true))
+      void check(questionOf(event.target));
+  });
+  form.addEventListener('change', (event) => {
+    if (dateDone(event.target, false)) void check(questionOf(event.target));
+  });
+
+  async function check(name) {
     if (!name || name === '_csrf') return;
     changed.add(name);
     const asked = ++latest;
@@ -38,7 +55,7 @@ export function enhanceAnswerChecks(form) {
     if (asked !== latest) return; // a newer answer's check is on its way
     for (const question of changed) show(question, errors[question]);
     if (errors[name]) live.textContent = errors[name];
-  });
+  }
 
   function show(name, message) {
     const anchor = document.getElementById(name);

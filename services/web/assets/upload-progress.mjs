@@ -14,6 +14,7 @@ export function enhanceUpload(form, { onReplaced }) {
   const status = document.createElement('p');
   status.className = 'govuk-body';
   status.setAttribute('role', 'status');
+  status.tabIndex = -1; // holds the focus while the button is disabled
   const wrap = document.createElement('div');
   wrap.hidden = true;
   wrap.append(meter, status);
@@ -26,9 +27,19 @@ export function enhanceUpload(form, { onReplaced }) {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', form.action);
     xhr.responseType = 'text';
+    // The bar moves with every step; the words (read out by screen readers) only each quarter.
+    let told = -1;
     const say = (percent) => {
       meter.value = percent;
-      status.textContent = form.dataset.progress.replace('{percent}', String(percent));
+      const quarter = Math.floor(percent / 25) * 25;
+      if (quarter === told) return;
+      told = quarter;
+      status.textContent = form.dataset.progress.replace('{percent}', String(quarter));
+    };
+    const failed = () => {
+      status.textContent = form.dataset.failed;
+      button.disabled = false;
+      button.focus();
     };
     xhr.upload.addEventListener('progress', (e) => {
       if (e.lengthComputable) say(Math.min(99, Math.floor((e.loaded / e.total) * 100)));
@@ -39,13 +50,11 @@ export function enhanceUpload(form, { onReplaced }) {
       if (xhr.responseURL && xhr.responseURL !== form.action) return window.location.assign(xhr.responseURL);
       onReplaced(xhr.responseText);
     });
-    xhr.addEventListener('error', () => {
-      status.textContent = form.dataset.failed;
-      button.disabled = false;
-    });
+    for (const ended of ['error', 'abort', 'timeout']) xhr.addEventListener(ended, failed);
     wrap.hidden = false;
-    button.disabled = true;
     say(0);
+    status.focus();
+    button.disabled = true;
     xhr.send(new FormData(form));
   });
 }

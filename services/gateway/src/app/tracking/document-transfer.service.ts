@@ -62,8 +62,10 @@ export class DocumentTransferService {
     return new Promise<DocumentView>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
+        // A file name without filename* comes as raw UTF-8 from browsers, curl and the web service.
         parser = busboy({
           headers: req.headers,
+          defParamCharset: 'utf8',
           limits: { files: 1, fields: 5, fieldSize: MAX_FIELD_BYTES },
         });
       } catch {
@@ -87,7 +89,7 @@ export class DocumentTransferService {
         const refused = !kind
           ? AppError.invalid('/kind', 'must come before the file in the form')
           : replaces !== undefined && !UUID.test(replaces)
-            ? AppError.invalid('/replaces', "must be the id of the document the file replaces")
+            ? AppError.invalid('/replaces', 'must be the id of the document the file replaces')
             : null;
         if (refused) {
           file.resume();

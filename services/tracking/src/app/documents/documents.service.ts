@@ -38,7 +38,11 @@ import { DocumentRecord, DocumentUpload } from './document.entity';
 const DOWNLOAD_URL_SECONDS = 300;
 
 const replacedAlready = () =>
-  new AppError('DOCUMENT_REPLACED', 409, 'That document was replaced or withdrawn already; see the current ones');
+  new AppError(
+    'DOCUMENT_REPLACED',
+    409,
+    'That document was replaced or withdrawn already; see the current ones',
+  );
 
 /** The placement of a new file, or the reason it has none. */
 function placed(p: Placement): Exclude<Placement, { refused: string }> {
@@ -229,8 +233,17 @@ export class DocumentsService {
       if (!d || !doc) throw new AppError('NOT_FOUND', 404, 'No such document');
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be withdrawn from a closed dossier');
-      if (!(await currentFiles(m, d.id, doc.kind)).some((f) => f.id === doc.id))
-        throw replacedAlready();
+      // The applicant's own files, while the file is theirs to change: a draft, or returned to them.
+      // (What an officer added, a site-visit report, is the office's record.)
+      if (doc.uploadedBy.kind !== 'applicant')
+        throw new AppError('FORBIDDEN', 403, 'Only a file the applicant added can be withdrawn');
+      if (d.status !== 'draft' && !(d.status === 'open' && d.progress.awaitingApplicant))
+        throw new AppError(
+          'NOT_EDITABLE',
+          409,
+          'Files can be withdrawn from a draft or a returned application',
+        );
+      if (!(await currentFiles(m, d.id, doc.kind)).some((f) => f.id === doc.id)) throw replacedAlready();
       doc.withdrawnAt = new Date();
       doc.withdrawnBy = req.by;
       await m.update(DocumentRecord, { id: doc.id }, { withdrawnAt: doc.withdrawnAt, withdrawnBy: req.by });

@@ -18,7 +18,14 @@ export interface ForwardedUpload {
   /** False when the form's CSRF token was missing, late (after a file) or not the session's. */
   csrfOk: boolean;
   files: SentFile[];
+  /** The current document the form's file was to replace, if it named one. */
+  replaces?: string;
+  /** More files were chosen than one form takes (MAX_FILES); those past it were not sent. */
+  overLimit: boolean;
 }
+
+/** The most files one form sends: the most any requirement takes (RequiredDocument.maxFiles). */
+export const MAX_FILES = 20;
 
 /** A multipart header value that cannot break out of its quotes. */
 const quoted = (name: string) => name.replace(/["\\\r\n]/g, '_').replace(/[^\x20-\x7e]/g, '_');
@@ -54,7 +61,7 @@ export class DocumentForwarder {
         parser = busboy({
           headers: req.headers,
           defParamCharset: 'utf8',
-          limits: { files: 5, fields: 5, fieldSize: 200 },
+          limits: { files: MAX_FILES, fields: 5, fieldSize: 200 },
         });
       } catch (e) {
         return reject(e);
@@ -62,7 +69,9 @@ export class DocumentForwarder {
       let csrf: string | undefined;
       let replaces: string | undefined;
       let csrfOk = true;
+      let overLimit = false;
       const sent: Array<Promise<SentFile>> = [];
+      parser.on('filesLimit', () => (overLimit = true));
       parser.on('field', (name, value) => {
         if (name === CSRF_FIELD) csrf = value;
         if (name === 'replaces' && value) replaces = value;
@@ -84,7 +93,7 @@ export class DocumentForwarder {
       parser.on('error', reject);
       parser.on('close', () => {
         Promise.all(sent).then(
-          (files) => resolve({ csrfOk: csrfOk && csrf === expectedCsrf, files }),
+          (files) => resolve({ csrfOk: csrfOk && csrf === expectedCsrf, files, replaces, overLimit }),
           reject,
         );
       });

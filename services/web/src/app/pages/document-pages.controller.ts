@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApplicationWorkspace, type Workspace } from '../apply/application-workspace';
-import { DocumentForwarder, type SentFile } from '../apply/document-forwarder';
+import { DocumentForwarder, MAX_FILES, type SentFile } from '../apply/document-forwarder';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { csrf, CsrfRefused, StreamedForm } from '../sessions/csrf';
@@ -24,7 +24,8 @@ function refusalOf(file: Extract<SentFile, { ok: false }>, lang: Lang): string {
 }
 
 /** A count from the query string (the banner after an upload), or nothing. */
-const countIn = (value: unknown) => (typeof value === 'string' && /^[1-9]\d?$/.test(value) ? Number(value) : 0);
+const countIn = (value: unknown) =>
+  typeof value === 'string' && /^[1-9]\d?$/.test(value) ? Number(value) : 0;
 
 /**
  * A document the permit type asks for, on a page of its own: the files that meet it now (each can be
@@ -75,7 +76,7 @@ export class DocumentPagesController {
     const lang = langOf(req);
     // Checked before a byte is read: the application takes documents, and this one is asked for.
     const { maxFiles } = this.entryOf(req, await this.workspace.load(req, token, id), kind);
-    const { csrfOk, files } = await this.forwarder.forward(
+    const { csrfOk, files, replaces, overLimit } = await this.forwarder.forward(
       req,
       { applicationId: id, kind, token },
       csrf.getTokenFromState(req) ?? undefined,
@@ -84,15 +85,13 @@ export class DocumentPagesController {
     const errors = new FormErrors();
     for (const file of files) if (!file.ok) errors.add('file', refusalOf(file, lang));
     if (!files.length) errors.add('file', translate(lang, 'apply.upload.missing'));
+    if (overLimit) errors.add('file', translate(lang, 'apply.upload.overLimit', { max: MAX_FILES }));
     if (errors.any) {
       const again = await this.workspace.load(req, token, id);
-      return this.pages.send(
-        req,
-        res,
-        'pages/apply-document',
-        { ws: again, entry: this.entryOf(req, again, kind), errors },
-        400,
-      );
+      const entry = this.entryOf(req, again, kind);
+      // A refused replacement is offered again as a replacement, never turned into an added file.
+      const replacing = entry.files.find((f) => f.id === replaces);
+      return this.pages.send(req, res, 'pages/apply-document', { ws: again, entry, replacing, errors }, 400);
     }
     // A set of files is seen again with what was added (to add more, or go on); a single file is done.
     const sent = files.length;
