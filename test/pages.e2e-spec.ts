@@ -907,6 +907,76 @@ describe('public pages in a real browser', () => {
       await other.close();
     });
 
+    it("starts an officer's day at their desk: queues due first, each task's due state in words", async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const citizen = await the.signIn(demo.person.email);
+      const sent = await the.readySip(citizen);
+      await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200);
+      const frontOffice = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('front-office'))!;
+      const fo = await the.signIn(frontOffice.email);
+      const inbox = async (scope: string) =>
+        (await api.get(`/api/v1/inbox?scope=${scope}&limit=25`).set(bearer(fo)).expect(200)).body
+          .items as Array<{
+          id: string;
+          trackingNumber: string;
+          dueState: string;
+          workingDaysLeft: number | null;
+        }>;
+      const words = (t: { dueState: string; workingDaysLeft: number | null }) =>
+        ({
+          overdue: 'Lewat tenggat',
+          'due-soon': 'Segera jatuh tempo',
+          'on-time': `Tepat waktu, ${t.workingDaysLeft} hari kerja lagi`,
+          waiting: 'Menunggu berkas fisik',
+        })[t.dueState];
+
+      // Signed in with the NIP and asked for no page in particular: the desk, with "my tasks" first.
+      await page.goto(`${system.webUrl}/masuk`);
+      await page.fill('#username', frontOffice.nip);
+      await page.fill('#password', demo.password);
+      await Promise.all([page.waitForURL(/\/meja$/), page.getByRole('button', { name: 'Masuk' }).click()]);
+      expect(await page.getAttribute('#queue-saya', 'aria-current')).toBe('page');
+      await expectAccessible();
+
+      // The agency's queue, as the API orders it (due first), each state said in words.
+      await Promise.all([page.waitForURL(/antrean=instansi/), page.click('#queue-instansi')]);
+      const queue = await inbox('agency');
+      expect(queue.length).toBeGreaterThan(0);
+      const rows = page.locator('#tasks tbody tr');
+      expect(await rows.count()).toBe(queue.length);
+      for (const [i, task] of queue.slice(0, 5).entries()) {
+        await expect(rows.nth(i).locator('th').textContent()).resolves.toContain(task.trackingNumber);
+        await expect(rows.nth(i).locator('.govuk-tag').textContent()).resolves.toContain(words(task)!);
+      }
+      const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(fits).toBe(true);
+      if (process.env.SHOTS)
+        await page.screenshot({ path: `${process.env.SHOTS}/desk-${javaScriptEnabled}.png` });
+      await expectAccessible();
+
+      // A task the officer claims moves to "my tasks".
+      await api.post(`/api/v1/tasks/${queue[0].id}/claim`).set(bearer(fo)).expect(200);
+      await Promise.all([page.waitForURL(/antrean=saya/), page.click('#queue-saya')]);
+      await expect(page.locator(`#task-${queue[0].id}`).textContent()).resolves.toContain(
+        queue[0].trackingNumber,
+      );
+      await api.post(`/api/v1/tasks/${queue[0].id}/release`).set(bearer(fo)).expect(200);
+
+      // An applicant has no desk.
+      const applicant = await browser.newContext({ javaScriptEnabled });
+      const theirs = await applicant.newPage();
+      await theirs.goto(`${system.webUrl}/masuk?next=/meja`);
+      await theirs.fill('#username', demo.person.email);
+      await theirs.fill('#password', demo.password);
+      const [refused] = await Promise.all([
+        theirs.waitForResponse((r) => r.url().endsWith('/meja')),
+        theirs.getByRole('button', { name: 'Masuk' }).click(),
+      ]);
+      expect(refused.status()).toBe(403);
+      await applicant.close();
+    });
+
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dueDateIn, localYearIn, SlaClock, utcOffsetHours, WorkingCalendar } from './working-calendar';
+import {
+  dueDateIn,
+  dueStateOf,
+  localYearIn,
+  SlaClock,
+  utcOffsetHours,
+  WorkingCalendar,
+} from './working-calendar';
 
 const seed = JSON.parse(readFileSync(join(__dirname, '../../data/holidays-id.json'), 'utf8')) as {
   years: Record<string, { holidays: Array<{ date: string; kind: string }> }>;
@@ -86,5 +93,19 @@ describe('SLA clock', () => {
       .pause(wib('2026-11-26T10:00'))
       .start(wib('2026-11-27T10:00'));
     expect(clock.dueAt(bogor)).toEqual(endOf('2026-11-27'));
+  });
+});
+
+describe('due state of a task', () => {
+  const friday = wib('2026-11-27T10:00:00');
+  it('counts working days, so a task due on Monday is due soon on the Friday before', () => {
+    expect(dueStateOf(bogor, endOf('2026-11-30'), friday)).toEqual({ state: 'due-soon', workingDaysLeft: 1 });
+    expect(dueStateOf(bogor, endOf('2026-11-27'), friday)).toEqual({ state: 'due-soon', workingDaysLeft: 0 });
+    expect(dueStateOf(bogor, endOf('2026-12-02'), friday)).toEqual({ state: 'on-time', workingDaysLeft: 3 });
+  });
+
+  it('says overdue past the due day, and waiting when no clock runs yet', () => {
+    expect(dueStateOf(bogor, endOf('2026-11-26'), friday)).toEqual({ state: 'overdue', workingDaysLeft: 0 });
+    expect(dueStateOf(bogor, null, friday)).toEqual({ state: 'waiting', workingDaysLeft: null });
   });
 });

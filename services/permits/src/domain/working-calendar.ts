@@ -133,3 +133,21 @@ export class SlaClock {
     return !!due && now > due;
   }
 }
+
+/** Where a task stands against its due date, in working days, as an inbox row says it. */
+export type DueState = 'waiting' | 'on-time' | 'due-soon' | 'overdue';
+
+/**
+ * A task's due state at `now`: no due date yet (its clock waits for the paper dossier), past it,
+ * due today or on the next working day, or on time; with the working days left after today.
+ */
+export function dueStateOf(
+  calendar: WorkingCalendar,
+  dueAt: Date | null,
+  now: Date,
+): { state: DueState; workingDaysLeft: number | null } {
+  if (!dueAt) return { state: 'waiting', workingDaysLeft: null };
+  if (dueAt.getTime() < now.getTime()) return { state: 'overdue', workingDaysLeft: 0 };
+  const left = calendar.workingDaysBetween(now, dueAt);
+  return { state: left <= 1 ? 'due-soon' : 'on-time', workingDaysLeft: left };
+}

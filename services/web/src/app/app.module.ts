@@ -14,6 +14,7 @@ import { DocumentForwarder } from './apply/document-forwarder';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { ApplyPagesController } from './pages/apply-pages.controller';
 import { DocumentPagesController } from './pages/document-pages.controller';
+import { DeskPagesController } from './pages/desk-pages.controller';
 import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
@@ -60,6 +61,7 @@ export class AppModule {
         MyApplicationsController,
         ApplyPagesController,
         DocumentPagesController,
+        DeskPagesController,
       ],
       providers: [
         PageRenderer,

@@ -14,7 +14,8 @@ import {
 } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
-import { dueDateIn } from '../../domain/working-calendar';
+import { dueDateIn, dueStateOf } from '../../domain/working-calendar';
+import { CalendarService } from '../calendar/calendar.service';
 import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { capacityOn, noTask, notYours } from './task-access';
@@ -31,6 +32,7 @@ export class TasksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly services: ServiceClient,
+    private readonly calendars: CalendarService,
   ) {}
 
   /** Tasks for the officer's agency and roles (own or acting), or those they claimed; due first. */
@@ -62,8 +64,13 @@ export class TasksService {
       limit,
     });
     const page = rows.slice(0, limit);
+    const now = new Date();
     const items = await Promise.all(
-      page.map(async (r) => this.toTask(r, r, await this.catalog.version(r.workflowCode, r.workflowVersion))),
+      page.map(async (r) => {
+        const task = this.toTask(r, r, await this.catalog.version(r.workflowCode, r.workflowVersion));
+        const due = dueStateOf(await this.calendars.forRegion(r.regionCode), r.dueAt, now);
+        return { ...task, dueState: due.state, workingDaysLeft: due.workingDaysLeft };
+      }),
     );
     const last = page.at(-1);
     return {

@@ -55,7 +55,9 @@ export class SignInPagesController {
       errors.add('username', words);
       return this.render(req, res, { next, username, errors }, e.status);
     }
-    res.redirect(303, next);
+    // An officer, asked for no page in particular, starts the day at their desk.
+    const desk = next === AFTER_SIGN_IN && req.session.person?.kind === 'staff';
+    res.redirect(303, desk ? hrefIn(lang, '/meja') : next);
   }
 
   @Post('keluar')
