@@ -919,6 +919,7 @@ describe('public pages in a real browser', () => {
         (await api.get(`/api/v1/inbox?scope=${scope}&limit=25`).set(bearer(fo)).expect(200)).body
           .items as Array<{
           id: string;
+          status: string;
           trackingNumber: string;
           dueState: string;
           workingDaysLeft: number | null;
@@ -955,13 +956,25 @@ describe('public pages in a real browser', () => {
         await page.screenshot({ path: `${process.env.SHOTS}/desk-${javaScriptEnabled}.png` });
       await expectAccessible();
 
-      // A task the officer claims moves to "my tasks".
-      await api.post(`/api/v1/tasks/${queue[0].id}/claim`).set(bearer(fo)).expect(200);
-      await Promise.all([page.waitForURL(/antrean=saya/), page.click('#queue-saya')]);
-      await expect(page.locator(`#task-${queue[0].id}`).textContent()).resolves.toContain(
-        queue[0].trackingNumber,
-      );
-      await api.post(`/api/v1/tasks/${queue[0].id}/release`).set(bearer(fo)).expect(200);
+      // Claimed from its row, a task moves to "my tasks"; released, it goes back.
+      const first = queue.find((t) => t.status === 'open')!;
+      await Promise.all([
+        page.waitForURL(/antrean=saya&diambil=1/),
+        page.getByRole('button', { name: `Ambil ${first.trackingNumber}` }).click(),
+      ]);
+      await expect(page.locator('#done').textContent()).resolves.toContain('Tugas diambil');
+      await expect(page.locator(`#task-${first.id}`).textContent()).resolves.toContain(first.trackingNumber);
+      await expectAccessible();
+
+      // Released meanwhile in another tab, the stale "Lepas" is explained, not an error page.
+      await api.post(`/api/v1/tasks/${first.id}/release`).set(bearer(fo)).expect(200);
+      await Promise.all([
+        page.waitForURL(/antrean=saya&bentrok=1/),
+        page.getByRole('button', { name: `Lepas ${first.trackingNumber}` }).click(),
+      ]);
+      await expect(page.locator('#conflict').textContent()).resolves.toContain('tidak lagi Anda pegang');
+      expect(await page.locator(`#task-${first.id}`).count()).toBe(0);
+      await expectAccessible();
 
       // An applicant has no desk.
       const applicant = await browser.newContext({ javaScriptEnabled });
