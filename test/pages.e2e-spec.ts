@@ -956,6 +956,21 @@ describe('public pages in a real browser', () => {
         await page.screenshot({ path: `${process.env.SHOTS}/desk-${javaScriptEnabled}.png` });
       await expectAccessible();
 
+      // Narrowed to one permit type by a plain form, the queue has an address of its own.
+      await page.selectOption('#jenis', 'SIP');
+      await Promise.all([
+        page.waitForURL(/antrean=instansi&jenis=SIP$/),
+        page.getByRole('button', { name: 'Tampilkan' }).click(),
+      ]);
+      const sips = (
+        await api.get('/api/v1/inbox?scope=agency&permitType=SIP&limit=25').set(bearer(fo)).expect(200)
+      ).body.items as Array<{ trackingNumber: string }>;
+      expect(await rows.count()).toBe(sips.length);
+      await expect(rows.first().locator('th').textContent()).resolves.toContain(sips[0].trackingNumber);
+      await expect(rows.first().textContent()).resolves.toContain('Loket'); // the role in words
+      expect(await page.locator('#tasks tbody').textContent()).not.toMatch(/Reklame|Bangunan Gedung/);
+      await expectAccessible();
+
       // Claimed from its row, a task moves to "my tasks"; released, it goes back.
       const first = queue.find((t) => t.status === 'open')!;
       await Promise.all([

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { TaskPage } from '@berkas/contracts';
+import type { PermitTypeList, TaskPage } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
@@ -34,17 +34,29 @@ export class DeskPagesController {
   async desk(
     @Query('antrean') asked: unknown,
     @Query('setelah') after: unknown,
+    @Query('jenis') permitType: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     this.officerOnly(req);
     const queue: Queue = asked === 'instansi' ? 'instansi' : 'saya';
+    const { items: types } = await this.api.get<PermitTypeList>(req, '/permit-types');
+    // Only a permit type the catalogue has narrows the queue; anything else shows it whole.
+    const type = types.find((t) => t.code === permitType)?.code;
     const query = new URLSearchParams({ scope: QUEUES[queue], limit: String(PAGE_SIZE) });
+    if (type) query.set('permitType', type);
     if (typeof after === 'string' && after) query.set('after', after.slice(0, 200));
     const page = await this.api.get<TaskPage>(req, `/inbox?${query}`, token);
+    const lang = langOf(req);
     this.pages.send(req, res, 'pages/desk', {
       queue,
+      type,
+      typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
+      typeItems: [
+        { value: '', text: translate(lang, 'desk.allTypes') },
+        ...types.map((t) => ({ value: t.code, text: t.name[lang], selected: t.code === type })),
+      ],
       tasks: page.items,
       nextCursor: page.nextCursor,
       later: typeof after === 'string' && !!after,
