@@ -18,7 +18,7 @@ export function enhanceUpload(form, { onReplaced }) {
   const wrap = document.createElement('div');
   wrap.hidden = true;
   wrap.append(meter, status);
-  meter.setAttribute('aria-label', form.dataset.progress.replace('{percent}', '').replace(/[\s…%]+$/, ''));
+  meter.setAttribute('aria-label', form.dataset.progressLabel);
   button.before(wrap);
 
   form.addEventListener('submit', (event) => {

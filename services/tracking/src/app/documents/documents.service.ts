@@ -227,10 +227,9 @@ export class DocumentsService {
   async withdraw(req: WithdrawDocumentRequest): Promise<DocumentView> {
     if (!currentService()) throw new AppError('FORBIDDEN', 403, 'Only a service withdraws a document');
     return this.dataSource.transaction(async (m) => {
-      const found = await findDossier(m, req.trackingNumber);
-      const d = await this.ledger.lockById(m, found.id);
-      const doc = await m.findOneBy(DocumentRecord, { id: req.documentId, dossierId: found.id });
-      if (!d || !doc) throw new AppError('NOT_FOUND', 404, 'No such document');
+      const d = await this.ledger.lock(m, req.trackingNumber);
+      const doc = await m.findOneBy(DocumentRecord, { id: req.documentId, dossierId: d.id });
+      if (!doc) throw new AppError('NOT_FOUND', 404, 'No such document');
       if (d.status === 'closed')
         throw new AppError('DOSSIER_CLOSED', 409, 'Documents cannot be withdrawn from a closed dossier');
       // The applicant's own files, while the file is theirs to change: a draft, or returned to them.

@@ -7,6 +7,7 @@ import type {
   DocumentView,
   FormField,
   PermitType,
+  PermitTypeList,
   RequiredDocument,
 } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
@@ -54,12 +55,22 @@ export class ApplicationWorkspace {
 
   constructor(private readonly api: ApiClient) {}
 
+  private catalogue: { types: PermitType[]; until: number } | null = null;
+
   async permitType(req: Request, code: string): Promise<PermitType> {
     const cached = this.types.get(code);
     if (cached) return cached;
     const type = await this.api.get<PermitType>(req, `/permit-types/${encodeURIComponent(code)}`);
     this.types.set(code, type);
     return type;
+  }
+
+  /** Every permit type of the catalogue (the desk's filter), kept a minute like each type. */
+  async permitTypes(req: Request): Promise<PermitType[]> {
+    if (this.catalogue && this.catalogue.until > Date.now()) return this.catalogue.types;
+    const { items } = await this.api.get<PermitTypeList>(req, '/permit-types');
+    this.catalogue = { types: items, until: Date.now() + 60_000 };
+    return items;
   }
 
   /** The application and its questions only: a question page asks nothing of the dossier. */

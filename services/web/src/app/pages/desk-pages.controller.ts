@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { PermitTypeList, TaskPage } from '@berkas/contracts';
+import type { TaskPage } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
+import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
@@ -27,6 +28,7 @@ type Queue = keyof typeof QUEUES;
 export class DeskPagesController {
   constructor(
     private readonly api: ApiClient,
+    private readonly workspace: ApplicationWorkspace,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -41,7 +43,7 @@ export class DeskPagesController {
   ): Promise<void> {
     this.officerOnly(req);
     const queue: Queue = asked === 'instansi' ? 'instansi' : 'saya';
-    const { items: types } = await this.api.get<PermitTypeList>(req, '/permit-types');
+    const types = await this.workspace.permitTypes(req);
     // Only a permit type the catalogue has narrows the queue; anything else shows it whole.
     const type = types.find((t) => t.code === permitType)?.code;
     const query = new URLSearchParams({ scope: QUEUES[queue], limit: String(PAGE_SIZE) });
