@@ -264,6 +264,13 @@ const MATRIX: Row[] = [
     body: () => ({ reference: 'BJB-0001' }),
   },
   {
+    route: 'GET /api/v1/applications/{id}/history',
+    ok: ['holdingOfficer', 'supervisor', 'admin'],
+    // Applicants read the officers' words in the correction sent to them, not the working history.
+    refused: { else: 404, applicant: 403, otherApplicant: 403, companyStaff: 403 },
+    path: (f) => `/api/v1/applications/${f.app}/history`,
+  },
+  {
     route: 'GET /api/v1/applications/{id}/history/verify',
     ok: CUSTODY_CHAIN,
     refused: 404,

@@ -98,6 +98,12 @@ export function actorOf(p: Principal | undefined, capacity?: Capacity | null): A
     ...(p.agencyCode
       ? { agencyCode: capacity?.via === 'delegation' ? capacity.acting.agencyCode : p.agencyCode }
       : {}),
-    ...(capacity?.via === 'delegation' ? { onBehalfOf: capacity.acting.holderId } : {}),
+    ...(capacity?.via === 'delegation'
+      ? {
+          onBehalfOf: capacity.acting.holderId,
+          onBehalfOfName: capacity.acting.holderName,
+          actingAs: capacity.acting.kind,
+        }
+      : {}),
   };
 }

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
+  ApplicationHistory,
   ApplicationHistoryVerification,
   ActOnTaskRequest,
   Calendar,
@@ -151,6 +152,11 @@ export class PermitsController {
   @Handles('permits.applications.withdraw')
   withdraw(@Payload() req: IdRequest): Promise<Application> {
     return this.withdrawing.run(principal(), req.id);
+  }
+
+  @Handles('permits.applications.history')
+  history(@Payload() req: IdRequest): Promise<ApplicationHistory> {
+    return this.applications.history(principal(), req.id);
   }
 
   @Handles('permits.applications.verify-history')

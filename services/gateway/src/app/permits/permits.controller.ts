@@ -18,6 +18,7 @@ import { AppError } from '@berkas/contracts';
 import { renderLevyBill, renderRegistrationReceipt, sendPdf } from '@berkas/documents';
 import { OFFICER_ROLES, Public, Roles } from '@berkas/auth';
 import type {
+  ApplicationHistory,
   ApplicationHistoryVerification,
   LevyEstimate,
   LevyEstimateRequest,
@@ -237,6 +238,14 @@ export class PermitsController {
       ...body,
       applicationId,
     });
+  }
+
+  /** The application's history: who took each step, in which capacity, with their note. Officers. */
+  @Get('applications/:id/history')
+  @Roles(...OFFICER_ROLES)
+  @Calls('permits.applications.history')
+  history(@Param('id', id) applicationId: string): Promise<ApplicationHistory> {
+    return this.permits.request('permits.applications.history', { id: applicationId });
   }
 
   /** Recomputes the application's own hash-chained history, like a dossier's. */

@@ -10,6 +10,7 @@ import {
   encodeCursor,
   type Application,
   type ApplicationDocuments,
+  type ApplicationHistory,
   type ApplicationHistoryVerification,
   type ApplicationPage,
   type CreateApplicationRequest,
@@ -244,6 +245,24 @@ export class ApplicationsService {
       if (!locked) throw noApplication();
       await this.ledger.commit(m, locked, { history: [{ type: 'permit-revoked', actor, data }] });
     });
+  }
+
+  /** The application's history, oldest first, for the officers of agencies it passes through (proto: callers). */
+  async history(p: Principal | undefined, id: string): Promise<ApplicationHistory> {
+    const m = this.dataSource.manager;
+    const app = await visibleApplication(m, p, id);
+    const entries = await this.ledger.history(m, app.id);
+    return {
+      applicationId: app.id,
+      entries: entries.map(({ seq, type, occurredAt, actor, data, hash }) => ({
+        seq,
+        type,
+        occurredAt,
+        actor,
+        data,
+        hash,
+      })),
+    };
   }
 
   /** Recomputes the application's hash chain, for whoever may see the application. */

@@ -18,8 +18,9 @@ export function requireAgencyOfficer(p: Principal | undefined, agencyId: string,
 
 /**
  * Who may see a dossier: its applicant or company, officers of any agency in its custody chain
- * (origin, holders, sender or addressee of a handoff), system-admins, and a service acting on its
- * own. Others get 404, not 403: a dossier's existence is not for them to learn either.
+ * (origin, holders, sender or addressee of a handoff, an agency a workflow stage was opened at),
+ * system-admins, and a service acting on its own. Others get 404, not 403: a dossier's existence is
+ * not for them to learn either.
  */
 export function canView(p: Principal | undefined, d: DossierRecord, custody: Set<string>): boolean {
   if (!p) return !!currentService();

@@ -33,16 +33,22 @@ export async function findDossier(m: EntityManager, trackingNumber: string): Pro
   return dossier;
 }
 
-/** Every agency that has had a hand in the dossier: origin, holder, addressee, and both ends of past handoffs. */
+/**
+ * Every agency that has had a hand in the dossier: origin, holder, addressee, both ends of past
+ * handoffs, and each agency a workflow stage was opened at (a review worked digitally, without the paper).
+ */
 export async function custodyOf(m: EntityManager, d: DossierRecord): Promise<Set<string>> {
-  const rows: Array<{ from_id: string; to_id: string }> = await m.query(
-    `SELECT from_agency->>'id' AS from_id, to_agency_id AS to_id FROM handoffs WHERE dossier_id = $1`,
+  const rows: Array<{ agency_id: string }> = await m.query(
+    `SELECT from_agency->>'id' AS agency_id FROM handoffs WHERE dossier_id = $1
+     UNION SELECT to_agency_id::text FROM handoffs WHERE dossier_id = $1
+     UNION SELECT data->>'agencyId' FROM history
+       WHERE dossier_id = $1 AND type = 'stage-started' AND data ? 'agencyId'`,
     [d.id],
   );
   return new Set([
     d.originAgencyId,
     d.holderAgencyId,
     ...(d.inTransitToAgencyId ? [d.inTransitToAgencyId] : []),
-    ...rows.flatMap((r) => [r.from_id, r.to_id]),
+    ...rows.map((r) => r.agency_id),
   ]);
 }

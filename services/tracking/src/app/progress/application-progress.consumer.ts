@@ -43,12 +43,13 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
 
   async apply(event: TypedCloudEvent<'evt.permits.application-changed'>, m: EntityManager): Promise<void> {
     const change = event.data;
-    if (!change.trackingNumber || !change.progress) return; // a draft: not public yet
+    const progress = change.progress;
+    if (!change.trackingNumber || !progress) return; // a draft: not public yet
     const d = await this.ledger.lock(m, change.trackingNumber);
     const at = new Date(event.time);
     if (d.progressAt && d.progressAt > at) return;
     const stages: Stage[] = await Promise.all(
-      change.progress.stages.map(async (s) => ({
+      progress.stages.map(async (s) => ({
         label: s.label,
         agency: { code: s.agencyCode, name: await this.agencyName(s.agencyId) },
         dueAt: s.dueAt,
@@ -56,19 +57,22 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
     );
     const before = new Set(d.progress.currentStages.map(key));
     const milestones: DossierEntry[] = stages
-      .filter((s) => !before.has(key(s)))
-      .map((stage) => ({
+      .map((stage, i) => ({ stage, agencyId: progress.stages[i].agencyId }))
+      .filter(({ stage }) => !before.has(key(stage)))
+      .map(({ stage, agencyId }) => ({
         type: 'stage-started',
         actor: WORKFLOW,
+        // The agency's id makes it one of the dossier's custody chain: its officers read the documents.
         data: {
           applicationId: change.applicationId,
           label: stage.label,
           agency: stage.agency.code,
+          agencyId,
           dueAt: stage.dueAt,
         },
         milestone: { label: stage.label, agency: stage.agency },
       }));
-    if (change.progress.awaitingApplicant && !d.progress.awaitingApplicant)
+    if (progress.awaitingApplicant && !d.progress.awaitingApplicant)
       milestones.push({
         type: 'awaiting-applicant',
         actor: WORKFLOW,
@@ -77,9 +81,9 @@ export class ApplicationProgressConsumer implements OnApplicationBootstrap, OnAp
       });
     await this.ledger.commit(m, d, {
       dossier: {
-        progress: { currentStages: stages, awaitingApplicant: change.progress.awaitingApplicant },
+        progress: { currentStages: stages, awaitingApplicant: progress.awaitingApplicant },
         progressAt: at,
-        dueAt: change.progress.dueAt,
+        dueAt: progress.dueAt,
       },
       history: milestones,
     });
