@@ -1005,6 +1005,135 @@ describe('public pages in a real browser', () => {
       await applicant.close();
     });
 
+    it('works a file from its page: answers, documents and history; a return names what to fix, and the applicant sees it', async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const citizen = await the.signIn(demo.person.email);
+      const sent = await the.readySip(citizen);
+      const submitted = (
+        await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200)
+      ).body as { trackingNumber: string; holderName: string };
+      const frontOffice = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('front-office'))!;
+      const officerSignsIn = async (p: Page, username: string, next: string) => {
+        await p.goto(`${system.webUrl}/masuk?next=${encodeURIComponent(next)}`);
+        await p.fill('#username', username);
+        await p.fill('#password', demo.password);
+        await p.getByRole('button', { name: 'Masuk', exact: true }).click();
+        await p.waitForLoadState();
+      };
+
+      // From the desk's row to the file's page.
+      await officerSignsIn(page, frontOffice.nip, '/meja?antrean=instansi');
+      const firstRow = page.locator('#tasks tbody tr a[href*="/meja/berkas/"]').first();
+      await Promise.all([page.waitForURL(/\/meja\/berkas\/[0-9a-f-]{36}$/), firstRow.click()]);
+      expect(await page.locator('h1').textContent()).toBeTruthy();
+      await page.goto(`${system.webUrl}/meja/berkas/${sent.id}`);
+      await expect(page.locator('.app-tracking-number').first().textContent()).resolves.toContain(
+        submitted.trackingNumber,
+      );
+      await expect(page.locator('#summary').textContent()).resolves.toContain(submitted.holderName);
+      await expect(page.locator('#answers').textContent()).resolves.toContain(SIP_FORM.strNumber);
+      const documents = page.locator('#documents');
+      await expect(documents.textContent()).resolves.toContain('rekomendasi.pdf');
+      await expect(documents.textContent()).resolves.toContain(submitted.holderName); // who uploaded it
+      const link = await documents.getByRole('link', { name: 'str.pdf' }).getAttribute('href');
+      const download = await page.request.get(`${system.webUrl}${link}`);
+      expect(download.status()).toBe(200);
+      expect(download.headers()['content-type']).toBe('application/pdf');
+      expect((await download.body()).equals(PDF)).toBe(true);
+      await expect(page.locator('#history').textContent()).resolves.toContain('Permohonan diajukan');
+      if (process.env.SHOTS)
+        await page.screenshot({
+          path: `${process.env.SHOTS}/file-page-${javaScriptEnabled}.png`,
+          fullPage: true,
+        });
+      await expectAccessible();
+
+      // A return without the note its stage asks for is stopped here, in words, before the API.
+      const task = (await the.taskOf(await the.signIn(frontOffice.email), sent.id))!;
+      const form = page.locator(`#task-${task.id} form.app-action-form`);
+      await form.getByLabel('Kembalikan ke pemohon').check();
+      await Promise.all([
+        page.waitForLoadState(),
+        form.getByRole('button', { name: 'Kirim tindakan' }).click(),
+      ]);
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Tulis catatan');
+      await expectAccessible();
+
+      // With the note and the fix list: what to correct, which document to upload again.
+      const again = page.locator(`#task-${task.id} form.app-action-form`);
+      expect(await again.getByLabel('Kembalikan ke pemohon').isChecked()).toBe(true);
+      await again.getByLabel('Nomor STR').check();
+      await again.getByLabel('STR yang masih berlaku').check();
+      await again.getByLabel('Catatan').fill('STR sudah habis masa berlakunya.\nUnggah STR yang baru.');
+      await Promise.all([
+        page.waitForURL(/selesai=tindakan/),
+        again.getByRole('button', { name: 'Kirim tindakan' }).click(),
+      ]);
+      await expect(page.locator('#done').textContent()).resolves.toContain('Tindakan Anda tercatat');
+      await expect(page.locator('#summary').textContent()).resolves.toContain('Perlu diperbaiki');
+      const history = await page.locator('#history tbody tr').last().textContent();
+      expect(history).toContain('Kembalikan ke pemohon');
+      expect(history).toContain(frontOffice.name);
+      expect(history).toContain('Loket'); // the capacity the officer acted in
+      expect(history).toContain('STR sudah habis');
+      await expectAccessible();
+      const returned = (await api.get(`/api/v1/applications/${sent.id}`).set(bearer(citizen)).expect(200))
+        .body;
+      expect(returned.correction).toMatchObject({ fields: ['strNumber'], documents: ['certificate'] });
+
+      // The applicant's task list names both, with the officer's words.
+      const applicant = await browser.newContext({ javaScriptEnabled });
+      const theirs = await applicant.newPage();
+      await officerSignsIn(theirs, demo.person.email, `/permohonan/${sent.id}`);
+      const asked = await theirs.locator('#correction').textContent();
+      expect(asked).toContain('Nomor STR');
+      expect(asked).toContain('STR yang masih berlaku');
+      expect(asked).toContain('STR sudah habis');
+      await applicant.close();
+
+      // Resubmitted, the stage opens again; a form left open after another officer acted is explained.
+      await api.post(`/api/v1/applications/${sent.id}/resubmit`).set(bearer(citizen)).expect(200);
+      await page.goto(`${system.webUrl}/meja/berkas/${sent.id}`);
+      const foToken = await the.signIn(frontOffice.email);
+      const reopened = (await the.taskOf(foToken, sent.id))!;
+      expect((await the.act(foToken, sent.id, 'complete')).status).toBe(200);
+      const stale = page.locator(`#task-${reopened.id} form.app-action-form`);
+      await stale.getByLabel('Lengkap dan benar').check();
+      await Promise.all([
+        page.waitForURL(/bentrok=1/),
+        stale.getByRole('button', { name: 'Kirim tindakan' }).click(),
+      ]);
+      await expect(page.locator('#conflict').textContent()).resolves.toContain(
+        'Petugas lain sudah bertindak',
+      );
+      await expectAccessible();
+
+      // The reviewer of the next stage (DINKES, working digitally) reads the documents; an agency
+      // the file never reached cannot open it by its address.
+      const dinkes = await browser.newContext({ javaScriptEnabled });
+      const reviewer = await dinkes.newPage();
+      const reviewerEmail = officer('DINKES', 'reviewer');
+      await officerSignsIn(reviewer, reviewerEmail, `/meja/berkas/${sent.id}`);
+      await expect(
+        reviewer.locator(`#task-${(await the.taskOf(await the.signIn(reviewerEmail), sent.id))!.id}`).count(),
+      ).resolves.toBe(1);
+      // Tracking learns of the stage from its event, a moment after the action.
+      const read = await waitFor(
+        async () => ((await reviewer.request.get(`${system.webUrl}${link}`)).status() === 200 ? true : null),
+        20000,
+        200,
+      );
+      expect(read).toBe(true);
+      await dinkes.close();
+      const dlh = await browser.newContext({ javaScriptEnabled });
+      const stranger = await dlh.newPage();
+      await officerSignsIn(stranger, officer('DLH', 'reviewer'), '/meja');
+      const refused = await stranger.goto(`${system.webUrl}/meja/berkas/${sent.id}`);
+      expect(refused?.status()).toBe(404);
+      await dlh.close();
+    });
+
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);

@@ -14,7 +14,9 @@ import { DocumentForwarder } from './apply/document-forwarder';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { ApplyPagesController } from './pages/apply-pages.controller';
 import { DocumentPagesController } from './pages/document-pages.controller';
+import { DeskFileController } from './pages/desk-file.controller';
 import { DeskPagesController } from './pages/desk-pages.controller';
+import { OfficerFiles } from './desk/officer-file';
 import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
@@ -62,11 +64,13 @@ export class AppModule {
         ApplyPagesController,
         DocumentPagesController,
         DeskPagesController,
+        DeskFileController,
       ],
       providers: [
         PageRenderer,
         ApplicationWorkspace,
         DocumentForwarder,
+        OfficerFiles,
         { provide: APP_FILTER, useClass: PageErrorFilter },
       ],
     };

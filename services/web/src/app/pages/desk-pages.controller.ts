@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { TaskPage } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
@@ -6,12 +6,18 @@ import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
+import { requireOfficer, TASK_CONFLICTS } from '../desk/officer-only';
+import { field } from './form-errors';
 import { uuidPath } from './input-rules';
 
 const PAGE_SIZE = 25;
 
-/** What a claim or release that lost to someone else's act is told as (the desk's `bentrok`). */
-const CONFLICTS = ['TASK_TAKEN', 'TASK_CLOSED', 'NOT_CLAIMED_BY_YOU'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The file a claim or release was posted from (its page sends it), to return there. */
+const fileOf = (body: unknown): string | null => {
+  const id = field(body, 'berkas', 36);
+  return UUID.test(id) ? id : null;
+};
 
 /** The desk's queues: the tasks the officer claimed, and those open to their agency and roles. */
 const QUEUES = { saya: 'mine', instansi: 'agency' } as const;
@@ -41,7 +47,7 @@ export class DeskPagesController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    this.officerOnly(req);
+    requireOfficer(req);
     const queue: Queue = asked === 'instansi' ? 'instansi' : 'saya';
     const types = await this.workspace.permitTypes(req);
     // Only a permit type the catalogue has narrows the queue; anything else shows it whole.
@@ -71,22 +77,30 @@ export class DeskPagesController {
   @Post('tugas/:id/ambil')
   claim(
     @Param('id', uuidPath) id: string,
+    @Body() body: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    return this.move(req, res, token, id, 'claim', { ok: ['saya', 'diambil'], lost: 'instansi' });
+    return this.move(req, res, token, id, fileOf(body), 'claim', {
+      ok: ['saya', 'diambil'],
+      lost: 'instansi',
+    });
   }
 
   /** Gives a claimed task back to the agency's queue. */
   @Post('tugas/:id/lepas')
   release(
     @Param('id', uuidPath) id: string,
+    @Body() body: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    return this.move(req, res, token, id, 'release', { ok: ['instansi', 'dilepas'], lost: 'saya' });
+    return this.move(req, res, token, id, fileOf(body), 'release', {
+      ok: ['instansi', 'dilepas'],
+      lost: 'saya',
+    });
   }
 
   /**
@@ -98,22 +112,20 @@ export class DeskPagesController {
     res: Response,
     token: string,
     id: string,
+    file: string | null,
     verb: 'claim' | 'release',
     to: { ok: [Queue, string]; lost: Queue },
   ): Promise<void> {
-    this.officerOnly(req);
+    requireOfficer(req);
     const lang = langOf(req);
     try {
       await this.api.post(req, `/tasks/${id}/${verb}`, {}, token);
     } catch (e) {
-      if (!(e instanceof ApiProblem && CONFLICTS.includes(e.code))) throw e;
+      if (!(e instanceof ApiProblem && TASK_CONFLICTS.includes(e.code))) throw e;
+      if (file) return res.redirect(303, hrefIn(lang, `/meja/berkas/${file}`, { bentrok: '1' }));
       return res.redirect(303, hrefIn(lang, '/meja', { antrean: to.lost, bentrok: '1' }));
     }
+    if (file) return res.redirect(303, hrefIn(lang, `/meja/berkas/${file}`, { selesai: to.ok[1] }));
     res.redirect(303, hrefIn(lang, '/meja', { antrean: to.ok[0], [to.ok[1]]: '1' }));
-  }
-
-  private officerOnly(req: Request): void {
-    if (req.session.person?.kind !== 'staff')
-      throw new ApiProblem(403, 'FORBIDDEN', translate(langOf(req), 'desk.officersOnly'));
   }
 }

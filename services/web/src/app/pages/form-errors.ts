@@ -7,6 +7,14 @@ export function field(body: unknown, name: string, max = 254, trim = true): stri
   return (trim ? value.trim() : value).slice(0, max);
 }
 
+/** A posted form's repeated field (checkboxes): its distinct values, at most `maxItems` of `max` characters. */
+export function fieldList(body: unknown, name: string, maxItems = 50, max = 100): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const values = Array.isArray(value) ? value : [value];
+  const texts = values.filter((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= max);
+  return [...new Set(texts)].slice(0, maxItems);
+}
+
 /**
  * The problems of one posted form, by field, in the reader's language: what the error summary lists
  * (each linked to its field, as GOV.UK's pattern asks) and what each field shows under its label.

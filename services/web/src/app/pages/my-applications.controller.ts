@@ -1,6 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import type { Application, ApplicationPage, IssuedPermit, PermitType } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { langOf, translate } from '../i18n/catalogue';
@@ -8,6 +7,7 @@ import { ApplicationWorkspace } from '../apply/application-workspace';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { uuidPath } from './input-rules';
+import { passOn } from './pass-on';
 
 const PAGE_SIZE = 20;
 
@@ -23,17 +23,6 @@ const NEXT_STEP: Record<Application['status'], string> = {
 /** A bill waiting for payment is the applicant's move, whatever else is going on. */
 const nextStep = (app: Application) =>
   app.status === 'in-review' && app.fee && !app.fee.paidAt ? 'pay' : NEXT_STEP[app.status];
-
-/** A document the API answered, passed on to the browser as it streams (never held whole here). */
-async function passOn(from: globalThis.Response, res: Response): Promise<void> {
-  res.setHeader('Content-Type', from.headers.get('content-type') ?? 'application/octet-stream');
-  const length = from.headers.get('content-length');
-  if (length) res.setHeader('Content-Length', length);
-  res.setHeader('Content-Disposition', from.headers.get('content-disposition') ?? 'inline');
-  res.setHeader('Cache-Control', 'private, no-store');
-  if (!from.body) return void res.end();
-  await pipeline(from.body, res);
-}
 
 /**
  * The person's applications, or their company's (every member sees the company's): drafts to

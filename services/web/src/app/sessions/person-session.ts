@@ -2,15 +2,28 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Me, SignInNotice, TokenPair } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
-import { SESSION_COOKIE, type SignedInPerson } from './session-middleware';
+import { SESSION_COOKIE, type Seat, type SignedInPerson } from './session-middleware';
 import { SignIns } from './sign-ins';
 
 const promised = (work: (done: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => work((err) => (err ? reject(err) : resolve())));
 
+/** An officer's own seat and those they act in (Plt/Plh) as the token says, for the desk's pages. */
+function seatsOf({ principal, staff }: Me): Seat[] {
+  const own: Seat = { agencyCode: staff?.agency.code ?? '', roles: principal.roles ?? [] };
+  return [
+    own,
+    ...(principal.acting ?? []).map((a) => ({
+      agencyCode: a.agencyCode,
+      roles: a.roles,
+      acting: { kind: a.kind, holderName: a.holderName, until: a.until },
+    })),
+  ];
+}
+
 /** Who the page is for, as the header shows them. */
 export function personOf(me: Me): SignedInPerson {
-  if (me.staff) return { name: me.staff.name, kind: 'staff' };
+  if (me.staff) return { name: me.staff.name, kind: 'staff', id: me.staff.id, seats: seatsOf(me) };
   const applicant = me.applicant;
   if (!applicant) return { name: me.principal.id, kind: 'person' };
   return applicant.company

@@ -33,6 +33,17 @@ export interface SignedInPerson {
   name: string;
   kind: 'person' | 'company' | 'staff';
   companyName?: string;
+  /** An officer's staff id (whose claim a task shows). */
+  id?: string;
+  /** An officer's seats when they signed in: their own, and each position they act in (Plt/Plh). */
+  seats?: Seat[];
+}
+
+/** Where an officer may act: an agency and its roles, in their own right or for a position holder. */
+export interface Seat {
+  agencyCode: string;
+  roles: string[];
+  acting?: { kind: 'plt' | 'plh'; holderName: string; until: string };
 }
 
 export const SESSION_COOKIE = 'berkas.sid';

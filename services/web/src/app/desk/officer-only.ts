@@ -1,0 +1,12 @@
+import type { Request } from 'express';
+import { ApiProblem } from '../api/api-client';
+import { langOf, translate } from '../i18n/catalogue';
+
+/** The API's answers to a task form that lost to someone else's act: told as a conflict, in words. */
+export const TASK_CONFLICTS = ['TASK_TAKEN', 'TASK_CLOSED', 'NOT_CLAIMED_BY_YOU'];
+
+/** The desk's pages are for officers: anyone else signed in gets 403 in their language. */
+export function requireOfficer(req: Request): void {
+  if (req.session.person?.kind !== 'staff')
+    throw new ApiProblem(403, 'FORBIDDEN', translate(langOf(req), 'desk.officersOnly'));
+}

@@ -1,0 +1,222 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiClient, ApiProblem } from '../api/api-client';
+import type { Actor } from '@berkas/contracts';
+import { shownAnswer } from '../apply/form-answers';
+import { actorWords, historyRows } from '../desk/file-history';
+import { OfficerFiles, type ActionOption, type OfficerFile, type TaskOnFile } from '../desk/officer-file';
+import { requireOfficer, TASK_CONFLICTS } from '../desk/officer-only';
+import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
+import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
+import { PageRenderer } from '../views/page-renderer';
+import { field, fieldList, FormErrors } from './form-errors';
+import { uuidPath } from './input-rules';
+import { passOn } from './pass-on';
+
+/** What the officer typed into a task's form, shown again beside its errors. */
+interface Typed {
+  taskId: string;
+  action: string;
+  note: string;
+  fields: string[];
+  documents: string[];
+}
+
+/** Where a guard that does not hold yet is put right: the section of the page the reader goes to. */
+const GUARD_SECTIONS: Record<string, string> = {
+  requiredDocuments: 'dokumen',
+  formValid: 'isian',
+  feePaid: 'tagihan',
+};
+
+/** A payment was recorded already, or the levy's stage is over: someone else acted first. */
+const PAYMENT_CONFLICTS = ['ALREADY_PAID', 'FEE_STAGE_NOT_OPEN'];
+
+/**
+ * A file's page for the officers who work it: the form's answers, the documents with their versions
+ * and who uploaded them, the history with who acted in which capacity, the paper dossier's journey,
+ * the bill, and each open task with the actions its stage allows. Returning the file to the applicant
+ * names what they must fix. A form posted after someone else acted says so in words.
+ */
+@Controller('meja')
+@UseGuards(SignedInGuard)
+export class DeskFileController {
+  constructor(
+    private readonly api: ApiClient,
+    private readonly files: OfficerFiles,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get('berkas/:id')
+  async show(
+    @Param('id', uuidPath) id: string,
+    @Query('bentrok') conflict: unknown,
+    @Query('selesai') done: unknown,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireOfficer(req);
+    const file = await this.files.load(req, token, id);
+    const notice =
+      conflict === '1' ? 'conflict' : typeof done === 'string' && /^[a-z]+$/.test(done) ? done : null;
+    this.render(req, res, file, { notice });
+  }
+
+  /** Takes one of the stage's actions on a task of the file, with the note and the fix list. */
+  @Post('berkas/:id/tugas/:taskId')
+  async act(
+    @Param('id', uuidPath) id: string,
+    @Param('taskId', uuidPath) taskId: string,
+    @Body() body: unknown,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireOfficer(req);
+    const lang = langOf(req);
+    const file = await this.files.load(req, token, id);
+    const task = file.tasks.find((t) => t.ref.id === taskId);
+    // The task closed while the form was open: someone acted first.
+    if (!task) return this.conflict(res, lang, id);
+    const typed: Typed = {
+      taskId,
+      action: field(body, 'tindakan', 60),
+      note: field(body, 'catatan', 4000),
+      fields: fieldList(body, 'perbaiki').filter((f) => file.type.form.some((q) => q.name === f)),
+      documents: fieldList(body, 'unggah-ulang').filter((k) =>
+        file.type.requiredDocuments.some((d) => d.kind === k),
+      ),
+    };
+    const action = task.actions.find((a) => a.name === typed.action);
+    const errors = this.check(task, action, typed.note, lang);
+    if (!action || errors.any) return this.render(req, res, file, { typed, errors }, 400);
+    try {
+      await this.api.post(
+        req,
+        `/tasks/${taskId}/actions`,
+        {
+          action: action.name,
+          ...(typed.note ? { note: typed.note } : {}),
+          ...(action.toApplicant ? { fix: { fields: typed.fields, documents: typed.documents } } : {}),
+        },
+        token,
+      );
+    } catch (e) {
+      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
+      if (TASK_CONFLICTS.includes(e.code)) return this.conflict(res, lang, id);
+      this.refusal(errors, e, taskId, lang);
+      return this.render(req, res, file, { typed, errors }, e.status);
+    }
+    res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'tindakan' }));
+  }
+
+  /** Records the levy's payment (the bank's reference) at the stage that billed it. */
+  @Post('berkas/:id/pembayaran')
+  async pay(
+    @Param('id', uuidPath) id: string,
+    @Body() body: unknown,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireOfficer(req);
+    const lang = langOf(req);
+    const reference = field(body, 'referensi', 100);
+    const errors = new FormErrors();
+    if (reference.length < 3) errors.add('referensi', translate(lang, 'file.errors.reference'));
+    else {
+      try {
+        await this.api.post(req, `/applications/${id}/payments`, { reference }, token);
+        return res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'pembayaran' }));
+      } catch (e) {
+        if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
+        if (PAYMENT_CONFLICTS.includes(e.code)) return this.conflict(res, lang, id);
+        errors.add('referensi', e.message);
+      }
+    }
+    const file = await this.files.load(req, token, id);
+    this.render(req, res, file, { errors, reference }, 400);
+  }
+
+  /** A document of the dossier, streamed from storage as the API checks it against its SHA-256. */
+  @Get('dokumen/:documentId')
+  async download(
+    @Param('documentId', uuidPath) documentId: string,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireOfficer(req);
+    await passOn(await this.api.open(req, `/documents/${documentId}/download`, token), res);
+  }
+
+  /** What the form lacks before the API is asked: an action, and the note its stage requires. */
+  private check(task: TaskOnFile, action: ActionOption | undefined, note: string, lang: Lang): FormErrors {
+    const errors = new FormErrors();
+    if (!action) errors.add(`tindakan-${task.ref.id}`, translate(lang, 'file.errors.chooseAction'));
+    else if (action.needsNote && !note)
+      errors.add(
+        `catatan-${task.ref.id}`,
+        translate(lang, 'file.errors.noteNeeded', { action: action.label[lang] }),
+      );
+    return errors;
+  }
+
+  /** The API's refusal in words: each guard that does not hold yet, pointing at what to put right. */
+  private refusal(errors: FormErrors, e: ApiProblem, taskId: string, lang: Lang): void {
+    for (const detail of e.errors) {
+      const guard = /^\/guards\/(\w+)$/.exec(detail.path)?.[1];
+      if (guard === 'noteGiven') errors.add(`catatan-${taskId}`, translate(lang, 'file.guard.noteGiven'));
+      else if (guard)
+        errors.add(GUARD_SECTIONS[guard] ?? `tindakan-${taskId}`, translate(lang, `file.guard.${guard}`));
+    }
+    if (!errors.any) errors.add(`tindakan-${taskId}`, e.message);
+  }
+
+  private conflict(res: Response, lang: Lang, id: string): void {
+    res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { bentrok: '1' }));
+  }
+
+  private render(
+    req: Request,
+    res: Response,
+    file: OfficerFile,
+    extra: { notice?: string | null; typed?: Typed; errors?: FormErrors; reference?: string },
+    status = 200,
+  ): void {
+    const lang = langOf(req);
+    const { form, requiredDocuments } = file.type;
+    const fieldLabel = (name: string) => form.find((f) => f.name === name)?.label[lang] ?? name;
+    const documentLabel = (kind: string) =>
+      requiredDocuments.find((d) => d.kind === kind)?.label[lang] ?? translate(lang, `file.kind.${kind}`);
+    this.pages.send(
+      req,
+      res,
+      'pages/desk-file',
+      {
+        ...file,
+        answers: file.answers.map((a) => ({ ...a, shown: shownAnswer(a.field, a.value, lang) })),
+        history: historyRows(file.history, file.definition, lang),
+        documentLabel,
+        // A correction's fix list in words: the questions' and documents' labels.
+        askedOf: (c: { fields: string[]; documents: string[] }) => [
+          ...c.fields.map(fieldLabel),
+          ...c.documents.map(documentLabel),
+        ],
+        actor: (a: Actor) => actorWords(a, lang),
+        // The fix list's choices: every question and every document the permit type asks for.
+        answerItems: (answers: OfficerFile['answers'], checked: string[]) =>
+          answers.map((a) => ({
+            value: a.field.name,
+            text: a.field.label[lang],
+            checked: checked.includes(a.field.name),
+          })),
+        documentItems: (docs: typeof requiredDocuments, checked: string[]) =>
+          docs.map((d) => ({ value: d.kind, text: d.label[lang], checked: checked.includes(d.kind) })),
+        ...extra,
+      },
+      status,
+    );
+  }
+}
