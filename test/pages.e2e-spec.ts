@@ -1134,6 +1134,78 @@ describe('public pages in a real browser', () => {
       await dlh.close();
     });
 
+    it('hands a paper dossier to another agency in the browser: what goes in the folder, the receipt and cover sheet; the addressee receives it from their list', async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const citizen = await the.signIn(demo.person.email);
+      const sent = await the.readySip(citizen);
+      const { trackingNumber } = (
+        await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200)
+      ).body as { trackingNumber: string };
+      const signInTo = async (p: Page, username: string, next: string) => {
+        await p.goto(`${system.webUrl}/masuk?next=${encodeURIComponent(next)}`);
+        await p.fill('#username', username);
+        await p.fill('#password', demo.password);
+        await p.getByRole('button', { name: 'Masuk', exact: true }).click();
+        await p.waitForLoadState();
+      };
+
+      // From the file's page, where the paper is, to the form that sends it on.
+      await signInTo(page, officer('DPMPTSP', 'front-office'), `/meja/berkas/${sent.id}`);
+      await Promise.all([page.waitForURL(/\/kirim$/), page.click('#send-paper')]);
+      await Promise.all([
+        page.waitForLoadState(),
+        page.getByRole('button', { name: 'Kirim dan buat tanda terima' }).click(),
+      ]);
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+        'Pilih instansi tujuan',
+      );
+      await expectAccessible();
+      const dpupr = (await page.locator('#tujuan option').allTextContents()).find((o) =>
+        o.includes('(DPUPR)'),
+      )!;
+      await page.selectOption('#tujuan', { label: dpupr });
+      await page.fill('#isi-0', 'Surat rekomendasi asli');
+      await page.fill('#jumlah-0', '2');
+      await page.fill('#catatan', 'Mohon diperiksa sebelum rapat teknis.');
+      await Promise.all([
+        page.waitForLoadState(),
+        page.getByRole('button', { name: 'Kirim dan buat tanda terima' }).click(),
+      ]);
+      await expect(page.locator('#receipt-status').textContent()).resolves.toContain('Dalam pengiriman');
+      await expect(page.locator('main').textContent()).resolves.toContain('Surat rekomendasi asli × 2');
+      const cover = await page.request.get(
+        `${system.webUrl}${await page.getAttribute('#cover-sheet', 'href')}`,
+      );
+      expect(cover.status()).toBe(200);
+      expect(cover.headers()['content-type']).toBe('application/pdf');
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/daftar=keluar/),
+        page.getByRole('link', { name: 'Dikirim, belum diterima' }).click(),
+      ]);
+      await expect(page.locator(`#dossier-${trackingNumber}`).textContent()).resolves.toContain(
+        'Dari DPMPTSP ke DPUPR',
+      );
+      await expectAccessible();
+
+      // The addressee finds it waiting for their receipt and receives it from the row.
+      const other = await browser.newContext({ javaScriptEnabled });
+      const theirs = await other.newPage();
+      await signInTo(theirs, officer('DPUPR', 'reviewer'), '/meja');
+      await Promise.all([theirs.waitForURL(/berkas-fisik$/), theirs.click('#paper-link')]);
+      await Promise.all([
+        theirs.waitForURL(new RegExp(`/berkas/${trackingNumber}$`)),
+        theirs.getByRole('button', { name: `Terima ${trackingNumber}` }).click(),
+      ]);
+      await expect(theirs.locator('#receipt-status').textContent()).resolves.toContain('Diterima');
+      await expectAccessible(theirs);
+      await other.close();
+      const dossier = (await api.get(`/api/v1/dossiers/${trackingNumber}`).set(bearer(citizen)).expect(200))
+        .body;
+      expect(dossier.holder.code).toBe('DPUPR');
+    });
+
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);

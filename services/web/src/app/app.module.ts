@@ -17,6 +17,7 @@ import { DocumentPagesController } from './pages/document-pages.controller';
 import { DeskFileController } from './pages/desk-file.controller';
 import { DeskPagesController } from './pages/desk-pages.controller';
 import { OfficerFiles } from './desk/officer-file';
+import { PaperDossiersController } from './pages/paper-dossiers.controller';
 import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
@@ -65,6 +66,7 @@ export class AppModule {
         DocumentPagesController,
         DeskPagesController,
         DeskFileController,
+        PaperDossiersController,
       ],
       providers: [
         PageRenderer,

@@ -3,8 +3,8 @@ import { PageQuery } from '../validation/list-query.dto';
 
 export class InboxQuery extends PageQuery {
   @IsOptional()
-  @IsIn(['held', 'incoming', 'all'])
-  scope?: 'held' | 'incoming' | 'all';
+  @IsIn(['held', 'incoming', 'outgoing', 'all'])
+  scope?: 'held' | 'incoming' | 'outgoing' | 'all';
 
   @IsOptional()
   @IsIn(['permit-application', 'letter', 'report', 'audit', 'other'])

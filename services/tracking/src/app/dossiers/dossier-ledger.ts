@@ -162,13 +162,13 @@ export class DossierLedger {
 
   /**
    * An agency's desk after a keyset cursor (held_since, id), oldest held first: what it holds,
-   * what is on its way to it, or both.
+   * what is on its way to it, what it sent that is not received yet, or what it holds and awaits.
    */
   inbox(
     m: EntityManager,
     agencyId: string,
     page: {
-      scope: 'held' | 'incoming' | 'all';
+      scope: 'held' | 'incoming' | 'outgoing' | 'all';
       kind?: string;
       after: readonly [string, string] | null;
       take: number;
@@ -176,15 +176,13 @@ export class DossierLedger {
   ): Promise<DossierRecord[]> {
     const held = `(d.holder_agency_id = :a AND d.status IN ('open', 'in-transit'))`;
     const incoming = `(d.in_transit_to_agency_id = :a AND d.status = 'in-transit')`;
+    // The sender stays the holder until the addressee receives it.
+    const outgoing = `(d.holder_agency_id = :a AND d.status = 'in-transit')`;
+    const where = { held, incoming, outgoing, all: `(${held} OR ${incoming})` }[page.scope];
     const qb = m
       .getRepository(DossierRecord)
       .createQueryBuilder('d')
-      .where(
-        page.scope === 'held' ? held : page.scope === 'incoming' ? incoming : `(${held} OR ${incoming})`,
-        {
-          a: agencyId,
-        },
-      )
+      .where(where, { a: agencyId })
       .orderBy('d.held_since')
       .addOrderBy('d.id')
       .take(page.take);
