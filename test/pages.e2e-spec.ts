@@ -1206,6 +1206,67 @@ describe('public pages in a real browser', () => {
       expect(dossier.holder.code).toBe('DPUPR');
     });
 
+    it('makes an officer an admin added choose their own password before anything else', async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const admin = await the.signIn(officer('DPMPTSP', 'system-admin'));
+      const agencyId = (await api.get('/api/v1/me').set(bearer(admin)).expect(200)).body.principal.agencyId;
+      const newcomer = {
+        nip: `19950505202012100${javaScriptEnabled ? 5 : 6}`,
+        email: `loket.baru.${javaScriptEnabled ? 'on' : 'off'}@dpmptsp.example.id`,
+        initial: 'sandi awal dari admin',
+        own: 'kopi pagi di loket satu',
+      };
+      await api
+        .post('/api/v1/admin/staff')
+        .set(bearer(admin))
+        .send({
+          nip: newcomer.nip,
+          name: 'Petugas Baru',
+          email: newcomer.email,
+          agencyId,
+          position: 'Petugas Loket',
+          roles: ['front-office'],
+          password: newcomer.initial,
+        })
+        .expect(201);
+      const first = (
+        await api
+          .post('/api/v1/auth/login')
+          .send({ username: newcomer.email, password: newcomer.initial })
+          .expect(200)
+      ).body;
+      expect(first.passwordChangeRequired).toBe(true);
+
+      // Signed in with the initial password, the officer is sent to choose their own; no page opens first.
+      await page.goto(`${system.webUrl}/masuk`);
+      await page.fill('#username', newcomer.nip);
+      await page.fill('#password', newcomer.initial);
+      await Promise.all([
+        page.waitForURL(/\/akun\/sandi$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      await expect(page.locator('#initial-password').textContent()).resolves.toContain('kata sandi awal');
+      await expectAccessible();
+      await page.goto(`${system.webUrl}/meja`);
+      expect(new URL(page.url()).pathname).toBe('/akun/sandi');
+      await page.fill('#currentPassword', newcomer.initial);
+      await page.fill('#newPassword', newcomer.own);
+      await Promise.all([
+        page.waitForURL(/\/meja\?sandi=1$/),
+        page.getByRole('button', { name: 'Ubah kata sandi' }).click(),
+      ]);
+      await expect(page.locator('#done').textContent()).resolves.toContain('Kata sandi baru Anda tersimpan');
+      await expectAccessible();
+      const again = (
+        await api
+          .post('/api/v1/auth/login')
+          .send({ username: newcomer.email, password: newcomer.own })
+          .expect(200)
+      ).body;
+      expect(again.passwordChangeRequired).toBeUndefined();
+    });
+
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);

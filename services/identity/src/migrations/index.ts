@@ -3,6 +3,7 @@ import { NoDelegatedSystemAdmin1764300000000 } from './1764300000000-NoDelegated
 import { SignInThrottles1764300000001 } from './1764300000001-SignInThrottles';
 import { RegistrationByCode1764300000002 } from './1764300000002-RegistrationByCode';
 import { CompanyAdminsAndPasswordResets1765000000000 } from './1765000000000-CompanyAdminsAndPasswordResets';
+import { InitialPasswords1766000000000 } from './1766000000000-InitialPasswords';
 
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -14,4 +15,5 @@ export const IDENTITY_MIGRATIONS = [
   SignInThrottles1764300000001,
   RegistrationByCode1764300000002,
   CompanyAdminsAndPasswordResets1765000000000,
+  InitialPasswords1766000000000,
 ];

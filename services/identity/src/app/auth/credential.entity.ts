@@ -30,6 +30,10 @@ export class Credential {
   @Column('timestamptz', { default: () => 'now()' })
   passwordChangedAt: Date;
 
+  /** Chosen by someone else (an admin adding an officer): its owner replaces it at first sign-in. */
+  @Column('boolean', { default: false })
+  passwordChangeRequired: boolean;
+
   @Column('timestamptz', { nullable: true })
   lastLoginAt: Date | null;
 }

@@ -142,7 +142,11 @@ export class PasswordChanges {
     principalId: string,
     passwordHash: string,
   ): Promise<number> {
-    await m.update(Credential, { principalKind: kind, principalId }, { passwordHash });
+    await m.update(
+      Credential,
+      { principalKind: kind, principalId },
+      { passwordHash, passwordChangeRequired: false, passwordChangedAt: new Date() },
+    );
     const signedOut = await this.sessions.revokeAll(m, kind, principalId, 'password-changed');
     const names = await this.namesOf(m, kind, principalId);
     const email = names.find((n) => n.includes('@')) ?? null;

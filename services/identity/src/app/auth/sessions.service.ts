@@ -72,11 +72,12 @@ export class SessionsService {
     const attempt = await this.throttle.begin(name, client);
     if ('waitSeconds' in attempt) return fail(tooManyFailures(attempt.waitSeconds));
     const [account] = (await this.dataSource.query(
-      `SELECT l.principal_kind AS kind, l.principal_id AS id, c.password_hash AS hash
+      `SELECT l.principal_kind AS kind, l.principal_id AS id, c.password_hash AS hash,
+              c.password_change_required AS "changeRequired"
        FROM login_names l JOIN credentials c ON c.principal_kind = l.principal_kind AND c.principal_id = l.principal_id
        WHERE l.name = $1`,
       [name],
-    )) as Array<{ kind: PrincipalKind; id: string; hash: string }>;
+    )) as Array<{ kind: PrincipalKind; id: string; hash: string; changeRequired: boolean }>;
     const right = await verifyPassword(account?.hash ?? (await dummyPasswordHash()), password);
     if (!account || !right) {
       const wait = await this.throttle.failed(attempt, account ?? null);
@@ -93,7 +94,11 @@ export class SessionsService {
         },
       );
       const pair = await this.startSignIn(m, account.kind, account.id);
-      return notice ? { ...pair, signInNotice: notice } : pair;
+      return {
+        ...pair,
+        ...(notice ? { signInNotice: notice } : {}),
+        ...(account.changeRequired ? { passwordChangeRequired: true } : {}),
+      };
     });
   }
 

@@ -112,7 +112,14 @@ export class StaffService {
         }),
       );
       staff.agency = agency;
-      await m.insert(Credential, { principalKind: 'staff', principalId: id, passwordHash });
+      // An admin chose this password: the officer replaces it when first signing in. The demo's
+      // seeder (the system itself) publishes its password in the README, for trying the system.
+      await m.insert(Credential, {
+        principalKind: 'staff',
+        principalId: id,
+        passwordHash,
+        passwordChangeRequired: p?.kind !== 'system',
+      });
       await this.openAssignment(m, staff, p, capacity);
       return this.changed(m, staff, 'created');
     });

@@ -40,7 +40,11 @@ export function taskList(ws: Workspace, lang: Lang) {
   const documents: TaskItem[] = ws.requirements.map((r) => ({
     title: { text: r.requirement.label[lang] },
     ...(r.files.length
-      ? { hint: { text: translate(lang, 'apply.uploaded', { file: r.files.map((f) => f.fileName).join(', ') }) } }
+      ? {
+          hint: {
+            text: translate(lang, 'apply.uploaded', { file: r.files.map((f) => f.fileName).join(', ') }),
+          },
+        }
       : {}),
     href: at(`/dokumen/${r.requirement.kind}`),
     status: status(r.state, lang),

@@ -68,7 +68,7 @@ export class DeskPagesController {
       tasks: page.items,
       nextCursor: page.nextCursor,
       later: typeof after === 'string' && !!after,
-      done: ['diambil', 'dilepas'].find((d) => req.query[d] === '1'),
+      done: ['diambil', 'dilepas', 'sandi'].find((d) => req.query[d] === '1'),
       conflict: req.query['bentrok'] === '1',
     });
   }

@@ -5,7 +5,7 @@ import { ApiProblem } from '../api/api-client';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { CsrfRefused } from '../sessions/csrf';
 import { PersonSession } from '../sessions/person-session';
-import { SignInRequired } from '../sessions/signed-in.guard';
+import { CHANGE_PASSWORD_PATH, PasswordChangeRequired, SignInRequired } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 
 /**
@@ -34,6 +34,10 @@ export class PageErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof SignInRequired) {
       if (!res.headersSent) res.redirect(303, hrefIn(lang, '/masuk', { next: exception.returnTo }));
+      return;
+    }
+    if (exception instanceof PasswordChangeRequired) {
+      if (!res.headersSent) res.redirect(303, hrefIn(lang, CHANGE_PASSWORD_PATH));
       return;
     }
     let status = 500;

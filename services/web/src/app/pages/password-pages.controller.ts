@@ -89,7 +89,7 @@ export class PasswordPagesController {
   @Get('akun/sandi')
   @UseGuards(SignedInGuard)
   showChange(@Req() req: Request, @Res() res: Response): void {
-    this.pages.send(req, res, 'pages/change-password', {});
+    this.pages.send(req, res, 'pages/change-password', { required: !!req.session.passwordChangeRequired });
   }
 
   @Post('akun/sandi')
@@ -107,7 +107,9 @@ export class PasswordPagesController {
     if (!currentPassword) errors.add('currentPassword', translate(lang, 'signIn.passwordMissing'));
     if (newPassword.length < PASSWORD_MIN)
       errors.add('newPassword', translate(lang, 'register.passwordShort'));
-    const render = (status: number) => this.pages.send(req, res, 'pages/change-password', { errors }, status);
+    const required = !!req.session.passwordChangeRequired;
+    const render = (status: number) =>
+      this.pages.send(req, res, 'pages/change-password', { errors, required }, status);
     if (errors.any) return render(400);
     let pair: TokenPair;
     try {
@@ -121,6 +123,8 @@ export class PasswordPagesController {
       );
     }
     await this.session.continueWith(req, pair);
-    res.redirect(303, hrefIn(lang, '/akun', { sandi: '1' }));
+    // An officer who had to replace an initial password goes on to their desk.
+    const next = required && req.session.person?.kind === 'staff' ? '/meja' : '/akun';
+    res.redirect(303, hrefIn(lang, next, { sandi: '1' }));
   }
 }

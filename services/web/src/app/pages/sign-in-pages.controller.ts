@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { ApiProblem } from '../api/api-client';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { PersonSession } from '../sessions/person-session';
-import { localPath } from '../sessions/signed-in.guard';
+import { CHANGE_PASSWORD_PATH, localPath } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
 
@@ -40,8 +40,9 @@ export class SignInPagesController {
     if (!username) errors.add('username', translate(lang, 'signIn.usernameMissing'));
     if (!password) errors.add('password', translate(lang, 'signIn.passwordMissing'));
     if (errors.any) return this.render(req, res, { next, username, errors }, 400);
+    let signedIn: { passwordChangeRequired?: boolean };
     try {
-      await this.session.signIn(req, username, password);
+      signedIn = await this.session.signIn(req, username, password);
     } catch (e) {
       if (!(e instanceof ApiProblem) || e.status >= 500) throw e;
       if (e.retryAfterSeconds) res.setHeader('Retry-After', String(e.retryAfterSeconds));
@@ -55,6 +56,8 @@ export class SignInPagesController {
       errors.add('username', words);
       return this.render(req, res, { next, username, errors }, e.status);
     }
+    // An initial password (an admin chose it) is replaced before anything else.
+    if (signedIn.passwordChangeRequired) return res.redirect(303, hrefIn(lang, CHANGE_PASSWORD_PATH));
     // An officer, asked for no page in particular, starts the day at their desk.
     const desk = next === AFTER_SIGN_IN && req.session.person?.kind === 'staff';
     res.redirect(303, desk ? hrefIn(lang, '/meja') : next);

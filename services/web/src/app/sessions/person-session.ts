@@ -44,7 +44,11 @@ export class PersonSession {
   ) {}
 
   /** Signs in with a name (email, phone or NIP) and password; the API's refusal comes back as ApiProblem. */
-  async signIn(req: Request, username: string, password: string): Promise<{ notice?: SignInNotice }> {
+  async signIn(
+    req: Request,
+    username: string,
+    password: string,
+  ): Promise<{ notice?: SignInNotice; passwordChangeRequired?: boolean }> {
     const pair = await this.api.post<TokenPair>(req, '/auth/login', { username, password });
     const me = await this.api.get<Me>(req, '/me', pair.accessToken);
     const previous = req.session.signInId;
@@ -54,8 +58,12 @@ export class PersonSession {
     req.session.person = personOf(me);
     // Someone tried this account's password and failed since its owner last signed in: tell them.
     if (pair.signInNotice) req.session.signInNotice = pair.signInNotice;
+    if (pair.passwordChangeRequired) req.session.passwordChangeRequired = true;
     await promised((done) => req.session.save(done));
-    return pair.signInNotice ? { notice: pair.signInNotice } : {};
+    return {
+      ...(pair.signInNotice ? { notice: pair.signInNotice } : {}),
+      ...(pair.passwordChangeRequired ? { passwordChangeRequired: true } : {}),
+    };
   }
 
   /** The signed-in person's access token, renewed if needed; undefined when nobody is (or no longer). */
@@ -73,6 +81,7 @@ export class PersonSession {
   async continueWith(req: Request, pair: TokenPair): Promise<void> {
     const id = req.session?.signInId;
     if (id) await this.signIns.replace(id, pair);
+    delete req.session.passwordChangeRequired;
   }
 
   /** The API refused this sign-in's token (revoked elsewhere before it expired): end it here too. */

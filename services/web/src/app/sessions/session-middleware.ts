@@ -18,6 +18,8 @@ declare module 'express-session' {
     passwordReset: CodeSent;
     /** Failed sign-ins to the account since its previous sign-in: shown once, on the next page. */
     signInNotice: SignInNotice;
+    /** Signed in with an initial password (an admin chose it): nothing else opens until it is replaced. */
+    passwordChangeRequired: boolean;
   }
 }
 

@@ -10,6 +10,17 @@ export class SignInRequired extends Error {
   }
 }
 
+/** Signed in with an initial password: every page but the one that replaces it sends the person there. */
+export class PasswordChangeRequired extends Error {
+  constructor() {
+    super('Choose your own password first');
+    this.name = 'PasswordChangeRequired';
+  }
+}
+
+/** The page that replaces the password, the one page an initial password opens. */
+export const CHANGE_PASSWORD_PATH = '/akun/sandi';
+
 interface SignedInRequest extends Request {
   accessToken?: string;
 }
@@ -23,6 +34,8 @@ export class SignedInGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<SignedInRequest>();
     const token = await this.session.accessToken(req);
     if (!token) throw new SignInRequired(req.method === 'GET' ? req.originalUrl : req.path);
+    if (req.session.passwordChangeRequired && req.path !== CHANGE_PASSWORD_PATH)
+      throw new PasswordChangeRequired();
     req.accessToken = token;
     return true;
   }
