@@ -912,7 +912,9 @@ describe('public pages in a real browser', () => {
       const the = people(api);
       const citizen = await the.signIn(demo.person.email);
       const sent = await the.readySip(citizen);
-      await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200);
+      const { trackingNumber } = (
+        await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200)
+      ).body as { trackingNumber: string };
       const frontOffice = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('front-office'))!;
       const fo = await the.signIn(frontOffice.email);
       const inbox = async (scope: string) =>
@@ -959,7 +961,7 @@ describe('public pages in a real browser', () => {
       // Narrowed to one permit type by a plain form, the queue has an address of its own.
       await page.selectOption('#jenis', 'SIP');
       await Promise.all([
-        page.waitForURL(/antrean=instansi&jenis=SIP$/),
+        page.waitForURL(/antrean=instansi&jenis=SIP&cari=$/),
         page.getByRole('button', { name: 'Tampilkan' }).click(),
       ]);
       const sips = (
@@ -971,8 +973,34 @@ describe('public pages in a real browser', () => {
       expect(await page.locator('#tasks tbody').textContent()).not.toMatch(/Reklame|Bangunan Gedung/);
       await expectAccessible();
 
+      // Each queue says how much it holds, as the API counts it; a row names whose permit it will be.
+      const counts = (await api.get('/api/v1/inbox?limit=1&counts=true').set(bearer(fo)).expect(200)).body
+        .counts;
+      expect(counts.agency).toBeGreaterThanOrEqual(queue.length);
+      await expect(page.locator('#count-instansi').textContent()).resolves.toBe(`(${counts.agency})`);
+      await expect(page.locator('#count-saya').textContent()).resolves.toBe(`(${counts.mine})`);
+      await expect(page.locator('#count-terlambat').textContent()).resolves.toBe(`(${counts.overdue})`);
+
+      // A file is found by its number however it is typed, or by its holder's name.
+      await page.selectOption('#jenis', '');
+      await page.fill('#cari', trackingNumber.toLowerCase().replace(/-/g, ' '));
+      await Promise.all([page.waitForURL(/cari=/), page.getByRole('button', { name: 'Tampilkan' }).click()]);
+      expect(await rows.count()).toBe(1);
+      await expect(rows.first().textContent()).resolves.toContain(trackingNumber);
+      await expect(rows.first().textContent()).resolves.toContain('Siti Aminah');
+      await page.fill('#cari', 'nama yang tidak ada');
+      await Promise.all([
+        page.waitForURL(/cari=nama/),
+        page.getByRole('button', { name: 'Tampilkan' }).click(),
+      ]);
+      await expect(page.locator('#queue-empty').textContent()).resolves.toContain(
+        'Tidak ada tugas yang cocok',
+      );
+      await expectAccessible();
+
       // Claimed from its row, a task moves to "my tasks"; released, it goes back.
       const first = queue.find((t) => t.status === 'open')!;
+      await page.goto(`${system.webUrl}/meja?antrean=instansi`);
       await Promise.all([
         page.waitForURL(/antrean=saya&diambil=1/),
         page.getByRole('button', { name: `Ambil ${first.trackingNumber}` }).click(),

@@ -323,8 +323,12 @@ export class PermitsController {
   @Get('inbox')
   @Roles(...OFFICER_ROLES)
   @Calls('permits.tasks.inbox')
-  inbox(@Query() query: TaskInboxQuery): Promise<TaskPage> {
-    return this.permits.request('permits.tasks.inbox', { ...query });
+  inbox(@Query() { overdue, counts, ...query }: TaskInboxQuery): Promise<TaskPage> {
+    return this.permits.request('permits.tasks.inbox', {
+      ...query,
+      ...(overdue === 'true' ? { overdue: true } : {}),
+      ...(counts === 'true' ? { counts: true } : {}),
+    });
   }
 
   @Post('tasks/:id/claim')

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../validation/list-query.dto';
 
 export class TaskInboxQuery extends PageQuery {
@@ -17,6 +17,23 @@ export class TaskInboxQuery extends PageQuery {
   @IsString()
   @MaxLength(40)
   permitType?: string;
+
+  /** Only tasks past their due date. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  /** A tracking number, or words of the permit holder's name. */
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(100)
+  q?: string;
+
+  /** Count the queues too (each up to 1,000). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  counts?: 'true' | 'false';
 }
 
 export class WorkflowQuery {

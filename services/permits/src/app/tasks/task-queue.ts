@@ -12,6 +12,10 @@ export interface QueuePage {
   owner: QueueOwner;
   stage?: string;
   permitType?: string;
+  /** Only tasks past their due date. */
+  overdue?: boolean;
+  /** The file with this (canonical) tracking number, or holders whose name has these words. */
+  search?: { trackingNumber: string } | { holderName: string };
   /** The last row of the previous page: its due date ('' when it had none) and id. */
   after: readonly [string, string] | null;
   limit: number;
@@ -24,8 +28,13 @@ export type QueueRow = Pick<
 > &
   Pick<
     ApplicationRecord,
-    'permitType' | 'trackingNumber' | 'regionCode' | 'workflowCode' | 'workflowVersion'
-  >;
+    'permitType' | 'trackingNumber' | 'regionCode' | 'workflowCode' | 'workflowVersion' | 'holderName'
+  > & {
+    /** Returned to the applicant for corrections before. */
+    returnedBefore: boolean;
+    /** Open tasks of the same file elsewhere: parallel reviews pending. */
+    otherOpenTasks: number;
+  };
 
 /**
  * One inbox page (`limit + 1` rows, to tell whether another follows), in one statement. Each queue
@@ -39,6 +48,12 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
   const filters: string[] = [];
   if (page.stage) filters.push(`t.stage = ${param(page.stage)}`);
   if (page.permitType) filters.push(`a.permit_type = ${param(page.permitType)}`);
+  // Past due: a bound on the index's own order, so the range stops where the overdue tasks end.
+  if (page.overdue) filters.push(`${DUE} < now()`);
+  if (page.search && 'trackingNumber' in page.search)
+    filters.push(`a.tracking_number = ${param(page.search.trackingNumber)}`);
+  else if (page.search)
+    filters.push(`a.holder_name ILIKE ${param(`%${page.search.holderName.replace(/[\\%_]/g, '\\$&')}%`)}`);
   if (page.after) {
     const due = page.after[0] || 'infinity';
     filters.push(`(${DUE}, t.id) > (${param(due)}::timestamptz, ${param(page.after[1])}::uuid)`);
@@ -50,7 +65,7 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
           (s) =>
             `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
         );
-  const join = page.permitType ? 'JOIN applications a ON a.id = t.application_id' : '';
+  const join = page.permitType || page.search ? 'JOIN applications a ON a.id = t.application_id' : '';
   const ranges = queues.map(
     (queue) =>
       `(SELECT t.id, ${DUE} AS due FROM tasks t ${join}
@@ -60,10 +75,40 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
     `SELECT t.id, t.application_id AS "applicationId", t.stage, t.agency_code AS "agencyCode", t.role,
             t.status, t.due_at AS "dueAt", t.claimed_by AS "claimedBy", t.created_at AS "createdAt",
             a.permit_type AS "permitType", a.tracking_number AS "trackingNumber", a.region_code AS "regionCode",
-            a.workflow_code AS "workflowCode", a.workflow_version AS "workflowVersion"
+            a.workflow_code AS "workflowCode", a.workflow_version AS "workflowVersion",
+            a.holder_name AS "holderName", a.correction IS NOT NULL AS "returnedBefore",
+            (SELECT count(*) FROM tasks o WHERE o.application_id = t.application_id AND o.id <> t.id
+               AND o.status IN ('open', 'claimed'))::int AS "otherOpenTasks"
      FROM (SELECT id, due FROM (${ranges.join(' UNION ALL ')}) merged ORDER BY due, id LIMIT ${page.limit + 1}) page
      JOIN tasks t ON t.id = page.id JOIN applications a ON a.id = t.application_id
      ORDER BY page.due, page.id`,
     params,
   );
+}
+
+/** How many tasks a queue holds, counted up to `cap` (a longer queue reads "cap+"), off the same indexes. */
+export async function queueCount(
+  m: EntityManager,
+  owner: QueueOwner,
+  options: { overdue?: boolean; cap: number },
+): Promise<number> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const overdue = options.overdue ? ` AND ${DUE} < now()` : '';
+  const queues =
+    'claimedBy' in owner
+      ? [`t.status = 'claimed' AND t.claimed_by = ${param(owner.claimedBy)}`]
+      : owner.seats.map(
+          (s) =>
+            `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
+        );
+  if (!queues.length) return 0;
+  const ranges = queues.map(
+    (queue) => `(SELECT 1 FROM tasks t WHERE ${queue}${overdue} ORDER BY ${DUE}, t.id LIMIT ${options.cap})`,
+  );
+  const [{ n }] = await m.query(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${ranges.join(' UNION ALL ')}) r LIMIT ${options.cap}) c`,
+    params,
+  );
+  return n;
 }

@@ -6,6 +6,7 @@ import {
   AppError,
   decodeCursor,
   encodeCursor,
+  parseTrackingNumber,
   type Principal,
   type ReassignTaskRequest,
   type Task,
@@ -20,10 +21,34 @@ import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { capacityOn, noTask, notYours } from './task-access';
 import { TaskRecord } from './task.entity';
-import { taskPage, type QueueOwner } from './task-queue';
+import { queueCount, taskPage, type QueueOwner, type QueuePage } from './task-queue';
 
 /** Due first, tasks without a due date last (''): keyset (due_at, id). */
 const DUE_FIRST = ['timestamp-or-empty', 'uuid'] as const;
+
+/** A queue is counted up to this many tasks; beyond it a desk says "1,000+". */
+const QUEUE_COUNT_CAP = 1000;
+
+/** The (agency, role) seats whose queues an officer works: their own, and each they act in now. */
+function seatsOf(officer: Principal): Array<{ agency: string; role: string }> {
+  const seats = [
+    ...(officer.agencyId
+      ? (officer.roles ?? []).map((role) => ({ agency: officer.agencyId as string, role }))
+      : []),
+    ...(officer.acting ?? [])
+      .filter((a) => new Date(a.until) > new Date())
+      .flatMap((a) => a.roles.map((role) => ({ agency: a.agencyId, role }))),
+  ];
+  return [...new Map(seats.map((s) => [`${s.agency}/${s.role}`, s])).values()];
+}
+
+/** What an inbox search looks for: a tracking number typed any way, or words of a holder's name. */
+function searchOf(q: string | undefined): QueuePage['search'] {
+  const text = q?.trim();
+  if (!text) return undefined;
+  const number = parseTrackingNumber(text);
+  return number.ok ? { trackingNumber: number.value.formatted } : { holderName: text };
+}
 
 /** Officers' side of tasks outside workflow moves: the inbox, claiming, releasing, reassigning. */
 @Injectable()
@@ -41,25 +66,17 @@ export class TasksService {
     if (officer.kind !== 'staff') throw new AppError('FORBIDDEN', 403, 'The inbox is for officers');
     const limit = req.limit ?? 50;
     const after = decodeCursor(req.after, DUE_FIRST);
-    let owner: QueueOwner;
-    if (req.scope === 'mine') owner = { claimedBy: officer.id };
-    else {
-      const seats = [
-        ...(officer.agencyId
-          ? (officer.roles ?? []).map((role) => ({ agency: officer.agencyId as string, role }))
-          : []),
-        ...(officer.acting ?? [])
-          .filter((a) => new Date(a.until) > new Date())
-          .flatMap((a) => a.roles.map((role) => ({ agency: a.agencyId, role }))),
-      ];
-      const distinct = [...new Map(seats.map((s) => [`${s.agency}/${s.role}`, s])).values()];
-      if (!distinct.length) return { items: [], nextCursor: null };
-      owner = { seats: distinct };
-    }
-    const rows = await taskPage(this.dataSource.manager, {
+    const seats = seatsOf(officer);
+    const owner: QueueOwner = req.scope === 'mine' ? { claimedBy: officer.id } : { seats };
+    const m = this.dataSource.manager;
+    const counts = req.counts ? { counts: await this.counts(m, officer) } : {};
+    if (req.scope !== 'mine' && !seats.length) return { items: [], nextCursor: null, ...counts };
+    const rows = await taskPage(m, {
       owner,
       stage: req.stage,
       permitType: req.permitType,
+      overdue: req.overdue,
+      search: searchOf(req.q),
       after,
       limit,
     });
@@ -69,17 +86,37 @@ export class TasksService {
       page.map(async (r) => {
         const task = this.toTask(r, r, await this.catalog.version(r.workflowCode, r.workflowVersion));
         const due = dueStateOf(await this.calendars.forRegion(r.regionCode), r.dueAt, now);
-        return { ...task, dueState: due.state, workingDaysLeft: due.workingDaysLeft };
+        return {
+          ...task,
+          dueState: due.state,
+          workingDaysLeft: due.workingDaysLeft,
+          holderName: r.holderName,
+          returnedBefore: r.returnedBefore,
+          otherOpenTasks: r.otherOpenTasks,
+        };
       }),
     );
     const last = page.at(-1);
     return {
+      ...counts,
       items,
       nextCursor:
         rows.length > limit && last
           ? encodeCursor(DUE_FIRST, [last.dueAt?.toISOString() ?? '', last.id])
           : null,
     };
+  }
+
+  /** The officer's queues counted, each up to QUEUE_COUNT_CAP: a desk's tabs say how much waits. */
+  private async counts(m: EntityManager, officer: Principal): Promise<NonNullable<TaskPage['counts']>> {
+    const cap = QUEUE_COUNT_CAP;
+    const seats = { seats: seatsOf(officer) };
+    const [mine, agency, overdue] = await Promise.all([
+      queueCount(m, { claimedBy: officer.id }, { cap }),
+      queueCount(m, seats, { cap }),
+      queueCount(m, seats, { cap, overdue: true }),
+    ]);
+    return { mine, agency, overdue, capped: cap };
   }
 
   /**

@@ -19,15 +19,21 @@ const fileOf = (body: unknown): string | null => {
   return UUID.test(id) ? id : null;
 };
 
-/** The desk's queues: the tasks the officer claimed, and those open to their agency and roles. */
-const QUEUES = { saya: 'mine', instansi: 'agency' } as const;
+/** The desk's queues: the tasks the officer claimed, those open to their agency and roles, and the late ones. */
+const QUEUES = {
+  saya: { scope: 'mine' },
+  instansi: { scope: 'agency' },
+  terlambat: { scope: 'agency', overdue: 'true' },
+} as const;
 type Queue = keyof typeof QUEUES;
+const isQueue = (value: unknown): value is Queue => typeof value === 'string' && value in QUEUES;
 
 /**
  * An officer's desk: their queues due first, each row saying in words (not colour alone) where the
  * task stands against its due date in the region's working days, a page at a time; tasks are
- * claimed and released from their rows. First slice of the officers' workspace (issue 17): the
- * file's page and acting on a task come next.
+ * claimed and released from their rows, and each opens its file's page. Each queue says how many it
+ * holds; a plain GET form narrows it by permit type or finds a file by number or holder's name, so a
+ * narrowed queue has an address a team can share.
  */
 @Controller('meja')
 @UseGuards(SignedInGuard)
@@ -43,23 +49,30 @@ export class DeskPagesController {
     @Query('antrean') asked: unknown,
     @Query('setelah') after: unknown,
     @Query('jenis') permitType: unknown,
+    @Query('cari') search: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     requireOfficer(req);
-    const queue: Queue = asked === 'instansi' ? 'instansi' : 'saya';
+    const queue: Queue = isQueue(asked) ? asked : 'saya';
     const types = await this.workspace.permitTypes(req);
     // Only a permit type the catalogue has narrows the queue; anything else shows it whole.
     const type = types.find((t) => t.code === permitType)?.code;
-    const query = new URLSearchParams({ scope: QUEUES[queue], limit: String(PAGE_SIZE) });
+    const q = typeof search === 'string' ? search.trim().slice(0, 100) : '';
+    const later = typeof after === 'string' && !!after;
+    const query = new URLSearchParams({ ...QUEUES[queue], limit: String(PAGE_SIZE) });
     if (type) query.set('permitType', type);
-    if (typeof after === 'string' && after) query.set('after', after.slice(0, 200));
+    if (q.length >= 2) query.set('q', q);
+    if (later) query.set('after', after.slice(0, 200));
+    else query.set('counts', 'true'); // the tabs' counts, with the first page only
     const page = await this.api.get<TaskPage>(req, `/inbox?${query}`, token);
     const lang = langOf(req);
     this.pages.send(req, res, 'pages/desk', {
       queue,
       type,
+      q,
+      counts: page.counts,
       typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
       typeItems: [
         { value: '', text: translate(lang, 'desk.allTypes') },
@@ -67,7 +80,7 @@ export class DeskPagesController {
       ],
       tasks: page.items,
       nextCursor: page.nextCursor,
-      later: typeof after === 'string' && !!after,
+      later,
       done: ['diambil', 'dilepas', 'sandi'].find((d) => req.query[d] === '1'),
       conflict: req.query['bentrok'] === '1',
     });

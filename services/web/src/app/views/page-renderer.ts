@@ -4,7 +4,15 @@ import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
 import { FormErrors } from '../pages/form-errors';
 import { csrf } from '../sessions/csrf';
-import { formatDate, formatMoney, hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
+import {
+  formatDate,
+  formatMoney,
+  formatNumber,
+  hrefIn,
+  langOf,
+  translate,
+  type Lang,
+} from '../i18n/catalogue';
 
 /** Berkas's templates first, then GOV.UK Frontend's (its page template and component macros). */
 const TEMPLATE_PATHS = [
@@ -61,6 +69,8 @@ export class PageRenderer {
       href: (path: string, q?: Record<string, string | undefined>) => hrefIn(lang, path, q),
       date: (value: string, withTime = false) => formatDate(value, lang, withTime),
       money: (amount: number, currency: string) => formatMoney(amount, currency, lang),
+      // A queue's count, "1.000+" once it reaches the cap it was counted to.
+      formatCount: (n: number, cap: number) => `${formatNumber(n, lang)}${n >= cap ? '+' : ''}`,
       fileSize: (bytes: number) =>
         bytes < 1024 * 1024
           ? `${Math.max(1, Math.round(bytes / 1024))} KB`

@@ -1,0 +1,83 @@
+import {
+  startPermitsUnderTest,
+  type Person,
+  type PermitsUnderTest,
+} from '../../testing/permits-under-test.spec';
+
+// permits.tasks.inbox on real PostgreSQL: what a desk's rows show of their file, its search, the
+// overdue queue and the queues' counts.
+describe("an officer's inbox", () => {
+  let t: PermitsUnderTest;
+  let rina: Person;
+  const files: Array<{ id: string; trackingNumber: string; taskId: string; applicant: Person }> = [];
+
+  beforeAll(async () => {
+    t = await startPermitsUnderTest();
+    rina = await t.officer('DPMPTSP', ['front-office']);
+    for (const holder of ['Siti Aminah', 'Budi Santoso', 'Dewi 100%_Lestari']) {
+      const applicant = await t.applicant({ name: holder });
+      const app = await t.draft(applicant, {
+        permitType: 'SIP',
+        form: {
+          profession: 'bidan',
+          strNumber: 'STR-3271/2024/0042',
+          practiceAddress: 'Jl. Merdeka 5',
+          practiceOrder: 1,
+        },
+        documents: ['identity-card', 'certificate', 'statement'],
+      });
+      const sent = await t.client.request('permits.applications.submit', { id: app.id }, applicant.token);
+      files.push({
+        id: app.id,
+        trackingNumber: sent.trackingNumber!,
+        taskId: sent.openTasks[0].id,
+        applicant,
+      });
+    }
+  });
+  afterAll(() => t?.stop());
+
+  const inbox = (req: Record<string, unknown>) => t.client.request('permits.tasks.inbox', req, rina.token);
+
+  it("names each row's holder and flags a file returned before", async () => {
+    const [siti, budi] = files;
+    await t.client.request(
+      'permits.tasks.act',
+      { id: siti.taskId, action: 'return', note: 'STR kedaluwarsa' },
+      rina.token,
+    );
+    expect((await inbox({ limit: 10 })).items.map((r) => r.applicationId)).not.toContain(siti.id);
+    await t.client.request('permits.applications.resubmit', { id: siti.id }, siti.applicant.token);
+    const rows = new Map((await inbox({ limit: 10 })).items.map((r) => [r.applicationId, r]));
+    expect(rows.get(siti.id)).toMatchObject({
+      holderName: 'Siti Aminah',
+      returnedBefore: true,
+      otherOpenTasks: 0,
+    });
+    expect(rows.get(budi.id)).toMatchObject({ holderName: 'Budi Santoso', returnedBefore: false });
+    siti.taskId = rows.get(siti.id)!.id;
+  });
+
+  it('finds a file by its number typed any way, or its holder by words of the name (wildcards are text)', async () => {
+    const budi = files[1];
+    const typed = budi.trackingNumber.toLowerCase().replace(/-/g, ' ');
+    expect((await inbox({ q: typed })).items.map((r) => r.applicationId)).toEqual([budi.id]);
+    expect((await inbox({ q: 'santoso' })).items.map((r) => r.applicationId)).toEqual([budi.id]);
+    expect((await inbox({ q: '100%_' })).items.map((r) => r.holderName)).toEqual(['Dewi 100%_Lestari']);
+    expect((await inbox({ q: '%'.repeat(2) })).items).toEqual([]);
+  });
+
+  it('keeps an overdue queue, and counts the queues', async () => {
+    const dewi = files[2];
+    await t.db.query(`UPDATE tasks SET due_at = now() - interval '2 days' WHERE id = $1`, [dewi.taskId]);
+    const late = await inbox({ overdue: true, counts: true });
+    expect(late.items.map((r) => [r.applicationId, r.dueState])).toEqual([[dewi.id, 'overdue']]);
+    expect(late.counts).toEqual({ mine: 0, agency: 3, overdue: 1, capped: 1000 });
+    await t.client.request('permits.tasks.claim', { id: dewi.taskId }, rina.token);
+    expect((await inbox({ counts: true, limit: 1 })).counts).toMatchObject({
+      mine: 1,
+      agency: 3, // a claimed task stays in the agency's queue, marked as taken
+      overdue: 1,
+    });
+  });
+});
