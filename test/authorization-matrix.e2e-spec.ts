@@ -303,6 +303,12 @@ const MATRIX: Row[] = [
     path: (f) => `/api/v1/tasks/${f.task}/release`,
   },
   {
+    route: 'GET /api/v1/team',
+    ok: ['supervisor', 'agencyAdmin', 'otherRegionSupervisor'], // each supervisor sees their own agency's
+    refused: 403,
+    path: () => '/api/v1/team',
+  },
+  {
     route: 'POST /api/v1/tasks/{id}/reassign',
     ok: ['supervisor'],
     refused: 403,

@@ -1295,6 +1295,84 @@ describe('public pages in a real browser', () => {
       expect(again.passwordChangeRequired).toBeUndefined();
     });
 
+    it("shows a supervisor the team's load; a task is given to another officer with the reason, and the history keeps it", async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const citizen = await the.signIn(demo.person.email);
+      const sent = await the.readySip(citizen);
+      await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200);
+      const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
+      const task = (await the.taskOf(fo, sent.id))!;
+      await api.post(`/api/v1/tasks/${task.id}/claim`).set(bearer(fo)).expect(200);
+      // A second front-office officer to take over while the first is on leave.
+      const admin = await the.signIn(officer('DPMPTSP', 'system-admin'));
+      const agencyId = (await api.get('/api/v1/me').set(bearer(admin)).expect(200)).body.principal.agencyId;
+      const standIn = (
+        await api
+          .post('/api/v1/admin/staff')
+          .set(bearer(admin))
+          .send({
+            nip: `19960606202112100${javaScriptEnabled ? 7 : 8}`,
+            name: `Yusuf Pengganti ${javaScriptEnabled ? 'Satu' : 'Dua'}`,
+            email: `pengganti.${javaScriptEnabled ? 'on' : 'off'}@dpmptsp.example.id`,
+            agencyId,
+            position: 'Petugas Loket',
+            roles: ['front-office'],
+            password: 'sandi awal pengganti',
+          })
+          .expect(201)
+      ).body as { id: string; name: string };
+      const supervisor = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('supervisor'))!;
+      const frontOffice = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('front-office'))!;
+
+      await page.goto(`${system.webUrl}/masuk?next=/meja`);
+      await page.fill('#username', supervisor.email);
+      await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForURL(/\/meja$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      await Promise.all([page.waitForURL(/\/meja\/tim$/), page.click('#team-link')]);
+      const board = (
+        await api
+          .get('/api/v1/team')
+          .set(bearer(await the.signIn(supervisor.email)))
+          .expect(200)
+      ).body;
+      const rinaLoad = board.members.find((m: { name: string }) => m.name === frontOffice.name).load;
+      expect(rinaLoad.open).toBeGreaterThanOrEqual(1);
+      const rinaRow = await page.locator('#team tbody tr', { hasText: frontOffice.name }).textContent();
+      expect(rinaRow).toContain(String(rinaLoad.open));
+      await expect(page.locator('#team').textContent()).resolves.toContain(standIn.name);
+      await expectAccessible();
+
+      // On the file's page: the reason is asked for, then the task moves and the history says so.
+      await page.goto(`${system.webUrl}/meja/berkas/${sent.id}`);
+      const section = page.locator(`#task-${task.id}`);
+      await section.getByText('Alihkan ke petugas lain').click();
+      await section.getByLabel('Petugas (Loket)').selectOption({ label: standIn.name });
+      await Promise.all([
+        page.waitForLoadState(),
+        section.getByRole('button', { name: 'Alihkan tugas' }).click(),
+      ]);
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Tulis alasan');
+      await expectAccessible();
+      const again = page.locator(`#task-${task.id}`);
+      await again.getByLabel('Alasan').fill('Rina cuti sampai Senin');
+      await Promise.all([
+        page.waitForURL(/selesai=dialihkan/),
+        again.getByRole('button', { name: 'Alihkan tugas' }).click(),
+      ]);
+      await expect(page.locator('#done').textContent()).resolves.toContain('Tugas dialihkan');
+      const last = await page.locator('#history tbody tr').last().textContent();
+      expect(last).toContain(`Tugas dialihkan ke ${standIn.name}`);
+      expect(last).toContain(supervisor.name);
+      expect(last).toContain('Rina cuti sampai Senin');
+      await expectAccessible();
+      const moved = (await api.get(`/api/v1/applications/${sent.id}`).set(bearer(fo)).expect(200)).body;
+      expect(moved.openTasks[0]).toMatchObject({ id: task.id, status: 'claimed', claimedBy: standIn.id });
+    });
+
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {
       // A dossier on its way from DPMPTSP to DPUPR, sent through the API.
       const api = request(system.gatewayUrl);

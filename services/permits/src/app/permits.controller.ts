@@ -41,10 +41,13 @@ import type {
   GetWorkflowRequest,
   Jwk,
   PublishedWorkflow,
+  TeamBoard,
+  TeamBoardRequest,
 } from '@berkas/contracts';
 import { ApplicationsService } from './applications/applications.service';
 import { CatalogService } from './catalog/catalog.service';
 import { TasksService } from './tasks/tasks.service';
+import { TeamBoardService } from './tasks/team-board.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { CalendarService } from './calendar/calendar.service';
 import { Handles } from '@berkas/messaging';
@@ -60,6 +63,7 @@ export class PermitsController {
     private readonly catalog: CatalogService,
     private readonly applications: ApplicationsService,
     private readonly tasks: TasksService,
+    private readonly teams: TeamBoardService,
     private readonly issued: IssuedPermitsService,
     private readonly calendars: CalendarService,
     private readonly submitting: SubmitApplication,
@@ -217,6 +221,11 @@ export class PermitsController {
   @Handles('permits.tasks.release')
   release(@Payload() req: IdRequest): Promise<Task> {
     return this.tasks.release(principal(), req.id);
+  }
+
+  @Handles('permits.tasks.team')
+  team(@Payload() req: TeamBoardRequest): Promise<TeamBoard> {
+    return this.teams.board(principal(), req);
   }
 
   @Handles('permits.tasks.reassign')

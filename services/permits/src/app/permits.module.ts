@@ -11,6 +11,7 @@ import { PermitsController } from './permits.controller';
 import { CustodyService } from './tasks/custody.service';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { TasksService } from './tasks/tasks.service';
+import { TeamBoardService } from './tasks/team-board.service';
 import { ApplicationLedger } from './ledger/application-ledger';
 import { ActOnTask } from './transitions/act-on-task';
 import { ApplyFiktifPositif } from './transitions/apply-fiktif-positif';
@@ -48,6 +49,7 @@ import { WithdrawApplication } from './transitions/withdraw-application';
     EscalateOverdueTask,
     ApplicationsService,
     TasksService,
+    TeamBoardService,
     SlaScheduler,
     CustodyService,
     FollowUpsService,

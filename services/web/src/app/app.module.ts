@@ -18,6 +18,7 @@ import { DeskFileController } from './pages/desk-file.controller';
 import { DeskPagesController } from './pages/desk-pages.controller';
 import { OfficerFiles } from './desk/officer-file';
 import { PaperDossiersController } from './pages/paper-dossiers.controller';
+import { TeamPagesController } from './pages/team-pages.controller';
 import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
@@ -67,6 +68,7 @@ export class AppModule {
         DeskPagesController,
         DeskFileController,
         PaperDossiersController,
+        TeamPagesController,
       ],
       providers: [
         PageRenderer,

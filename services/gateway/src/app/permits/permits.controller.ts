@@ -35,6 +35,7 @@ import type {
   PublishedWorkflow,
   Task,
   TaskPage,
+  TeamBoard,
   WorkflowVersion,
   WorkflowVersionList,
 } from '@berkas/contracts';
@@ -55,7 +56,7 @@ import { ServiceClient } from '@berkas/messaging';
 import { intParam, uuidParam } from '../validation/validation.pipe';
 import { DocumentTransferService } from '../tracking/document-transfer.service';
 import { PageQuery } from '../validation/list-query.dto';
-import { TaskInboxQuery, WorkflowQuery } from './permits.dto';
+import { TaskInboxQuery, TeamBoardQuery, WorkflowQuery } from './permits.dto';
 
 const id = uuidParam();
 
@@ -343,6 +344,14 @@ export class PermitsController {
   @Calls('permits.tasks.release')
   release(@Param('id', id) taskId: string): Promise<Task> {
     return this.permits.request('permits.tasks.release', { id: taskId });
+  }
+
+  /** A supervisor's team board: each officer's open, due-soon and overdue tasks, and the unclaimed queue's. */
+  @Get('team')
+  @Roles('supervisor')
+  @Calls('permits.tasks.team')
+  team(@Query() query: TeamBoardQuery): Promise<TeamBoard> {
+    return this.permits.request('permits.tasks.team', { ...query });
   }
 
   @Post('tasks/:id/reassign')

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../validation/list-query.dto';
 
 export class TaskInboxQuery extends PageQuery {
@@ -34,6 +34,13 @@ export class TaskInboxQuery extends PageQuery {
   @IsOptional()
   @IsIn(['true', 'false'])
   counts?: 'true' | 'false';
+}
+
+export class TeamBoardQuery {
+  /** The agency whose team; the supervisor's own by default. */
+  @IsOptional()
+  @IsUUID('4')
+  agencyId?: string;
 }
 
 export class WorkflowQuery {

@@ -80,4 +80,47 @@ describe("an officer's inbox", () => {
       overdue: 1,
     });
   });
+
+  it("shows a supervisor each officer's load, and records a reassignment with its reason", async () => {
+    const dedi = await t.officer('DPMPTSP', ['supervisor']);
+    const ani = await t.officer('DPMPTSP', ['front-office']);
+    const board = await t.client.request('permits.tasks.team', {}, dedi.token);
+    expect(board.agency.code).toBe('DPMPTSP');
+    const rows = new Map(board.members.map((m) => [m.staffId, m]));
+    expect(rows.get(rina.principal.id)).toMatchObject({
+      roles: ['front-office'],
+      load: { open: 1, overdue: 1 },
+    });
+    expect(rows.get(ani.principal.id)?.load).toEqual({ open: 0, dueSoon: 0, overdue: 0 });
+    expect(rows.get(dedi.principal.id)?.roles).toEqual(['supervisor']);
+    expect(board.unclaimed.open).toBe(2);
+    await expect(t.client.request('permits.tasks.team', {}, rina.token)).rejects.toMatchObject({
+      status: 403,
+    });
+
+    const dewi = files[2];
+    const moved = await t.client.request(
+      'permits.tasks.reassign',
+      { id: dewi.taskId, staffId: ani.principal.id, reason: 'Rina cuti sampai Senin' },
+      dedi.token,
+    );
+    expect(moved).toMatchObject({ status: 'claimed', claimedBy: ani.principal.id });
+    const history = await t.client.request('permits.applications.history', { id: dewi.id }, dedi.token);
+    expect(history.entries.at(-1)).toMatchObject({
+      type: 'reassigned',
+      actor: { kind: 'staff', id: dedi.principal.id, agencyCode: 'DPMPTSP' },
+      data: {
+        from: rina.principal.id,
+        to: ani.principal.id,
+        reason: 'Rina cuti sampai Senin',
+        stage: 'verification',
+      },
+    });
+    const after = await t.client.request('permits.tasks.team', {}, dedi.token);
+    expect(after.members.find((m) => m.staffId === ani.principal.id)?.load).toMatchObject({
+      open: 1,
+      overdue: 1,
+    });
+    expect(after.members[0].staffId).toBe(ani.principal.id); // the most overdue first
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { requirePrincipal, requireRole } from '@berkas/auth';
+import { actorOf, requirePrincipal, requireRole } from '@berkas/auth';
 import {
   AppError,
   decodeCursor,
@@ -19,6 +19,7 @@ import { dueDateIn, dueStateOf } from '../../domain/working-calendar';
 import { CalendarService } from '../calendar/calendar.service';
 import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
+import { ApplicationLedger } from '../ledger/application-ledger';
 import { capacityOn, noTask, notYours } from './task-access';
 import { TaskRecord } from './task.entity';
 import { queueCount, taskPage, type QueueOwner, type QueuePage } from './task-queue';
@@ -58,6 +59,7 @@ export class TasksService {
     private readonly catalog: CatalogService,
     private readonly services: ServiceClient,
     private readonly calendars: CalendarService,
+    private readonly ledger: ApplicationLedger,
   ) {}
 
   /** Tasks for the officer's agency and roles (own or acting), or those they claimed; due first. */
@@ -157,25 +159,49 @@ export class TasksService {
   }
 
   /** A supervisor of the task's agency hands it to an officer who holds its role there (someone on leave). */
+  /**
+   * A supervisor gives the task to another officer with its role. Who may take it is identity's
+   * answer, asked before the file is locked; the move and its history entry (from whom, to whom,
+   * why) are written together under the lock.
+   */
   async reassign(p: Principal | undefined, req: ReassignTaskRequest): Promise<Task> {
     const officer = requirePrincipal(p);
     const task = await this.findTask(this.dataSource.manager, req.id);
-    requireRole(officer, ['supervisor'], task.agencyId);
+    const capacity = requireRole(officer, ['supervisor'], task.agencyId);
     const members = await this.services.request(
       'identity.staff.members-of-role',
       { agencyId: task.agencyId, role: task.role },
       { asService: true },
     );
-    if (!members.members.some((mbr) => mbr.staffId === req.staffId)) {
-      throw AppError.invalid('/staffId', `is not an active ${task.role} of ${task.agencyCode}`);
-    }
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(TaskRecord)
-      .set({ status: 'claimed', claimedBy: req.staffId, claimedAt: new Date() })
-      .where(`id = :id AND status IN ('open', 'claimed')`, { id: req.id })
-      .execute();
-    if (!result.affected) throw new AppError('TASK_CLOSED', 409, 'This task is already closed');
+    const to = members.members.find((mbr) => mbr.staffId === req.staffId);
+    if (!to) throw AppError.invalid('/staffId', `is not an active ${task.role} of ${task.agencyCode}`);
+    await this.dataSource.transaction(async (m) => {
+      const locked = await this.ledger.lock(m, task.applicationId);
+      const now = await m.findOneBy(TaskRecord, { id: req.id });
+      if (!locked || !now || (now.status !== 'open' && now.status !== 'claimed'))
+        throw new AppError('TASK_CLOSED', 409, 'This task is already closed');
+      await m.update(
+        TaskRecord,
+        { id: req.id },
+        { status: 'claimed', claimedBy: to.staffId, claimedAt: new Date() },
+      );
+      await this.ledger.commit(m, locked, {
+        history: [
+          {
+            type: 'reassigned',
+            actor: actorOf(officer, capacity),
+            data: {
+              stage: task.stage,
+              taskId: task.id,
+              from: now.claimedBy,
+              to: to.staffId,
+              toName: to.name,
+              ...(req.reason ? { reason: req.reason.trim() } : {}),
+            },
+          },
+        ],
+      });
+    });
     return this.task(req.id);
   }
 

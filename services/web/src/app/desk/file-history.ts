@@ -39,9 +39,12 @@ export function historyRows(entries: Entry[], def: WorkflowDefinition, lang: Lan
     const what =
       (e.type === 'action' || e.type === 'automatic-action') && actionLabel
         ? translate(lang, `file.event.${e.type}`, { action: actionLabel })
-        : translate(lang, `file.event.${e.type}`);
+        : translate(lang, `file.event.${e.type}`, { to: text(data['toName']) ?? '—' });
+    // An action is taken in the stage's role; other steps (a supervisor's reassignment) name none.
     const role =
-      e.actor.kind === 'staff' && stage?.owner ? translate(lang, `desk.role.${stage.owner.role}`) : null;
+      e.type === 'action' && e.actor.kind === 'staff' && stage?.owner
+        ? translate(lang, `desk.role.${stage.owner.role}`)
+        : null;
     const acting =
       e.actor.actingAs && e.actor.onBehalfOfName
         ? translate(lang, `file.acting.${e.actor.actingAs}`, { holder: e.actor.onBehalfOfName })

@@ -12,6 +12,8 @@ import type {
   PermitType,
   PublishedWorkflow,
   WorkflowDefinition,
+  StaffRole,
+  TeamBoard,
   WorkflowTaskStage,
 } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
@@ -40,6 +42,8 @@ export interface TaskOnFile {
   claimedByOther: boolean;
   /** The stage bills the levy and it is not paid yet: payment is recorded here. */
   awaitsPayment: boolean;
+  /** For the agency's supervisor: the officers with the task's role it may be given to. */
+  reassignTo: Array<{ staffId: string; name: string }> | null;
 }
 
 /** A document of the dossier with its earlier versions, newest first. */
@@ -110,15 +114,23 @@ export class OfficerFiles {
       this.api.get<Application>(req, path, token),
       this.api.get<ApplicationHistory>(req, `${path}/history`, token),
     ]);
-    const [type, definition, dossier, dossierHistory] = await Promise.all([
+    const person = req.session.person;
+    // A supervisor of the agency a task is at may give it to someone else: their team says to whom.
+    const ownAgency = person?.seats?.[0];
+    const supervises = (code: string) =>
+      ownAgency?.agencyCode === code && ownAgency.roles.includes('supervisor');
+    const [type, definition, dossier, dossierHistory, team] = await Promise.all([
       this.workspace.permitType(req, app.permitType),
       this.definition(req, app.permitType, app.workflowVersion),
       this.dossierPart<Dossier>(req, token, app, ''),
       this.dossierPart<DossierHistory>(req, token, app, '/history'),
+      app.openTasks.some((t) => supervises(t.agencyCode))
+        ? this.api.get<TeamBoard>(req, '/team', token)
+        : null,
     ]);
     const form = app.form as Record<string, unknown>;
     const asked = app.status === 'returned' ? app.correction : null;
-    const person = req.session.person;
+
     return {
       app,
       type,
@@ -146,6 +158,12 @@ export class OfficerFiles {
           claimedByMe: ref.status === 'claimed' && ref.claimedBy === person?.id,
           claimedByOther: ref.status === 'claimed' && ref.claimedBy !== person?.id,
           awaitsPayment: !!stage.fee && !!app.fee && app.fee.stage === ref.stage && !app.fee.paidAt,
+          reassignTo:
+            team && supervises(ref.agencyCode)
+              ? team.members
+                  .filter((m) => m.roles.includes(ref.role as StaffRole) && m.staffId !== ref.claimedBy)
+                  .map(({ staffId, name }) => ({ staffId, name }))
+              : null,
         };
       }),
     };

@@ -29,6 +29,9 @@ const GUARD_SECTIONS: Record<string, string> = {
   feePaid: 'tagihan',
 };
 
+/** What the page confirms after a form it sent succeeded (`selesai`). */
+const DONE = ['tindakan', 'pembayaran', 'diambil', 'dilepas', 'dialihkan'];
+
 /** A payment was recorded already, or the levy's stage is over: someone else acted first. */
 const PAYMENT_CONFLICTS = ['ALREADY_PAID', 'FEE_STAGE_NOT_OPEN'];
 
@@ -58,8 +61,7 @@ export class DeskFileController {
   ): Promise<void> {
     requireOfficer(req);
     const file = await this.files.load(req, token, id);
-    const notice =
-      conflict === '1' ? 'conflict' : typeof done === 'string' && /^[a-z]+$/.test(done) ? done : null;
+    const notice = conflict === '1' ? 'conflict' : DONE.find((d) => d === done);
     this.render(req, res, file, { notice });
   }
 
@@ -109,6 +111,45 @@ export class DeskFileController {
       return this.render(req, res, file, { typed, errors }, e.status);
     }
     res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'tindakan' }));
+  }
+
+  /** A supervisor gives the task to another officer with its role, saying why (the history keeps it). */
+  @Post('berkas/:id/tugas/:taskId/alihkan')
+  async reassign(
+    @Param('id', uuidPath) id: string,
+    @Param('taskId', uuidPath) taskId: string,
+    @Body() body: unknown,
+    @AccessToken() token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireOfficer(req);
+    const lang = langOf(req);
+    const file = await this.files.load(req, token, id);
+    const task = file.tasks.find((t) => t.ref.id === taskId);
+    if (!task) return this.conflict(res, lang, id);
+    const typed = { taskId, to: field(body, 'kepada', 36), reason: field(body, 'alasan', 500) };
+    const errors = new FormErrors();
+    if (!task.reassignTo?.some((m) => m.staffId === typed.to))
+      errors.add(`kepada-${taskId}`, translate(lang, 'file.errors.chooseOfficer'));
+    if (typed.reason.length < 3)
+      errors.add(`alasan-${taskId}`, translate(lang, 'file.errors.reassignReason'));
+    if (!errors.any) {
+      try {
+        await this.api.post(
+          req,
+          `/tasks/${taskId}/reassign`,
+          { staffId: typed.to, reason: typed.reason },
+          token,
+        );
+        return res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'dialihkan' }));
+      } catch (e) {
+        if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
+        if (TASK_CONFLICTS.includes(e.code)) return this.conflict(res, lang, id);
+        errors.add(`kepada-${taskId}`, e.message);
+      }
+    }
+    this.render(req, res, file, { reassigning: typed, errors }, 400);
   }
 
   /** Records the levy's payment (the bank's reference) at the stage that billed it. */
@@ -182,7 +223,13 @@ export class DeskFileController {
     req: Request,
     res: Response,
     file: OfficerFile,
-    extra: { notice?: string | null; typed?: Typed; errors?: FormErrors; reference?: string },
+    extra: {
+      notice?: string | null;
+      typed?: Typed;
+      errors?: FormErrors;
+      reference?: string;
+      reassigning?: { taskId: string; to: string; reason: string };
+    },
     status = 200,
   ): void {
     const lang = langOf(req);

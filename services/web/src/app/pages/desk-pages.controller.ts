@@ -73,6 +73,7 @@ export class DeskPagesController {
       type,
       q,
       counts: page.counts,
+      supervisor: !!req.session.person?.seats?.some((s) => s.roles.includes('supervisor')),
       typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
       typeItems: [
         { value: '', text: translate(lang, 'desk.allTypes') },
