@@ -28,6 +28,7 @@ installIfNeeded();
 const infra = await import('./infra.mjs');
 const { SERVICES, spawnService, waitForHealthy, stopAll } = require('./lib/services.cjs');
 const { ensureDemoFiles } = require('./lib/demo-files.cjs');
+const { ensureDemoDesk } = require('./lib/demo-desk.cjs');
 const demoData = () =>
   JSON.parse(readFileSync(join(root, 'services/identity/src/app/demo/demo-data.json'), 'utf8'));
 
@@ -103,6 +104,15 @@ if (env.DEMO_DATA === 'true') {
   say('Making the demo files (a practice licence issued, another in review)');
   try {
     demoFiles = await ensureDemoFiles(`http://127.0.0.1:${port}`, demoData());
+    say("Filling the officers' desks (a few dozen files of each permit type, at every stage)");
+    const pg = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432');
+    pg.pathname = '/berkas_permits';
+    const made = await ensureDemoDesk(`http://127.0.0.1:${port}`, demoData(), {
+      permitsDatabaseUrl: pg.href,
+    });
+    say(
+      `Demo desk: ${made.SIP} SIP, ${made.REKLAME} REKLAME and ${made.PBG} PBG files made, ${made.aged} tasks aged past due`,
+    );
   } catch (e) {
     process.stderr.write(`\nCould not make the demo files: ${e.message}\n`);
   }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { waitFor } from '@berkas/testing';
+import { TEST_INFRA, waitFor } from '@berkas/testing';
 import {
   type Api,
   bearer,
   demo,
+  ensureDemoDesk,
   ensureDemoFiles,
   officer,
   PDF,
@@ -365,5 +366,52 @@ describe('journeys through the HTTP API', () => {
     expect(inReview.currentStages[0].agency.code).toBe('DINKES');
     expect((await the.trackUntil(files.issued, (v) => v.status === 'closed')).status).toBe('closed');
     expect(await ensureDemoFiles(system.gatewayUrl, demo)).toMatchObject(files);
+  });
+
+  it("fills the officers' desks with files at every stage, once, some of them late", async () => {
+    const db = new URL(TEST_INFRA.databaseUrl);
+    db.pathname = `/${system.databases.permits}`;
+    const options = { perType: 10, permitsDatabaseUrl: db.href };
+    const made = await ensureDemoDesk(system.gatewayUrl, demo, options);
+    expect(made.PBG).toBe(10);
+    expect(made.REKLAME).toBe(10);
+    expect(made.aged).toBeGreaterThan(0);
+    const token = {
+      fo: await the.signIn(officer('DPMPTSP', 'front-office')),
+      pu: await the.signIn(officer('DPUPR', 'reviewer')),
+      supervisor: await the.signIn(officer('DPMPTSP', 'supervisor')),
+      company: await the.signIn(demo.company.members[0].email),
+    };
+    // The one-stop office has work due first, some of it late, and some claimed.
+    const desk = (await api.get('/api/v1/inbox?limit=100&counts=true').set(bearer(token.fo)).expect(200))
+      .body;
+    expect(desk.counts.overdue).toBeGreaterThan(0);
+    expect(desk.counts.mine).toBeGreaterThan(0);
+    expect(desk.items[0].dueState).toBe('overdue');
+    // Public works has a paper dossier on its way to it, and files in review.
+    const incoming = (
+      await api.get('/api/v1/agency/dossiers?scope=incoming').set(bearer(token.pu)).expect(200)
+    ).body;
+    expect(incoming.items.length).toBeGreaterThan(0);
+    expect(
+      (await api.get('/api/v1/inbox').set(bearer(token.pu)).expect(200)).body.items.length,
+    ).toBeGreaterThan(0);
+    // The company's files stand at every status a file can have.
+    const statuses = new Set(
+      (await api.get('/api/v1/applications?limit=100').set(bearer(token.company)).expect(200)).body.items.map(
+        (a: { status: string }) => a.status,
+      ),
+    );
+    expect([...statuses].sort()).toEqual(expect.arrayContaining(['in-review', 'issued', 'returned']));
+    // The supervisor sees their team's load.
+    const team = (await api.get('/api/v1/team').set(bearer(token.supervisor)).expect(200)).body;
+    expect(team.members.some((m: { load: { open: number } }) => m.load.open > 0)).toBe(true);
+    // Again: nothing more is made.
+    expect(await ensureDemoDesk(system.gatewayUrl, demo, options)).toEqual({
+      SIP: 0,
+      REKLAME: 0,
+      PBG: 0,
+      aged: 0,
+    });
   });
 });

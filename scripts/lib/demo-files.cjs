@@ -90,4 +90,4 @@ async function ensureDemoFiles(baseUrl, demo) {
   };
 }
 
-module.exports = { ensureDemoFiles, client, SIP_DOCUMENTS };
+module.exports = { ensureDemoFiles, client, PDF, PNG, SIP_DOCUMENTS };

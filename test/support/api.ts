@@ -14,6 +14,14 @@ export const { ensureDemoFiles } = require('../../scripts/lib/demo-files.cjs') a
     data: typeof demo,
   ): Promise<{ inReview: string; issued: string; verificationUrl: string }>;
 };
+/** What `npm start` runs next: the officers' desks, a few dozen files per permit type at every stage. */
+export const { ensureDemoDesk } = require('../../scripts/lib/demo-desk.cjs') as {
+  ensureDemoDesk(
+    url: string,
+    data: typeof demo,
+    options: { perType: number; permitsDatabaseUrl?: string },
+  ): Promise<{ SIP: number; REKLAME: number; PBG: number; aged: number }>;
+};
 export type Api = ReturnType<typeof request>;
 
 export const PNG = Buffer.concat([
