@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { RegistrationStarted, TokenPair } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
-import { PersonSession } from '../sessions/person-session';
+import { PersonSession, sessionSaved } from '../sessions/person-session';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
@@ -52,6 +52,7 @@ export class PasswordPagesController {
       return this.pages.send(req, res, 'pages/forgot-password', { login, errors }, status);
     }
     req.session.passwordReset = { login, ...started };
+    await sessionSaved(req);
     res.redirect(303, hrefIn(lang, '/lupa-sandi/kode'));
   }
 

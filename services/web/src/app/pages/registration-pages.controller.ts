@@ -4,6 +4,7 @@ import type { RegisterRequest, RegistrationStarted } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { PageRenderer } from '../views/page-renderer';
+import { sessionSaved } from '../sessions/person-session';
 import { field, FormErrors } from './form-errors';
 import { EMAIL, PASSWORD_MIN, formRefusal, phoneE164 } from './input-rules';
 
@@ -72,6 +73,7 @@ export class RegistrationPagesController {
       channel: started.channel,
       expiresAt: started.expiresAt,
     };
+    await sessionSaved(req);
     res.redirect(303, hrefIn(lang, '/daftar/kode'));
   }
 

@@ -8,6 +8,13 @@ import { SignIns } from './sign-ins';
 const promised = (work: (done: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => work((err) => (err ? reject(err) : resolve())));
 
+/**
+ * Writes the session before a redirect that reads it: express-session sends a response's headers
+ * before its store has the session, and a browser follows a 303 on the headers alone, so the next
+ * page could meet the session as it was.
+ */
+export const sessionSaved = (req: Request): Promise<void> => promised((done) => req.session.save(done));
+
 /** An officer's own seat and those they act in (Plt/Plh) as the token says, for the desk's pages. */
 function seatsOf({ principal, staff }: Me): Seat[] {
   const own: Seat = { agencyCode: staff?.agency.code ?? '', roles: principal.roles ?? [] };
@@ -82,6 +89,7 @@ export class PersonSession {
     const id = req.session?.signInId;
     if (id) await this.signIns.replace(id, pair);
     delete req.session.passwordChangeRequired;
+    await sessionSaved(req);
   }
 
   /** The API refused this sign-in's token (revoked elsewhere before it expired): end it here too. */
