@@ -373,8 +373,7 @@ describe('journeys through the HTTP API', () => {
     db.pathname = `/${system.databases.permits}`;
     const options = { perType: 10, permitsDatabaseUrl: db.href };
     const made = await ensureDemoDesk(system.gatewayUrl, demo, options);
-    expect(made.PBG).toBe(10);
-    expect(made.REKLAME).toBe(10);
+    expect(made.PBG).toBeGreaterThan(0); // the other journeys made a few files already
     expect(made.aged).toBeGreaterThan(0);
     const token = {
       fo: await the.signIn(officer('DPMPTSP', 'front-office')),
@@ -403,6 +402,10 @@ describe('journeys through the HTTP API', () => {
       ),
     );
     expect([...statuses].sort()).toEqual(expect.arrayContaining(['in-review', 'issued', 'returned']));
+    const company = (await api.get('/api/v1/applications?limit=100').set(bearer(token.company)).expect(200))
+      .body.items as Array<{ permitType: string }>;
+    for (const type of ['REKLAME', 'PBG'])
+      expect(company.filter((a) => a.permitType === type).length).toBeGreaterThanOrEqual(options.perType);
     // The supervisor sees their team's load.
     const team = (await api.get('/api/v1/team').set(bearer(token.supervisor)).expect(200)).body;
     expect(team.members.some((m: { load: { open: number } }) => m.load.open > 0)).toBe(true);

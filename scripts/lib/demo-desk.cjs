@@ -92,7 +92,7 @@ const PLANS = {
     [{ act: ['DPMPTSP', 'front-office', 'reject'], note: 'STR tidak terdaftar di KKI.' }],
   ],
   REKLAME: [
-    [],
+    ['claim'],
     [RETURN],
     [{ act: ['DPMPTSP', 'front-office', 'complete'] }],
     [{ act: ['DPMPTSP', 'front-office', 'complete'] }, { act: ['DPUPR', 'reviewer', 'approve'] }],

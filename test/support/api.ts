@@ -15,6 +15,7 @@ export const { ensureDemoFiles } = require('../../scripts/lib/demo-files.cjs') a
   ): Promise<{ inReview: string; issued: string; verificationUrl: string }>;
 };
 /** What `npm start` runs next: the officers' desks, a few dozen files per permit type at every stage. */
+// eslint-disable-next-line @nx/enforce-module-boundaries
 export const { ensureDemoDesk } = require('../../scripts/lib/demo-desk.cjs') as {
   ensureDemoDesk(
     url: string,
