@@ -289,3 +289,39 @@ export async function fileInReview(system, db) {
   if (task?.stage !== 'competence-review') throw new Error(`the demo file is not in review: ${task?.stage}`);
   return { trackingNumber: inReview, reviewer, accessToken, application, task };
 }
+
+/**
+ * Adds `total` open tasks to the permits database, each on an application of its own copied from
+ * `template` (one open task per stage of a file): half in `task`'s queue (its agency and role), the
+ * rest spread over the other agencies that have tasks, due dates over the next 30 days. Answers how
+ * many tasks the measured queue then holds.
+ */
+export async function seedOpenTasks(db, { template, task, total }) {
+  const otherAgencies = (
+    await db.query(`SELECT DISTINCT agency_id FROM tasks WHERE agency_id <> $1`, [task.agency_id])
+  ).rows.map((r) => r.agency_id);
+  const appCols = await columnsOf(db, 'applications', ['id']);
+  const taskCols = await columnsOf(db, 'tasks', ['id', 'application_id', 'agency_id', 'due_at']);
+  for (let done = 0; done < total; done += 100_000) {
+    const n = Math.min(100_000, total - done);
+    await db.query(
+      `WITH files AS (
+         INSERT INTO applications (id, ${appCols.join(', ')})
+         SELECT gen_random_uuid(), ${appCols.map((c) => `a.${c}`).join(', ')}
+         FROM generate_series(1, $1), applications a WHERE a.id = $2 RETURNING id)
+       INSERT INTO tasks (id, application_id, agency_id, due_at, ${taskCols.join(', ')})
+       SELECT gen_random_uuid(), f.id,
+              CASE WHEN random() < 0.5 OR cardinality($4::uuid[]) = 0 THEN $5::uuid
+                   ELSE ($4::uuid[])[1 + floor(random() * cardinality($4::uuid[]))::int] END,
+              now() + random() * interval '30 days', ${taskCols.map((c) => `t.${c}`).join(', ')}
+       FROM files f, tasks t WHERE t.id = $3`,
+      [n, template.id, task.id, otherAgencies, task.agency_id],
+    );
+  }
+  for (const table of ['applications', 'tasks']) await db.query(`VACUUM ANALYZE ${table}`);
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM tasks WHERE agency_id = $1 AND role = $2 AND status IN ('open', 'claimed')`,
+    [task.agency_id, task.role],
+  );
+  return rows[0].n;
+}

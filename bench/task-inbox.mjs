@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders } from 'nats';
 import pg from 'pg';
-import { columnsOf, fileInReview, root, startBerkas } from './lib.mjs';
+import { fileInReview, root, seedOpenTasks, startBerkas } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { encodeCursor } = require(join(root, 'dist/services/permits/libs/contracts/src/cursor.js'));
@@ -28,39 +28,8 @@ const db = new pg.Pool({
 
 try {
   const { accessToken, application: template, task } = await fileInReview(system, db);
-  const otherAgencies = (
-    await db.query(`SELECT DISTINCT agency_id FROM tasks WHERE agency_id <> $1`, [task.agency_id])
-  ).rows.map((r) => r.agency_id);
-  const appCols = await columnsOf(db, 'applications', ['id']);
-  const taskCols = await columnsOf(db, 'tasks', ['id', 'application_id', 'agency_id', 'due_at']);
-
-  // Each open task needs an application of its own (one open task per stage of a file).
   const started = performance.now();
-  for (let done = 0; done < TOTAL; done += 100_000) {
-    const n = Math.min(100_000, TOTAL - done);
-    await db.query(
-      `WITH files AS (
-         INSERT INTO applications (id, ${appCols.join(', ')})
-         SELECT gen_random_uuid(), ${appCols.map((c) => `a.${c}`).join(', ')}
-         FROM generate_series(1, $1), applications a WHERE a.id = $2 RETURNING id)
-       INSERT INTO tasks (id, application_id, agency_id, due_at, ${taskCols.join(', ')})
-       SELECT gen_random_uuid(), f.id,
-              CASE WHEN random() < 0.5 OR cardinality($4::uuid[]) = 0 THEN $5::uuid
-                   ELSE ($4::uuid[])[1 + floor(random() * cardinality($4::uuid[]))::int] END,
-              now() + random() * interval '30 days', ${taskCols.map((c) => `t.${c}`).join(', ')}
-       FROM files f, tasks t WHERE t.id = $3`,
-      [n, template.id, task.id, otherAgencies, task.agency_id],
-    );
-  }
-  for (const table of ['applications', 'tasks']) await db.query(`VACUUM ANALYZE ${table}`);
-  const queue = Number(
-    (
-      await db.query(
-        `SELECT count(*) FROM tasks WHERE agency_id = $1 AND role = 'reviewer' AND status IN ('open', 'claimed')`,
-        [task.agency_id],
-      )
-    ).rows[0].count,
-  );
+  const queue = await seedOpenTasks(db, { template, task, total: TOTAL });
   process.stdout.write(
     `seeded ${TOTAL} open tasks (${queue} in the measured queue) in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
   );

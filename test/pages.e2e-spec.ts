@@ -921,6 +921,8 @@ describe('public pages in a real browser', () => {
         (await api.get(`/api/v1/inbox?scope=${scope}&limit=25`).set(bearer(fo)).expect(200)).body
           .items as Array<{
           id: string;
+          applicationId: string;
+          stage: string;
           status: string;
           trackingNumber: string;
           dueState: string;
@@ -1018,6 +1020,29 @@ describe('public pages in a real browser', () => {
       await expect(page.locator('#conflict').textContent()).resolves.toContain('tidak lagi Anda pegang');
       expect(await page.locator(`#task-${first.id}`).count()).toBe(0);
       await expectAccessible();
+
+      // Two tasks ticked and claimed at once; one finished meanwhile is reported, not hidden.
+      await page.goto(`${system.webUrl}/meja?antrean=instansi`);
+      const open = (await inbox('agency'))
+        .filter((t) => t.status === 'open' && t.stage === 'verification')
+        .slice(0, 2);
+      expect(open).toHaveLength(2);
+      for (const t of open) await page.check(`#pick-${t.id}`);
+      expect((await the.act(fo, open[1].applicationId, 'complete')).status).toBe(200);
+      await Promise.all([
+        page.waitForURL(/\/meja\/massal$/),
+        page.getByRole('button', { name: 'Ambil yang dipilih' }).click(),
+      ]);
+      await expect(page.locator('#bulk-summary').textContent()).resolves.toContain('1 berhasil, 1 gagal');
+      const outcomes = await page.locator('#outcomes tbody').textContent();
+      expect(outcomes).toContain(open[0].trackingNumber);
+      expect(outcomes).toMatch(new RegExp(`${open[1].trackingNumber}\\s*Gagal\\s*sudah diselesaikan`));
+      await expectAccessible();
+      await Promise.all([
+        page.waitForLoadState(),
+        page.getByRole('button', { name: 'Coba lagi 1 tugas yang gagal' }).click(),
+      ]);
+      await expect(page.locator('#bulk-summary').textContent()).resolves.toContain('0 berhasil, 1 gagal');
 
       // An applicant has no desk.
       const applicant = await browser.newContext({ javaScriptEnabled });

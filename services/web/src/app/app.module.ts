@@ -19,6 +19,7 @@ import { DeskPagesController } from './pages/desk-pages.controller';
 import { OfficerFiles } from './desk/officer-file';
 import { PaperDossiersController } from './pages/paper-dossiers.controller';
 import { TeamPagesController } from './pages/team-pages.controller';
+import { DeskBulkController } from './pages/desk-bulk.controller';
 import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
@@ -69,6 +70,7 @@ export class AppModule {
         DeskFileController,
         PaperDossiersController,
         TeamPagesController,
+        DeskBulkController,
       ],
       providers: [
         PageRenderer,

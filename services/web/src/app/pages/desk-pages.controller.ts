@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { TaskPage } from '@berkas/contracts';
+import type { TaskPage, TeamBoard } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
@@ -66,14 +66,20 @@ export class DeskPagesController {
     if (q.length >= 2) query.set('q', q);
     if (later) query.set('after', after.slice(0, 200));
     else query.set('counts', 'true'); // the tabs' counts, with the first page only
-    const page = await this.api.get<TaskPage>(req, `/inbox?${query}`, token);
+    const supervisor = !!req.session.person?.seats?.some((s) => s.roles.includes('supervisor'));
+    // A supervisor's desk offers the bulk reassignment: to whom comes from their team board.
+    const [page, team] = await Promise.all([
+      this.api.get<TaskPage>(req, `/inbox?${query}`, token),
+      supervisor ? this.api.get<TeamBoard>(req, '/team', token) : null,
+    ]);
     const lang = langOf(req);
     this.pages.send(req, res, 'pages/desk', {
       queue,
       type,
       q,
       counts: page.counts,
-      supervisor: !!req.session.person?.seats?.some((s) => s.roles.includes('supervisor')),
+      supervisor,
+      team,
       typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
       typeItems: [
         { value: '', text: translate(lang, 'desk.allTypes') },
