@@ -30,7 +30,7 @@ export class TaskInboxQuery extends PageQuery {
   @MaxLength(100)
   q?: string;
 
-  /** Count the queues too (each up to 1,000). */
+  /** Count the queues too (each up to 100). */
   @IsOptional()
   @IsIn(['true', 'false'])
   counts?: 'true' | 'false';

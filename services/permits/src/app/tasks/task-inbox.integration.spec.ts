@@ -72,7 +72,7 @@ describe("an officer's inbox", () => {
     await t.db.query(`UPDATE tasks SET due_at = now() - interval '2 days' WHERE id = $1`, [dewi.taskId]);
     const late = await inbox({ overdue: true, counts: true });
     expect(late.items.map((r) => [r.applicationId, r.dueState])).toEqual([[dewi.id, 'overdue']]);
-    expect(late.counts).toEqual({ mine: 0, agency: 3, overdue: 1, capped: 1000 });
+    expect(late.counts).toEqual({ mine: 0, agency: 3, overdue: 1, capped: 100 });
     await t.client.request('permits.tasks.claim', { id: dewi.taskId }, rina.token);
     expect((await inbox({ counts: true, limit: 1 })).counts).toMatchObject({
       mine: 1,

@@ -86,29 +86,38 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
   );
 }
 
-/** How many tasks a queue holds, counted up to `cap` (a longer queue reads "cap+"), off the same indexes. */
-export async function queueCount(
+/** The queues a desk's tabs count: the officer's claimed tasks, their seats' queues, and the late part. */
+export interface QueueCounts {
+  mine: number;
+  agency: number;
+  overdue: number;
+}
+
+/**
+ * How many tasks an officer's queues hold, each counted up to `cap` (a longer queue reads "cap+")
+ * off the same indexes as its pages, in one statement.
+ */
+export async function queueCounts(
   m: EntityManager,
-  owner: QueueOwner,
-  options: { overdue?: boolean; cap: number },
-): Promise<number> {
+  owner: { claimedBy: string; seats: Array<{ agency: string; role: string }> },
+  cap: number,
+): Promise<QueueCounts> {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const overdue = options.overdue ? ` AND ${DUE} < now()` : '';
-  const queues =
-    'claimedBy' in owner
-      ? [`t.status = 'claimed' AND t.claimed_by = ${param(owner.claimedBy)}`]
-      : owner.seats.map(
-          (s) =>
-            `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
-        );
-  if (!queues.length) return 0;
-  const ranges = queues.map(
-    (queue) => `(SELECT 1 FROM tasks t WHERE ${queue}${overdue} ORDER BY ${DUE}, t.id LIMIT ${options.cap})`,
+  const counted = (queues: string[], extra = '') =>
+    queues.length
+      ? `(SELECT count(*)::int FROM (SELECT 1 FROM (${queues
+          .map((q) => `(SELECT 1 FROM tasks t WHERE ${q}${extra} ORDER BY ${DUE}, t.id LIMIT ${cap})`)
+          .join(' UNION ALL ')}) r LIMIT ${cap}) c)`
+      : '0';
+  const seats = owner.seats.map(
+    (s) =>
+      `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
   );
-  const [{ n }] = await m.query(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${ranges.join(' UNION ALL ')}) r LIMIT ${options.cap}) c`,
+  const mine = [`t.status = 'claimed' AND t.claimed_by = ${param(owner.claimedBy)}`];
+  const [row] = await m.query(
+    `SELECT ${counted(mine)} AS mine, ${counted(seats)} AS agency, ${counted(seats, ` AND ${DUE} < now()`)} AS overdue`,
     params,
   );
-  return n;
+  return row;
 }

@@ -22,13 +22,16 @@ import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationLedger } from '../ledger/application-ledger';
 import { capacityOn, noTask, notYours } from './task-access';
 import { TaskRecord } from './task.entity';
-import { queueCount, taskPage, type QueueOwner, type QueuePage } from './task-queue';
+import { queueCounts, taskPage, type QueueOwner, type QueuePage } from './task-queue';
 
 /** Due first, tasks without a due date last (''): keyset (due_at, id). */
 const DUE_FIRST = ['timestamp-or-empty', 'uuid'] as const;
 
-/** A queue is counted up to this many tasks; beyond it a desk says "1,000+". */
-const QUEUE_COUNT_CAP = 1000;
+/**
+ * A queue is counted up to this many tasks; beyond it a desk says "100+". Counting reads the queue's
+ * index up to the cap, a few milliseconds beside the page (BENCHMARKS.md §9).
+ */
+const QUEUE_COUNT_CAP = 100;
 
 /** The (agency, role) seats whose queues an officer works: their own, and each they act in now. */
 function seatsOf(officer: Principal): Array<{ agency: string; role: string }> {
@@ -71,17 +74,22 @@ export class TasksService {
     const seats = seatsOf(officer);
     const owner: QueueOwner = req.scope === 'mine' ? { claimedBy: officer.id } : { seats };
     const m = this.dataSource.manager;
-    const counts = req.counts ? { counts: await this.counts(m, officer) } : {};
-    if (req.scope !== 'mine' && !seats.length) return { items: [], nextCursor: null, ...counts };
-    const rows = await taskPage(m, {
-      owner,
-      stage: req.stage,
-      permitType: req.permitType,
-      overdue: req.overdue,
-      search: searchOf(req.q),
-      after,
-      limit,
-    });
+    // The counts are read beside the page, on a connection of their own.
+    const counted = req.counts ? this.counts(m, officer) : null;
+    counted?.catch(() => undefined); // a failed page is the error told; the counts' own is awaited below
+    const rows =
+      req.scope !== 'mine' && !seats.length
+        ? []
+        : await taskPage(m, {
+            owner,
+            stage: req.stage,
+            permitType: req.permitType,
+            overdue: req.overdue,
+            search: searchOf(req.q),
+            after,
+            limit,
+          });
+    const counts = counted ? { counts: await counted } : {};
     const page = rows.slice(0, limit);
     const now = new Date();
     const items = await Promise.all(
@@ -112,13 +120,8 @@ export class TasksService {
   /** The officer's queues counted, each up to QUEUE_COUNT_CAP: a desk's tabs say how much waits. */
   private async counts(m: EntityManager, officer: Principal): Promise<NonNullable<TaskPage['counts']>> {
     const cap = QUEUE_COUNT_CAP;
-    const seats = { seats: seatsOf(officer) };
-    const [mine, agency, overdue] = await Promise.all([
-      queueCount(m, { claimedBy: officer.id }, { cap }),
-      queueCount(m, seats, { cap }),
-      queueCount(m, seats, { cap, overdue: true }),
-    ]);
-    return { mine, agency, overdue, capped: cap };
+    const counts = await queueCounts(m, { claimedBy: officer.id, seats: seatsOf(officer) }, cap);
+    return { ...counts, capped: cap };
   }
 
   /**

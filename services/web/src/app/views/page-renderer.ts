@@ -69,7 +69,7 @@ export class PageRenderer {
       href: (path: string, q?: Record<string, string | undefined>) => hrefIn(lang, path, q),
       date: (value: string, withTime = false) => formatDate(value, lang, withTime),
       money: (amount: number, currency: string) => formatMoney(amount, currency, lang),
-      // A queue's count, "1.000+" once it reaches the cap it was counted to.
+      // A queue's count, "100+" once it reaches the cap it was counted to.
       formatCount: (n: number, cap: number) => `${formatNumber(n, lang)}${n >= cap ? '+' : ''}`,
       fileSize: (bytes: number) =>
         bytes < 1024 * 1024
