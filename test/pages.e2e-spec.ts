@@ -1303,6 +1303,14 @@ describe('public pages in a real browser', () => {
       await expectAccessible();
       await page.goto(`${system.webUrl}/meja`);
       expect(new URL(page.url()).pathname).toBe('/akun/sandi');
+      // The initial password "changed" to itself would stay the one the admin knows.
+      await page.fill('#currentPassword', newcomer.initial);
+      await page.fill('#newPassword', newcomer.initial);
+      await Promise.all([
+        page.waitForLoadState(),
+        page.getByRole('button', { name: 'Ubah kata sandi' }).click(),
+      ]);
+      expect(await page.locator('.govuk-error-summary').count()).toBe(1);
       await page.fill('#currentPassword', newcomer.initial);
       await page.fill('#newPassword', newcomer.own);
       await Promise.all([

@@ -124,6 +124,9 @@ export class PasswordChanges {
       .findOneBy({ principalKind: kind, principalId: p.id });
     if (!credential || !(await verifyPassword(credential.passwordHash, req.currentPassword)))
       throw AppError.invalid('/currentPassword', 'is not your current password');
+    // An initial password "changed" to itself would stay the one its admin knows.
+    if (req.newPassword === req.currentPassword)
+      throw AppError.invalid('/newPassword', 'must differ from your current password');
     const problem = passwordProblem(req.newPassword, await this.namesOf(this.dataSource.manager, kind, p.id));
     if (problem) throw AppError.invalid('/newPassword', problem);
     const passwordHash = await hashPassword(req.newPassword);

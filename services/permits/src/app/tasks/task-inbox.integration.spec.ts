@@ -116,6 +116,14 @@ describe("an officer's inbox", () => {
         stage: 'verification',
       },
     });
+    // The same form posted again moves nothing and records nothing more.
+    await t.client.request(
+      'permits.tasks.reassign',
+      { id: dewi.taskId, staffId: ani.principal.id, reason: 'Rina cuti sampai Senin' },
+      dedi.token,
+    );
+    const again = await t.client.request('permits.applications.history', { id: dewi.id }, dedi.token);
+    expect(again.entries).toHaveLength(history.entries.length);
     const after = await t.client.request('permits.tasks.team', {}, dedi.token);
     expect(after.members.find((m) => m.staffId === ani.principal.id)?.load).toMatchObject({
       open: 1,

@@ -161,7 +161,6 @@ export class TasksService {
     return this.task(id);
   }
 
-  /** A supervisor of the task's agency hands it to an officer who holds its role there (someone on leave). */
   /**
    * A supervisor gives the task to another officer with its role. Who may take it is identity's
    * answer, asked before the file is locked; the move and its history entry (from whom, to whom,
@@ -183,6 +182,8 @@ export class TasksService {
       const now = await m.findOneBy(TaskRecord, { id: req.id });
       if (!locked || !now || (now.status !== 'open' && now.status !== 'claimed'))
         throw new AppError('TASK_CLOSED', 409, 'This task is already closed');
+      // Given to the officer who holds it already (a form posted twice): nothing moves, nothing is recorded.
+      if (now.status === 'claimed' && now.claimedBy === to.staffId) return;
       await m.update(
         TaskRecord,
         { id: req.id },

@@ -5,6 +5,13 @@ import { langOf, translate } from '../i18n/catalogue';
 /** The API's answers to a task form that lost to someone else's act: told as a conflict, in words. */
 export const TASK_CONFLICTS = ['TASK_TAKEN', 'TASK_CLOSED', 'NOT_CLAIMED_BY_YOU'];
 
+/**
+ * Whether the officer supervises their own agency (their own seat, not an acting one): the team
+ * board they may read is their agency's, and only its officers are offered for a reassignment.
+ */
+export const supervisesOwnAgency = (req: Request): boolean =>
+  !!req.session.person?.seats?.[0]?.roles.includes('supervisor');
+
 /** The desk's pages are for officers: anyone else signed in gets 403 in their language. */
 export function requireOfficer(req: Request): void {
   if (req.session.person?.kind !== 'staff')

@@ -2,15 +2,15 @@ import { Body, Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { TeamBoard } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
-import { requireOfficer } from '../desk/officer-only';
+import { requireOfficer, supervisesOwnAgency } from '../desk/officer-only';
 import { langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, fieldList } from './form-errors';
+import { UUID_V4 } from './input-rules';
 
 /** Tasks one bulk form may carry: a desk page's worth and a little more. */
 const MAX_ITEMS = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A task the form names: its id, and the tracking number its row showed (for the result table). */
 interface Item {
@@ -37,7 +37,7 @@ const REASONS: Record<string, string> = {
 /** A desk row's checkbox value, `id:tracking-number`; anything else is dropped. */
 function itemOf(value: string): Item | null {
   const [id, trackingNumber = ''] = value.split(':');
-  return UUID.test(id) && /^[0-9A-Z-]{0,40}$/.test(trackingNumber) ? { id, trackingNumber } : null;
+  return UUID_V4.test(id) && /^[0-9A-Z-]{0,40}$/.test(trackingNumber) ? { id, trackingNumber } : null;
 }
 
 /**
@@ -68,8 +68,7 @@ export class DeskBulkController {
     const verb = field(body, 'tindakan', 20) === 'alihkan' ? 'alihkan' : 'ambil';
     const to = field(body, 'kepada', 36);
     const reason = field(body, 'alasan', 500);
-    const supervisor = !!req.session.person?.seats?.some((s) => s.roles.includes('supervisor'));
-    const team = supervisor ? await this.api.get<TeamBoard>(req, '/team', token) : null;
+    const team = supervisesOwnAgency(req) ? await this.api.get<TeamBoard>(req, '/team', token) : null;
     const officer = team?.members.find((m) => m.staffId === to);
     const problem = !items.length
       ? 'bulk.errors.noneChosen'

@@ -6,17 +6,22 @@ import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
-import { requireOfficer, TASK_CONFLICTS } from '../desk/officer-only';
+import { requireOfficer, supervisesOwnAgency, TASK_CONFLICTS } from '../desk/officer-only';
 import { field } from './form-errors';
-import { uuidPath } from './input-rules';
+import { UUID_V4, uuidPath } from './input-rules';
 
 const PAGE_SIZE = 25;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A 403 from the API, as "not for this person": anything else goes on to the error page. */
+const notAllowed = (e: unknown): null => {
+  if (e instanceof ApiProblem && e.status === 403) return null;
+  throw e;
+};
+
 /** The file a claim or release was posted from (its page sends it), to return there. */
 const fileOf = (body: unknown): string | null => {
   const id = field(body, 'berkas', 36);
-  return UUID.test(id) ? id : null;
+  return UUID_V4.test(id) ? id : null;
 };
 
 /** The desk's queues: the tasks the officer claimed, those open to their agency and roles, and the late ones. */
@@ -66,11 +71,12 @@ export class DeskPagesController {
     if (q.length >= 2) query.set('q', q);
     if (later) query.set('after', after.slice(0, 200));
     else query.set('counts', 'true'); // the tabs' counts, with the first page only
-    const supervisor = !!req.session.person?.seats?.some((s) => s.roles.includes('supervisor'));
-    // A supervisor's desk offers the bulk reassignment: to whom comes from their team board.
+    const supervisor = supervisesOwnAgency(req);
+    // A supervisor's desk offers the bulk reassignment: to whom comes from their team board. Roles
+    // changed since signing in leave the desk without it, not refused.
     const [page, team] = await Promise.all([
       this.api.get<TaskPage>(req, `/inbox?${query}`, token),
-      supervisor ? this.api.get<TeamBoard>(req, '/team', token) : null,
+      supervisor ? this.api.get<TeamBoard>(req, '/team', token).catch(notAllowed) : null,
     ]);
     const lang = langOf(req);
     this.pages.send(req, res, 'pages/desk', {

@@ -20,6 +20,9 @@ export function phoneE164(typed: string): string | null {
 /** Identity's own minimum (its password policy); said here before the round trip. */
 export const PASSWORD_MIN = 10;
 
+/** A v4 UUID, as a form's hidden field carries one. */
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 /** An id in a page's path (applications, members): a v4 UUID, or 400 before anything is asked. */
 export const uuidPath = new ParseUUIDPipe({ version: '4' });
 

@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { TeamBoard } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
-import { requireOfficer } from '../desk/officer-only';
+import { requireOfficer, supervisesOwnAgency } from '../desk/officer-only';
 import { langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
@@ -23,7 +23,7 @@ export class TeamPagesController {
   @Get()
   async board(@AccessToken() token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     requireOfficer(req);
-    if (!req.session.person?.seats?.some((s) => s.roles.includes('supervisor')))
+    if (!supervisesOwnAgency(req))
       throw new ApiProblem(403, 'FORBIDDEN', translate(langOf(req), 'team.supervisorsOnly'));
     const board = await this.api.get<TeamBoard>(req, '/team', token);
     this.pages.send(req, res, 'pages/team', { board });
