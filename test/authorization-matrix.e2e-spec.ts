@@ -619,7 +619,10 @@ describe('authorisation matrix: every route × every kind of principal', () => {
         password: 'loket kabupaten satu',
       })
       .expect(201);
-    tokens.otherRegionOfficer = await the.signIn('andi@dpmptsp.bogorkab.example.id', 'loket kabupaten satu');
+    tokens.otherRegionOfficer = await the.signInFirstTime(
+      'andi@dpmptsp.bogorkab.example.id',
+      'loket kabupaten satu',
+    );
     await api
       .post('/api/v1/admin/staff')
       .set(admin)
@@ -633,7 +636,7 @@ describe('authorisation matrix: every route × every kind of principal', () => {
         password: 'kabid kabupaten dua',
       })
       .expect(201);
-    tokens.otherRegionSupervisor = await the.signIn(
+    tokens.otherRegionSupervisor = await the.signInFirstTime(
       'wawan@dpmptsp.bogorkab.example.id',
       'kabid kabupaten dua',
     );

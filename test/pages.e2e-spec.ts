@@ -1290,6 +1290,10 @@ describe('public pages in a real browser', () => {
           .expect(200)
       ).body;
       expect(first.passwordChangeRequired).toBe(true);
+      // The API itself answers nothing else until the officer chooses their own password.
+      const refused = await api.get('/api/v1/inbox').set(bearer(first.accessToken)).expect(403);
+      expect(refused.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+      await api.get('/api/v1/me').set(bearer(first.accessToken)).expect(200);
 
       // Signed in with the initial password, the officer is sent to choose their own; no page opens first.
       await page.goto(`${system.webUrl}/masuk`);

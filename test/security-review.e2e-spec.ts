@@ -347,7 +347,7 @@ describe('security review findings, replayed', () => {
           })
           .expect(201)
       ).body;
-      const token = await the.signIn('sementara@dpmptsp.example.id', 'loket pelayanan tiga');
+      const token = await the.signInFirstTime('sementara@dpmptsp.example.id', 'loket pelayanan tiga');
       await api.get('/api/v1/inbox').set(bearer(token)).expect(200);
       await api
         .patch(`/api/v1/admin/staff/${created.id}`)

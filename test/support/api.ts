@@ -54,6 +54,21 @@ export function people(api: Api) {
   const signIn = async (username: string, password = demo.password): Promise<string> =>
     (await api.post('/api/v1/auth/login').send({ username, password }).expect(200)).body.accessToken;
 
+  /**
+   * An officer an admin just added: signs in with the initial password and, as the API requires
+   * before anything else, chooses their own (the initial one with "milik sendiri" added); answers the new token.
+   */
+  const signInFirstTime = async (username: string, initialPassword: string): Promise<string> => {
+    const first = await signIn(username, initialPassword);
+    return (
+      await api
+        .post('/api/v1/auth/password')
+        .set('authorization', `Bearer ${first}`)
+        .send({ currentPassword: initialPassword, newPassword: `${initialPassword} milik sendiri` })
+        .expect(200)
+    ).body.accessToken;
+  };
+
   const upload = (token: string, applicationId: string, kind: string, bytes: Buffer, name: string) =>
     api
       .post(`/api/v1/applications/${applicationId}/documents`)
@@ -104,7 +119,7 @@ export function people(api: Api) {
     return app;
   };
 
-  return { signIn, upload, taskOf, act, trackUntil, readySip };
+  return { signIn, signInFirstTime, upload, taskOf, act, trackUntil, readySip };
 }
 
 export interface PublicViewBody {

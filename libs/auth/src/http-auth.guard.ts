@@ -16,6 +16,12 @@ export const ROLES_METADATA = 'berkas:roles';
 
 /** The route needs no sign-in (a token, if sent, is still read). */
 export { Public } from '@berkas/observability';
+export const OPEN_TO_INITIAL_PASSWORD = 'berkas:open-to-initial-password';
+/**
+ * The route answers someone still signed in with an initial password (who they are, changing the
+ * password, signing out); every other route refuses them with PASSWORD_CHANGE_REQUIRED.
+ */
+export const OpenToInitialPassword = () => SetMetadata(OPEN_TO_INITIAL_PASSWORD, true);
 /** The route needs one of these staff roles (own or as acting official). */
 export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES_METADATA, roles);
 /** The verified principal of the request. */
@@ -61,6 +67,16 @@ export class HttpAuthGuard implements CanActivate {
       if (isPublic) return true; // a stale token must not lock anyone out of public pages
       throw e;
     }
+    if (
+      principal.passwordChangeRequired &&
+      !isPublic &&
+      !this.reflector.getAllAndOverride<boolean>(OPEN_TO_INITIAL_PASSWORD, targets)
+    )
+      throw new AppError(
+        'PASSWORD_CHANGE_REQUIRED',
+        403,
+        'You signed in with an initial password: choose your own first (POST /api/v1/auth/password)',
+      );
     req.principal = principal;
     const ctx = RequestContext.current();
     if (ctx) {

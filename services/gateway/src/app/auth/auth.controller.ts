@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { Public } from '@berkas/auth';
+import { Public, OpenToInitialPassword } from '@berkas/auth';
 import type {
   Applicant,
   Jwks,
@@ -65,6 +65,7 @@ export class AuthController {
     return this.identity.request('identity.auth.logout', body);
   }
 
+  @OpenToInitialPassword()
   @Get('api/v1/me')
   @Calls('identity.me.get')
   me(): Promise<Me> {

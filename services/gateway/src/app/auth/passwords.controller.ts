@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
-import { Public } from '@berkas/auth';
+import { Public, OpenToInitialPassword } from '@berkas/auth';
 import type { PasswordChanged, RegistrationStarted, TokenPair } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { ChangePasswordBody, ResetPasswordBody, StartPasswordResetBody } from '../../generated/bodies';
@@ -32,6 +32,7 @@ export class PasswordsController {
 
   /** Every other sign-in ends; the answer is this sign-in's new token pair. */
   @RateLimit('sign-ins')
+  @OpenToInitialPassword()
   @Post('password')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

@@ -273,6 +273,7 @@ const SIGNED_IN: ErrorCode[] = [
   'SESSION_REVOKED',
   'FORBIDDEN',
   'CALLER_NOT_ALLOWED',
+  'PASSWORD_CHANGE_REQUIRED',
 ];
 
 /**

@@ -5,7 +5,7 @@ import { AppError, type ActingRole, type Principal } from '@berkas/contracts';
 import { ApplicantAccount } from '../applicants/applicant.entity';
 import { delegatedRoles } from '../staff/delegated-roles';
 import { DelegationRecord, StaffMember } from '../staff/staff.entity';
-import type { PrincipalKind } from './credential.entity';
+import { Credential, type PrincipalKind } from './credential.entity';
 
 /** Builds the principal a token carries, from the current state of the account. */
 @Injectable()
@@ -47,6 +47,7 @@ export class PrincipalsService {
         },
       ];
     });
+    const credential = await m.findOneBy(Credential, { principalKind: 'staff', principalId: id });
     return {
       kind: 'staff',
       id: staff.id,
@@ -56,6 +57,7 @@ export class PrincipalsService {
       region: staff.agency.regionCode,
       roles: staff.roles,
       ...(acting.length ? { acting } : {}),
+      ...(credential?.passwordChangeRequired ? { passwordChangeRequired: true } : {}),
     };
   }
 
