@@ -1022,6 +1022,8 @@ describe('public pages in a real browser', () => {
       await expectAccessible();
 
       // Two tasks ticked and claimed at once; one finished meanwhile is reported, not hidden.
+      const second = await the.readySip(citizen);
+      await api.post(`/api/v1/applications/${second.id}/submit`).set(bearer(citizen)).expect(200);
       await page.goto(`${system.webUrl}/meja?antrean=instansi`);
       const open = (await inbox('agency'))
         .filter((t) => t.status === 'open' && t.stage === 'verification')

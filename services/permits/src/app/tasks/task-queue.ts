@@ -36,6 +36,16 @@ export type QueueRow = Pick<
     otherOpenTasks: number;
   };
 
+/** Each queue of an owner as the condition of its index range (tasks_claimed_idx, tasks_inbox_idx). */
+function queueConditions(owner: QueueOwner, param: (value: unknown) => string): string[] {
+  return 'claimedBy' in owner
+    ? [`t.status = 'claimed' AND t.claimed_by = ${param(owner.claimedBy)}`]
+    : owner.seats.map(
+        (s) =>
+          `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
+      );
+}
+
 /**
  * One inbox page (`limit + 1` rows, to tell whether another follows), in one statement. Each queue
  * is read as an index range that starts at the cursor (tasks_inbox_idx, tasks_claimed_idx) and
@@ -58,13 +68,7 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
     const due = page.after[0] || 'infinity';
     filters.push(`(${DUE}, t.id) > (${param(due)}::timestamptz, ${param(page.after[1])}::uuid)`);
   }
-  const queues =
-    'claimedBy' in page.owner
-      ? [`t.status = 'claimed' AND t.claimed_by = ${param(page.owner.claimedBy)}`]
-      : page.owner.seats.map(
-          (s) =>
-            `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
-        );
+  const queues = queueConditions(page.owner, param);
   const join = page.permitType || page.search ? 'JOIN applications a ON a.id = t.application_id' : '';
   const ranges = queues.map(
     (queue) =>
@@ -110,11 +114,8 @@ export async function queueCounts(
           .map((q) => `(SELECT 1 FROM tasks t WHERE ${q}${extra} ORDER BY ${DUE}, t.id LIMIT ${cap})`)
           .join(' UNION ALL ')}) r LIMIT ${cap}) c)`
       : '0';
-  const seats = owner.seats.map(
-    (s) =>
-      `t.status IN ('open', 'claimed') AND t.agency_id = ${param(s.agency)} AND t.role = ${param(s.role)}`,
-  );
-  const mine = [`t.status = 'claimed' AND t.claimed_by = ${param(owner.claimedBy)}`];
+  const seats = queueConditions({ seats: owner.seats }, param);
+  const mine = queueConditions({ claimedBy: owner.claimedBy }, param);
   const [row] = await m.query(
     `SELECT ${counted(mine)} AS mine, ${counted(seats)} AS agency, ${counted(seats, ` AND ${DUE} < now()`)} AS overdue`,
     params,

@@ -68,7 +68,11 @@ export class DeskBulkController {
     const verb = field(body, 'tindakan', 20) === 'alihkan' ? 'alihkan' : 'ambil';
     const to = field(body, 'kepada', 36);
     const reason = field(body, 'alasan', 500);
-    const team = supervisesOwnAgency(req) ? await this.api.get<TeamBoard>(req, '/team', token) : null;
+    // Whom a reassignment may go to is the supervisor's team; a claim needs no board.
+    const team =
+      verb === 'alihkan' && supervisesOwnAgency(req)
+        ? await this.api.get<TeamBoard>(req, '/team', token)
+        : null;
     const officer = team?.members.find((m) => m.staffId === to);
     const problem = !items.length
       ? 'bulk.errors.noneChosen'

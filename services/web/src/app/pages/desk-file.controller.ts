@@ -10,7 +10,7 @@ import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, fieldList, FormErrors } from './form-errors';
-import { uuidPath } from './input-rules';
+import { formRefusal, uuidPath } from './input-rules';
 import { passOn } from './pass-on';
 
 /** What the officer typed into a task's form, shown again beside its errors. */
@@ -105,10 +105,10 @@ export class DeskFileController {
         token,
       );
     } catch (e) {
-      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-      if (TASK_CONFLICTS.includes(e.code)) return this.conflict(res, lang, id);
-      this.refusal(errors, e, taskId, lang);
-      return this.render(req, res, file, { typed, errors }, e.status);
+      const refused = formRefusal(e);
+      if (TASK_CONFLICTS.includes(refused.code)) return this.conflict(res, lang, id);
+      this.refusal(errors, refused, taskId, lang);
+      return this.render(req, res, file, { typed, errors }, refused.status);
     }
     res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'tindakan' }));
   }
@@ -144,9 +144,9 @@ export class DeskFileController {
         );
         return res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'dialihkan' }));
       } catch (e) {
-        if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-        if (TASK_CONFLICTS.includes(e.code)) return this.conflict(res, lang, id);
-        errors.add(`kepada-${taskId}`, e.message);
+        const refused = formRefusal(e);
+        if (TASK_CONFLICTS.includes(refused.code)) return this.conflict(res, lang, id);
+        errors.add(`kepada-${taskId}`, refused.message);
       }
     }
     this.render(req, res, file, { reassigning: typed, errors }, 400);
@@ -171,9 +171,9 @@ export class DeskFileController {
         await this.api.post(req, `/applications/${id}/payments`, { reference }, token);
         return res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'pembayaran' }));
       } catch (e) {
-        if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-        if (PAYMENT_CONFLICTS.includes(e.code)) return this.conflict(res, lang, id);
-        errors.add('referensi', e.message);
+        const refused = formRefusal(e);
+        if (PAYMENT_CONFLICTS.includes(refused.code)) return this.conflict(res, lang, id);
+        errors.add('referensi', refused.message);
       }
     }
     const file = await this.files.load(req, token, id);

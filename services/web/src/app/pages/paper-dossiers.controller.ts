@@ -7,6 +7,7 @@ import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, FormErrors } from './form-errors';
+import { formRefusal } from './input-rules';
 import { passOn } from './pass-on';
 
 const PAGE_SIZE = 25;
@@ -107,9 +108,9 @@ export class PaperDossiersController {
       );
       this.pages.send(req, res, 'pages/receipt', { receipt, sent: true });
     } catch (e) {
-      if (!(e instanceof ApiProblem) || e.status >= 500 || e.status === 429) throw e;
-      errors.add('tujuan', e.message);
-      await this.renderSend(req, res, token, trackingNumber, { typed, errors }, e.status);
+      const refused = formRefusal(e);
+      errors.add('tujuan', refused.message);
+      await this.renderSend(req, res, token, trackingNumber, { typed, errors }, refused.status);
     }
   }
 
