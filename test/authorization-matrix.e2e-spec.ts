@@ -149,6 +149,29 @@ const MATRIX: Row[] = [
     body: () => ({ currentPassword: 'bukan kata sandinya', newPassword: 'kata sandi baru sekali' }),
   },
   {
+    route: 'POST /api/v1/auth/claim',
+    ok: 'public',
+    path: () => '/api/v1/auth/claim',
+    body: () => ({
+      trackingNumber: '3271-26-0000-0000-0',
+      code: '000000',
+      password: 'kata sandi baru sekali',
+    }),
+  },
+  {
+    route: 'POST /api/v1/auth/claim/code',
+    ok: 'public',
+    path: () => '/api/v1/auth/claim/code',
+    body: () => ({ trackingNumber: '3271-26-0000-0000-0' }),
+  },
+  {
+    route: 'POST /api/v1/counter/visits',
+    ok: ['holdingOfficer', 'otherRegionOfficer'], // the front office, each at its own counter
+    refused: 403,
+    path: () => '/api/v1/counter/visits',
+    body: () => ({ name: 'Warga Loket', nik: '3271046504900007', phone: '0812-7000-1001' }),
+  },
+  {
     route: 'GET /api/v1/company/members',
     ok: ['companyStaff'],
     refused: 403,

@@ -1,5 +1,7 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import request from 'supertest';
+import { waitFor } from '@berkas/testing';
+import { bearer, people } from './support/api';
 import { startSystem, type RunningSystem } from './support/system';
 
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo accounts npm start prints
@@ -214,5 +216,75 @@ describe('a practice licence through the gateway', () => {
     const mine = (await api.get('/api/v1/applications').set(as('citizen')).expect(200)).body;
     expect(mine.items.find((a: { id: string }) => a.id === draft.id)).toMatchObject({ status: 'issued' });
     await api.get(`/api/v1/applications/${draft.id}`).set(as('pu')).expect(404);
+  });
+
+  it('takes a walk-in at the counter: the officer applies for them, the walk-in claims the account with the texted code', async () => {
+    const { readySip } = people(api);
+    const walkIn = { name: 'Sumarni Wulandari', nik: '3271045703880003', phone: '+6281311112020' };
+    const visit = (await api.post('/api/v1/counter/visits').set(as('fo')).send(walkIn).expect(201)).body;
+    expect(visit).toMatchObject({ existingAccount: false, applicant: { name: walkIn.name } });
+    const counter = visit.tokens.accessToken as string;
+    const app = await readySip(counter);
+    const submitted = (
+      await api.post(`/api/v1/applications/${app.id}/submit`).set(bearer(counter)).expect(200)
+    ).body;
+    expect(submitted.enteredBy).toMatchObject({ name: expect.any(String), agencyCode: 'DPMPTSP' });
+    // Recorded as the officer's act for the applicant, in the file's history and its documents.
+    const history = (await api.get(`/api/v1/applications/${app.id}/history`).set(as('fo')).expect(200)).body;
+    const created = history.entries.find((e: { type: string }) => e.type === 'created');
+    expect(created.actor).toMatchObject({
+      kind: 'applicant',
+      id: visit.applicant.id,
+      assistedBy: expect.any(String),
+      assistedByName: submitted.enteredBy.name,
+    });
+
+    // The walk-in's phone gets the number and a code, once, however often the event is redelivered.
+    const text = await waitFor(
+      async () => (await system.sms.messages('+6281311112020'))[0]?.body ?? null,
+      15000,
+    );
+    expect(text).toContain(submitted.trackingNumber);
+    const code = /kode (\d{6})/.exec(text)![1];
+    const password = 'rumah di gang kenari';
+    const claim = (body: object) => api.post('/api/v1/auth/claim').send(body);
+    const wrong = code === '000000' ? '000001' : '000000';
+    await claim({ trackingNumber: submitted.trackingNumber, code: wrong, password }).expect(400);
+    const pair = (
+      await claim({
+        trackingNumber: submitted.trackingNumber.toLowerCase().replace(/-/g, ' '),
+        code,
+        password,
+      }).expect(200)
+    ).body;
+    // The walk-in's own sign-in sees the file; the counter's sign-in ended with the claim.
+    const mine = (await api.get('/api/v1/applications').set(bearer(pair.accessToken)).expect(200)).body;
+    expect(mine.items.map((a: { id: string }) => a.id)).toEqual([app.id]);
+    await waitFor(
+      async () => (await api.get('/api/v1/applications').set(bearer(counter))).status === 401,
+      5000,
+    );
+    await claim({ trackingNumber: submitted.trackingNumber, code, password }).expect(400);
+    await api.post('/api/v1/auth/login').send({ username: walkIn.phone, password }).expect(200);
+    expect(await system.sms.messages('+6281311112020')).toHaveLength(1);
+
+    // Someone who already has an account: the counter's sign-in sees only what it enters for them.
+    const siti = await api
+      .post('/api/v1/auth/login')
+      .send({ username: demo.person.email, password: demo.password });
+    const own = (await api.get('/api/v1/applications').set(bearer(siti.body.accessToken)).expect(200)).body;
+    const again = (
+      await api
+        .post('/api/v1/counter/visits')
+        .set(as('fo'))
+        .send({ name: demo.person.name, nik: demo.person.nik, email: demo.person.email })
+        .expect(201)
+    ).body;
+    expect(again).toMatchObject({ existingAccount: true });
+    const assisted = bearer(again.tokens.accessToken);
+    expect((await api.get('/api/v1/applications').set(assisted).expect(200)).body.items).toEqual([]);
+    if (own.items[0]) await api.get(`/api/v1/applications/${own.items[0].id}`).set(assisted).expect(404);
+    // Only the front office opens a counter.
+    await api.post('/api/v1/counter/visits').set(as('dinkes')).send(walkIn).expect(403);
   });
 });

@@ -105,5 +105,6 @@ export function actorOf(p: Principal | undefined, capacity?: Capacity | null): A
           actingAs: capacity.acting.kind,
         }
       : {}),
+    ...(p.assistedBy ? { assistedBy: p.assistedBy.id, assistedByName: p.assistedBy.name } : {}),
   };
 }

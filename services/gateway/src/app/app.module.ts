@@ -14,6 +14,7 @@ import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { CompanyMembersController } from './auth/company-members.controller';
 import { PasswordsController } from './auth/passwords.controller';
+import { CounterController } from './auth/counter.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { PermitsController } from './permits/permits.controller';
@@ -25,6 +26,7 @@ import { gatewayValidationPipe } from './validation/validation.pipe';
 export const API_CONTROLLERS = [
   AuthController,
   PasswordsController,
+  CounterController,
   CompanyMembersController,
   AdminController,
   DirectoryController,

@@ -14,6 +14,8 @@ import { SessionsModule } from './auth/sessions.module';
 import { PasswordReset } from './auth/password-reset.entity';
 import { SignInThrottleRecord } from './auth/sign-in-throttle.entity';
 import { CompaniesModule } from './companies/companies.module';
+import { CounterModule } from './counter/counter.module';
+import { WalkInClaim } from './counter/walk-in-claim.entity';
 import { DemoModule } from './demo/demo.module';
 import { KeysModule } from './keys/keys.module';
 import { SigningKey } from './keys/signing-key.entity';
@@ -40,6 +42,7 @@ export const IDENTITY_ENTITIES = [
   SignInThrottleRecord,
   PasswordReset,
   SigningKey,
+  WalkInClaim,
 ];
 
 @Module({})
@@ -67,6 +70,7 @@ export class AppModule {
         ApplicantsModule,
         SessionsModule,
         CompaniesModule,
+        CounterModule,
         MeModule,
         DemoModule,
       ],

@@ -4,6 +4,7 @@ import { SignInThrottles1764300000001 } from './1764300000001-SignInThrottles';
 import { RegistrationByCode1764300000002 } from './1764300000002-RegistrationByCode';
 import { CompanyAdminsAndPasswordResets1765000000000 } from './1765000000000-CompanyAdminsAndPasswordResets';
 import { InitialPasswords1766000000000 } from './1766000000000-InitialPasswords';
+import { CounterVisits1767000000000 } from './1767000000000-CounterVisits';
 
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -16,4 +17,5 @@ export const IDENTITY_MIGRATIONS = [
   RegistrationByCode1764300000002,
   CompanyAdminsAndPasswordResets1765000000000,
   InitialPasswords1766000000000,
+  CounterVisits1767000000000,
 ];

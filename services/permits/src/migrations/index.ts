@@ -6,6 +6,7 @@ import { DammTrackingNumbers1764500000000 } from './1764500000000-DammTrackingNu
 import { IssuingOfficeNumbers1764600000000 } from './1764600000000-IssuingOfficeNumbers';
 
 import { ApplicationCorrections1765000000000 } from './1765000000000-ApplicationCorrections';
+import { CounterEntries1767000000000 } from './1767000000000-CounterEntries';
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
@@ -18,4 +19,5 @@ export const PERMITS_MIGRATIONS = [
   DammTrackingNumbers1764500000000,
   IssuingOfficeNumbers1764600000000,
   ApplicationCorrections1765000000000,
+  CounterEntries1767000000000,
 ];

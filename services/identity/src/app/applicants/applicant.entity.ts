@@ -58,6 +58,13 @@ export class ApplicantAccount {
   @Column('uuid', { nullable: true })
   removedBy: string | null;
 
+  /** The officer who opened the account at a counter for a walk-in; it has no password until claimed. */
+  @Column('uuid', { nullable: true })
+  enrolledBy: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  enrolledAt: Date | null;
+
   @Column('timestamptz', { default: () => 'now()' })
   createdAt: Date;
 }

@@ -30,6 +30,7 @@ import { hashPassword } from '../auth/passwords';
 import { OutgoingMessages } from '../messages/outgoing-messages.service';
 import {
   alreadyRegistered,
+  claimInstead,
   identityTaken,
   invitation,
   INVITATION_HOURS,
@@ -102,8 +103,13 @@ export class ApplicantsService {
         passwordHash,
         REGISTRATION_CODE_MINUTES * 60_000,
         async () => {
-          if (identity.kind === 'person' && (await m.findOneBy(ApplicantAccount, { nik: identity.nik })))
-            return identityTaken('NIK');
+          const holder =
+            identity.kind === 'person' ? await m.findOneBy(ApplicantAccount, { nik: identity.nik }) : null;
+          if (holder)
+            // An account a counter opened and nobody claimed yet is taken over with the receipt's number.
+            return (await m.existsBy(Credential, { principalKind: 'applicant', principalId: holder.id }))
+              ? identityTaken('NIK')
+              : claimInstead();
           if (identity.kind === 'company' && (await m.findOneBy(Company, { nib: identity.nib })))
             return identityTaken('NIB');
           return null;
@@ -311,7 +317,7 @@ export class ApplicantsService {
     return toApplicant(a);
   }
 
-  private checkAccount(req: NewAccount): NewAccount {
+  checkAccount(req: NewAccount): NewAccount {
     if (!req.email && !req.phone) throw AppError.invalid('/email', 'or a phone number is required');
     const email = req.email ? normalizeEmail(req.email) : undefined;
     const phone = req.phone ? normalizePhone(req.phone) : undefined;

@@ -1,3 +1,4 @@
+import type { CounterOfficer } from '@berkas/contracts';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export type PrincipalKind = 'staff' | 'applicant';
@@ -70,4 +71,8 @@ export class RefreshToken {
 
   @Column('text', { nullable: true })
   revokeReason: string | null;
+
+  /** A sign-in an officer works in at a counter for this applicant (the principal's assistedBy). */
+  @Column('jsonb', { nullable: true })
+  assistedBy: CounterOfficer | null;
 }

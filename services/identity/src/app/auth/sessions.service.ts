@@ -6,6 +6,7 @@ import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { IdentityEnv } from '@berkas/config';
 import {
   AppError,
+  type CounterOfficer,
   type LoginRequest,
   type Principal,
   type SessionsRevoked,
@@ -35,6 +36,8 @@ const tooManyFailures = (seconds: number) =>
     undefined,
     seconds,
   );
+/** How long an officer's sign-in as a walk-in applicant may last: one counter shift. */
+const COUNTER_SIGN_IN_HOURS = 8;
 /** No failed sign-in is answered sooner: how long the checks took says nothing about the name. */
 const FAILURE_FLOOR_MS = 150;
 
@@ -123,7 +126,14 @@ export class SessionsService {
       token.usedAt = new Date();
       await m.save(token);
       const principal = await this.principals.build(token.principalKind, token.principalId, m);
-      return { pair: await this.issue(m, token.principalKind, principal, token.familyId) };
+      if (token.assistedBy) {
+        // A counter sign-in lasts while its officer may still work the counter.
+        await this.principals.build('staff', token.assistedBy.id, m);
+        principal.assistedBy = token.assistedBy;
+      }
+      return {
+        pair: await this.issue(m, token.principalKind, principal, token.familyId, token.expiresAt),
+      };
     });
     if ('pair' in result && result.pair) return result.pair;
     if (result.error === 'reused') {
@@ -165,6 +175,20 @@ export class SessionsService {
     return this.issue(m, kind, principal, randomUUID());
   }
 
+  /**
+   * A sign-in as a walk-in applicant for the officer serving them at the counter: marked with the
+   * officer in every token, and over by the end of the working day however often it is refreshed.
+   */
+  async startAssistedSignIn(
+    m: EntityManager,
+    applicantId: string,
+    officer: CounterOfficer,
+  ): Promise<TokenPair> {
+    const principal = { ...(await this.principals.build('applicant', applicantId, m)), assistedBy: officer };
+    const ends = new Date(Date.now() + COUNTER_SIGN_IN_HOURS * 3600_000);
+    return this.issue(m, 'applicant', principal, randomUUID(), ends);
+  }
+
   private async revokeFamily(
     m: EntityManager,
     familyId: string,
@@ -184,6 +208,8 @@ export class SessionsService {
     kind: PrincipalKind,
     principal: Principal,
     familyId: string,
+    /** The sign-in's own end (a counter's), which refreshing does not push back. */
+    endsAt?: Date,
   ): Promise<TokenPair> {
     const key = await this.keys.activeKey();
     const ttl = this.env.accessTokenTtlSeconds;
@@ -199,13 +225,16 @@ export class SessionsService {
       .setExpirationTime(`${ttl}s`)
       .sign(key.privateKey);
     const refreshToken = randomBytes(32).toString('base64url');
-    const refreshTtl = this.env.refreshTokenTtlDays * 24 * 3600;
+    const usualEnd = new Date(Date.now() + this.env.refreshTokenTtlDays * 24 * 3600_000);
+    const expiresAt = endsAt && endsAt < usualEnd ? endsAt : usualEnd;
+    const refreshTtl = Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
     await m.insert(RefreshToken, {
       familyId,
       principalKind: kind,
       principalId: principal.id,
       tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + refreshTtl * 1000),
+      expiresAt,
+      assistedBy: principal.assistedBy ?? null,
     });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl, refreshExpiresIn: refreshTtl };
   }

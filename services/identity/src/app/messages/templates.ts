@@ -129,3 +129,55 @@ export function passwordChanged(): Wording {
     sms: 'Berkas: kata sandi Anda baru diubah. Bila bukan Anda, atur ulang segera dan hubungi DPMPTSP.',
   };
 }
+
+export const CLAIM_CODE_DAYS = 30;
+
+/** A walk-in's file was entered at a counter: the code to take the account over online. */
+export function claimCode(code: string, trackingNumber: string, office: string): Wording {
+  return {
+    subject: `Permohonan ${trackingNumber} di Berkas / Your application on Berkas`,
+    email: [
+      `Permohonan Anda telah diterima di loket ${office} dengan nomor lacak ${trackingNumber}.`,
+      'Untuk mengikutinya dari ponsel Anda, buka Berkas, pilih "Klaim permohonan dari loket", masukkan',
+      `nomor lacak itu dan kode ${code}, lalu pilih kata sandi Anda (kode berlaku ${CLAIM_CODE_DAYS} hari).`,
+      NEVER_SHARE_ID,
+      '',
+      `Your application was received at the ${office} counter with tracking number ${trackingNumber}.`,
+      'To follow it from your phone, open Berkas, choose "Claim an application from the counter", enter',
+      `that number and the code ${code}, then choose your password (the code is valid for ${CLAIM_CODE_DAYS} days).`,
+      NEVER_SHARE_EN,
+    ].join('\n'),
+    sms: `Berkas: permohonan ${trackingNumber} diterima. Klaim akun di Berkas dgn kode ${code} (${CLAIM_CODE_DAYS} hr). JANGAN berikan ke siapa pun.`,
+  };
+}
+
+/** A file entered at a counter for someone who already has an account: it is in their account. */
+export function counterEntryNotice(trackingNumber: string, office: string): Wording {
+  return {
+    subject: `Permohonan ${trackingNumber} di Berkas / Your application on Berkas`,
+    email: [
+      `Permohonan Anda telah diterima di loket ${office} dengan nomor lacak ${trackingNumber}.`,
+      'Permohonan itu ada di akun Berkas Anda: masuk untuk mengikutinya.',
+      'Jika Anda tidak datang ke loket, hubungi kantor tersebut.',
+      '',
+      `Your application was received at the ${office} counter with tracking number ${trackingNumber}.`,
+      'It is in your Berkas account: sign in to follow it. If you did not visit the counter, contact that office.',
+    ].join('\n'),
+    sms: `Berkas: permohonan ${trackingNumber} diterima di loket ${office}; lihat di akun Anda.`,
+  };
+}
+
+/** Someone registers with the NIK of an account a counter opened and nobody has claimed yet. */
+export function claimInstead(): Wording {
+  return {
+    subject: 'Pendaftaran Berkas / Berkas registration',
+    email: [
+      'NIK yang Anda daftarkan sudah memiliki akun yang dibuat petugas loket, jadi akun baru tidak dibuat.',
+      'Pilih "Klaim permohonan dari loket" di Berkas dan masukkan nomor lacak dari tanda terima Anda.',
+      '',
+      'The NIK you registered with has an account an officer opened at a counter, so no new account was made.',
+      'Choose "Claim an application from the counter" on Berkas and enter the tracking number on your receipt.',
+    ].join('\n'),
+    sms: 'Berkas: NIK ini sudah punya akun dari loket. Klaim dengan nomor lacak di tanda terima Anda.',
+  };
+}

@@ -13,13 +13,15 @@ export function requireApplicant(p: Principal | undefined): Principal {
   return principal;
 }
 
-/** The applicant (or a member of its company), officers of agencies it has tasks at, admins, services. */
+/** The applicant (or a member of its company; at a counter, its officer), officers of agencies it has tasks at, admins, services. */
 export async function canView(
   m: EntityManager,
   p: Principal | undefined,
-  app: Pick<ApplicationRecord, 'id' | 'applicantId' | 'companyId' | 'issuingAgencyId'>,
+  app: Pick<ApplicationRecord, 'id' | 'applicantId' | 'companyId' | 'issuingAgencyId' | 'enteredBy'>,
 ): Promise<boolean> {
   if (!p) return !!currentService();
+  // An officer at a counter, signed in as the walk-in, sees only what they entered for them.
+  if (p.assistedBy && app.enteredBy?.id !== p.assistedBy.id) return false;
   if (p.kind === 'applicant')
     return p.id === app.applicantId || (!!p.companyId && p.companyId === app.companyId);
   if (p.roles?.includes('system-admin')) return true;

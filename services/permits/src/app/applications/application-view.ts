@@ -42,6 +42,7 @@ export function toApplication(
     openTasks: openTasks.map((t) => toTaskRef(t, def, a.regionCode)),
     fee: a.fee,
     correction: correctionOf(a),
+    ...(a.enteredBy ? { enteredBy: a.enteredBy } : {}),
     createdAt: a.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-import type { ApplicationCorrection, FeeBill } from '@berkas/contracts';
+import type { ApplicationCorrection, CounterOfficer, FeeBill } from '@berkas/contracts';
 import type { ClockSegment } from '../../domain/working-calendar';
 import type { FlowState } from '../../domain/workflow-engine';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
@@ -81,6 +81,10 @@ export class ApplicationRecord {
   /** The last return to the applicant, and what they changed when they resubmitted. */
   @Column('jsonb', { nullable: true })
   correction: StoredCorrection | null;
+
+  /** The officer who entered it at a counter for a walk-in applicant. */
+  @Column('jsonb', { nullable: true })
+  enteredBy: CounterOfficer | null;
 
   @Column('timestamptz')
   createdAt: Date;

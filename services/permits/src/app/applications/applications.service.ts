@@ -98,6 +98,7 @@ export class ApplicationsService {
         outcome: null,
         fee: null,
         correction: null,
+        enteredBy: applicant.assistedBy ?? null,
         createdAt: now,
         updatedAt: now,
       });
@@ -287,7 +288,9 @@ export class ApplicationsService {
   async list(p: Principal | undefined, req: ListApplicationsRequest): Promise<ApplicationPage> {
     const applicant = requireApplicant(p);
     const limit = req.limit ?? 20;
-    const owner = applicant.companyId ? { companyId: applicant.companyId } : { applicantId: applicant.id };
+    const owner = applicant.companyId
+      ? { companyId: applicant.companyId }
+      : { applicantId: applicant.id, enteredBy: applicant.assistedBy?.id };
     const m = this.dataSource.manager;
     const rows = await this.ledger.page(m, owner, decodeCursor(req.after, NEWEST_FIRST), limit + 1);
     const page = rows.slice(0, limit);

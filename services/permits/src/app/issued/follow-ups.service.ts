@@ -97,7 +97,10 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       if (FINAL_OUTCOMES.has(change.status) && change.trackingNumber)
         await this.close(change.trackingNumber, change.status);
       // The submit activated the dossier after its commit; this does it should that have been lost.
-      if (change.change === 'submitted' && change.trackingNumber) await this.activate(change.trackingNumber);
+      if (change.change === 'submitted' && change.trackingNumber) {
+        await this.activate(change.trackingNumber);
+        await this.sendClaimCode(change.applicationId, m);
+      }
       if (change.status === 'in-review') await this.custody.dispatch(m, change.applicationId);
     }
   }
@@ -183,6 +186,25 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
   private async openDossier(applicationId: string, m: EntityManager): Promise<void> {
     const app = await m.findOneBy(ApplicationRecord, { id: applicationId });
     if (app) await this.dossier.ensure(app, m);
+  }
+
+  /**
+   * A file entered at a counter was submitted: its walk-in gets the code to claim it online (identity
+   * sends it once per tracking number, so a redelivered event sends nothing twice).
+   */
+  private async sendClaimCode(applicationId: string, m: EntityManager): Promise<void> {
+    const app = await m.findOneByOrFail(ApplicationRecord, { id: applicationId });
+    if (!app.enteredBy || !app.trackingNumber) return;
+    const office = await this.services.request(
+      'identity.agencies.get',
+      { regionCode: app.regionCode, code: app.enteredBy.agencyCode },
+      { asService: true },
+    );
+    await this.services.request(
+      'identity.counter.send-claim-code',
+      { applicantId: app.applicantId, trackingNumber: app.trackingNumber, officeName: office.name },
+      { asService: true },
+    );
   }
 
   private async activate(trackingNumber: string): Promise<void> {

@@ -343,7 +343,8 @@ export class ApplicationLedger {
   /** A page of an applicant's (or a company's) applications, newest first, after a keyset cursor. */
   page(
     m: EntityManager,
-    owner: { applicantId: string } | { companyId: string },
+    /** enteredBy: a counter's sign-in sees only what its officer entered. */
+    owner: { applicantId: string; enteredBy?: string } | { companyId: string },
     after: readonly [string, string] | null,
     take: number,
   ): Promise<ApplicationRecord[]> {
@@ -355,6 +356,8 @@ export class ApplicationLedger {
       .take(take);
     if ('companyId' in owner) qb.where('a.company_id = :c', { c: owner.companyId });
     else qb.where('a.applicant_id = :a', { a: owner.applicantId });
+    if ('enteredBy' in owner && owner.enteredBy)
+      qb.andWhere(`a.entered_by->>'id' = :officer`, { officer: owner.enteredBy });
     if (after) qb.andWhere('(a.created_at, a.id) < (:at, :id)', { at: after[0], id: after[1] });
     return qb.getMany();
   }
