@@ -1457,5 +1457,153 @@ describe('public pages in a real browser', () => {
       expect(fits).toBe(true);
       await expectAccessible(); // the receipt, as the POST answered it
     });
+
+    it('takes a walk-in at the counter: the officer enters the licence for them, and they claim it online with the texted code', async () => {
+      const suffix = javaScriptEnabled ? '12' : '11';
+      const shot = async (name: string, target: Page = page) => {
+        if (process.env.SHOTS && !javaScriptEnabled)
+          await target.screenshot({ path: `${process.env.SHOTS}/counter-${name}.png`, fullPage: true });
+      };
+      const walkIn = {
+        name: 'Sumarni Wulandari',
+        nik: `32710457038800${suffix}`,
+        phone: `0813-2222-30${suffix}`,
+      };
+      await page.goto(`${system.webUrl}/masuk`);
+      await page.fill('#username', officer('DPMPTSP', 'front-office'));
+      await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForURL(/\/meja$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      await Promise.all([page.waitForURL(/\/loket$/), page.click('#counter-link')]);
+      await expectAccessible();
+      // Keyboard alone: the name, then a NIK one digit short; the form says which field and why.
+      await page.focus('#name');
+      await page.keyboard.type(walkIn.name);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(walkIn.nik.slice(1));
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(walkIn.phone);
+      await Promise.all([page.locator('.govuk-error-summary').waitFor(), page.keyboard.press('Enter')]);
+      expect(
+        await page.locator('.govuk-error-summary a').evaluateAll((a) => a.map((x) => x.getAttribute('href'))),
+      ).toEqual(['#nik']);
+      expect(await page.inputValue('#name')).toBe(walkIn.name);
+      await shot('form-error');
+      await expectAccessible();
+      await page.fill('#nik', walkIn.nik);
+      await Promise.all([page.waitForURL(/\/izin$/), page.click('#start-counter')]);
+      // Every page now says whom the officer serves, and as whom it is recorded.
+      await expect(page.locator('#counter-banner').textContent()).resolves.toContain(walkIn.name);
+      await expect(page.locator('#signed-in-as').textContent()).resolves.toContain(walkIn.name);
+      await shot('serving');
+      await expectAccessible();
+
+      // The portal's own pages and checks, worked by the officer.
+      await page.goto(`${system.webUrl}/izin/SIP/ajukan`);
+      await Promise.all([
+        page.waitForURL(/\/permohonan\/[0-9a-f-]{36}$/),
+        page.getByRole('button', { name: 'Mulai permohonan' }).click(),
+      ]);
+      const tasks = page.url();
+      await Promise.all([
+        page.waitForURL(/\/data\/1$/),
+        page.getByRole('link', { name: /Bagian 1 dari/ }).click(),
+      ]);
+      await page.check(`input[name="profession"][value="${SIP_FORM.profession}"]`);
+      await page.fill('#strNumber', SIP_FORM.strNumber);
+      await page.fill('#practiceAddress', SIP_FORM.practiceAddress);
+      await Promise.all([
+        page.waitForURL(/\/data\/2$/),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      await page.fill('#practiceOrder', '1');
+      await Promise.all([
+        page.waitForURL(tasks),
+        page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
+      ]);
+      // The walk-in's papers, scanned at the counter.
+      for (const [name, file] of [
+        ['KTP', { name: 'ktp-scan.png', mimeType: 'image/png', buffer: PNG }],
+        ['STR yang masih berlaku', { name: 'str-scan.pdf', mimeType: 'application/pdf', buffer: PDF }],
+        [
+          'Rekomendasi organisasi profesi',
+          { name: 'rekomendasi-scan.pdf', mimeType: 'application/pdf', buffer: PDF },
+        ],
+      ] as const) {
+        await Promise.all([page.waitForURL(/\/dokumen\//), page.getByRole('link', { name }).click()]);
+        await page.setInputFiles('#file', file);
+        await Promise.all([page.waitForURL(tasks), page.getByRole('button', { name: 'Unggah' }).click()]);
+      }
+      await Promise.all([
+        page.waitForURL(/\/periksa$/),
+        page.getByRole('link', { name: 'Periksa jawaban lalu kirim' }).click(),
+      ]);
+      await page.check('#declaration');
+      await Promise.all([
+        page.waitForURL(/\/terkirim$/),
+        page.getByRole('button', { name: 'Kirim permohonan' }).click(),
+      ]);
+      const number = (await page.locator('#tracking-number').textContent())!.trim();
+      await expect(page.locator('#counter-next').textContent()).resolves.toContain(`****30${suffix}`);
+      const receipt = await page.request.get(
+        `${system.webUrl}${await page.getAttribute('#receipt', 'href')}`,
+      );
+      expect(receipt.status()).toBe(200);
+      expect((await receipt.body()).subarray(0, 5).toString()).toBe('%PDF-');
+      if (process.env.SHOTS)
+        require('node:fs').writeFileSync(`${process.env.SHOTS}/counter-receipt.pdf`, await receipt.body());
+      await shot('sent');
+      await expectAccessible();
+      await Promise.all([page.waitForURL(/\/loket\?selesai=1$/), page.click('#finish-counter')]);
+      await expect(page.locator('#counter-finished').count()).resolves.toBe(1);
+      expect(await page.locator('#counter-banner').count()).toBe(0);
+      await expect(page.locator('#signed-in-as').textContent()).resolves.not.toContain(walkIn.name);
+
+      // Recorded as the officer's act for the walk-in.
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
+      const id = new URL(tasks).pathname.split('/').pop()!;
+      const history = (await api.get(`/api/v1/applications/${id}/history`).set(bearer(fo)).expect(200)).body;
+      expect(history.entries.find((e: { type: string }) => e.type === 'submitted').actor).toMatchObject({
+        kind: 'applicant',
+        assistedByName: expect.any(String),
+      });
+
+      // At home, on their own phone: the number from the receipt and the code from the SMS.
+      const sms = await waitFor(
+        async () => (await system.sms.messages(`+6281322223${'0' + suffix}`))[0]?.body ?? null,
+        15000,
+      );
+      const code = /kode (\d{6})/.exec(sms)![1];
+      const phone = await browser.newContext({
+        viewport: { width: 360, height: 740 },
+        locale: 'id-ID',
+        javaScriptEnabled,
+      });
+      const own = await phone.newPage();
+      try {
+        await own.goto(`${system.webUrl}/masuk`);
+        await Promise.all([own.waitForURL(/\/klaim$/), own.click('#claim-link')]);
+        await expectAccessible(own);
+        await own.fill('#trackingNumber', number.toLowerCase().replace(/-/g, ' '));
+        await own.fill('#code', code === '111111' ? '222222' : '111111');
+        await own.fill('#password', 'rumah di gang kenari');
+        await Promise.all([own.locator('.govuk-error-summary').waitFor(), own.click('#claim-button')]);
+        expect(await own.getAttribute('.govuk-error-summary a', 'href')).toBe('#code');
+        await shot('claim-error', own);
+        await expectAccessible(own);
+        await own.fill('#code', code);
+        await own.fill('#password', 'rumah di gang kenari');
+        await Promise.all([own.waitForURL(/\/permohonan$/), own.click('#claim-button')]);
+        await expect(own.locator('#applications').textContent()).resolves.toContain(number);
+        await expect(own.locator('#signed-in-as').textContent()).resolves.toContain(walkIn.name);
+        await expectAccessible(own);
+      } finally {
+        await phone.close();
+      }
+    });
   });
 });

@@ -245,11 +245,20 @@ describe('a practice licence through the gateway', () => {
       15000,
     );
     expect(text).toContain(submitted.trackingNumber);
-    const code = /kode (\d{6})/.exec(text)![1];
+    const first = /kode (\d{6})/.exec(text)![1];
     const password = 'rumah di gang kenari';
     const claim = (body: object) => api.post('/api/v1/auth/claim').send(body);
-    const wrong = code === '000000' ? '000001' : '000000';
+    const wrong = first === '000000' ? '000001' : '000000';
     await claim({ trackingNumber: submitted.trackingNumber, code: wrong, password }).expect(400);
+    // A lost code: a new one goes to the same phone, and the old one is void.
+    await api.post('/api/v1/auth/claim/code').send({ trackingNumber: submitted.trackingNumber }).expect(202);
+    const texts = await waitFor(async () => {
+      const all = await system.sms.messages('+6281311112020');
+      return all.length === 2 ? all : null;
+    }, 15000);
+    const code = /kode (\d{6})/.exec(texts[0].body)![1];
+    if (code !== first)
+      await claim({ trackingNumber: submitted.trackingNumber, code: first, password }).expect(400);
     const pair = (
       await claim({
         trackingNumber: submitted.trackingNumber.toLowerCase().replace(/-/g, ' '),
@@ -266,7 +275,7 @@ describe('a practice licence through the gateway', () => {
     );
     await claim({ trackingNumber: submitted.trackingNumber, code, password }).expect(400);
     await api.post('/api/v1/auth/login').send({ username: walkIn.phone, password }).expect(200);
-    expect(await system.sms.messages('+6281311112020')).toHaveLength(1);
+    expect(await system.sms.messages('+6281311112020')).toHaveLength(2);
 
     // Someone who already has an account: the counter's sign-in sees only what it enters for them.
     const siti = await api

@@ -24,6 +24,8 @@ import { MyApplicationsController } from './pages/my-applications.controller';
 import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
 import { PasswordPagesController } from './pages/password-pages.controller';
+import { CounterPagesController } from './pages/counter-pages.controller';
+import { ClaimPagesController } from './pages/claim-pages.controller';
 import {
   InvitationPagesController,
   RegistrationPagesController,
@@ -71,6 +73,8 @@ export class AppModule {
         PaperDossiersController,
         TeamPagesController,
         DeskBulkController,
+        CounterPagesController,
+        ClaimPagesController,
       ],
       providers: [
         PageRenderer,

@@ -85,6 +85,7 @@ export class DeskPagesController {
       q,
       counts: page.counts,
       supervisor,
+      frontOffice: req.session.person?.seats?.some((s) => s.roles.includes('front-office')),
       team,
       typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
       typeItems: [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Me, SignInNotice, TokenPair } from '@berkas/contracts';
+import type { CounterVisit, Me, SignInNotice, TokenPair } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
 import { SESSION_COOKIE, type Seat, type SignedInPerson } from './session-middleware';
 import { SignIns } from './sign-ins';
@@ -57,10 +57,18 @@ export class PersonSession {
     password: string,
   ): Promise<{ notice?: SignInNotice; passwordChangeRequired?: boolean }> {
     const pair = await this.api.post<TokenPair>(req, '/auth/login', { username, password });
+    return this.signInWith(req, pair);
+  }
+
+  /** Starts the session of a sign-in identity just answered (a password, or an account just claimed). */
+  async signInWith(
+    req: Request,
+    pair: TokenPair,
+  ): Promise<{ notice?: SignInNotice; passwordChangeRequired?: boolean }> {
     const me = await this.api.get<Me>(req, '/me', pair.accessToken);
-    const previous = req.session.signInId;
+    const previous = [req.session.signInId, req.session.counter?.officerSignInId];
     await promised((done) => req.session.regenerate(done));
-    if (previous) await this.signIns.end(req, previous);
+    for (const id of previous) if (id) await this.signIns.end(req, id);
     req.session.signInId = await this.signIns.begin(pair, me.principal.id);
     req.session.person = personOf(me);
     // Someone tried this account's password and failed since its owner last signed in: tell them.
@@ -73,12 +81,42 @@ export class PersonSession {
     };
   }
 
+  /**
+   * An officer starts serving a walk-in: the session works as the walk-in (the counter's sign-in,
+   * marked with the officer) and keeps the officer's own sign-in aside until endCounterVisit.
+   */
+  async startCounterVisit(req: Request, visit: CounterVisit, contact: string): Promise<void> {
+    const officerSignInId = req.session.signInId;
+    const officer = req.session.person;
+    if (!officerSignInId || !officer || req.session.counter) throw new Error('no officer to serve from');
+    req.session.counter = { officerSignInId, officer, contact, existingAccount: visit.existingAccount };
+    req.session.signInId = await this.signIns.begin(visit.tokens, visit.applicant.id);
+    req.session.person = { name: visit.applicant.name, kind: 'person', assistedBy: officer.name };
+    await sessionSaved(req);
+  }
+
+  /** The walk-in is served: their sign-in ends, and the session is the officer's again. */
+  async endCounterVisit(req: Request): Promise<void> {
+    const counter = req.session.counter;
+    if (!counter) return;
+    if (req.session.signInId) await this.signIns.end(req, req.session.signInId);
+    req.session.signInId = counter.officerSignInId;
+    req.session.person = counter.officer;
+    delete req.session.counter;
+    await sessionSaved(req);
+  }
+
   /** The signed-in person's access token, renewed if needed; undefined when nobody is (or no longer). */
   async accessToken(req: Request): Promise<string | undefined> {
     const id = req.session?.signInId;
     if (!id) return undefined;
     const token = await this.signIns.accessToken(req, id);
     if (token) return token;
+    // A counter's sign-in ended by its walk-in claiming the account: the officer carries on.
+    if (req.session.counter) {
+      await this.endCounterVisit(req);
+      return this.accessToken(req);
+    }
     // Ended elsewhere (signed out on another device, password changed, removed from a company).
     this.clear(req);
     return undefined;
@@ -94,6 +132,7 @@ export class PersonSession {
 
   /** The API refused this sign-in's token (revoked elsewhere before it expired): end it here too. */
   async forget(req: Request): Promise<void> {
+    if (req.session?.counter) return this.endCounterVisit(req);
     const id = req.session?.signInId;
     if (id) await this.signIns.end(req, id);
     this.clear(req);
@@ -106,8 +145,8 @@ export class PersonSession {
   }
 
   async signOut(req: Request, res: Response): Promise<void> {
-    const id = req.session?.signInId;
-    if (id) await this.signIns.end(req, id);
+    for (const id of [req.session?.signInId, req.session?.counter?.officerSignInId])
+      if (id) await this.signIns.end(req, id);
     if (req.session) await promised((done) => req.session.destroy(done));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }

@@ -20,7 +20,18 @@ declare module 'express-session' {
     signInNotice: SignInNotice;
     /** Signed in with an initial password (an admin chose it): nothing else opens until it is replaced. */
     passwordChangeRequired: boolean;
+    /** An officer serving a walk-in at the counter: their own sign-in, kept aside until they finish. */
+    counter: CounterVisitInSession;
   }
+}
+
+/** The officer's sign-in set aside while the session works as the walk-in, and whom it serves. */
+export interface CounterVisitInSession {
+  officerSignInId: string;
+  officer: SignedInPerson;
+  /** Where the claim code will go, partly hidden, for the receipt's words. */
+  contact: string;
+  existingAccount: boolean;
 }
 
 /** A one-time code on its way: to which login, shown to the person partly hidden. */
@@ -39,6 +50,8 @@ export interface SignedInPerson {
   id?: string;
   /** An officer's seats when they signed in: their own, and each position they act in (Plt/Plh). */
   seats?: Seat[];
+  /** A walk-in served at the counter: the officer's name, who works as them here. */
+  assistedBy?: string;
 }
 
 /** Where an officer may act: an agency and its roles, in their own right or for a position holder. */

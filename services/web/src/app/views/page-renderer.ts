@@ -77,6 +77,11 @@ export class PageRenderer {
           : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
       // The signed-in person, for the header; their tokens never reach a template.
       person: req.session?.person,
+      // At the counter: where the walk-in's claim code goes (the officer's sign-in stays out of reach).
+      counter: req.session?.counter && {
+        contact: req.session.counter.contact,
+        existingAccount: req.session.counter.existingAccount,
+      },
       // The session's CSRF token, for a form that posts (it makes the session on first use).
       csrfToken: () => (req.session ? csrf.generateToken(req) : ''),
     };
