@@ -169,7 +169,7 @@ const MATRIX: Row[] = [
     ok: ['holdingOfficer', 'otherRegionOfficer'], // the front office, each at its own counter
     refused: 403,
     path: () => '/api/v1/counter/visits',
-    body: () => ({ name: 'Warga Loket', nik: '3271046504900007', phone: '0812-7000-1001' }),
+    body: () => ({ name: 'Warga Loket', nik: '3271046504900007', phone: '+6281270001001' }),
   },
   {
     route: 'GET /api/v1/company/members',
@@ -330,6 +330,18 @@ const MATRIX: Row[] = [
     ok: ['supervisor', 'agencyAdmin', 'otherRegionSupervisor'], // each supervisor sees their own agency's
     refused: 403,
     path: () => '/api/v1/team',
+  },
+  {
+    route: 'GET /api/v1/escalations',
+    ok: ['supervisor', 'agencyAdmin', 'otherRegionSupervisor'], // each supervisor, their own agency's
+    refused: 403,
+    path: () => '/api/v1/escalations',
+  },
+  {
+    route: 'GET /api/v1/returned',
+    ok: OFFICERS,
+    refused: 403,
+    path: () => '/api/v1/returned',
   },
   {
     route: 'POST /api/v1/tasks/{id}/reassign',

@@ -13,6 +13,7 @@ import {
   PNG,
   SIP_FORM,
 } from './support/api';
+import { queryDatabase } from './support/db';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -1136,6 +1137,14 @@ describe('public pages in a real browser', () => {
       const returned = (await api.get(`/api/v1/applications/${sent.id}`).set(bearer(citizen)).expect(200))
         .body;
       expect(returned.correction).toMatchObject({ fields: ['strNumber'], documents: ['certificate'] });
+      // The desk's list of files waiting on their applicants has it, with what was asked.
+      await Promise.all([page.waitForURL(/\/meja$/), page.goto(`${system.webUrl}/meja`)]);
+      await Promise.all([page.waitForURL(/\/meja\/dikembalikan$/), page.click('#returned-link')]);
+      const waiting = await page.locator(`#returned-${sent.id}`).textContent();
+      expect(waiting).toContain(submitted.trackingNumber);
+      expect(waiting).toContain('1 isian, 1 dokumen');
+      await expectAccessible();
+      await page.goto(`${system.webUrl}/meja/berkas/${sent.id}`);
 
       // The applicant's task list names both, with the officer's words.
       const applicant = await browser.newContext({ javaScriptEnabled });
@@ -1343,6 +1352,12 @@ describe('public pages in a real browser', () => {
       const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
       const task = (await the.taskOf(fo, sent.id))!;
       await api.post(`/api/v1/tasks/${task.id}/claim`).set(bearer(fo)).expect(200);
+      // Left too long: past its due date, the SLA scheduler escalates it to the supervisors.
+      await queryDatabase(
+        system.databases.permits,
+        `UPDATE tasks SET due_at = now() - interval '2 days' WHERE id = $1`,
+        [task.id],
+      );
       // A second front-office officer to take over while the first is on leave.
       const admin = await the.signIn(officer('DPMPTSP', 'system-admin'));
       const agencyId = (await api.get('/api/v1/me').set(bearer(admin)).expect(200)).body.principal.agencyId;
@@ -1410,6 +1425,14 @@ describe('public pages in a real browser', () => {
       await expectAccessible();
       const moved = (await api.get(`/api/v1/applications/${sent.id}`).set(bearer(fo)).expect(200)).body;
       expect(moved.openTasks[0]).toMatchObject({ id: task.id, status: 'claimed', claimedBy: standIn.id });
+
+      // The escalations list has the late task (the scheduler passes every 30 seconds), being worked.
+      await Promise.all([page.waitForURL(/\/meja\/tim$/), page.goto(`${system.webUrl}/meja/tim`)]);
+      await Promise.all([page.waitForURL(/\/meja\/eskalasi$/), page.click('#escalations-link')]);
+      const row = page.locator(`#escalated-${task.id}`);
+      await waitFor(async () => (await row.count()) > 0 || (await page.reload(), null), 40000, 1000);
+      await expect(row.textContent()).resolves.toContain('Sedang ditangani');
+      await expectAccessible();
     });
 
     it("lets the receiving officer scan a paper dossier's QR code, sign in and receive it", async () => {

@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
+  EscalatedTaskPage,
+  ReturnedFilePage,
   ApplicationHistory,
   ApplicationHistoryVerification,
   ActOnTaskRequest,
@@ -48,6 +50,8 @@ import { ApplicationsService } from './applications/applications.service';
 import { CatalogService } from './catalog/catalog.service';
 import { TasksService } from './tasks/tasks.service';
 import { TeamBoardService } from './tasks/team-board.service';
+import { EscalationsService } from './tasks/escalations.service';
+import { ReturnedFilesService } from './applications/returned-files.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { CalendarService } from './calendar/calendar.service';
 import { Handles } from '@berkas/messaging';
@@ -64,6 +68,8 @@ export class PermitsController {
     private readonly applications: ApplicationsService,
     private readonly tasks: TasksService,
     private readonly teams: TeamBoardService,
+    private readonly escalations: EscalationsService,
+    private readonly returnedFiles: ReturnedFilesService,
     private readonly issued: IssuedPermitsService,
     private readonly calendars: CalendarService,
     private readonly submitting: SubmitApplication,
@@ -221,6 +227,16 @@ export class PermitsController {
   @Handles('permits.tasks.release')
   release(@Payload() req: IdRequest): Promise<Task> {
     return this.tasks.release(principal(), req.id);
+  }
+
+  @Handles('permits.tasks.escalated')
+  escalated(@Payload() req: ListApplicationsRequest): Promise<EscalatedTaskPage> {
+    return this.escalations.list(principal(), req);
+  }
+
+  @Handles('permits.applications.returned')
+  returned(@Payload() req: ListApplicationsRequest): Promise<ReturnedFilePage> {
+    return this.returnedFiles.list(principal(), req);
   }
 
   @Handles('permits.tasks.team')

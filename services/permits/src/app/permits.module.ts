@@ -12,6 +12,8 @@ import { CustodyService } from './tasks/custody.service';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { TasksService } from './tasks/tasks.service';
 import { TeamBoardService } from './tasks/team-board.service';
+import { EscalationsService } from './tasks/escalations.service';
+import { ReturnedFilesService } from './applications/returned-files.service';
 import { ApplicationLedger } from './ledger/application-ledger';
 import { ActOnTask } from './transitions/act-on-task';
 import { ApplyFiktifPositif } from './transitions/apply-fiktif-positif';
@@ -50,6 +52,8 @@ import { WithdrawApplication } from './transitions/withdraw-application';
     ApplicationsService,
     TasksService,
     TeamBoardService,
+    EscalationsService,
+    ReturnedFilesService,
     SlaScheduler,
     CustodyService,
     FollowUpsService,

@@ -190,6 +190,8 @@ export interface PermitsUnderTest {
     applicant: Person,
     application: { permitType: string; form?: Record<string, unknown>; documents?: DocumentKind[] },
   ): Promise<{ id: string; trackingNumber: string }>;
+  /** One of permits' own providers, to drive what runs on a timer (the SLA scheduler's pass). */
+  service<T>(type: new (...args: never[]) => T): T;
   /** Throws what the stand-in met that broke the contract: call it after each test. */
   verify(): Promise<void>;
   stop(): Promise<void>;
@@ -307,6 +309,7 @@ export async function startPermitsUnderTest(): Promise<PermitsUnderTest> {
         for (const kind of documents) dossiers.attach(trackingNumber, kind, applicant.principal);
         return { id, trackingNumber };
       },
+      service: (type) => (started.app as INestApplication).get(type),
       verify: () => responder.verify(),
       stop: async () => {
         await stop();

@@ -25,6 +25,7 @@ import { PublicPagesController } from './pages/public-pages.controller';
 import { CompanyPagesController } from './pages/company-pages.controller';
 import { PasswordPagesController } from './pages/password-pages.controller';
 import { CounterPagesController } from './pages/counter-pages.controller';
+import { FollowUpPagesController } from './pages/follow-up-pages.controller';
 import { ClaimPagesController } from './pages/claim-pages.controller';
 import {
   InvitationPagesController,
@@ -74,6 +75,7 @@ export class AppModule {
         TeamPagesController,
         DeskBulkController,
         CounterPagesController,
+        FollowUpPagesController,
         ClaimPagesController,
       ],
       providers: [

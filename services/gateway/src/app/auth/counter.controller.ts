@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
-import { Public } from '@berkas/auth';
+import { Public, Roles } from '@berkas/auth';
 import type { ClaimCodeResent, CounterVisit, CounterVisitRequest, TokenPair } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { ClaimAccountBody, CounterVisitBody, ResendClaimCodeBody } from '../../generated/bodies';
@@ -13,6 +13,7 @@ export class CounterController {
 
   /** A front-office officer starts serving a walk-in: a sign-in as them, marked with the officer. */
   @Post('counter/visits')
+  @Roles('front-office')
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   @Calls('identity.counter.open-visit')

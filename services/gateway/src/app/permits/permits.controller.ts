@@ -36,6 +36,8 @@ import type {
   Task,
   TaskPage,
   TeamBoard,
+  EscalatedTaskPage,
+  ReturnedFilePage,
   WorkflowVersion,
   WorkflowVersionList,
 } from '@berkas/contracts';
@@ -352,6 +354,22 @@ export class PermitsController {
   @Calls('permits.tasks.team')
   team(@Query() query: TeamBoardQuery): Promise<TeamBoard> {
     return this.permits.request('permits.tasks.team', { ...query });
+  }
+
+  /** A supervisor's escalations: late tasks of their agency, waiting or closed by fiktif positif. */
+  @Get('escalations')
+  @Roles('supervisor')
+  @Calls('permits.tasks.escalated')
+  escalated(@Query() query: PageQuery): Promise<EscalatedTaskPage> {
+    return this.permits.request('permits.tasks.escalated', { ...query });
+  }
+
+  /** Files the officer's agency returned to their applicants, still waiting on them; oldest first. */
+  @Get('returned')
+  @Roles(...OFFICER_ROLES)
+  @Calls('permits.applications.returned')
+  returned(@Query() query: PageQuery): Promise<ReturnedFilePage> {
+    return this.permits.request('permits.applications.returned', { ...query });
   }
 
   @Post('tasks/:id/reassign')
