@@ -534,6 +534,12 @@ const MATRIX: Row[] = [
     }),
   },
   {
+    route: 'GET /api/v1/admin/delegations',
+    ok: ['admin'], // the agency's own admin (and system-admins); DLH's admin is refused
+    refused: 403,
+    path: (f) => `/api/v1/admin/delegations?agencyId=${f.agency}`,
+  },
+  {
     route: 'POST /api/v1/admin/delegations',
     ok: ['admin'],
     refused: 403,

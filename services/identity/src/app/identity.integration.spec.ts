@@ -804,9 +804,20 @@ describe('identity service', () => {
           roles: ['supervisor'],
           startsAt: new Date(now - 1000).toISOString(),
           endsAt: new Date(now + 7 * 864e5).toISOString(),
+          decreeNumber: 'SK Kepala Dinas No. 800/112/2026',
         },
         admin.accessToken,
       );
+      expect(plt).toMatchObject({
+        decreeNumber: 'SK Kepala Dinas No. 800/112/2026',
+        holderName: holder.name,
+      });
+      const running = await client.request(
+        'identity.delegations.list',
+        { agencyId: dinkes.id },
+        admin.accessToken,
+      );
+      expect(running.items.map((d) => d.id)).toEqual([plt.id]);
       const token = await login(delegate.email);
       const me = await client.request('identity.me.get', {}, token.accessToken);
       expect(me.principal.roles).toEqual(['reviewer']);
@@ -843,6 +854,16 @@ describe('identity service', () => {
         admin.accessToken,
       );
       await client.request('identity.delegations.revoke', { id: plt.id }, admin.accessToken);
+      // Revoked, it leaves the running list and stays on record.
+      expect(
+        (await client.request('identity.delegations.list', { agencyId: dinkes.id }, admin.accessToken)).items,
+      ).toEqual([]);
+      const all = await client.request(
+        'identity.delegations.list',
+        { agencyId: dinkes.id, includeEnded: true },
+        admin.accessToken,
+      );
+      expect(all.items).toEqual([expect.objectContaining({ id: plt.id, revokedAt: expect.any(String) })]);
       const after = await permits.request('identity.staff.members-of-role', {
         agencyId: dinkes.id,
         role: 'supervisor',

@@ -5,6 +5,7 @@ import { RegistrationByCode1764300000002 } from './1764300000002-RegistrationByC
 import { CompanyAdminsAndPasswordResets1765000000000 } from './1765000000000-CompanyAdminsAndPasswordResets';
 import { InitialPasswords1766000000000 } from './1766000000000-InitialPasswords';
 import { CounterVisits1767000000000 } from './1767000000000-CounterVisits';
+import { DelegationDecrees1767000000001 } from './1767000000001-DelegationDecrees';
 
 /**
  * The identity service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -18,4 +19,5 @@ export const IDENTITY_MIGRATIONS = [
   CompanyAdminsAndPasswordResets1765000000000,
   InitialPasswords1766000000000,
   CounterVisits1767000000000,
+  DelegationDecrees1767000000001,
 ];

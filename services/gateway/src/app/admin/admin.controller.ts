@@ -3,6 +3,7 @@ import { Roles } from '@berkas/auth';
 import type {
   Agency,
   Delegation,
+  DelegationList,
   KeyRotated,
   Region,
   Staff,
@@ -22,7 +23,7 @@ import {
 import { Calls } from '../openapi/calls.decorator';
 import { ServiceClient } from '@berkas/messaging';
 import { uuidParam } from '../validation/validation.pipe';
-import { StaffListQuery } from '../validation/list-query.dto';
+import { StaffListQuery, DelegationListQuery } from '../validation/list-query.dto';
 
 const id = uuidParam();
 
@@ -97,6 +98,12 @@ export class AdminController {
   @Calls('identity.staff.history')
   staffHistory(@Param('id', id) staffId: string): Promise<StaffHistory> {
     return this.identity.request('identity.staff.history', { id: staffId });
+  }
+
+  @Get('delegations')
+  @Calls('identity.delegations.list')
+  listDelegations(@Query() query: DelegationListQuery): Promise<DelegationList> {
+    return this.identity.request('identity.delegations.list', { ...query });
   }
 
   @Post('delegations')

@@ -55,3 +55,14 @@ export class StaffListQuery extends PageQuery {
   @IsBoolean()
   includeInactive?: boolean;
 }
+
+export class DelegationListQuery {
+  @IsUUID()
+  agencyId: string;
+
+  /** Also those that ended or were revoked. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  includeEnded?: boolean;
+}

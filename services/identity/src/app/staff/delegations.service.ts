@@ -3,20 +3,31 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { requireRole } from '@berkas/auth';
 import { requireGrantingRole } from './granting';
-import { AppError, type CreateDelegationRequest, type Delegation, type Principal } from '@berkas/contracts';
+import {
+  AppError,
+  type CreateDelegationRequest,
+  type Delegation,
+  type DelegationList,
+  type ListDelegationsRequest,
+  type Principal,
+} from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import { announceRevocation } from '../auth/revocations';
 import { DelegationRecord } from './staff.entity';
 import { StaffService } from './staff.service';
 
 const MAX_DAYS = 366;
+const DELEGATION_RELATIONS = { agency: true, holder: true, delegate: true } as const;
 
 export function toDelegation(d: DelegationRecord): Delegation {
   return {
     id: d.id,
     kind: d.kind,
     delegateId: d.delegateId,
+    delegateName: d.delegate.name,
     holderId: d.holderId,
+    holderName: d.holder.name,
+    decreeNumber: d.decreeNumber,
     agency: { id: d.agency.id, code: d.agency.code, name: d.agency.name, regionCode: d.agency.regionCode },
     roles: d.roles,
     startsAt: d.startsAt.toISOString(),
@@ -84,6 +95,7 @@ export class DelegationsService {
           roles,
           startsAt,
           endsAt,
+          decreeNumber: req.decreeNumber?.trim() || null,
           createdBy: p?.id ?? 'system',
           createdOnBehalfOf: capacity.via === 'delegation' ? capacity.acting.holderId : null,
         }),
@@ -92,9 +104,28 @@ export class DelegationsService {
     });
   }
 
+  /** An agency's acting officials: running and coming ones by their end, then (asked) the ended ones. */
+  async list(p: Principal | undefined, req: ListDelegationsRequest): Promise<DelegationList> {
+    requireRole(p, ['agency-admin', 'system-admin'], req.agencyId);
+    const rows = await this.dataSource.getRepository(DelegationRecord).find({
+      where: { agencyId: req.agencyId },
+      relations: DELEGATION_RELATIONS,
+      order: { endsAt: 'DESC' },
+      take: 1000,
+    });
+    const now = new Date();
+    const running = (d: DelegationRecord) => !d.revokedAt && d.endsAt > now;
+    return {
+      items: [
+        ...rows.filter(running).reverse(),
+        ...(req.includeEnded ? rows.filter((d) => !running(d)) : []),
+      ].map(toDelegation),
+    };
+  }
+
   async revoke(p: Principal | undefined, id: string): Promise<Delegation> {
     return this.dataSource.transaction(async (m) => {
-      const d = await m.findOne(DelegationRecord, { where: { id }, relations: { agency: true } });
+      const d = await m.findOne(DelegationRecord, { where: { id }, relations: DELEGATION_RELATIONS });
       if (!d) throw new AppError('NOT_FOUND', 404, 'No such delegation');
       await this.staff.load(m, p, { id: d.holderId });
       requireRole(p, ['agency-admin'], d.agencyId);
@@ -109,7 +140,7 @@ export class DelegationsService {
   }
 
   private async changed(m: EntityManager, id: string): Promise<Delegation> {
-    const d = await m.findOneOrFail(DelegationRecord, { where: { id }, relations: { agency: true } });
+    const d = await m.findOneOrFail(DelegationRecord, { where: { id }, relations: DELEGATION_RELATIONS });
     const view = toDelegation(d);
     await this.outbox.add(m, 'evt.identity.delegation-changed', view, {
       source: '/berkas/identity',

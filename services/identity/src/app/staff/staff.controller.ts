@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
+  DelegationList,
+  ListDelegationsRequest,
   CreateDelegationRequest,
   CreateStaffRequest,
   Delegation,
@@ -59,6 +61,11 @@ export class StaffController {
   @Handles('identity.delegations.create')
   delegate(@Payload() req: CreateDelegationRequest): Promise<Delegation> {
     return this.delegations.create(principal(), req);
+  }
+
+  @Handles('identity.delegations.list')
+  listDelegations(@Payload() req: ListDelegationsRequest): Promise<DelegationList> {
+    return this.delegations.list(principal(), req);
   }
 
   @Handles('identity.delegations.revoke')

@@ -104,6 +104,10 @@ export class DelegationRecord {
   @Column('uuid')
   delegateId: string;
 
+  @ManyToOne(() => StaffMember)
+  @JoinColumn({ name: 'delegate_id' })
+  delegate: StaffMember;
+
   @Column('uuid')
   holderId: string;
 
@@ -126,6 +130,10 @@ export class DelegationRecord {
 
   @Column('timestamptz')
   endsAt: Date;
+
+  /** The appointing decree (nomor SK) or warrant. */
+  @Column('text', { nullable: true })
+  decreeNumber: string | null;
 
   @Column('text')
   createdBy: string;
