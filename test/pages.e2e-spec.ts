@@ -1628,5 +1628,121 @@ describe('public pages in a real browser', () => {
         await phone.close();
       }
     });
+
+    it("lets an agency's admin keep its staff: a unit, an officer added and changed, a Plh appointed and revoked, the officer deactivated", async () => {
+      const on = javaScriptEnabled ? 'on' : 'off';
+      const newcomer = {
+        nip: javaScriptEnabled ? '199003152015031013' : '199003152015031012',
+        name: `Rahmat Hidayat ${on.toUpperCase()}`,
+        email: `rahmat.${on}@dpupr.example.id`,
+      };
+      const admin = demo.staff.find((s) => s.agency === 'DPUPR' && s.roles.includes('agency-admin'))!;
+      const shot = async (name: string) => {
+        if (process.env.SHOTS && !javaScriptEnabled)
+          await page.screenshot({ path: `${process.env.SHOTS}/admin-${name}.png`, fullPage: true });
+      };
+      const reviewer = demo.staff.find((s) => s.agency === 'DPUPR' && s.roles.includes('reviewer'))!;
+      await page.goto(`${system.webUrl}/masuk`);
+      await page.fill('#username', admin.email);
+      await page.fill('#password', demo.password);
+      await Promise.all([
+        page.waitForURL(/\/meja$/),
+        page.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      await Promise.all([page.waitForURL(/\/kelola\/pegawai$/), page.click('#manage-link')]);
+      await expect(page.locator('#staff').textContent()).resolves.toContain(reviewer.name);
+      await expectAccessible();
+
+      // A unit first, to place the newcomer in.
+      await Promise.all([page.waitForURL(/\/kelola\/unit$/), page.click('#admin-unit')]);
+      await page.fill('#code', `bid-bangunan-${on}`);
+      await page.fill('#name', `Bidang Tata Bangunan ${on}`);
+      await Promise.all([page.waitForURL(/ditambahkan=1/), page.click('#add-unit')]);
+      await expect(page.locator('#units').textContent()).resolves.toContain(
+        `BID-BANGUNAN-${on.toUpperCase()}`,
+      );
+      await expectAccessible();
+
+      // A newcomer: a short NIP is said first; then added with an initial password.
+      await page.goto(`${system.webUrl}/kelola/pegawai/baru`);
+      await page.fill('#nip', newcomer.nip.slice(0, 17));
+      await page.fill('#email', newcomer.email);
+      await page.fill('#name', newcomer.name);
+      await page.fill('#position', 'Penelaah Teknis Bangunan');
+      await page.selectOption('#unitId', { label: `Bidang Tata Bangunan ${on}` });
+      await page.check('input[name="roles"][value="reviewer"]');
+      await page.fill('#password', 'sandi awal penelaah');
+      await Promise.all([page.locator('.govuk-error-summary').waitFor(), page.click('#add-button')]);
+      expect(
+        await page.locator('.govuk-error-summary a').evaluateAll((a) => a.map((x) => x.getAttribute('href'))),
+      ).toEqual(['#nip']);
+      expect(await page.inputValue('#name')).toBe(newcomer.name);
+      await expectAccessible();
+      await page.fill('#nip', newcomer.nip);
+      await page.fill('#password', 'sandi awal penelaah');
+      await Promise.all([page.waitForURL(/ditambahkan=1/), page.click('#add-button')]);
+      const row = page.locator('#staff tbody tr', { hasText: newcomer.name });
+      await expect(row.textContent()).resolves.toContain(`Bidang Tata Bangunan ${on}`);
+
+      // Changed: a new position and a second role open a new assignment; the history keeps both.
+      await Promise.all([
+        page.waitForURL(/\/kelola\/pegawai\/[0-9a-f-]{36}$/),
+        row.getByRole('link').click(),
+      ]);
+      const staffPage = page.url();
+      await page.fill('#position', 'Kepala Seksi Bangunan');
+      await page.check('input[name="roles"][value="supervisor"]');
+      await Promise.all([page.waitForURL(/diubah=1/), page.click('#save-staff')]);
+      await page.goto(staffPage);
+      expect(await page.locator('#assignments tbody tr').count()).toBe(2);
+      await shot('staff-edit');
+      await expectAccessible();
+
+      // A Plh for the reviewer while on leave, by warrant; revoked when they are back.
+      await Promise.all([page.waitForURL(/\/kelola\/pegawai$/), page.click('#back-to-staff')]);
+      await Promise.all([page.waitForURL(/\/kelola\/plt$/), page.click('#admin-plt')]);
+      const today = new Date().toISOString().slice(0, 10);
+      const inAWeek = new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10);
+      await page.check('input[name="kind"][value="plh"]');
+      const optionFor = async (select: string, name: string) =>
+        (await page.locator(`${select} option`, { hasText: name }).first().getAttribute('value'))!;
+      await page.selectOption('#holderId', await optionFor('#holderId', reviewer.name));
+      await page.selectOption('#delegateId', await optionFor('#delegateId', newcomer.name));
+      await page.fill('#startsOn', today);
+      await page.fill('#endsOn', inAWeek);
+      await Promise.all([page.locator('.govuk-error-summary').waitFor(), page.click('#add-delegation')]);
+      expect(await page.getAttribute('.govuk-error-summary a', 'href')).toBe('#decreeNumber');
+      await shot('delegation-error');
+      await expectAccessible();
+      await page.fill('#decreeNumber', `ST/800/${on}/2026`);
+      await Promise.all([page.waitForURL(/ditetapkan=1/), page.click('#add-delegation')]);
+      const appointed = page.locator('#delegations tbody tr', { hasText: newcomer.name });
+      await expect(appointed.textContent()).resolves.toContain(`ST/800/${on}/2026`);
+      await expect(appointed.textContent()).resolves.toContain(`PLH untuk ${reviewer.name}`);
+      await shot('delegations');
+      await expectAccessible();
+      await Promise.all([
+        page.waitForURL(/dicabut=1/),
+        appointed.getByRole('button', { name: /Cabut/ }).click(),
+      ]);
+      expect(await page.locator('#delegations tbody tr', { hasText: newcomer.name }).count()).toBe(0);
+
+      // The region's days off, read here; a system admin edits them.
+      await Promise.all([page.waitForURL(/\/kelola\/hari-libur$/), page.click('#admin-libur')]);
+      expect(await page.locator('#holidays tbody tr').count()).toBeGreaterThan(5);
+      expect(await page.locator('#add-holiday').count()).toBe(0);
+      await expectAccessible();
+
+      // Deactivated: they can no longer sign in.
+      await page.goto(staffPage);
+      await Promise.all([page.waitForURL(/diubah=1/), page.click('#deactivate')]);
+      await page.goto(staffPage);
+      await expect(page.locator('#staff-status').textContent()).resolves.toBe('Nonaktif');
+      const api = request(system.gatewayUrl);
+      await api
+        .post('/api/v1/auth/login')
+        .send({ username: newcomer.email, password: 'sandi awal penelaah' })
+        .expect(401);
+    });
   });
 });

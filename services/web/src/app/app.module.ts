@@ -26,6 +26,8 @@ import { CompanyPagesController } from './pages/company-pages.controller';
 import { PasswordPagesController } from './pages/password-pages.controller';
 import { CounterPagesController } from './pages/counter-pages.controller';
 import { FollowUpPagesController } from './pages/follow-up-pages.controller';
+import { StaffAdminPagesController } from './pages/staff-admin-pages.controller';
+import { AgencyAdminPagesController } from './pages/agency-admin-pages.controller';
 import { ClaimPagesController } from './pages/claim-pages.controller';
 import {
   InvitationPagesController,
@@ -76,6 +78,8 @@ export class AppModule {
         DeskBulkController,
         CounterPagesController,
         FollowUpPagesController,
+        StaffAdminPagesController,
+        AgencyAdminPagesController,
         ClaimPagesController,
       ],
       providers: [

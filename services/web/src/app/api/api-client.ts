@@ -66,6 +66,11 @@ export class ApiClient {
     return this.call<T>(req, 'PATCH', path, body, token);
   }
 
+  /** PUT a JSON body to `path` for the person making `req`. */
+  async put<T>(req: Request | undefined, path: string, body: unknown, token?: string): Promise<T> {
+    return this.call<T>(req, 'PUT', path, body, token);
+  }
+
   /** DELETE `path` for the person making `req`. */
   async delete<T>(req: Request | undefined, path: string, token?: string): Promise<T> {
     return this.call<T>(req, 'DELETE', path, undefined, token);

@@ -86,6 +86,9 @@ export class DeskPagesController {
       counts: page.counts,
       supervisor,
       frontOffice: req.session.person?.seats?.some((s) => s.roles.includes('front-office')),
+      agencyAdmin: ['agency-admin', 'system-admin'].some((r) =>
+        req.session.person?.seats?.[0]?.roles.includes(r),
+      ),
       team,
       typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
       typeItems: [
