@@ -1721,6 +1721,27 @@ describe('public pages in a real browser', () => {
       await expect(appointed.textContent()).resolves.toContain(`PLH untuk ${reviewer.name}`);
       await shot('delegations');
       await expectAccessible();
+      // The Plh, at their first sign-in (their own password first), sees the seat they act in.
+      const plh = await browser.newContext({ javaScriptEnabled });
+      const theirs = await plh.newPage();
+      await theirs.goto(`${system.webUrl}/masuk`);
+      await theirs.fill('#username', newcomer.email);
+      await theirs.fill('#password', 'sandi awal penelaah');
+      await Promise.all([
+        theirs.waitForURL(/\/akun\/sandi$/),
+        theirs.getByRole('button', { name: 'Masuk', exact: true }).click(),
+      ]);
+      await theirs.fill('#currentPassword', 'sandi awal penelaah');
+      await theirs.fill('#newPassword', 'penelaah bangunan sendiri');
+      await Promise.all([
+        theirs.waitForURL(/\/meja\?sandi=1$/),
+        theirs.getByRole('button', { name: 'Ubah kata sandi' }).click(),
+      ]);
+      await expect(theirs.locator('#seats').textContent()).resolves.toContain(
+        `PLH Tim teknis DPUPR untuk ${reviewer.name}`,
+      );
+      await expectAccessible(theirs);
+      await plh.close();
       await Promise.all([
         page.waitForURL(/dicabut=1/),
         appointed.getByRole('button', { name: /Cabut/ }).click(),
@@ -1741,8 +1762,215 @@ describe('public pages in a real browser', () => {
       const api = request(system.gatewayUrl);
       await api
         .post('/api/v1/auth/login')
-        .send({ username: newcomer.email, password: 'sandi awal penelaah' })
+        .send({ username: newcomer.email, password: 'penelaah bangunan sendiri' })
         .expect(401);
+    });
+    it('walks a building approval through every desk in the browser: completeness, parallel reviews with the paper dossier, a return fixed in the portal, the levy, the decision, the permit verified', async () => {
+      const api = request(system.gatewayUrl);
+      const the = people(api);
+      const [rudi] = demo.company.members;
+      const company = await the.signIn(rudi.email);
+      const draft = (
+        await api
+          .post('/api/v1/applications')
+          .set(bearer(company))
+          .send({ permitType: 'PBG', regionCode: '3271' })
+          .expect(201)
+      ).body as { id: string };
+      for (const [kind, bytes, name] of [
+        ['identity-card', PNG, 'ktp-direktur.png'],
+        ['certificate', PDF, 'shm.pdf'],
+        ['technical-drawing', PDF, 'gambar-arsitektur.pdf'],
+        ['site-plan', PDF, 'gambar-situasi.pdf'],
+      ] as const)
+        await the.upload(company, draft.id, kind, bytes, name).expect(201);
+      await api
+        .patch(`/api/v1/applications/${draft.id}`)
+        .set(bearer(company))
+        .send({
+          form: {
+            buildingFunction: 'usaha',
+            address: 'Jl. Pajajaran 21, Bogor',
+            floorArea: 240,
+            floors: 2,
+            buildingIndex: 1.25,
+            landCertificate: 'SHM-2210/2019',
+          },
+        })
+        .expect(200);
+      const { trackingNumber } = (
+        await api.post(`/api/v1/applications/${draft.id}/submit`).set(bearer(company)).expect(200)
+      ).body as { trackingNumber: string };
+      const id = draft.id;
+      const filePath = `/meja/berkas/${id}`;
+      const contexts: BrowserContext[] = [];
+      /** An officer at their desk (a desk-sized window), signed in through the sign-in page. */
+      const atDesk = async (agency: string, role: string) => {
+        const context = await browser.newContext({
+          viewport: { width: 1280, height: 900 },
+          locale: 'id-ID',
+          javaScriptEnabled,
+        });
+        contexts.push(context);
+        const p = await context.newPage();
+        await p.goto(`${system.webUrl}/masuk`);
+        await p.fill('#username', officer(agency, role));
+        await p.fill('#password', demo.password);
+        await Promise.all([
+          p.waitForURL(/\/meja$/),
+          p.getByRole('button', { name: 'Masuk', exact: true }).click(),
+        ]);
+        return p;
+      };
+      /** Waits for the file's open task at the agency (events move files a moment after an act). */
+      const openTaskAt = (agency: string) =>
+        waitFor(
+          async () =>
+            (
+              (await api.get(`/api/v1/applications/${id}`).set(bearer(company)).expect(200)).body
+                .openTasks as Array<{
+                id: string;
+                agencyCode: string;
+              }>
+            ).find((t) => t.agencyCode === agency) ?? null,
+          20000,
+          200,
+        );
+      /** Takes an action from the file's page, the note and fix list filled as given. */
+      const actOnFile = async (
+        p: Page,
+        agency: string,
+        action: string,
+        extra: { note?: string; fix?: string[] } = {},
+      ) => {
+        const task = await openTaskAt(agency);
+        await p.goto(`${system.webUrl}${filePath}`);
+        const form = p.locator(`#task-${task.id} form.app-action-form`);
+        await form.getByLabel(action, { exact: true }).check();
+        for (const label of extra.fix ?? []) await form.getByLabel(label).check();
+        if (extra.note) await form.getByLabel('Catatan').fill(extra.note);
+        await Promise.all([
+          p.waitForURL(/selesai=tindakan/),
+          form.getByRole('button', { name: 'Kirim tindakan' }).click(),
+        ]);
+        await expectAccessible(p);
+      };
+      /** Receives the paper dossier from the officer's list once it is on its way to them. */
+      const receiveDossier = async (p: Page) => {
+        await p.goto(`${system.webUrl}/meja/berkas-fisik`);
+        const button = p.getByRole('button', { name: `Terima ${trackingNumber}` });
+        await waitFor(async () => (await button.count()) > 0 || (await p.reload(), null), 20000, 500);
+        await Promise.all([p.waitForURL(new RegExp(`/berkas/${trackingNumber}$`)), button.click()]);
+        await expect(p.locator('#receipt-status').textContent()).resolves.toContain('Diterima');
+      };
+
+      try {
+        // The front office finds the file by its number and declares it complete, keyboard alone.
+        const rina = await atDesk('DPMPTSP', 'front-office');
+        await Promise.all([rina.waitForURL(/antrean=instansi/), rina.click('#queue-instansi')]);
+        await rina.focus('#cari');
+        await rina.keyboard.type(trackingNumber.toLowerCase());
+        await Promise.all([rina.waitForURL(/cari=/), rina.keyboard.press('Enter')]);
+        await Promise.all([
+          rina.waitForURL(new RegExp(`${filePath}$`)),
+          rina.getByRole('link', { name: trackingNumber }).first().click(),
+        ]);
+        const first = await openTaskAt('DPMPTSP');
+        const firstForm = rina.locator(`#task-${first.id} form.app-action-form`);
+        await firstForm.getByLabel('Lengkap dan benar', { exact: true }).focus();
+        await rina.keyboard.press('Space');
+        await firstForm.getByRole('button', { name: 'Kirim tindakan' }).focus();
+        await Promise.all([rina.waitForURL(/selesai=tindakan/), rina.keyboard.press('Enter')]);
+        await expectAccessible(rina);
+
+        // Parallel reviews: public works receives the paper dossier; environment works on the digital file.
+        const agus = await atDesk('DPUPR', 'reviewer');
+        await receiveDossier(agus);
+        await expectAccessible(agus);
+        const fajar = await atDesk('DLH', 'reviewer');
+        await actOnFile(fajar, 'DLH', 'Minta perbaikan ke pemohon', {
+          note: 'Bangunan usaha: lampirkan SPPL.',
+          fix: ['Dokumen lingkungan (SPPL/UKL-UPL)'],
+        });
+
+        // The company fixes it in the portal: the document asked for, then sent again.
+        const portal = await browser.newContext({
+          viewport: { width: 360, height: 740 },
+          locale: 'id-ID',
+          javaScriptEnabled,
+        });
+        contexts.push(portal);
+        const own = await portal.newPage();
+        await own.goto(`${system.webUrl}/masuk?next=/permohonan/${id}`);
+        await own.fill('#username', rudi.email);
+        await own.fill('#password', demo.password);
+        await Promise.all([
+          own.waitForURL(new RegExp(`/permohonan/${id}$`)),
+          own.getByRole('button', { name: 'Masuk', exact: true }).click(),
+        ]);
+        await expect(own.locator('#correction').textContent()).resolves.toContain('lampirkan SPPL');
+        await Promise.all([
+          own.waitForURL(/\/dokumen\//),
+          own.getByRole('link', { name: 'Dokumen lingkungan (SPPL/UKL-UPL)' }).click(),
+        ]);
+        await own.setInputFiles('#file', { name: 'sppl.pdf', mimeType: 'application/pdf', buffer: PDF });
+        await Promise.all([
+          own.waitForURL(new RegExp(`/permohonan/${id}$`)),
+          own.getByRole('button', { name: 'Unggah' }).click(),
+        ]);
+        await Promise.all([
+          own.waitForURL(/\/periksa$/),
+          own.getByRole('link', { name: 'Periksa jawaban lalu kirim' }).click(),
+        ]);
+        await own.check('#declaration');
+        await Promise.all([
+          own.waitForURL(/\/terkirim$/),
+          own.getByRole('button', { name: 'Kirim permohonan' }).click(),
+        ]);
+        await expectAccessible(own);
+
+        // Both reviews approve; the dossier comes back to the one-stop office for the levy.
+        await actOnFile(fajar, 'DLH', 'Setujui');
+        await actOnFile(agus, 'DPUPR', 'Setujui');
+        const budi = await atDesk('DPMPTSP', 'verifier');
+        await receiveDossier(budi);
+        await budi.goto(`${system.webUrl}${filePath}`);
+        await waitFor(
+          async () => (await budi.locator('#tagihan-form').count()) > 0 || (await budi.reload(), null),
+          20000,
+          500,
+        );
+        await budi.fill('#referensi', `BJB-${trackingNumber.slice(-6)}`);
+        await Promise.all([
+          budi.waitForURL(/selesai=pembayaran/),
+          budi.getByRole('button', { name: 'Catat pembayaran' }).click(),
+        ]);
+        await expectAccessible(budi);
+        await actOnFile(budi, 'DPMPTSP', 'Retribusi lunas');
+        await actOnFile(await atDesk('DPMPTSP', 'supervisor'), 'DPMPTSP', 'Setujui');
+        await actOnFile(rina, 'DPMPTSP', 'Terbitkan');
+
+        // The company's permit, verified from its QR code's link.
+        await waitFor(async () => {
+          await own.goto(`${system.webUrl}/permohonan/${id}/status`);
+          return (await own.locator('#permit-pdf').count()) > 0 || null;
+        }, 30000);
+        await expect(own.locator('#status').textContent()).resolves.toContain('Izin terbit');
+        await Promise.all([own.waitForURL(/\/verifikasi\//), own.click('#verify-link')]);
+        await expect(own.locator('#verdict').textContent()).resolves.toBe('ASLI dan BERLAKU');
+        await expect(own.locator('main').textContent()).resolves.toContain(demo.company.name);
+        await expectAccessible(own);
+        // Every desk's act is in the file's history.
+        const supervisor = await the.signIn(officer('DPMPTSP', 'supervisor'));
+        const history = (
+          await api.get(`/api/v1/applications/${id}/history`).set(bearer(supervisor)).expect(200)
+        ).body;
+        expect(history.entries.map((e: { type: string }) => e.type)).toEqual(
+          expect.arrayContaining(['submitted', 'action', 'resubmitted', 'fee-paid']),
+        );
+      } finally {
+        await Promise.all(contexts.map((c) => c.close()));
+      }
     });
   });
 });

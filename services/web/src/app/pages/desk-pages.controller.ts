@@ -6,6 +6,7 @@ import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
+import { seatFor } from '../desk/officer-file';
 import { requireOfficer, supervisesOwnAgency, TASK_CONFLICTS } from '../desk/officer-only';
 import { field } from './form-errors';
 import { UUID_V4, uuidPath } from './input-rules';
@@ -95,7 +96,11 @@ export class DeskPagesController {
         { value: '', text: translate(lang, 'desk.allTypes') },
         ...types.map((t) => ({ value: t.code, text: t.name[lang], selected: t.code === type })),
       ],
-      tasks: page.items,
+      // A task taken up in an acting seat (Plt/Plh) says for whom, as its actions will record.
+      tasks: page.items.map((t) => ({
+        ...t,
+        acting: seatFor(req.session.person, t.agencyCode, t.role)?.acting,
+      })),
       nextCursor: page.nextCursor,
       later,
       done: ['diambil', 'dilepas', 'sandi'].find((d) => req.query[d] === '1'),
