@@ -36,7 +36,6 @@ import {
 import { SignInPagesController } from './pages/sign-in-pages.controller';
 import { SessionsModule } from './sessions/sessions.module';
 import { SignIn } from './sessions/sign-in.entity';
-import { AgencyDirectory } from './desk/agency-directory';
 import { PageRenderer } from './views/page-renderer';
 
 /**
@@ -88,7 +87,6 @@ export class AppModule {
         ApplicationWorkspace,
         DocumentForwarder,
         OfficerFiles,
-        AgencyDirectory,
         { provide: APP_FILTER, useClass: PageErrorFilter },
       ],
     };
