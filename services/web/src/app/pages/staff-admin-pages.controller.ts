@@ -165,12 +165,12 @@ export class StaffAdminPagesController {
     const { agency } = await administeredAgency(this.api, req, token);
     const staff = await this.api.get<Staff>(req, `/admin/staff/${id}`, token);
     const status = field(body, 'active', 10);
+    const form = readStaffForm(body);
     // Activating or deactivating is a form of its own (one button), not mixed with the details.
     const change: UpdateStaffRequest =
       status === 'true' || status === 'false'
         ? { id, active: status === 'true' }
-        : { id, ...this.detailsOf(readStaffForm(body), staff) };
-    const form = readStaffForm(body);
+        : { id, ...this.detailsOf(form, staff) };
     const errors = 'active' in change ? new FormErrors() : checkStaff(form, lang, false);
     const render = async (code: number) =>
       this.pages.send(
