@@ -36,6 +36,7 @@ import {
 import { SignInPagesController } from './pages/sign-in-pages.controller';
 import { SessionsModule } from './sessions/sessions.module';
 import { SignIn } from './sessions/sign-in.entity';
+import { AgencyDirectory } from './desk/agency-directory';
 import { PageRenderer } from './views/page-renderer';
 
 /**
@@ -87,6 +88,7 @@ export class AppModule {
         ApplicationWorkspace,
         DocumentForwarder,
         OfficerFiles,
+        AgencyDirectory,
         { provide: APP_FILTER, useClass: PageErrorFilter },
       ],
     };

@@ -6,6 +6,7 @@ import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
+import { AgencyDirectory } from '../desk/agency-directory';
 import { seatFor } from '../desk/officer-file';
 import { requireOfficer, supervisesOwnAgency, TASK_CONFLICTS } from '../desk/officer-only';
 import { field } from './form-errors';
@@ -48,6 +49,7 @@ export class DeskPagesController {
     private readonly api: ApiClient,
     private readonly workspace: ApplicationWorkspace,
     private readonly pages: PageRenderer,
+    private readonly directory: AgencyDirectory,
   ) {}
 
   @Get()
@@ -75,9 +77,10 @@ export class DeskPagesController {
     const supervisor = supervisesOwnAgency(req);
     // A supervisor's desk offers the bulk reassignment: to whom comes from their team board. Roles
     // changed since signing in leave the desk without it, not refused.
-    const [page, team] = await Promise.all([
+    const [page, team, addressees] = await Promise.all([
       this.api.get<TaskPage>(req, `/inbox?${query}`, token),
       supervisor ? this.api.get<TeamBoard>(req, '/team', token).catch(notAllowed) : null,
+      this.directory.addressees(req, token),
     ]);
     const lang = langOf(req);
     this.pages.send(req, res, 'pages/desk', {
@@ -86,6 +89,7 @@ export class DeskPagesController {
       q,
       counts: page.counts,
       supervisor,
+      addressees,
       frontOffice: req.session.person?.seats?.some((s) => s.roles.includes('front-office')),
       agencyAdmin: ['agency-admin', 'system-admin'].some((r) =>
         req.session.person?.seats?.[0]?.roles.includes(r),

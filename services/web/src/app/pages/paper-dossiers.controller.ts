@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AgencyPage, HandoffReceipt, InboxPage } from '@berkas/contracts';
+import type { HandoffReceipt, InboxPage } from '@berkas/contracts';
+import { AgencyDirectory } from '../desk/agency-directory';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { requireOfficer } from '../desk/officer-only';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
@@ -37,6 +38,7 @@ export class PaperDossiersController {
   constructor(
     private readonly api: ApiClient,
     private readonly pages: PageRenderer,
+    private readonly directory: AgencyDirectory,
   ) {}
 
   @Get()
@@ -150,15 +152,14 @@ export class PaperDossiersController {
     status = 200,
   ): Promise<void> {
     const lang = langOf(req);
-    const own = req.session.person?.seats?.[0]?.agencyCode;
-    const { items } = await this.api.get<AgencyPage>(req, '/agencies?limit=100', token);
+    const agencies = await this.directory.addressees(req, token);
     this.pages.send(
       req,
       res,
       'pages/handoff-send',
       {
         trackingNumber,
-        agencies: items.filter((a) => a.active && a.code !== own),
+        agencies,
         back: hrefIn(lang, '/meja/berkas-fisik', { daftar: 'dipegang' }),
         itemRows: ITEM_ROWS,
         ...extra,

@@ -30,7 +30,14 @@ function seatsOf({ principal, staff }: Me): Seat[] {
 
 /** Who the page is for, as the header shows them. */
 export function personOf(me: Me): SignedInPerson {
-  if (me.staff) return { name: me.staff.name, kind: 'staff', id: me.staff.id, seats: seatsOf(me) };
+  if (me.staff)
+    return {
+      name: me.staff.name,
+      kind: 'staff',
+      id: me.staff.id,
+      region: me.staff.agency.regionCode,
+      seats: seatsOf(me),
+    };
   const applicant = me.applicant;
   if (!applicant) return { name: me.principal.id, kind: 'person' };
   return applicant.company

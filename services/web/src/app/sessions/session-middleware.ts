@@ -48,6 +48,8 @@ export interface SignedInPerson {
   companyName?: string;
   /** An officer's staff id (whose claim a task shows). */
   id?: string;
+  /** An officer's region (BPS code), whose directory their forms offer. */
+  region?: string;
   /** An officer's seats when they signed in: their own, and each position they act in (Plt/Plh). */
   seats?: Seat[];
   /** A walk-in served at the counter: the officer's name, who works as them here. */
