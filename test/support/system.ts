@@ -126,6 +126,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       env['HTTP_PORT'] = String(httpPorts[name]);
       env['DATABASE_NAME'] = databases[name];
     }
+    // Late tasks are looked for every 2 seconds, so a journey that ages one sees it escalated soon.
+    if (name === 'permits') env['SLA_SCAN_SECONDS'] = '2';
     if (name === 'identity') {
       env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
       Object.assign(env, {

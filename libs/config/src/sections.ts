@@ -377,4 +377,10 @@ export class PermitsEnv {
   @Env('PUBLIC_URL', "URL at which citizens reach the gateway (printed in permits' QR codes)")
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   publicUrl = 'http://localhost:3000';
+
+  @Env('SLA_SCAN_SECONDS', 'how often overdue tasks are looked for and escalated to supervisors')
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  slaScanSeconds = 30;
 }

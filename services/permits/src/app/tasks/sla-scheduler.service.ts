@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PermitsEnv } from '@berkas/config';
 import { EscalateOverdueTask } from '../transitions/escalate-overdue-task';
 import { TaskRecord } from './task.entity';
 
-const EVERY_MS = 30_000;
 const BATCH = 50;
 const OVERDUE = `t.status IN ('open', 'claimed') AND t.escalated_at IS NULL AND t.due_at < :now`;
 
@@ -23,6 +23,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly escalate: EscalateOverdueTask,
+    private readonly env: PermitsEnv,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,7 +31,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       this.running ??= this.runOnce()
         .catch((e) => this.logger.warn({ error: String(e) }, 'SLA pass failed'))
         .finally(() => (this.running = null));
-    }, EVERY_MS);
+    }, this.env.slaScanSeconds * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
