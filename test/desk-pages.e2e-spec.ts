@@ -100,7 +100,7 @@ describe("officers' pages in a real browser", () => {
       // Narrowed to one permit type by a plain form, the queue has an address of its own.
       await page.selectOption('#jenis', 'SIP');
       await Promise.all([
-        page.waitForURL(/antrean=instansi&jenis=SIP&cari=$/),
+        page.waitForURL(/antrean=instansi&jenis=SIP&.*cari=$/),
         page.getByRole('button', { name: 'Tampilkan' }).click(),
       ]);
       const sips = (
@@ -136,6 +136,92 @@ describe("officers' pages in a real browser", () => {
         'Tidak ada tugas yang cocok',
       );
       await expectAccessible();
+
+      // By the applicant's NIK, typed in groups: that person's files, and nobody else's.
+      await page.fill('#cari', demo.person.nik.replace(/(\d{4})(?=\d)/g, '$1 '));
+      await Promise.all([
+        page.waitForURL(/cari=3271/),
+        page.getByRole('button', { name: 'Tampilkan' }).click(),
+      ]);
+      const byNik = (
+        await api.get(`/api/v1/inbox?scope=agency&limit=25&q=${demo.person.nik}`).set(bearer(fo)).expect(200)
+      ).body.items as Array<{ trackingNumber: string; holderName: string }>;
+      expect(byNik.length).toBeGreaterThan(0);
+      expect(byNik.every((t) => t.holderName === 'Siti Aminah')).toBe(true);
+      const holders = await page.locator('#tasks tbody tr th').allTextContents();
+      expect(holders).toHaveLength(byNik.length);
+      for (const [i, holder] of holders.entries()) {
+        expect(holder).toContain(byNik[i].trackingNumber);
+        expect(holder).toContain('Siti Aminah');
+      }
+      // A NIK nobody holds finds nothing, and says so.
+      await page.fill('#cari', '3271000000000099');
+      await Promise.all([
+        page.waitForURL(/cari=3271/),
+        page.getByRole('button', { name: 'Tampilkan' }).click(),
+      ]);
+      await expect(page.locator('#queue-empty').textContent()).resolves.toContain(
+        'Tidak ada tugas yang cocok',
+      );
+
+      // Narrowed to the tasks due soon, each row says so; the API finds the same ones.
+      await page.fill('#cari', '');
+      await page.selectOption('#keadaan', 'on-time');
+      await Promise.all([
+        page.waitForURL(/keadaan=on-time/),
+        page.getByRole('button', { name: 'Tampilkan' }).click(),
+      ]);
+      const onTime = (
+        await api.get('/api/v1/inbox?scope=agency&dueState=on-time&limit=25').set(bearer(fo)).expect(200)
+      ).body.items as Array<{ id: string; dueState: string }>;
+      expect(onTime.length).toBeGreaterThan(0);
+      expect(onTime.every((t) => t.dueState === 'on-time')).toBe(true);
+      expect(await rows.count()).toBe(onTime.length);
+      for (const tag of await page.locator('#tasks tbody .govuk-tag').allTextContents())
+        expect(tag).toContain('Tepat waktu');
+
+      // Saved under a name and shared, the view is a link on the desk of every officer of the office.
+      await page.click('#save-view summary');
+      await page.fill('#nama-tampilan', `Tepat waktu ${javaScriptEnabled ? 'JS' : 'HTML'}`);
+      await page.check('#bagikan');
+      await Promise.all([
+        page.waitForURL(/disimpan=1/),
+        page.getByRole('button', { name: 'Simpan tampilan' }).click(),
+      ]);
+      await expect(page.locator('#done').textContent()).resolves.toContain('Tampilan tersimpan');
+      expect(page.url()).toContain('keadaan=on-time');
+      const savedView = page.locator('#views a', {
+        hasText: `Tepat waktu ${javaScriptEnabled ? 'JS' : 'HTML'}`,
+      });
+      await expectAccessible();
+      const colleague = await browser.newContext({ javaScriptEnabled });
+      const theirDesk = await colleague.newPage();
+      const verifier = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('verifier'))!;
+      await theirDesk.goto(`${system.webUrl}/masuk?next=/meja`);
+      await theirDesk.fill('#username', verifier.email);
+      await theirDesk.fill('#password', demo.password);
+      await Promise.all([
+        theirDesk.waitForURL(/\/meja$/),
+        theirDesk.getByRole('button', { name: 'Masuk' }).click(),
+      ]);
+      const shared = theirDesk.locator('.app-saved-view', {
+        hasText: `Tepat waktu ${javaScriptEnabled ? 'JS' : 'HTML'}`,
+      });
+      await expect(shared.textContent()).resolves.toContain(`dibagikan oleh ${frontOffice.name}`);
+      expect(await shared.getByRole('button').count()).toBe(0); // only its owner removes it
+      await colleague.close();
+      // Its owner opens it from another queue, then removes it.
+      await page.goto(`${system.webUrl}/meja`);
+      await Promise.all([page.waitForURL(/keadaan=on-time/), savedView.click()]);
+      expect(await rows.count()).toBe(onTime.length);
+      await Promise.all([
+        page.waitForURL(/dihapus=1/),
+        page
+          .locator('.app-saved-view', { hasText: `Tepat waktu ${javaScriptEnabled ? 'JS' : 'HTML'}` })
+          .getByRole('button', { name: /Hapus/ })
+          .click(),
+      ]);
+      expect(await savedView.count()).toBe(0);
 
       // Claimed from its row, a task moves to "my tasks"; released, it goes back.
       const first = queue.find((t) => t.status === 'open')!;
@@ -206,6 +292,11 @@ describe("officers' pages in a real browser", () => {
       const moving = (await api.get(`/api/v1/dossiers/${open[0].trackingNumber}`).set(bearer(fo)).expect(200))
         .body;
       expect(moving.inTransit).toMatchObject({ to: { code: 'DPUPR' } });
+      // Its row on "my tasks" says where the paper is, once tracking's event reaches the queue.
+      await page.goto(`${system.webUrl}/meja?antrean=saya`);
+      const paper = page.locator(`#task-${open[0].id} .app-paper`);
+      await waitFor(async () => (await paper.count()) > 0 || (await page.reload(), null), 15000, 500);
+      await expect(paper.textContent()).resolves.toContain('Berkas fisik dalam perjalanan DPMPTSP → DPUPR');
 
       // An applicant has no desk.
       const applicant = await browser.newContext({ javaScriptEnabled });
@@ -265,7 +356,7 @@ describe("officers' pages in a real browser", () => {
         });
       await expectAccessible();
 
-      // A return without the note its stage asks for is stopped here, in words, before the API.
+      // A return without the note and the reason its stage asks for is stopped here, in words, before the API.
       const task = (await the.taskOf(await the.signIn(frontOffice.email), sent.id))!;
       const form = page.locator(`#task-${task.id} form.app-action-form`);
       await form.getByLabel('Kembalikan ke pemohon').check();
@@ -273,12 +364,16 @@ describe("officers' pages in a real browser", () => {
         page.waitForLoadState(),
         form.getByRole('button', { name: 'Kirim tindakan' }).click(),
       ]);
-      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Tulis catatan');
+      const summary = await page.locator('.govuk-error-summary').textContent();
+      expect(summary).toContain('Tulis catatan');
+      expect(summary).toContain('Pilih alasan untuk “Kembalikan ke pemohon”');
       await expectAccessible();
 
-      // With the note and the fix list: what to correct, which document to upload again.
+      // With a reason from the stage's list, the note and the fix list: what to correct, which
+      // document to upload again.
       const again = page.locator(`#task-${task.id} form.app-action-form`);
       expect(await again.getByLabel('Kembalikan ke pemohon').isChecked()).toBe(true);
+      await again.getByLabel('Dokumen tidak terbaca atau tidak sah').check();
       await again.getByLabel('Nomor STR').check();
       await again.getByLabel('STR yang masih berlaku').check();
       await again.getByLabel('Catatan').fill('STR sudah habis masa berlakunya.\nUnggah STR yang baru.');
@@ -292,6 +387,7 @@ describe("officers' pages in a real browser", () => {
       expect(history).toContain('Kembalikan ke pemohon');
       expect(history).toContain(frontOffice.name);
       expect(history).toContain('Loket'); // the capacity the officer acted in
+      expect(history).toContain('Alasan: Dokumen tidak terbaca atau tidak sah');
       expect(history).toContain('STR sudah habis');
       await expectAccessible();
       const returned = (await api.get(`/api/v1/applications/${sent.id}`).set(bearer(citizen)).expect(200))

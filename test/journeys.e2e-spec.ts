@@ -108,7 +108,15 @@ describe('journeys through the HTTP API', () => {
 
     // The front office asks for a readable certificate; the file now waits on Ayu, publicly too.
     expect(
-      (await the.act(token.fo, draft.id, 'return', 'Scan STR tidak terbaca, mohon unggah ulang')).status,
+      (
+        await the.act(
+          token.fo,
+          draft.id,
+          'return',
+          'Scan STR tidak terbaca, mohon unggah ulang',
+          'dokumen-tidak-terbaca',
+        )
+      ).status,
     ).toBe(200);
     expect((await api.get(`/api/v1/applications/${draft.id}`).set(bearer(ayu)).expect(200)).body.status).toBe(
       'returned',

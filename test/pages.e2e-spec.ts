@@ -610,7 +610,12 @@ describe('public pages in a real browser', () => {
       await api
         .post(`/api/v1/tasks/${sent.openTasks[0].id}/actions`)
         .set(bearer(fo))
-        .send({ action: 'return', note, fix: { fields: ['practiceAddress'], documents: ['certificate'] } })
+        .send({
+          action: 'return',
+          note,
+          reason: 'isian-tidak-sesuai',
+          fix: { fields: ['practiceAddress'], documents: ['certificate'] },
+        })
         .expect(200);
 
       await page.goto(`${system.webUrl}/masuk?next=/permohonan`);

@@ -69,6 +69,7 @@ const TYPES = {
 const RETURN = {
   act: ['DPMPTSP', 'front-office', 'return'],
   note: 'Foto KTP buram. Unggah ulang KTP yang terbaca jelas.',
+  reason: 'dokumen-tidak-terbaca',
 };
 const PLANS = {
   SIP: [
@@ -89,7 +90,13 @@ const PLANS = {
       { act: ['DPMPTSP', 'supervisor', 'approve'] },
       { act: ['DPMPTSP', 'front-office', 'issue'] },
     ],
-    [{ act: ['DPMPTSP', 'front-office', 'reject'], note: 'STR tidak terdaftar di KKI.' }],
+    [
+      {
+        act: ['DPMPTSP', 'front-office', 'reject'],
+        note: 'STR tidak terdaftar di KKI.',
+        reason: 'tidak-memenuhi-syarat',
+      },
+    ],
   ],
   REKLAME: [
     ['claim'],
@@ -229,8 +236,8 @@ async function ensureDemoDesk(baseUrl, demo, { perType = 30, permitsDatabaseUrl 
   };
 
   const step = {
-    /** An action on the file's open task at the agency with the role. */
-    act: async (app, [agency, role, action], note) => {
+    /** An action on the file's open task at the agency with the role (with the reason its stage lists). */
+    act: async (app, [agency, role, action], note, reason) => {
       const token = await officer(agency, role);
       const task = await until(async () => {
         const now = await call('GET', `/api/v1/applications/${app.id}`, { token });
@@ -239,7 +246,12 @@ async function ensureDemoDesk(baseUrl, demo, { perType = 30, permitsDatabaseUrl 
       const fix = action === 'return' ? { fix: { fields: [], documents: ['identity-card'] } } : {};
       await call('POST', `/api/v1/tasks/${task.id}/actions`, {
         token,
-        body: { action, ...(note ? { note } : {}), ...(note && action === 'return' ? fix : {}) },
+        body: {
+          action,
+          ...(note ? { note } : {}),
+          ...(reason ? { reason } : {}),
+          ...(note && action === 'return' ? fix : {}),
+        },
       });
     },
     /** The addressee receives the paper dossier the workflow sent it. */
@@ -302,7 +314,7 @@ async function ensureDemoDesk(baseUrl, demo, { perType = 30, permitsDatabaseUrl 
       if (Math.floor(i / PLANS[code].length) % 2 === 1) toAge.push(app.id);
       for (const s of plan) {
         if (typeof s === 'string') await step[s](app, type.applicant);
-        else if (s.act) await step.act(app, s.act, s.note);
+        else if (s.act) await step.act(app, s.act, s.note, s.reason);
         else await step.receive(app, s.receive);
       }
       made[code]++;

@@ -83,14 +83,23 @@ export function people(api: Api) {
       { id: string; stage: string } | undefined;
   };
 
-  /** Takes an action on the application's task in the officer's inbox; answers the HTTP response. */
-  const act = async (token: string, applicationId: string, action: string, note?: string) => {
+  /**
+   * Takes an action on the application's task in the officer's inbox (with a reason code where the
+   * stage lists reasons); answers the HTTP response.
+   */
+  const act = async (
+    token: string,
+    applicationId: string,
+    action: string,
+    note?: string,
+    reason?: string,
+  ) => {
     const task = await taskOf(token, applicationId);
     if (!task) throw new Error(`no task for ${applicationId} in this officer's inbox`);
     return api
       .post(`/api/v1/tasks/${task.id}/actions`)
       .set(bearer(token))
-      .send({ action, ...(note ? { note } : {}) });
+      .send({ action, ...(note ? { note } : {}), ...(reason ? { reason } : {}) });
   };
 
   /** The public tracking view, once it satisfies `ready` (events reach tracking asynchronously). */

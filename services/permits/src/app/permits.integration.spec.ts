@@ -467,7 +467,11 @@ describe('permits service', () => {
     const task = (await taskFor('fo', app.id))!;
     const results = await Promise.allSettled([
       client.request('permits.tasks.act', { id: task.id, action: 'complete' }, token.fo),
-      client.request('permits.tasks.act', { id: task.id, action: 'reject', note: 'duplikat' }, token.fo2),
+      client.request(
+        'permits.tasks.act',
+        { id: task.id, action: 'reject', note: 'duplikat', reason: 'izin-sudah-ada' },
+        token.fo2,
+      ),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -787,7 +791,12 @@ describe('permits service', () => {
     ).toMatchObject({ status: 409 });
     const rejected = await client.request(
       'permits.tasks.act',
-      { id: verification.id, action: 'reject', note: 'Sudah memiliki tiga SIP' },
+      {
+        id: verification.id,
+        action: 'reject',
+        note: 'Sudah memiliki tiga SIP',
+        reason: 'tidak-memenuhi-syarat',
+      },
       token.fo,
     );
     expect(rejected).toMatchObject({ status: 'rejected', outcome: 'rejected', openTasks: [] });

@@ -88,7 +88,13 @@ export function validateDefinition(def: WorkflowDefinition): DefinitionProblem[]
         if (!GUARDS.includes(g)) add(`${path}/actions/${name}/guards`, `unknown guard ${g}`);
       if (action.guards?.includes('feePaid') && !stage.fee)
         add(`${path}/actions/${name}/guards`, 'feePaid needs a fee on the stage');
+      const codes = (action.reasons ?? []).map((r) => r.code);
+      const twice = codes.find((c, i) => codes.indexOf(c) !== i);
+      if (twice) add(`${path}/actions/${name}/reasons`, `lists ${twice} twice`);
     }
+    // Nobody picks a reason for the action a timeout takes by itself.
+    if (stage.onTimeout && stage.actions?.[stage.onTimeout.action]?.reasons)
+      add(`${path}/onTimeout`, `${stage.onTimeout.action} asks for a reason, which no timeout can give`);
     if (stage.onTimeout && !stage.actions?.[stage.onTimeout.action])
       add(`${path}/onTimeout`, `${stage.onTimeout.action} is not an action of this stage`);
     // Fiktif positif answers for the office's silence, never for an unpaid levy.

@@ -33,7 +33,17 @@ describe('workflow definitions', () => {
           label: { id: 'b', en: 'b' },
           owner: { agencyCode: 'DPMPTSP', role: 'verifier' },
           slaDays: 1,
-          actions: { loop: { to: 'b', label: { id: '', en: '' } } },
+          actions: {
+            loop: {
+              to: 'b',
+              label: { id: '', en: '' },
+              reasons: [
+                { code: 'lagi', label: { id: 'Lagi', en: 'Again' } },
+                { code: 'lagi', label: { id: 'Sekali lagi', en: 'Once more' } },
+              ],
+            },
+          },
+          onTimeout: { action: 'loop' },
         },
         c: {
           kind: 'task',
@@ -66,6 +76,8 @@ describe('workflow definitions', () => {
         '/stages/c/slaDays: must be a whole number ≥ 1',
         '/stages/c/actions: a stage needs at least one way out',
         '/stages/c/onTimeout: approve is not an action of this stage',
+        '/stages/b/actions/loop/reasons: lists lagi twice',
+        '/stages/b/onTimeout: loop asks for a reason, which no timeout can give',
         '/stages/d/actions/done/to: @join is only for stages that are branches of a parallel stage',
         '/stages/d/actions/done/guards: unknown guard luck',
         '/stages/d/actions/done/guards: feePaid needs a fee on the stage',

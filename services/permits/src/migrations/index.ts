@@ -8,6 +8,8 @@ import { IssuingOfficeNumbers1764600000000 } from './1764600000000-IssuingOffice
 import { ApplicationCorrections1765000000000 } from './1765000000000-ApplicationCorrections';
 import { CounterEntries1767000000000 } from './1767000000000-CounterEntries';
 import { FollowUpQueues1767000000001 } from './1767000000001-FollowUpQueues';
+import { PaperWhereabouts1767100000000 } from './1767100000000-PaperWhereabouts';
+
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
  * The outbox tables come from @berkas/messaging and run before these.
@@ -22,4 +24,5 @@ export const PERMITS_MIGRATIONS = [
   ApplicationCorrections1765000000000,
   CounterEntries1767000000000,
   FollowUpQueues1767000000001,
+  PaperWhereabouts1767100000000,
 ];

@@ -37,11 +37,15 @@ import { SignInPagesController } from './pages/sign-in-pages.controller';
 import { SessionsModule } from './sessions/sessions.module';
 import { SignIn } from './sessions/sign-in.entity';
 import { AgencyDirectory } from './desk/agency-directory';
+import { StageDirectory } from './desk/stage-directory';
+import { SavedViews } from './desk/saved-views';
+import { SavedDeskView } from './desk/saved-view.entity';
+import { SavedDeskViews1767200000000 } from '../migrations/1767200000000-SavedDeskViews';
 import { PageRenderer } from './views/page-renderer';
 
 /**
- * The pages people use. No bus, and a database of sessions only: everything it shows comes from the
- * JSON API, called as the person in front of the page.
+ * The pages people use. No bus, and a database of sessions and officers' saved desk views only:
+ * everything else it shows comes from the JSON API, called as the person in front of the page.
  */
 @Module({})
 export class AppModule {
@@ -51,7 +55,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ApiModule,
-        PersistenceModule.forRoot({ entities: [SignIn], migrations: [CreateSessions1765000000000] }),
+        PersistenceModule.forRoot({
+          entities: [SignIn, SavedDeskView],
+          migrations: [CreateSessions1765000000000, SavedDeskViews1767200000000],
+        }),
         SessionsModule,
         LoggingModule.forRoot('web', config.runtime),
         // The pages' port is public: metrics and probes answer on the internal port only.
@@ -89,6 +96,8 @@ export class AppModule {
         DocumentForwarder,
         OfficerFiles,
         AgencyDirectory,
+        StageDirectory,
+        SavedViews,
         { provide: APP_FILTER, useClass: PageErrorFilter },
       ],
     };

@@ -23,7 +23,12 @@ export class TaskInboxQuery extends PageQuery {
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
 
-  /** A tracking number, or words of the permit holder's name. */
+  /** Only tasks in this due state: no clock yet, on time, due today or the next working day, late. */
+  @IsOptional()
+  @IsIn(['waiting', 'on-time', 'due-soon', 'overdue'])
+  dueState?: 'waiting' | 'on-time' | 'due-soon' | 'overdue';
+
+  /** A tracking number, a NIK or NIB, or words of the permit holder's name. */
   @IsOptional()
   @IsString()
   @MinLength(2)

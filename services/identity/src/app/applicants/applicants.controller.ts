@@ -1,7 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
-import type { AddCompanyMemberRequest, Applicant, IdRequest, RegistrationStarted } from '@berkas/contracts';
+import type {
+  AddCompanyMemberRequest,
+  Applicant,
+  ApplicantLookup,
+  ApplicantMatch,
+  IdRequest,
+  RegistrationStarted,
+} from '@berkas/contracts';
 import { ApplicantsService } from './applicants.service';
 import { Handles } from '@berkas/messaging';
 
@@ -12,6 +19,11 @@ export class ApplicantsController {
   @Handles('identity.applicants.get')
   get(@Payload() req: IdRequest): Promise<Applicant> {
     return this.applicants.get(principal(), req.id);
+  }
+
+  @Handles('identity.applicants.find')
+  find(@Payload() req: ApplicantLookup): Promise<ApplicantMatch> {
+    return this.applicants.find(req);
   }
 
   @Handles('identity.companies.add-member')

@@ -7,6 +7,8 @@ import {
   AppError,
   type AddCompanyMemberRequest,
   type Applicant,
+  type ApplicantLookup,
+  type ApplicantMatch,
   type ConfirmRegistrationRequest,
   type Principal,
   type RegisterRequest,
@@ -315,6 +317,14 @@ export class ApplicantsService {
       : !!currentService();
     if (!a || !allowed) throw new AppError('NOT_FOUND', 404, 'No such applicant');
     return toApplicant(a);
+  }
+
+  /** The person's account with a NIK, or the company with a NIB (for permits' inbox search). */
+  async find(req: ApplicantLookup): Promise<ApplicantMatch> {
+    const m = this.dataSource.manager;
+    const person = req.nik ? await m.findOneBy(ApplicantAccount, { nik: req.nik, kind: 'person' }) : null;
+    const company = req.nib ? await m.findOneBy(Company, { nib: req.nib }) : null;
+    return { applicantId: person?.id ?? null, companyId: company?.id ?? null };
   }
 
   checkAccount(req: NewAccount): NewAccount {

@@ -24,6 +24,7 @@ import { ApplicationDossier } from '../applications/application-dossier';
 import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { CustodyService } from '../tasks/custody.service';
+import { recordWhereabouts } from '../tasks/paper-whereabouts';
 import { IssuedPermitRecord } from './issued-permit.entity';
 import { IssuedPermitsService } from './issued-permits.service';
 import { renderPermit } from '@berkas/documents';
@@ -105,8 +106,12 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Custody moved; once a decided application's paper dossier is back, its dossier can close. */
+  /**
+   * Custody moved: the desk learns where the paper is, a stage waiting for it starts its clock, and once a
+   * decided application's paper dossier is back, its dossier can close.
+   */
   private async handoffChanged(receipt: HandoffReceipt, m: EntityManager): Promise<void> {
+    await recordWhereabouts(m, receipt);
     await this.custody.handoffChanged(m, receipt);
     if (receipt.status !== 'received') return;
     const decided = await m.findOneBy(ApplicationRecord, {

@@ -92,7 +92,12 @@ describe('acting on a task', () => {
 
     const returned = await t.client.request(
       'permits.tasks.act',
-      { id: app.taskId, action: 'return', note: 'Foto STR buram, unggah ulang' },
+      {
+        id: app.taskId,
+        action: 'return',
+        note: 'Foto STR buram, unggah ulang',
+        reason: 'dokumen-tidak-terbaca',
+      },
       rina.token,
     );
     expect(returned).toMatchObject({ status: 'returned', dueAt: null, openTasks: [] });
@@ -105,12 +110,75 @@ describe('acting on a task', () => {
     ).resolves.toMatchObject({ status: 'returned' });
   });
 
+  it('takes a rejection with one of the reasons its stage lists, and keeps the reason in the history', async () => {
+    const app = await submittedSip();
+    const reject = (extra: object) =>
+      rejectionOf(
+        t.client.request(
+          'permits.tasks.act',
+          { id: app.taskId, action: 'reject', note: 'STR tidak terdaftar di KKI', ...extra },
+          rina.token,
+        ),
+      );
+    expect(await reject({})).toMatchObject({
+      status: 400,
+      details: [{ path: '/reason', message: 'choose one of the reasons this action lists' }],
+    });
+    expect(await reject({ reason: 'tidak-suka' })).toMatchObject({
+      status: 400,
+      details: [{ path: '/reason', message: expect.stringContaining('tidak-memenuhi-syarat') }],
+    });
+    // An action without a list takes no reason: the code would mean nothing.
+    expect(
+      await rejectionOf(
+        t.client.request(
+          'permits.tasks.act',
+          { id: app.taskId, action: 'complete', reason: 'tidak-memenuhi-syarat' },
+          rina.token,
+        ),
+      ),
+    ).toMatchObject({ status: 400, details: [{ path: '/reason' }] });
+    // Nothing of the refused attempts was written.
+    const count = `SELECT count(*)::int AS n FROM application_history WHERE application_id = $1 AND type = 'action'`;
+    expect((await t.db.query(count, [app.id]))[0].n).toBe(0);
+
+    const rejected = await t.client.request(
+      'permits.tasks.act',
+      {
+        id: app.taskId,
+        action: 'reject',
+        note: 'STR tidak terdaftar di KKI',
+        reason: 'tidak-memenuhi-syarat',
+      },
+      rina.token,
+    );
+    expect(rejected.status).toBe('rejected');
+    const [entry] = await t.db.query(
+      `SELECT data FROM application_history WHERE application_id = $1 AND type = 'action'`,
+      [app.id],
+    );
+    expect(entry.data).toMatchObject({
+      action: 'reject',
+      reason: {
+        code: 'tidak-memenuhi-syarat',
+        label: {
+          id: 'Tidak memenuhi persyaratan administratif',
+          en: 'Does not meet the administrative requirements',
+        },
+      },
+    });
+  });
+
   it('tells the applicant what to fix, and the officer what the resubmission changed', async () => {
     const app = await submittedSip();
     const act = (payload: object) =>
       t.client.request('permits.tasks.act', { id: app.taskId, ...payload }, rina.token);
     const note = 'Nomor STR tidak terbaca.\nUnggah ulang STR yang jelas.';
-    expect(await rejectionOf(act({ action: 'return', note, fix: { fields: ['shoeSize'] } }))).toMatchObject({
+    expect(
+      await rejectionOf(
+        act({ action: 'return', note, reason: 'dokumen-tidak-terbaca', fix: { fields: ['shoeSize'] } }),
+      ),
+    ).toMatchObject({
       status: 400,
       details: [{ path: '/fix/fields' }],
     });
@@ -121,6 +189,7 @@ describe('acting on a task', () => {
     const returned = await act({
       action: 'return',
       note,
+      reason: 'dokumen-tidak-terbaca',
       fix: { fields: ['strNumber'], documents: ['certificate'] },
     });
     expect(returned.correction).toEqual({

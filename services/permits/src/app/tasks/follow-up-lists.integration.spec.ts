@@ -45,6 +45,7 @@ describe('follow-up lists', () => {
           id: file.taskId,
           action: 'return',
           note: 'STR kedaluwarsa',
+          reason: 'dokumen-tidak-lengkap',
           fix: { fields: ['strNumber'], documents: ['certificate'] },
         },
         rina.token,

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { HandoffReceipt } from '@berkas/contracts';
+import { recordWhereabouts } from './paper-whereabouts';
 import {
   startPermitsUnderTest,
   type Person,
@@ -5,7 +8,7 @@ import {
 } from '../../testing/permits-under-test.spec';
 
 // permits.tasks.inbox on real PostgreSQL: what a desk's rows show of their file, its search, the
-// overdue queue and the queues' counts.
+// due-state queues and the queues' counts.
 describe("an officer's inbox", () => {
   let t: PermitsUnderTest;
   let rina: Person;
@@ -43,7 +46,7 @@ describe("an officer's inbox", () => {
     const [siti, budi] = files;
     await t.client.request(
       'permits.tasks.act',
-      { id: siti.taskId, action: 'return', note: 'STR kedaluwarsa' },
+      { id: siti.taskId, action: 'return', note: 'STR kedaluwarsa', reason: 'dokumen-tidak-lengkap' },
       rina.token,
     );
     expect((await inbox({ limit: 10 })).items.map((r) => r.applicationId)).not.toContain(siti.id);
@@ -65,6 +68,64 @@ describe("an officer's inbox", () => {
     expect((await inbox({ q: 'santoso' })).items.map((r) => r.applicationId)).toEqual([budi.id]);
     expect((await inbox({ q: '100%_' })).items.map((r) => r.holderName)).toEqual(['Dewi 100%_Lestari']);
     expect((await inbox({ q: '%'.repeat(2) })).items).toEqual([]);
+  });
+
+  it("finds a person's files by NIK and a company's by NIB, asking identity whose they are", async () => {
+    const siti = files[0];
+    t.responder.on('identity.applicants.find', (req) => ({
+      applicantId: req.nik === '3271046504900003' ? siti.applicant.principal.id : null,
+      companyId: null,
+    }));
+    expect((await inbox({ q: '3271 0465 0490 0003' })).items.map((r) => r.applicationId)).toEqual([siti.id]);
+    expect((await inbox({ q: '3271.0465.0490.0099' })).items).toEqual([]);
+    expect((await inbox({ q: '9120001234567' })).items).toEqual([]); // a NIB no company holds
+    // Asked by permits itself: identity never sees the officer's search, only the number.
+    expect(t.responder.calls('identity.applicants.find')).toEqual([
+      expect.objectContaining({
+        caller: { kind: 'service', service: 'permits' },
+        payload: { nik: '3271046504900003' },
+      }),
+      expect.objectContaining({ payload: { nik: '3271046504900099' } }),
+      expect.objectContaining({ payload: { nib: '9120001234567' } }),
+    ]);
+  });
+
+  it('narrows a queue to one due state, as its rows say it', async () => {
+    const [siti, budi, dewi] = files;
+    await t.db.query(`UPDATE tasks SET due_at = now() + interval '1 minute' WHERE id = $1`, [budi.taskId]);
+    await t.db.query(`UPDATE tasks SET due_at = NULL WHERE id = $1`, [dewi.taskId]);
+    const only = async (dueState: string) =>
+      (await inbox({ dueState })).items.map((r) => [r.applicationId, r.dueState]);
+    expect(await only('due-soon')).toEqual([[budi.id, 'due-soon']]);
+    expect(await only('on-time')).toEqual([[siti.id, 'on-time']]);
+    expect(await only('waiting')).toEqual([[dewi.id, 'waiting']]);
+    expect(await only('overdue')).toEqual([]);
+  });
+
+  it('tells where the paper dossier is; a late event does not undo a newer one', async () => {
+    const siti = files[0];
+    const agency = (code: string) => ({ id: randomUUID(), code, name: code, regionCode: '3271' });
+    const sent = {
+      id: randomUUID(),
+      trackingNumber: siti.trackingNumber,
+      status: 'in-transit',
+      from: agency('DPMPTSP'),
+      to: agency('DPUPR'),
+      sentAt: '2026-11-02T02:00:00.000Z',
+      resolvedAt: null,
+    } as unknown as HandoffReceipt;
+    const received = {
+      ...sent,
+      status: 'received',
+      resolvedAt: '2026-11-02T05:00:00.000Z',
+    } as HandoffReceipt;
+    const paper = async () => (await inbox({ q: siti.trackingNumber })).items.map((r) => r.paperDossier)[0];
+    expect(await paper()).toBeNull();
+    await recordWhereabouts(t.db.manager, sent);
+    expect(await paper()).toEqual({ holder: 'DPMPTSP', inTransitTo: 'DPUPR' });
+    await recordWhereabouts(t.db.manager, received);
+    await recordWhereabouts(t.db.manager, sent); // redelivered late
+    expect(await paper()).toEqual({ holder: 'DPUPR', inTransitTo: null });
   });
 
   it('keeps an overdue queue, and counts the queues', async () => {

@@ -14,8 +14,17 @@ export interface QueuePage {
   permitType?: string;
   /** Only tasks past their due date. */
   overdue?: boolean;
-  /** The file with this (canonical) tracking number, or holders whose name has these words. */
-  search?: { trackingNumber: string } | { holderName: string };
+  /**
+   * Only tasks in one due state; `soonUntil` is the end of the next working day (due soon up to
+   * it, on time after it).
+   */
+  due?: { state: 'waiting' | 'on-time' | 'due-soon' | 'overdue'; soonUntil: Date };
+  /**
+   * The file with this (canonical) tracking number, holders whose name has these words, or the files
+   * of one applicant account (found by NIK) or company (by NIB).
+   */
+  search?:
+    { trackingNumber: string } | { holderName: string } | { applicantId: string } | { companyId: string };
   /** The last row of the previous page: its due date ('' when it had none) and id. */
   after: readonly [string, string] | null;
   limit: number;
@@ -34,6 +43,9 @@ export type QueueRow = Pick<
     returnedBefore: boolean;
     /** Open tasks of the same file elsewhere: parallel reviews pending. */
     otherOpenTasks: number;
+    /** Where the paper dossier is: null before its first handoff. */
+    paperHolder: string | null;
+    paperInTransitTo: string | null;
   };
 
 /** Each queue of an owner as the condition of its index range (tasks_claimed_idx, tasks_inbox_idx). */
@@ -59,11 +71,20 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
   if (page.stage) filters.push(`t.stage = ${param(page.stage)}`);
   if (page.permitType) filters.push(`a.permit_type = ${param(page.permitType)}`);
   // Past due: a bound on the index's own order, so the range stops where the overdue tasks end.
-  if (page.overdue) filters.push(`${DUE} < now()`);
-  if (page.search && 'trackingNumber' in page.search)
-    filters.push(`a.tracking_number = ${param(page.search.trackingNumber)}`);
-  else if (page.search)
-    filters.push(`a.holder_name ILIKE ${param(`%${page.search.holderName.replace(/[\\%_]/g, '\\$&')}%`)}`);
+  if (page.overdue || page.due?.state === 'overdue') filters.push(`${DUE} < now()`);
+  // The other states are ranges of the same order too: waiting tasks sort last (no due date).
+  if (page.due?.state === 'due-soon')
+    filters.push(`${DUE} >= now() AND ${DUE} <= ${param(page.due.soonUntil)}::timestamptz`);
+  if (page.due?.state === 'on-time')
+    filters.push(`${DUE} > ${param(page.due.soonUntil)}::timestamptz AND t.due_at IS NOT NULL`);
+  if (page.due?.state === 'waiting') filters.push(`t.due_at IS NULL`);
+  const search = page.search;
+  if (search && 'trackingNumber' in search)
+    filters.push(`a.tracking_number = ${param(search.trackingNumber)}`);
+  if (search && 'applicantId' in search) filters.push(`a.applicant_id = ${param(search.applicantId)}`);
+  if (search && 'companyId' in search) filters.push(`a.company_id = ${param(search.companyId)}`);
+  if (search && 'holderName' in search)
+    filters.push(`a.holder_name ILIKE ${param(`%${search.holderName.replace(/[\\%_]/g, '\\$&')}%`)}`);
   if (page.after) {
     const due = page.after[0] || 'infinity';
     filters.push(`(${DUE}, t.id) > (${param(due)}::timestamptz, ${param(page.after[1])}::uuid)`);
@@ -82,9 +103,11 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
             a.workflow_code AS "workflowCode", a.workflow_version AS "workflowVersion",
             a.holder_name AS "holderName", a.correction IS NOT NULL AS "returnedBefore",
             (SELECT count(*) FROM tasks o WHERE o.application_id = t.application_id AND o.id <> t.id
-               AND o.status IN ('open', 'claimed'))::int AS "otherOpenTasks"
+               AND o.status IN ('open', 'claimed'))::int AS "otherOpenTasks",
+            w.holder_code AS "paperHolder", w.in_transit_to AS "paperInTransitTo"
      FROM (SELECT id, due FROM (${ranges.join(' UNION ALL ')}) merged ORDER BY due, id LIMIT ${page.limit + 1}) page
      JOIN tasks t ON t.id = page.id JOIN applications a ON a.id = t.application_id
+     LEFT JOIN paper_whereabouts w ON w.tracking_number = a.tracking_number
      ORDER BY page.due, page.id`,
     params,
   );

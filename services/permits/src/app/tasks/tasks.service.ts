@@ -24,6 +24,9 @@ import { capacityOn, noTask, notYours } from './task-access';
 import { TaskRecord } from './task.entity';
 import { queueCounts, taskPage, type QueueOwner, type QueuePage } from './task-queue';
 
+/** A search that can find nothing (a NIK or NIB nobody holds): no query is made. */
+const NOTHING = 'nothing';
+
 /** Due first, tasks without a due date last (''): keyset (due_at, id). */
 const DUE_FIRST = ['timestamp-or-empty', 'uuid'] as const;
 
@@ -46,12 +49,12 @@ function seatsOf(officer: Principal): Array<{ agency: string; role: string }> {
   return [...new Map(seats.map((s) => [`${s.agency}/${s.role}`, s])).values()];
 }
 
-/** What an inbox search looks for: a tracking number typed any way, or words of a holder's name. */
-function searchOf(q: string | undefined): QueuePage['search'] {
-  const text = q?.trim();
-  if (!text) return undefined;
-  const number = parseTrackingNumber(text);
-  return number.ok ? { trackingNumber: number.value.formatted } : { holderName: text };
+/** A NIK (16 digits) or NIB (13) as people type them: spaces, dots and dashes between the digits. */
+function identityNumberOf(text: string): { nik: string } | { nib: string } | null {
+  const digits = /^[0-9 .-]+$/.test(text) ? text.replace(/[ .-]/g, '') : '';
+  if (digits.length === 16) return { nik: digits };
+  if (digits.length === 13) return { nib: digits };
+  return null;
 }
 
 /** Officers' side of tasks outside workflow moves: the inbox, claiming, releasing, reassigning. */
@@ -77,15 +80,17 @@ export class TasksService {
     // The counts are read beside the page, on a connection of their own.
     const counted = req.counts ? this.counts(m, officer) : null;
     counted?.catch(() => undefined); // a failed page is the error told; the counts' own is awaited below
+    const search = await this.searchOf(req.q);
     const rows =
-      req.scope !== 'mine' && !seats.length
+      (req.scope !== 'mine' && !seats.length) || search === NOTHING
         ? []
         : await taskPage(m, {
             owner,
             stage: req.stage,
             permitType: req.permitType,
             overdue: req.overdue,
-            search: searchOf(req.q),
+            due: req.dueState && { state: req.dueState, soonUntil: await this.soonUntil(officer) },
+            search,
             after,
             limit,
           });
@@ -103,6 +108,7 @@ export class TasksService {
           holderName: r.holderName,
           returnedBefore: r.returnedBefore,
           otherOpenTasks: r.otherOpenTasks,
+          paperDossier: r.paperHolder ? { holder: r.paperHolder, inTransitTo: r.paperInTransitTo } : null,
         };
       }),
     );
@@ -115,6 +121,30 @@ export class TasksService {
           ? encodeCursor(DUE_FIRST, [last.dueAt?.toISOString() ?? '', last.id])
           : null,
     };
+  }
+
+  /**
+   * What an inbox search looks for: a person's files by NIK or a company's by NIB (identity says whose
+   * account that is; the officer learns only the files), a tracking number typed any way, or words of
+   * a holder's name. A NIK or NIB nobody holds finds nothing.
+   */
+  private async searchOf(q: string | undefined): Promise<QueuePage['search'] | typeof NOTHING> {
+    const text = q?.trim();
+    if (!text) return undefined;
+    const identity = identityNumberOf(text);
+    if (identity) {
+      const match = await this.services.request('identity.applicants.find', identity, { asService: true });
+      if (match.companyId) return { companyId: match.companyId };
+      return match.applicantId ? { applicantId: match.applicantId } : NOTHING;
+    }
+    const number = parseTrackingNumber(text);
+    return number.ok ? { trackingNumber: number.value.formatted } : { holderName: text };
+  }
+
+  /** The end of the next working day in the officer's region: a task due by then is due soon. */
+  private async soonUntil(officer: Principal): Promise<Date> {
+    if (!officer.region) throw new AppError('FORBIDDEN', 403, 'The officer has no region');
+    return (await this.calendars.forRegion(officer.region)).addWorkingDays(new Date(), 1);
   }
 
   /** The officer's queues counted, each up to QUEUE_COUNT_CAP: a desk's tabs say how much waits. */

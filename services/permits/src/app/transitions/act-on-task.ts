@@ -2,11 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { actorOf, requirePrincipal } from '@berkas/auth';
-import { AppError, ERRORS, type ActOnTaskRequest, type Application, type Principal } from '@berkas/contracts';
+import {
+  AppError,
+  ERRORS,
+  type ActOnTaskRequest,
+  type Application,
+  type Principal,
+  type WorkflowReason,
+} from '@berkas/contracts';
 import { IdempotentTransactions } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { act, EngineError, type GuardContext, type Transition } from '../../domain/workflow-engine';
-import type { TaskStage } from '../../domain/workflow-definition';
+import type { ActionDefinition, TaskStage } from '../../domain/workflow-definition';
 import { ApplicationCompleteness } from '../applications/application-completeness';
 import { toApplication } from '../applications/application-view';
 import type { StoredCorrection } from '../applications/application.entity';
@@ -113,6 +120,7 @@ export class ActOnTask {
       );
     }
     const target = stage.actions[req.action]?.to ?? '';
+    const reason = reasonOf(stage.actions[req.action], req.reason);
     const correction = this.correctionFor(req, locked, target);
     const change = await this.planner.plan(m, locked, def, transition, {
       actor: actorOf(officer, capacity),
@@ -126,6 +134,7 @@ export class ActOnTask {
         action: req.action,
         taskId: task.id,
         ...(req.note ? { note: req.note } : {}),
+        ...(reason ? { reason } : {}),
       },
       completesFile: !!stage.completesFile && !['@applicant', '@rejected'].includes(target),
       ...(correction ? { app: { correction } } : {}),
@@ -170,4 +179,25 @@ export class ActOnTask {
       formBefore: app.form,
     };
   }
+}
+
+/**
+ * The reason picked from the action's list (its code and words, as the history keeps them): one is
+ * required where the definition lists reasons, and none is taken where it does not.
+ */
+function reasonOf(action: ActionDefinition | undefined, code: string | undefined): WorkflowReason | null {
+  const reasons = action?.reasons;
+  if (!reasons) {
+    if (code) throw AppError.invalid('/reason', 'this action takes no reason from a list');
+    return null;
+  }
+  const reason = reasons.find((r) => r.code === code);
+  if (!reason)
+    throw AppError.invalid(
+      '/reason',
+      code
+        ? `is not one of this action's reasons (${reasons.map((r) => r.code).join(', ')})`
+        : 'choose one of the reasons this action lists',
+    );
+  return reason;
 }

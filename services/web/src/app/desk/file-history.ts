@@ -12,11 +12,19 @@ export interface HistoryRow {
   who: string;
   /** In which capacity: the stage's role, and the position held as Plt/Plh. */
   capacity: string | null;
+  /** The reason picked from the action's list, in the reader's language. */
+  reason: string | null;
   /** The officer's note, a refusal's reason or a payment's reference. */
   said: string | null;
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+
+/** A reason an action was taken with: its code and words, as the history keeps it. */
+const listedReason = (value: unknown, lang: Lang): string | null => {
+  const label = (value as { label?: Record<Lang, unknown> } | null)?.label;
+  return typeof value === 'object' && label ? text(label[lang]) : null;
+};
 
 /** Who acted, in words: the person's name (or what they are) and their agency. */
 export function actorWords(actor: Actor, lang: Lang): string {
@@ -55,6 +63,7 @@ export function historyRows(entries: Entry[], def: WorkflowDefinition, lang: Lan
       stage: stage?.label[lang] ?? null,
       who: actorWords(e.actor, lang),
       capacity: [role, acting].filter(Boolean).join(', ') || null,
+      reason: listedReason(data['reason'], lang),
       said: text(data['note']) ?? text(data['reason']) ?? text(data['reference']),
     };
   });

@@ -30,6 +30,8 @@ export interface ActionOption {
   toApplicant: boolean;
   /** The definition asks for the officer's note (the reason of a return or a rejection). */
   needsNote: boolean;
+  /** The standard reasons the officer picks one of (none: the action takes no listed reason). */
+  reasons: Array<{ code: string; label: Bilingual }>;
 }
 
 /** An open task of the file as the officer in front of the page may work it. */
@@ -153,6 +155,7 @@ export class OfficerFiles {
             label: a.label,
             toApplicant: a.to === '@applicant',
             needsNote: !!a.guards?.includes('noteGiven'),
+            reasons: a.reasons ?? [],
           })),
           seat: seatFor(person, ref.agencyCode, ref.role),
           claimedByMe: ref.status === 'claimed' && ref.claimedBy === person?.id,

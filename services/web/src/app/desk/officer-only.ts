@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { ApiProblem } from '../api/api-client';
 import { langOf, translate } from '../i18n/catalogue';
+import type { SignedInPerson } from '../sessions/session-middleware';
 
 /** The API's answers to a task form that lost to someone else's act: told as a conflict, in words. */
 export const TASK_CONFLICTS = ['TASK_TAKEN', 'TASK_CLOSED', 'NOT_CLAIMED_BY_YOU'];
@@ -12,8 +13,10 @@ export const TASK_CONFLICTS = ['TASK_TAKEN', 'TASK_CLOSED', 'NOT_CLAIMED_BY_YOU'
 export const supervisesOwnAgency = (req: Request): boolean =>
   !!req.session.person?.seats?.[0]?.roles.includes('supervisor');
 
-/** The desk's pages are for officers: anyone else signed in gets 403 in their language. */
-export function requireOfficer(req: Request): void {
-  if (req.session.person?.kind !== 'staff')
+/** The desk's pages are for officers (the one signed in is answered): anyone else gets 403 in their language. */
+export function requireOfficer(req: Request): SignedInPerson {
+  const person = req.session.person;
+  if (person?.kind !== 'staff')
     throw new ApiProblem(403, 'FORBIDDEN', translate(langOf(req), 'desk.officersOnly'));
+  return person;
 }

@@ -17,6 +17,8 @@ import { passOn } from './pass-on';
 interface Typed {
   taskId: string;
   action: string;
+  /** The reason picked for the chosen action, from its list. */
+  reason: string;
   note: string;
   fields: string[];
   documents: string[];
@@ -84,6 +86,8 @@ export class DeskFileController {
     const typed: Typed = {
       taskId,
       action: field(body, 'tindakan', 60),
+      // Each action with a list has its own group (all are on the page without JavaScript).
+      reason: field(body, `alasan-${field(body, 'tindakan', 60)}`, 40),
       note: field(body, 'catatan', 4000),
       fields: fieldList(body, 'perbaiki').filter((f) => file.type.form.some((q) => q.name === f)),
       documents: fieldList(body, 'unggah-ulang').filter((k) =>
@@ -91,7 +95,7 @@ export class DeskFileController {
       ),
     };
     const action = task.actions.find((a) => a.name === typed.action);
-    const errors = this.check(task, action, typed.note, lang);
+    const errors = this.check(task, action, typed, lang);
     if (!action || errors.any) return this.render(req, res, file, { typed, errors }, 400);
     try {
       await this.api.post(
@@ -100,6 +104,7 @@ export class DeskFileController {
         {
           action: action.name,
           ...(typed.note ? { note: typed.note } : {}),
+          ...(action.reasons.length ? { reason: typed.reason } : {}),
           ...(action.toApplicant ? { fix: { fields: typed.fields, documents: typed.documents } } : {}),
         },
         token,
@@ -107,7 +112,7 @@ export class DeskFileController {
     } catch (e) {
       const refused = formRefusal(e);
       if (TASK_CONFLICTS.includes(refused.code)) return this.conflict(res, lang, id);
-      this.refusal(errors, refused, taskId, lang);
+      this.refusal(errors, refused, typed, lang);
       return this.render(req, res, file, { typed, errors }, refused.status);
     }
     res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'tindakan' }));
@@ -192,23 +197,37 @@ export class DeskFileController {
     await passOn(await this.api.open(req, `/documents/${documentId}/download`, token), res);
   }
 
-  /** What the form lacks before the API is asked: an action, and the note its stage requires. */
-  private check(task: TaskOnFile, action: ActionOption | undefined, note: string, lang: Lang): FormErrors {
+  /**
+   * What the form lacks before the API is asked: an action, one of its listed reasons, and the note
+   * its stage requires.
+   */
+  private check(task: TaskOnFile, action: ActionOption | undefined, typed: Typed, lang: Lang): FormErrors {
     const errors = new FormErrors();
     if (!action) errors.add(`tindakan-${task.ref.id}`, translate(lang, 'file.errors.chooseAction'));
-    else if (action.needsNote && !note)
-      errors.add(
-        `catatan-${task.ref.id}`,
-        translate(lang, 'file.errors.noteNeeded', { action: action.label[lang] }),
-      );
+    else {
+      if (action.reasons.length && !action.reasons.some((r) => r.code === typed.reason))
+        errors.add(
+          `alasan-${task.ref.id}-${action.name}`,
+          translate(lang, 'file.errors.reasonNeeded', { action: action.label[lang] }),
+        );
+      if (action.needsNote && !typed.note)
+        errors.add(
+          `catatan-${task.ref.id}`,
+          translate(lang, 'file.errors.noteNeeded', { action: action.label[lang] }),
+        );
+    }
     return errors;
   }
 
   /** The API's refusal in words: each guard that does not hold yet, pointing at what to put right. */
-  private refusal(errors: FormErrors, e: ApiProblem, taskId: string, lang: Lang): void {
+  private refusal(errors: FormErrors, e: ApiProblem, { taskId, action }: Typed, lang: Lang): void {
     for (const detail of e.errors) {
       const guard = /^\/guards\/(\w+)$/.exec(detail.path)?.[1];
-      if (guard === 'noteGiven') errors.add(`catatan-${taskId}`, translate(lang, 'file.guard.noteGiven'));
+      // A reason the API refuses (the page checked it against the same list) is asked for again.
+      if (detail.path === '/reason')
+        errors.add(`alasan-${taskId}-${action}`, translate(lang, 'file.errors.reasonNeeded', { action }));
+      else if (guard === 'noteGiven')
+        errors.add(`catatan-${taskId}`, translate(lang, 'file.guard.noteGiven'));
       else if (guard)
         errors.add(GUARD_SECTIONS[guard] ?? `tindakan-${taskId}`, translate(lang, `file.guard.${guard}`));
     }

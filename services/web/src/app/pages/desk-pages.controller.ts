@@ -7,6 +7,8 @@ import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { AgencyDirectory } from '../desk/agency-directory';
+import { SavedViews, type DeskViewQuery } from '../desk/saved-views';
+import { StageDirectory } from '../desk/stage-directory';
 import { seatFor } from '../desk/officer-file';
 import { requireOfficer, supervisesOwnAgency, TASK_CONFLICTS } from '../desk/officer-only';
 import { field } from './form-errors';
@@ -35,12 +37,20 @@ const QUEUES = {
 type Queue = keyof typeof QUEUES;
 const isQueue = (value: unknown): value is Queue => typeof value === 'string' && value in QUEUES;
 
+/** A permit type's or stage's code as a saved view keeps it (the desk checks it against the catalogue). */
+const code = (value: string): string | undefined => (/^[A-Za-z0-9_-]{1,60}$/.test(value) ? value : undefined);
+
+/** The due states a queue can be narrowed to, as its rows say them. */
+const DUE_STATES = ['overdue', 'due-soon', 'on-time', 'waiting'] as const;
+const isDueState = (value: unknown): value is (typeof DUE_STATES)[number] =>
+  DUE_STATES.includes(value as (typeof DUE_STATES)[number]);
+
 /**
  * An officer's desk: their queues due first, each row saying in words (not colour alone) where the
  * task stands against its due date in the region's working days, a page at a time; tasks are
  * claimed and released from their rows, and each opens its file's page. Each queue says how many it
- * holds; a plain GET form narrows it by permit type or finds a file by number or holder's name, so a
- * narrowed queue has an address a team can share.
+ * holds; a plain GET form narrows it by permit type, stage or due state, or finds a file by number,
+ * holder's name, NIK or NIB, so a narrowed queue has an address a team can share, or save by name.
  */
 @Controller('meja')
 @UseGuards(SignedInGuard)
@@ -50,6 +60,8 @@ export class DeskPagesController {
     private readonly workspace: ApplicationWorkspace,
     private readonly pages: PageRenderer,
     private readonly directory: AgencyDirectory,
+    private readonly stageDirectory: StageDirectory,
+    private readonly savedViews: SavedViews,
   ) {}
 
   @Get()
@@ -58,29 +70,38 @@ export class DeskPagesController {
     @Query('setelah') after: unknown,
     @Query('jenis') permitType: unknown,
     @Query('cari') search: unknown,
+    @Query('tahap') stageAsked: unknown,
+    @Query('keadaan') stateAsked: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    requireOfficer(req);
+    const officer = requireOfficer(req);
     const queue: Queue = isQueue(asked) ? asked : 'saya';
     const types = await this.workspace.permitTypes(req);
     // Only a permit type the catalogue has narrows the queue; anything else shows it whole.
     const type = types.find((t) => t.code === permitType)?.code;
+    // Likewise a stage the officer's seats work, and a due state the rows can show.
+    const stages = await this.stageDirectory.stagesFor(req, types, officer.seats ?? []);
+    const stage = stages.find((s) => s.name === stageAsked)?.name;
+    const dueState = queue !== 'terlambat' && isDueState(stateAsked) ? stateAsked : undefined;
     const q = typeof search === 'string' ? search.trim().slice(0, 100) : '';
     const later = typeof after === 'string' && !!after;
     const query = new URLSearchParams({ ...QUEUES[queue], limit: String(PAGE_SIZE) });
     if (type) query.set('permitType', type);
+    if (stage) query.set('stage', stage);
+    if (dueState) query.set('dueState', dueState);
     if (q.length >= 2) query.set('q', q);
     if (later) query.set('after', after.slice(0, 200));
     else query.set('counts', 'true'); // the tabs' counts, with the first page only
     const supervisor = supervisesOwnAgency(req);
     // A supervisor's desk offers the bulk reassignment: to whom comes from their team board. Roles
     // changed since signing in leave the desk without it, not refused.
-    const [page, team, addressees] = await Promise.all([
+    const [page, team, addressees, views] = await Promise.all([
       this.api.get<TaskPage>(req, `/inbox?${query}`, token),
       supervisor ? this.api.get<TeamBoard>(req, '/team', token).catch(notAllowed) : null,
       this.directory.addressees(req, token),
+      this.savedViews.visibleTo(officer),
     ]);
     const lang = langOf(req);
     this.pages.send(req, res, 'pages/desk', {
@@ -95,6 +116,27 @@ export class DeskPagesController {
         req.session.person?.seats?.[0]?.roles.includes(r),
       ),
       team,
+      stage,
+      dueState,
+      filtered: !!(type || stage || dueState || q),
+      views,
+      view: { antrean: queue, jenis: type, tahap: stage, keadaan: dueState, cari: q || undefined },
+      viewProblem: ['nama', 'penuh'].find((p) => req.query['tampilan'] === p),
+      stageItems: [
+        { value: '', text: translate(lang, 'desk.allStages') },
+        ...stages.map((s) => ({ value: s.name, text: s.label[lang], selected: s.name === stage })),
+      ],
+      stateItems:
+        queue === 'terlambat'
+          ? null
+          : [
+              { value: '', text: translate(lang, 'desk.allStates') },
+              ...DUE_STATES.map((s) => ({
+                value: s,
+                text: translate(lang, `desk.stateFilter.${s}`),
+                selected: s === dueState,
+              })),
+            ],
       typeNames: Object.fromEntries(types.map((t) => [t.code, t.name[lang]])),
       typeItems: [
         { value: '', text: translate(lang, 'desk.allTypes') },
@@ -107,9 +149,40 @@ export class DeskPagesController {
       })),
       nextCursor: page.nextCursor,
       later,
-      done: ['diambil', 'dilepas', 'sandi'].find((d) => req.query[d] === '1'),
+      done: ['diambil', 'dilepas', 'sandi', 'disimpan', 'dihapus'].find((d) => req.query[d] === '1'),
       conflict: req.query['bentrok'] === '1',
     });
+  }
+
+  /**
+   * Saves the desk view (queue and filters) under a name, for the officer or shared with their agency;
+   * the desk then lists it. Each filter is kept only as the desk would read it.
+   */
+  @Post('tampilan')
+  async saveView(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const officer = requireOfficer(req);
+    const asked = field(body, 'antrean', 20);
+    const view: DeskViewQuery = {
+      antrean: isQueue(asked) ? asked : 'saya',
+      jenis: code(field(body, 'jenis', 40)),
+      tahap: code(field(body, 'tahap', 60)),
+      keadaan: isDueState(field(body, 'keadaan', 20)) ? field(body, 'keadaan', 20) : undefined,
+      cari: field(body, 'cari', 100) || undefined,
+    };
+    const name = field(body, 'nama', 60).trim();
+    const lang = langOf(req);
+    const back = (extra: Record<string, string>) =>
+      res.redirect(303, hrefIn(lang, '/meja', { ...view, ...extra }));
+    if (!name) return back({ tampilan: 'nama' });
+    const saved = await this.savedViews.save(officer, name, view, field(body, 'bagikan', 5) === 'ya');
+    back(saved ? { disimpan: '1' } : { tampilan: 'penuh' });
+  }
+
+  /** Removes one of the officer's own saved views. */
+  @Post('tampilan/:id/hapus')
+  async removeView(@Param('id', uuidPath) id: string, @Req() req: Request, @Res() res: Response) {
+    await this.savedViews.remove(requireOfficer(req), id);
+    res.redirect(303, hrefIn(langOf(req), '/meja', { dihapus: '1' }));
   }
 
   /** Takes a task from the agency's queue; it moves to "my tasks". */
