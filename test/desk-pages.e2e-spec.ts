@@ -44,14 +44,21 @@ describe("officers' pages in a real browser", () => {
     const expectAccessible = (target: Page = page) =>
       expectAccessiblePage(browser, javaScriptEnabled, target);
 
+    /** Signs in through the sign-in form, asking for the page `next`. */
+    const signInThroughForm = async (p: Page, username: string, next: string) => {
+      await p.goto(`${system.webUrl}/masuk?next=${encodeURIComponent(next)}`);
+      await p.fill('#username', username);
+      await p.fill('#password', demo.password);
+      await p.getByRole('button', { name: 'Masuk', exact: true }).click();
+      await p.waitForLoadState();
+    };
+
     it("starts an officer's day at their desk: queues due first, each task's due state in words", async () => {
       const api = request(system.gatewayUrl);
       const the = people(api);
       const citizen = await the.signIn(demo.person.email);
-      const sent = await the.readySip(citizen);
-      const { trackingNumber } = (
-        await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200)
-      ).body as { trackingNumber: string };
+      const sent = await the.submittedSip(citizen);
+      const { trackingNumber } = sent;
       const frontOffice = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('front-office'))!;
       const fo = await the.signIn(frontOffice.email);
       const inbox = async (scope: string) =>
@@ -197,13 +204,7 @@ describe("officers' pages in a real browser", () => {
       const colleague = await browser.newContext({ javaScriptEnabled });
       const theirDesk = await colleague.newPage();
       const verifier = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('verifier'))!;
-      await theirDesk.goto(`${system.webUrl}/masuk?next=/meja`);
-      await theirDesk.fill('#username', verifier.email);
-      await theirDesk.fill('#password', demo.password);
-      await Promise.all([
-        theirDesk.waitForURL(/\/meja$/),
-        theirDesk.getByRole('button', { name: 'Masuk' }).click(),
-      ]);
+      await signInThroughForm(theirDesk, verifier.email, '/meja');
       const shared = theirDesk.locator('.app-saved-view', {
         hasText: `Tepat waktu ${javaScriptEnabled ? 'JS' : 'HTML'}`,
       });
@@ -245,8 +246,7 @@ describe("officers' pages in a real browser", () => {
       await expectAccessible();
 
       // Two tasks ticked and claimed at once; one finished meanwhile is reported, not hidden.
-      const second = await the.readySip(citizen);
-      await api.post(`/api/v1/applications/${second.id}/submit`).set(bearer(citizen)).expect(200);
+      await the.submittedSip(citizen);
       await page.goto(`${system.webUrl}/meja?antrean=instansi`);
       // Two whose paper dossiers are at this office and not travelling: other suites send theirs on.
       const open: Awaited<ReturnType<typeof inbox>> = [];
@@ -316,21 +316,12 @@ describe("officers' pages in a real browser", () => {
       const api = request(system.gatewayUrl);
       const the = people(api);
       const citizen = await the.signIn(demo.person.email);
-      const sent = await the.readySip(citizen);
-      const submitted = (
-        await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200)
-      ).body as { trackingNumber: string; holderName: string };
+      const sent = await the.submittedSip(citizen);
+      const submitted = sent;
       const frontOffice = demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('front-office'))!;
-      const officerSignsIn = async (p: Page, username: string, next: string) => {
-        await p.goto(`${system.webUrl}/masuk?next=${encodeURIComponent(next)}`);
-        await p.fill('#username', username);
-        await p.fill('#password', demo.password);
-        await p.getByRole('button', { name: 'Masuk', exact: true }).click();
-        await p.waitForLoadState();
-      };
 
       // From the desk's row to the file's page.
-      await officerSignsIn(page, frontOffice.nip, '/meja?antrean=instansi');
+      await signInThroughForm(page, frontOffice.nip, '/meja?antrean=instansi');
       const firstRow = page.locator('#tasks tbody tr a[href*="/meja/berkas/"]').first();
       await Promise.all([page.waitForURL(/\/meja\/berkas\/[0-9a-f-]{36}$/), firstRow.click()]);
       expect(await page.locator('h1').textContent()).toBeTruthy();
@@ -405,7 +396,7 @@ describe("officers' pages in a real browser", () => {
       // The applicant's task list names both, with the officer's words.
       const applicant = await browser.newContext({ javaScriptEnabled });
       const theirs = await applicant.newPage();
-      await officerSignsIn(theirs, demo.person.email, `/permohonan/${sent.id}`);
+      await signInThroughForm(theirs, demo.person.email, `/permohonan/${sent.id}`);
       const asked = await theirs.locator('#correction').textContent();
       expect(asked).toContain('Nomor STR');
       expect(asked).toContain('STR yang masih berlaku');
@@ -434,7 +425,7 @@ describe("officers' pages in a real browser", () => {
       const dinkes = await browser.newContext({ javaScriptEnabled });
       const reviewer = await dinkes.newPage();
       const reviewerEmail = officer('DINKES', 'reviewer');
-      await officerSignsIn(reviewer, reviewerEmail, `/meja/berkas/${sent.id}`);
+      await signInThroughForm(reviewer, reviewerEmail, `/meja/berkas/${sent.id}`);
       await expect(
         reviewer.locator(`#task-${(await the.taskOf(await the.signIn(reviewerEmail), sent.id))!.id}`).count(),
       ).resolves.toBe(1);
@@ -448,7 +439,7 @@ describe("officers' pages in a real browser", () => {
       await dinkes.close();
       const dlh = await browser.newContext({ javaScriptEnabled });
       const stranger = await dlh.newPage();
-      await officerSignsIn(stranger, officer('DLH', 'reviewer'), '/meja');
+      await signInThroughForm(stranger, officer('DLH', 'reviewer'), '/meja');
       const refused = await stranger.goto(`${system.webUrl}/meja/berkas/${sent.id}`);
       expect(refused?.status()).toBe(404);
       await dlh.close();
@@ -458,20 +449,11 @@ describe("officers' pages in a real browser", () => {
       const api = request(system.gatewayUrl);
       const the = people(api);
       const citizen = await the.signIn(demo.person.email);
-      const sent = await the.readySip(citizen);
-      const { trackingNumber } = (
-        await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200)
-      ).body as { trackingNumber: string };
-      const signInTo = async (p: Page, username: string, next: string) => {
-        await p.goto(`${system.webUrl}/masuk?next=${encodeURIComponent(next)}`);
-        await p.fill('#username', username);
-        await p.fill('#password', demo.password);
-        await p.getByRole('button', { name: 'Masuk', exact: true }).click();
-        await p.waitForLoadState();
-      };
+      const sent = await the.submittedSip(citizen);
+      const { trackingNumber } = sent;
 
       // From the file's page, where the paper is, to the form that sends it on.
-      await signInTo(page, officer('DPMPTSP', 'front-office'), `/meja/berkas/${sent.id}`);
+      await signInThroughForm(page, officer('DPMPTSP', 'front-office'), `/meja/berkas/${sent.id}`);
       await Promise.all([page.waitForURL(/\/kirim$/), page.click('#send-paper')]);
       await Promise.all([
         page.waitForLoadState(),
@@ -512,7 +494,7 @@ describe("officers' pages in a real browser", () => {
       // The addressee finds it waiting for their receipt and receives it from the row.
       const other = await browser.newContext({ javaScriptEnabled });
       const theirs = await other.newPage();
-      await signInTo(theirs, officer('DPUPR', 'reviewer'), '/meja');
+      await signInThroughForm(theirs, officer('DPUPR', 'reviewer'), '/meja');
       await Promise.all([theirs.waitForURL(/berkas-fisik$/), theirs.click('#paper-link')]);
       await Promise.all([
         theirs.waitForURL(new RegExp(`/berkas/${trackingNumber}$`)),
@@ -603,8 +585,7 @@ describe("officers' pages in a real browser", () => {
       const api = request(system.gatewayUrl);
       const the = people(api);
       const citizen = await the.signIn(demo.person.email);
-      const sent = await the.readySip(citizen);
-      await api.post(`/api/v1/applications/${sent.id}/submit`).set(bearer(citizen)).expect(200);
+      const sent = await the.submittedSip(citizen);
       const fo = await the.signIn(officer('DPMPTSP', 'front-office'));
       const task = (await the.taskOf(fo, sent.id))!;
       await api.post(`/api/v1/tasks/${task.id}/claim`).set(bearer(fo)).expect(200);

@@ -128,7 +128,17 @@ export function people(api: Api) {
     return app;
   };
 
-  return { signIn, signInFirstTime, upload, taskOf, act, trackUntil, readySip };
+  /** A practice licence sent by its applicant; answers the submitted application. */
+  const submittedSip = async (token: string) => {
+    const { id } = await readySip(token);
+    return (await api.post(`/api/v1/applications/${id}/submit`).set(bearer(token)).expect(200)).body as {
+      id: string;
+      trackingNumber: string;
+      holderName: string;
+    };
+  };
+
+  return { signIn, signInFirstTime, upload, taskOf, act, trackUntil, readySip, submittedSip };
 }
 
 export interface PublicViewBody {

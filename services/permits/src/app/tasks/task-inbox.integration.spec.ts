@@ -105,20 +105,23 @@ describe("an officer's inbox", () => {
   it('tells where the paper dossier is; a late event does not undo a newer one', async () => {
     const siti = files[0];
     const agency = (code: string) => ({ id: randomUUID(), code, name: code, regionCode: '3271' });
-    const sent = {
+    const sent: HandoffReceipt = {
       id: randomUUID(),
+      dossierId: randomUUID(),
       trackingNumber: siti.trackingNumber,
       status: 'in-transit',
       from: agency('DPMPTSP'),
       to: agency('DPUPR'),
+      note: null,
+      items: [],
+      manifestHash: '0'.repeat(64),
+      sentBy: { kind: 'service', id: 'permits', name: 'custody' },
       sentAt: '2026-11-02T02:00:00.000Z',
+      resolvedBy: null,
       resolvedAt: null,
-    } as unknown as HandoffReceipt;
-    const received = {
-      ...sent,
-      status: 'received',
-      resolvedAt: '2026-11-02T05:00:00.000Z',
-    } as HandoffReceipt;
+      refusalReason: null,
+    };
+    const received: HandoffReceipt = { ...sent, status: 'received', resolvedAt: '2026-11-02T05:00:00.000Z' };
     const paper = async () => (await inbox({ q: siti.trackingNumber })).items.map((r) => r.paperDossier)[0];
     expect(await paper()).toBeNull();
     await recordWhereabouts(t.db.manager, sent);

@@ -162,11 +162,12 @@ export class DeskPagesController {
   async saveView(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const officer = requireOfficer(req);
     const asked = field(body, 'antrean', 20);
+    const dueState = field(body, 'keadaan', 20);
     const view: DeskViewQuery = {
       antrean: isQueue(asked) ? asked : 'saya',
       jenis: code(field(body, 'jenis', 40)),
       tahap: code(field(body, 'tahap', 60)),
-      keadaan: isDueState(field(body, 'keadaan', 20)) ? field(body, 'keadaan', 20) : undefined,
+      keadaan: isDueState(dueState) ? dueState : undefined,
       cari: field(body, 'cari', 100) || undefined,
     };
     const name = field(body, 'nama', 60).trim();
