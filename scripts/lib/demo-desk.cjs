@@ -193,8 +193,10 @@ async function until(probe, what, timeoutMs = 20000) {
 const AGEABLE_STAGES = ['verification', 'decision', 'fee-assessment', 'site-review', 'review-dpupr'];
 
 /**
- * Moves the open tasks of `applicationIds` back 2 to 5 days (due date, start, clock), as if they
- * had been waiting that long: the desk then shows overdue work, and the scheduler escalates it.
+ * Moves the open tasks of `applicationIds` back in time (due date, start, clock) until they are 1 to
+ * 4 days late, as if they had been waiting that long: the desk then shows overdue work, and the
+ * scheduler escalates it. The shift is counted from the due date, not a fixed number of days: a
+ * deadline set on a Saturday lies past the weekend and a fixed shift would leave it in the future.
  */
 async function ageTasks(databaseUrl, applicationIds) {
   if (!applicationIds.length) return 0;
@@ -202,7 +204,7 @@ async function ageTasks(databaseUrl, applicationIds) {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const shift = `make_interval(days => 2 + abs(hashtext(t.id::text)) % 4)`;
+    const shift = `(t.due_at - now() + make_interval(days => 1 + abs(hashtext(t.id::text)) % 4))`;
     const { rowCount } = await db.query(
       `UPDATE tasks t SET
          due_at = t.due_at - ${shift},
