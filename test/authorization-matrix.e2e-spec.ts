@@ -351,6 +351,12 @@ const MATRIX: Row[] = [
     body: (f) => ({ staffId: f.staff }),
   },
   {
+    route: 'POST /api/v1/tasks/{id}/attachments',
+    ok: ['holdingOfficer'],
+    refused: 403,
+    path: (f) => `/api/v1/tasks/${f.task}/attachments`,
+  },
+  {
     route: 'POST /api/v1/tasks/{id}/actions',
     ok: ['holdingOfficer'],
     refused: 403,
@@ -776,7 +782,7 @@ describe('authorisation matrix: every route × every kind of principal', () => {
         const verb = row.route.split(' ')[0];
         let req = api[verb.toLowerCase() as 'get'](row.path(f));
         if (tokens[who]) req = req.set(bearer(tokens[who]!));
-        if (row.route.endsWith('/documents'))
+        if (row.route.endsWith('/documents') || row.route.endsWith('/attachments'))
           req = req.field('kind', 'statement').attach('file', who === 'applicant' ? PDF : PNG, 'surat.pdf');
         else if (row.body) req = req.send(row.body(f));
         const res = await req;

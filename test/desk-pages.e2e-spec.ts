@@ -1166,8 +1166,40 @@ describe("officers' pages in a real browser", () => {
         ]);
         await expectAccessible(own);
 
-        // Both reviews approve; the dossier comes back to the one-stop office for the levy.
-        await actOnFile(fajar, 'DLH', 'Setujui');
+        // Both reviews approve; the dossier comes back to the one-stop office for the levy. Environment
+        // attaches its review memo; a file of the wrong kind beside it is refused by name, and the
+        // memo, uploaded already, stays with the form and goes with the action when sent again.
+        const dlhTask = await openTaskAt('DLH');
+        await fajar.goto(`${system.webUrl}${filePath}`);
+        const dlhForm = fajar.locator(`#task-${dlhTask.id} form.app-action-form`);
+        await dlhForm.getByLabel('Setujui', { exact: true }).check();
+        await dlhForm.locator('input[type=file]').setInputFiles([
+          { name: 'telaah-lingkungan.pdf', mimeType: 'application/pdf', buffer: PDF },
+          { name: 'catatan.txt', mimeType: 'text/plain', buffer: Buffer.from('bukan dokumen') },
+        ]);
+        await Promise.all([
+          fajar.waitForResponse((r) => r.request().method() === 'POST' && r.status() === 400),
+          dlhForm.getByRole('button', { name: 'Kirim tindakan' }).click(),
+        ]);
+        await fajar.waitForLoadState();
+        await expect(fajar.locator('.govuk-error-summary').textContent()).resolves.toContain('catatan.txt');
+        await expect(fajar.locator(`#lampiran-terunggah-${dlhTask.id}`).textContent()).resolves.toContain(
+          'telaah-lingkungan.pdf',
+        );
+        await expectAccessible(fajar);
+        await Promise.all([
+          fajar.waitForURL(/selesai=tindakan/),
+          fajar
+            .locator(`#task-${dlhTask.id} form.app-action-form`)
+            .getByRole('button', { name: 'Kirim tindakan' })
+            .click(),
+        ]);
+        const memo = fajar.locator('#history').getByRole('link', { name: 'telaah-lingkungan.pdf' });
+        const opened = await fajar.request.get(
+          new URL((await memo.getAttribute('href'))!, system.webUrl).href,
+        );
+        expect(opened.status()).toBe(200);
+        expect((await opened.body()).subarray(0, 5).toString()).toBe('%PDF-');
         await actOnFile(agus, 'DPUPR', 'Setujui');
         const budi = await atDesk('DPMPTSP', 'verifier');
         await receiveDossier(budi);

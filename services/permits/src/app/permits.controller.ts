@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { currentPrincipal as principal } from '@berkas/auth';
 import type {
+  PrepareTaskAttachmentRequest,
+  RegisterTaskAttachmentRequest,
   EscalatedTaskPage,
   ReturnedFilePage,
   ApplicationHistory,
@@ -56,6 +58,7 @@ import { IssuedPermitsService } from './issued/issued-permits.service';
 import { CalendarService } from './calendar/calendar.service';
 import { Handles } from '@berkas/messaging';
 import { ActOnTask } from './transitions/act-on-task';
+import { TaskAttachments } from './tasks/task-attachments';
 import { RecordPayment } from './transitions/record-payment';
 import { ResubmitApplication } from './transitions/resubmit-application';
 import { SubmitApplication } from './transitions/submit-application';
@@ -76,6 +79,7 @@ export class PermitsController {
     private readonly resubmitting: ResubmitApplication,
     private readonly withdrawing: WithdrawApplication,
     private readonly acting: ActOnTask,
+    private readonly attachments: TaskAttachments,
     private readonly payments: RecordPayment,
   ) {}
 
@@ -247,6 +251,16 @@ export class PermitsController {
   @Handles('permits.tasks.reassign')
   reassign(@Payload() req: ReassignTaskRequest): Promise<Task> {
     return this.tasks.reassign(principal(), req);
+  }
+
+  @Handles('permits.tasks.prepare-attachment')
+  prepareAttachment(@Payload() req: PrepareTaskAttachmentRequest): Promise<UploadGrant> {
+    return this.attachments.prepare(principal(), req);
+  }
+
+  @Handles('permits.tasks.register-attachment')
+  registerAttachment(@Payload() req: RegisterTaskAttachmentRequest): Promise<DocumentView> {
+    return this.attachments.register(principal(), req);
   }
 
   @Handles('permits.tasks.act')

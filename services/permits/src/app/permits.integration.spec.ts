@@ -169,6 +169,33 @@ describe('permits service', () => {
     );
   }
 
+  /** An officer's file for their next action on a task, uploaded the way the gateway does. */
+  async function attachToTask(taskId: string, who: string, fileName: string) {
+    const grant = await client.request(
+      'permits.tasks.prepare-attachment',
+      { id: taskId, fileName },
+      token[who],
+    );
+    const stored = await uploadStream(
+      createStorageClient(s3env),
+      s3env.bucket,
+      grant.objectKey,
+      Readable.from([Buffer.concat([PDF, randomBytes(256)])]),
+      grant,
+    );
+    return client.request(
+      'permits.tasks.register-attachment',
+      {
+        id: taskId,
+        uploadId: grant.uploadId,
+        sha256: stored.sha256,
+        size: stored.size,
+        mediaType: stored.type.mediaType,
+      },
+      token[who],
+    );
+  }
+
   /** An application of a type with its documents attached and its form filled, submitted. */
   async function submitted(
     permitType: string,
@@ -676,11 +703,55 @@ describe('permits service', () => {
       20000,
     );
 
+    // Environment approves with its review memo attached, though public works holds the paper: the
+    // memo goes into the dossier through the task, and the approval names it.
+    const dlhTask = (await taskFor('dlh', app.id))!.id;
+    const memo = await attachToTask(dlhTask, 'dlh', 'telaah-lingkungan.pdf');
+    expect(memo).toMatchObject({
+      kind: 'action-attachment',
+      fileName: 'telaah-lingkungan.pdf',
+      uploadedBy: { agencyCode: 'DLH' },
+    });
+    // Nobody else's action takes it, and nobody adds such a file beside a task.
+    const puTask = (await taskFor('pu', app.id))!.id;
+    expect(
+      await fails(
+        client.request(
+          'permits.tasks.act',
+          { id: puTask, action: 'approve', attachments: [memo.id] },
+          token.pu,
+        ),
+      ),
+    ).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(
+      await fails(
+        client.request(
+          'tracking.documents.prepare-upload',
+          { trackingNumber: tn, kind: 'action-attachment', fileName: 'x.pdf' },
+          token.pu,
+        ),
+      ),
+    ).toMatchObject({ status: 403 });
     await client.request(
       'permits.tasks.act',
-      { id: (await taskFor('dlh', app.id))!.id, action: 'approve' },
+      { id: dlhTask, action: 'approve', attachments: [memo.id] },
       token.dlh,
     );
+    const [approval] = await db.query(
+      `SELECT data FROM application_history WHERE application_id = $1 AND data->>'taskId' = $2`,
+      [app.id, dlhTask],
+    );
+    expect(approval.data.attachments).toEqual([
+      {
+        documentId: memo.id,
+        fileName: 'telaah-lingkungan.pdf',
+        mediaType: 'application/pdf',
+        size: memo.size,
+      },
+    ]);
+    // A requirement it is not: the application's documents leave it to the history.
+    const documents = await client.request('permits.applications.documents', { id: app.id }, token.citizen);
+    expect(documents.items.map((d) => d.kind)).not.toContain('action-attachment');
     const joined = await client.request(
       'permits.tasks.act',
       { id: (await taskFor('pu', app.id))!.id, action: 'approve' },

@@ -16,6 +16,7 @@ import { EscalationsService } from './tasks/escalations.service';
 import { ReturnedFilesService } from './applications/returned-files.service';
 import { ApplicationLedger } from './ledger/application-ledger';
 import { ActOnTask } from './transitions/act-on-task';
+import { TaskAttachments } from './tasks/task-attachments';
 import { ApplyFiktifPositif } from './transitions/apply-fiktif-positif';
 import { EscalateOverdueTask } from './transitions/escalate-overdue-task';
 import { FeeBilling } from './transitions/fee-billing';
@@ -46,6 +47,7 @@ import { WithdrawApplication } from './transitions/withdraw-application';
     ResubmitApplication,
     WithdrawApplication,
     ActOnTask,
+    TaskAttachments,
     RecordPayment,
     ApplyFiktifPositif,
     EscalateOverdueTask,

@@ -9,6 +9,7 @@ import { ApplicationCorrections1765000000000 } from './1765000000000-Application
 import { CounterEntries1767000000000 } from './1767000000000-CounterEntries';
 import { FollowUpQueues1767000000001 } from './1767000000001-FollowUpQueues';
 import { PaperWhereabouts1767100000000 } from './1767100000000-PaperWhereabouts';
+import { TaskAttachments1767200000000 } from './1767200000000-TaskAttachments';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -25,4 +26,5 @@ export const PERMITS_MIGRATIONS = [
   CounterEntries1767000000000,
   FollowUpQueues1767000000001,
   PaperWhereabouts1767100000000,
+  TaskAttachments1767200000000,
 ];

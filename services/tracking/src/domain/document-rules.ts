@@ -18,11 +18,21 @@ export const DOCUMENT_RULES: Record<DocumentKind, { maxBytes: number; allowedTyp
   'technical-drawing': { maxBytes: 250 * MB, allowedTypes: DRAWINGS },
   'environmental-document': { maxBytes: 250 * MB, allowedTypes: ['application/pdf'] },
   'issued-permit': { maxBytes: 10 * MB, allowedTypes: ['application/pdf'] },
+  'action-attachment': { maxBytes: 50 * MB, allowedTypes: [...SCANS, 'image/tiff'] },
   other: { maxBytes: 50 * MB, allowedTypes: [...SCANS, 'image/tiff'] },
 };
 
 /** Kinds only a service writes: the issued permit is generated and stored by the permits service. */
 export const SERVICE_ONLY_KINDS: readonly DocumentKind[] = ['issued-permit'];
+
+/**
+ * Kinds a service adds only on someone's behalf: an officer's attachment to an action reaches the
+ * dossier through permits, which checks the officer may act on the task and ties the file to it.
+ */
+export const VOUCHED_ONLY_KINDS: readonly DocumentKind[] = ['action-attachment'];
+
+/** Files of a kind a dossier holds at once where no rule says: one, or as many as actions attach. */
+const DEFAULT_MAX_FILES: Partial<Record<DocumentKind, number>> = { 'action-attachment': 200 };
 
 export interface UploadLimits {
   maxBytes: number;
@@ -56,9 +66,9 @@ export function limitsFor(
   };
 }
 
-/** How many files of `kind` a dossier with `rules` holds at once: one, unless its rule says more. */
+/** How many files of `kind` a dossier with `rules` holds at once: one, unless its rule or kind says more. */
 export const maxFilesOf = (kind: DocumentKind, rules: readonly DocumentRule[] | null): number =>
-  rules?.find((r) => r.kind === kind)?.maxFiles ?? 1;
+  rules?.find((r) => r.kind === kind)?.maxFiles ?? DEFAULT_MAX_FILES[kind] ?? 1;
 
 /** How long an upload grant stays usable. */
 export const UPLOAD_GRANT_MINUTES = 30;

@@ -379,6 +379,28 @@ export class PermitsController {
     return this.permits.request('permits.tasks.reassign', { ...body, id: taskId });
   }
 
+  /**
+   * multipart/form-data: `file` (no `kind`: it is an action attachment); streamed into the file's
+   * dossier, waiting for the officer's next action on the task, which names it in `attachments`.
+   */
+  @Post('tasks/:id/attachments')
+  @Calls('permits.tasks.prepare-attachment', {
+    then: ['permits.tasks.register-attachment'],
+    reply: 'DocumentView',
+    upload: true,
+    summary:
+      "Attaches a file (a site-visit report, a review memo) to the officer's next action on the task; the bytes are streamed to storage.",
+  })
+  addAttachment(@Param('id', id) taskId: string, @Req() req: Request): Promise<DocumentView> {
+    return this.transfer.upload(
+      req,
+      (_fields, fileName) =>
+        this.permits.request('permits.tasks.prepare-attachment', { id: taskId, fileName }),
+      (upload) => this.permits.request('permits.tasks.register-attachment', { ...upload, id: taskId }),
+      { kind: 'action-attachment' },
+    );
+  }
+
   /** `{ "action": "complete", "note": "…" }`: one of the stage's actions. */
   @Post('tasks/:id/actions')
   @HttpCode(200)

@@ -57,6 +57,8 @@ export class DocumentTransferService {
     req: IncomingMessage,
     grant: GrantProvider,
     register: Registrar = this.registerWithTracking,
+    /** What the route itself says of the file (an action attachment's kind), so the form need not. */
+    given: Partial<UploadFields> = {},
   ): Promise<DocumentView> {
     const context = RequestContext.current();
     return new Promise<DocumentView>((resolve, reject) => {
@@ -77,11 +79,11 @@ export class DocumentTransferService {
           ),
         );
       }
-      let kind: string | undefined;
+      let kind: string | undefined = given.kind;
       let replaces: string | undefined;
       let handled = false;
       parser.on('field', (name, value) => {
-        if (name === 'kind') kind = value;
+        if (name === 'kind' && !given.kind) kind = value;
         if (name === 'replaces') replaces = value;
       });
       parser.on('file', (_name, file, info) => {

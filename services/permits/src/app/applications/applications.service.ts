@@ -217,8 +217,11 @@ export class ApplicationsService {
       { trackingNumber: await this.dossier.ensure(app) },
       { asService: true },
     );
-    // The dossier keeps every version; a requirement is met by the files current now.
-    return { items: currentDocuments(dossier.documents) };
+    // The dossier keeps every version; a requirement is met by the files current now. An officer's
+    // attachment to an action meets none: the action's history entry names it.
+    return {
+      items: currentDocuments(dossier.documents).filter((d) => d.kind !== 'action-attachment'),
+    };
   }
 
   /** The applicant's application, while it is a draft or returned for correction. */

@@ -11,7 +11,7 @@ import { clockWhenReceived } from '../transitions/stage-clock';
 import { TaskRecord } from './task.entity';
 
 /** Custody is moved by the permits service itself, following the workflow. */
-const CUSTODY: Actor = { kind: 'service', id: 'permits', name: 'custody' };
+const CUSTODY: Actor = { kind: 'service', id: 'permits', name: 'Berkas (serah terima berkas fisik)' };
 
 /**
  * Custody follows the workflow: when a stage that needs the paper dossier opens at another agency,

@@ -24,3 +24,9 @@ export function notYours(task: Pick<TaskRecord, 'status'>): AppError {
     ? new AppError('TASK_CLOSED', 409, 'Someone already acted on this task')
     : new AppError('TASK_TAKEN', 409, 'Another officer has claimed this task');
 }
+
+/** Refuses an officer who cannot act on the task now: it is closed, or claimed by someone else. */
+export function requireActable(officer: Principal, task: Pick<TaskRecord, 'status' | 'claimedBy'>): void {
+  if (task.status !== 'open' && (task.status !== 'claimed' || task.claimedBy !== officer.id))
+    throw notYours(task);
+}

@@ -20,7 +20,8 @@ import type { StoredCorrection } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationLedger, type ApplicationChange, type LockedTask } from '../ledger/application-ledger';
 import type { TaskRecord } from '../tasks/task.entity';
-import { capacityOn, noTask, notYours } from '../tasks/task-access';
+import { capacityOn, noTask, requireActable } from '../tasks/task-access';
+import { TaskAttachments } from '../tasks/task-attachments';
 import { TransitionPlanner, type MoveInputs } from './transition-planner';
 
 /** What a locked task and the move's inputs make: the change to write and the reply once written. */
@@ -40,7 +41,8 @@ const guardsOf = (inputs: MoveInputs, task: TaskRecord, action: string) =>
  * Nothing is asked of another service under the lock. Usually nothing needs to be: the move's inputs
  * are local or remembered, so the action locks at once and is two round trips (ApplicationLedger.
  * onLockedTask). When an owner agency's id is not remembered, or the action's guard needs the
- * dossier's documents from tracking, it steps back out, reads those first, and then locks.
+ * dossier's documents from tracking, it steps back out, reads those first, and then locks; so does
+ * an action that names attachments (TaskAttachments marks them taken in the same transaction).
  */
 @Injectable()
 export class ActOnTask {
@@ -51,6 +53,7 @@ export class ActOnTask {
     private readonly ledger: ApplicationLedger,
     private readonly planner: TransitionPlanner,
     private readonly transactions: IdempotentTransactions,
+    private readonly attachments: TaskAttachments,
   ) {}
 
   async run(p: Principal | undefined, req: ActOnTaskRequest): Promise<Application> {
@@ -61,7 +64,9 @@ export class ActOnTask {
         if (!locked) throw noTask();
         capacityOn(officer, locked.task);
         const inputs = await this.planner.inputsUnderLock(m, locked.app);
-        if (!inputs || guardsOf(inputs, locked.task, req.action).has('requiredDocuments')) return null;
+        // Attachments are taken on the ordinary path, which may write beside the change.
+        if (!inputs || req.attachments?.length) return null;
+        if (guardsOf(inputs, locked.task, req.action).has('requiredDocuments')) return null;
         return this.decide(m, officer, req, locked, inputs, false);
       });
       if (done) return done;
@@ -95,8 +100,7 @@ export class ActOnTask {
     const stage = def.stages[task.stage] as TaskStage;
     const guards = guardsOf(inputs, task, req.action);
     const capacity = capacityOn(officer, task);
-    if (task.status !== 'open' && (task.status !== 'claimed' || task.claimedBy !== officer.id))
-      throw notYours(task);
+    requireActable(officer, task);
     const flow = app.flow;
     if (!flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
     const context: GuardContext = {
@@ -122,6 +126,7 @@ export class ActOnTask {
     const target = stage.actions[req.action]?.to ?? '';
     const reason = reasonOf(stage.actions[req.action], req.reason);
     const correction = this.correctionFor(req, locked, target);
+    const attachments = await this.attachments.useFor(m, task.id, officer.id, req.attachments ?? []);
     const change = await this.planner.plan(m, locked, def, transition, {
       actor: actorOf(officer, capacity),
       owners,
@@ -135,6 +140,7 @@ export class ActOnTask {
         taskId: task.id,
         ...(req.note ? { note: req.note } : {}),
         ...(reason ? { reason } : {}),
+        ...(attachments.length ? { attachments } : {}),
       },
       completesFile: !!stage.completesFile && !['@applicant', '@rejected'].includes(target),
       ...(correction ? { app: { correction } } : {}),

@@ -24,6 +24,7 @@ import {
   limitsFor,
   maxFilesOf,
   SERVICE_ONLY_KINDS,
+  VOUCHED_ONLY_KINDS,
   UPLOAD_GRANT_MINUTES,
 } from '../../domain/document-rules';
 import { placeFile, type Placement } from '../../domain/document-set';
@@ -93,6 +94,12 @@ export class DocumentsService {
           'FORBIDDEN',
           403,
           `A ${req.kind} document is stored by the service that issues it`,
+        );
+      if (VOUCHED_ONLY_KINDS.includes(req.kind) && !vouchedBy)
+        throw new AppError(
+          'FORBIDDEN',
+          403,
+          `A ${req.kind} is added through the task it belongs to (permits.tasks.prepare-attachment)`,
         );
       const rules = limitsFor(req.kind, d.documentRules, actor.kind === 'applicant');
       if ('refused' in rules) throw AppError.invalid('/kind', rules.refused);

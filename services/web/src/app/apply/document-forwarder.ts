@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import type { DocumentView } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { ApiClient, ApiProblem } from '../api/api-client';
+import { translate, type Lang } from '../i18n/catalogue';
 import { CSRF_FIELD } from '../sessions/csrf';
 
 /** What the API said of one file sent. */
@@ -37,63 +38,141 @@ const quoted = (name: string) => name.replace(/["\\\r\n]/g, '_').replace(/[^\x20
 const fileDisposition = (fileName: string) =>
   contentDisposition(fileName, { type: 'form-data' }).replace(/^form-data/, 'form-data; name="file"');
 
+/** A multipart form read as it streams: its fields (a repeated name gives a list), and what each file became. */
+export interface StreamedForm<T> {
+  /** False when the form's CSRF token was missing, late (after a file) or not the session's. */
+  csrfOk: boolean;
+  fields: Record<string, string | string[]>;
+  files: T[];
+  /** More files were chosen than the form takes; those past it were not read. */
+  overLimit: boolean;
+}
+
+/**
+ * What becomes of one file of a form, given the fields that came before it: a promise of what was
+ * done with it, or null to let it pass unread (the form is refused for what its fields say).
+ */
+export type FileHandler<T> = (
+  fields: Record<string, string | string[]>,
+  file: { fileName: string; mediaType: string; stream: Readable },
+) => Promise<T> | null;
+
+/** What the API said of one file sent. */
+const problemOf = (fileName: string, e: unknown): SentFile =>
+  e instanceof ApiProblem
+    ? { fileName, ok: false, status: e.status, code: e.code, message: e.message }
+    : { fileName, ok: false, status: 503, code: 'SERVICE_UNAVAILABLE', message: String(e) };
+
+/** What to tell the person about a file the API refused, in their language. */
+const REFUSALS: Record<string, string> = {
+  DOCUMENT_TOO_LARGE: 'tooLarge',
+  UNSUPPORTED_DOCUMENT_TYPE: 'wrongType',
+  DOCUMENT_EMPTY: 'empty',
+  TOO_MANY_FILES: 'tooMany',
+  DOCUMENT_REPLACED: 'replacedAlready',
+};
+
+export function refusalOf(file: Extract<SentFile, { ok: false }>, lang: Lang): string {
+  const key = REFUSALS[file.code] ?? 'refused';
+  return translate(lang, `apply.upload.${key}`, { file: file.fileName, reason: file.message });
+}
+
 /**
  * Moves the files of an upload form from the browser to the API as they arrive, never holding a
  * whole file: each file part of the browser's multipart body becomes, while it streams in, the file
- * part of the API's own upload request (the `kind` field first, and `replaces` when the form names
- * the file it replaces), and the API's answer for it is kept. The form's CSRF field must come before
- * its files (it is the form's first input), since a file is sent on as soon as it starts.
+ * part of the API's own upload request, and the API's answer for it is kept. The form's CSRF field
+ * must come before its files (it is the form's first input), since a file is sent on as soon as it
+ * starts; so must every field that decides where the file goes.
  */
 @Injectable()
 export class DocumentForwarder {
   constructor(private readonly api: ApiClient) {}
 
-  forward(
+  /** A requirement's files into the application's dossier (the `kind` first, `replaces` if named). */
+  async forward(
     req: Request,
     target: { applicationId: string; kind: string; token: string },
     expectedCsrf: string | undefined,
   ): Promise<ForwardedUpload> {
+    const form = await this.read(req, expectedCsrf, { files: MAX_FILES, fields: 5 }, (fields, file) => {
+      const replaces = typeof fields['replaces'] === 'string' ? fields['replaces'] : undefined;
+      return this.send(
+        req,
+        `/applications/${encodeURIComponent(target.applicationId)}/documents`,
+        { kind: target.kind, ...(replaces ? { replaces } : {}) },
+        target.token,
+        file,
+      );
+    });
+    const replaces = form.fields['replaces'];
+    return {
+      csrfOk: form.csrfOk,
+      files: form.files,
+      replaces: typeof replaces === 'string' && replaces ? replaces : undefined,
+      overLimit: form.overLimit,
+    };
+  }
+
+  /**
+   * Reads a multipart form as it streams: fields are kept, and each file is handed to `onFile` with
+   * the fields before it, one file after the other (each done before the next starts, so a dossier
+   * lists them in the order they were chosen; the next file waits in the socket meanwhile).
+   */
+  read<T>(
+    req: Request,
+    expectedCsrf: string | undefined,
+    limits: { files: number; fields: number },
+    onFile: FileHandler<T>,
+  ): Promise<StreamedForm<T>> {
     const context = RequestContext.current();
-    return new Promise<ForwardedUpload>((resolve, reject) => {
+    return new Promise<StreamedForm<T>>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
         // Browsers send a file's name as raw UTF-8 (the HTML standard), not Latin-1 as busboy assumes.
         parser = busboy({
           headers: req.headers,
           defParamCharset: 'utf8',
-          limits: { files: MAX_FILES, fields: 5, fieldSize: 200 },
+          limits: { ...limits, fieldSize: 4000 },
         });
       } catch (e) {
         return reject(e);
       }
-      let csrf: string | undefined;
-      let replaces: string | undefined;
+      const fields: Record<string, string | string[]> = {};
       let csrfOk = true;
       let overLimit = false;
-      const sent: Array<Promise<SentFile>> = [];
+      const handled: Array<Promise<T | null>> = [];
       parser.on('filesLimit', () => (overLimit = true));
       parser.on('field', (name, value) => {
-        if (name === CSRF_FIELD) csrf = value;
-        if (name === 'replaces' && value) replaces = value;
+        const before = fields[name];
+        fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
       });
-      parser.on('file', (_name, file, info) => {
-        if (!expectedCsrf || csrf !== expectedCsrf) {
+      parser.on('file', (_name, stream, info) => {
+        if (!expectedCsrf || fields[CSRF_FIELD] !== expectedCsrf) {
           csrfOk = false;
-          file.resume();
+          stream.resume();
           return;
         }
         const fileName = info.filename;
-        if (!fileName) return void file.resume(); // the file input was left empty
-        const send = () => this.send(req, { ...target, replaces }, fileName, info.mimeType, file);
-        // One file after the other, each registered before the next starts: the dossier lists them
-        // in the order they were chosen (the next file waits in the socket meanwhile).
-        const previous = sent.at(-1) ?? Promise.resolve();
-        sent.push(previous.then(() => (context ? RequestContext.run(context, send) : send())));
+        if (!fileName) return void stream.resume(); // the file input was left empty
+        const seen = { ...fields };
+        const handle = async () => {
+          const done = onFile(seen, { fileName, mediaType: info.mimeType, stream });
+          if (!done) stream.resume();
+          return done;
+        };
+        const previous = handled.at(-1) ?? Promise.resolve(null);
+        handled.push(previous.then(() => (context ? RequestContext.run(context, handle) : handle())));
       });
       parser.on('error', reject);
       parser.on('close', () => {
-        Promise.all(sent).then(
-          (files) => resolve({ csrfOk: csrfOk && csrf === expectedCsrf, files, replaces, overLimit }),
+        Promise.all(handled).then(
+          (files) =>
+            resolve({
+              csrfOk: csrfOk && fields[CSRF_FIELD] === expectedCsrf,
+              fields,
+              files: files.filter((f): f is Awaited<T> => f !== null),
+              overLimit,
+            }),
           reject,
         );
       });
@@ -101,43 +180,43 @@ export class DocumentForwarder {
     });
   }
 
-  private async send(
+  /** One file streamed on to the API's upload route `path`, with `fields` before it. */
+  async send(
     req: Request,
-    target: { applicationId: string; kind: string; token: string; replaces?: string },
-    fileName: string,
-    mediaType: string,
-    file: Readable,
+    path: string,
+    fields: Record<string, string>,
+    token: string,
+    { fileName, mediaType, stream }: { fileName: string; mediaType: string; stream: Readable },
   ): Promise<SentFile> {
     const boundary = `berkas-${randomUUID()}`;
-    const field = (name: string, value: string) =>
+    const part = (name: string, value: string) =>
       `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${quoted(value)}\r\n`;
     const head = Buffer.from(
-      field('kind', target.kind) +
-        (target.replaces ? field('replaces', target.replaces) : '') +
+      Object.entries(fields)
+        .map(([name, value]) => part(name, value))
+        .join('') +
         `--${boundary}\r\nContent-Disposition: ${fileDisposition(fileName)}\r\n` +
         `Content-Type: ${quoted(mediaType)}\r\n\r\n`,
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     async function* body(): AsyncIterable<Uint8Array> {
       yield head;
-      yield* file;
+      yield* stream;
       yield tail;
     }
     try {
       const document = await this.api.stream<DocumentView>(
         req,
-        `/applications/${encodeURIComponent(target.applicationId)}/documents`,
-        target.token,
+        path,
+        token,
         body(),
         `multipart/form-data; boundary=${boundary}`,
       );
       return { fileName, ok: true, document };
     } catch (e) {
-      if (e instanceof ApiProblem)
-        return { fileName, ok: false, status: e.status, code: e.code, message: e.message };
-      return { fileName, ok: false, status: 503, code: 'SERVICE_UNAVAILABLE', message: String(e) };
+      return problemOf(fileName, e);
     } finally {
-      if (!file.readableEnded) file.resume(); // the rest of a refused file has to pass for the next to be read
+      if (!stream.readableEnded) stream.resume(); // the rest of a refused file has to pass for the next to be read
     }
   }
 }

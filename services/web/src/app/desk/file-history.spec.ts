@@ -34,7 +34,15 @@ describe("a file's history in words", () => {
     const [row] = historyRows(
       [
         entry({
-          data: { stage: 'decision', action: 'approve', note: 'Lengkap.' },
+          data: {
+            stage: 'decision',
+            action: 'approve',
+            note: 'Lengkap.',
+            attachments: [
+              { documentId: 'd1', fileName: 'telaah.pdf', mediaType: 'application/pdf', size: 9 },
+              { documentId: 'd2' }, // not what an attachment is: left out
+            ],
+          },
           actor: {
             kind: 'staff',
             id: 's2',
@@ -55,6 +63,7 @@ describe("a file's history in words", () => {
       who: 'Dedi (DPMPTSP)',
       capacity: 'Kepala/penyelia, Plt. untuk Ir. Bambang',
       said: 'Lengkap.',
+      attachments: [{ documentId: 'd1', fileName: 'telaah.pdf' }],
     });
   });
 
@@ -71,7 +80,12 @@ describe("a file's history in words", () => {
       DEF,
       'en',
     );
-    expect(rows[0]).toMatchObject({ what: 'Application submitted', who: 'Siti', capacity: null });
+    expect(rows[0]).toMatchObject({
+      what: 'Application submitted',
+      who: 'Siti',
+      capacity: null,
+      attachments: [],
+    });
     expect(rows[1]).toMatchObject({
       what: 'Paper dossier refused',
       who: 'Berkas system',

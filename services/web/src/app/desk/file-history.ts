@@ -16,9 +16,21 @@ export interface HistoryRow {
   reason: string | null;
   /** The officer's note, a refusal's reason or a payment's reference. */
   said: string | null;
+  /** Files the officer attached to the action, each opened from the page. */
+  attachments: Array<{ documentId: string; fileName: string }>;
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+
+/** The files an action's entry names, as far as they are what the entry says they are. */
+const attachmentsOf = (value: unknown): HistoryRow['attachments'] =>
+  Array.isArray(value)
+    ? value.flatMap((a) => {
+        const documentId = text((a as Record<string, unknown> | null)?.['documentId']);
+        const fileName = text((a as Record<string, unknown> | null)?.['fileName']);
+        return documentId && fileName ? [{ documentId, fileName }] : [];
+      })
+    : [];
 
 /** A reason an action was taken with: its code and words, as the history keeps it. */
 const listedReason = (value: unknown, lang: Lang): string | null => {
@@ -65,6 +77,7 @@ export function historyRows(entries: Entry[], def: WorkflowDefinition, lang: Lan
       capacity: [role, acting].filter(Boolean).join(', ') || null,
       reason: listedReason(data['reason'], lang),
       said: text(data['note']) ?? text(data['reason']) ?? text(data['reference']),
+      attachments: attachmentsOf(data['attachments']),
     };
   });
 }

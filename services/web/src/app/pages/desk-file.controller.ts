@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiClient, ApiProblem } from '../api/api-client';
+import { DocumentForwarder, refusalOf, type SentFile } from '../apply/document-forwarder';
+import { csrf, CsrfRefused, StreamedForm } from '../sessions/csrf';
 import type { Actor } from '@berkas/contracts';
 import { shownAnswer } from '../apply/form-answers';
 import { actorWords, historyRows } from '../desk/file-history';
@@ -10,7 +12,7 @@ import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, fieldList, FormErrors } from './form-errors';
-import { formRefusal, uuidPath } from './input-rules';
+import { formRefusal, uuidPath, UUID_V4 } from './input-rules';
 import { passOn } from './pass-on';
 
 /** What the officer typed into a task's form, shown again beside its errors. */
@@ -22,6 +24,31 @@ interface Typed {
   note: string;
   fields: string[];
   documents: string[];
+  /** Files already uploaded for this action, carried by the page while the form is put right. */
+  attachments: Array<{ id: string; name: string }>;
+}
+
+/** The most files one action takes (ActOnTaskRequest.attachments). */
+const MAX_ATTACHMENTS = 10;
+
+/** The task form as posted: each value as the page would read it, the fix list held to the type's. */
+function typedFrom(posted: unknown, taskId: string, file: OfficerFile): Typed {
+  const action = field(posted, 'tindakan', 60);
+  return {
+    taskId,
+    action,
+    // Each action with a list has its own group (all are on the page without JavaScript).
+    reason: field(posted, `alasan-${action}`, 40),
+    note: field(posted, 'catatan', 4000),
+    fields: fieldList(posted, 'perbaiki').filter((f) => file.type.form.some((q) => q.name === f)),
+    documents: fieldList(posted, 'unggah-ulang').filter((k) =>
+      file.type.requiredDocuments.some((d) => d.kind === k),
+    ),
+    // Each carried as "id:name" (the name only to show it again; the API checks the id).
+    attachments: fieldList(posted, 'lampiran-terunggah', MAX_ATTACHMENTS, 300)
+      .map((v) => ({ id: v.slice(0, v.indexOf(':')), name: v.slice(v.indexOf(':') + 1) }))
+      .filter((a) => UUID_V4.test(a.id)),
+  };
 }
 
 /** Where a guard that does not hold yet is put right: the section of the page the reader goes to. */
@@ -50,6 +77,7 @@ export class DeskFileController {
     private readonly api: ApiClient,
     private readonly files: OfficerFiles,
     private readonly pages: PageRenderer,
+    private readonly forwarder: DocumentForwarder,
   ) {}
 
   @Get('berkas/:id')
@@ -67,8 +95,14 @@ export class DeskFileController {
     this.render(req, res, file, { notice });
   }
 
-  /** Takes one of the stage's actions on a task of the file, with the note and the fix list. */
+  /**
+   * Takes one of the stage's actions on a task of the file, with the note, the fix list and any
+   * attachments. The form is multipart (it may carry files) and read as it streams: its fields come
+   * first, so a file is sent on to the task only when they make a valid action, and files uploaded
+   * by an earlier try the API refused are carried by the page (hidden fields), not sent again.
+   */
   @Post('berkas/:id/tugas/:taskId')
+  @StreamedForm()
   async act(
     @Param('id', uuidPath) id: string,
     @Param('taskId', uuidPath) taskId: string,
@@ -82,20 +116,46 @@ export class DeskFileController {
     const file = await this.files.load(req, token, id);
     const task = file.tasks.find((t) => t.ref.id === taskId);
     // The task closed while the form was open: someone acted first.
-    if (!task) return this.conflict(res, lang, id);
-    const typed: Typed = {
-      taskId,
-      action: field(body, 'tindakan', 60),
-      // Each action with a list has its own group (all are on the page without JavaScript).
-      reason: field(body, `alasan-${field(body, 'tindakan', 60)}`, 40),
-      note: field(body, 'catatan', 4000),
-      fields: fieldList(body, 'perbaiki').filter((f) => file.type.form.some((q) => q.name === f)),
-      documents: fieldList(body, 'unggah-ulang').filter((k) =>
-        file.type.requiredDocuments.some((d) => d.kind === k),
-      ),
+    if (!task) {
+      req.resume();
+      return this.conflict(res, lang, id);
+    }
+    const decided = (posted: unknown) => {
+      const typed = typedFrom(posted, taskId, file);
+      const action = task.actions.find((a) => a.name === typed.action);
+      return { typed, action, errors: this.check(task, action, typed, lang) };
     };
-    const action = task.actions.find((a) => a.name === typed.action);
-    const errors = this.check(task, action, typed, lang);
+    let posted = body;
+    let sent: SentFile[] = [];
+    let overLimit = false;
+    if (req.is('multipart/form-data')) {
+      const form = await this.forwarder.read(
+        req,
+        csrf.getTokenFromState(req) ?? undefined,
+        { files: MAX_ATTACHMENTS, fields: 200 },
+        (fields, attachment) =>
+          decided(fields).errors.any
+            ? null
+            : this.forwarder.send(
+                req,
+                `/tasks/${encodeURIComponent(taskId)}/attachments`,
+                {},
+                token,
+                attachment,
+              ),
+      );
+      if (!form.csrfOk) throw new CsrfRefused();
+      ({ fields: posted, files: sent, overLimit } = form);
+    }
+    const { typed, action, errors } = decided(posted);
+    for (const f of sent)
+      if (f.ok) typed.attachments.push({ id: f.document.id, name: f.document.fileName });
+      else errors.add(`lampiran-${taskId}`, refusalOf(f, lang));
+    if (overLimit || typed.attachments.length > MAX_ATTACHMENTS)
+      errors.add(
+        `lampiran-${taskId}`,
+        translate(lang, 'file.errors.tooManyAttachments', { max: MAX_ATTACHMENTS }),
+      );
     if (!action || errors.any) return this.render(req, res, file, { typed, errors }, 400);
     try {
       await this.api.post(
@@ -106,6 +166,7 @@ export class DeskFileController {
           ...(typed.note ? { note: typed.note } : {}),
           ...(action.reasons.length ? { reason: typed.reason } : {}),
           ...(action.toApplicant ? { fix: { fields: typed.fields, documents: typed.documents } } : {}),
+          ...(typed.attachments.length ? { attachments: typed.attachments.map((a) => a.id) } : {}),
         },
         token,
       );

@@ -1,27 +1,14 @@
 import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApplicationWorkspace, type Workspace } from '../apply/application-workspace';
-import { DocumentForwarder, MAX_FILES, type SentFile } from '../apply/document-forwarder';
+import { DocumentForwarder, MAX_FILES, refusalOf } from '../apply/document-forwarder';
 import { ApiClient, ApiProblem } from '../api/api-client';
-import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
+import { hrefIn, langOf, translate } from '../i18n/catalogue';
 import { csrf, CsrfRefused, StreamedForm } from '../sessions/csrf';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { FormErrors } from './form-errors';
 import { uuidPath } from './input-rules';
-
-/** What to tell the person about a file the API refused, in their language. */
-const REFUSALS: Record<string, string> = {
-  DOCUMENT_TOO_LARGE: 'tooLarge',
-  UNSUPPORTED_DOCUMENT_TYPE: 'wrongType',
-  DOCUMENT_EMPTY: 'empty',
-  TOO_MANY_FILES: 'tooMany',
-  DOCUMENT_REPLACED: 'replacedAlready',
-};
-function refusalOf(file: Extract<SentFile, { ok: false }>, lang: Lang): string {
-  const key = REFUSALS[file.code] ?? 'refused';
-  return translate(lang, `apply.upload.${key}`, { file: file.fileName, reason: file.message });
-}
 
 /** A count from the query string (the banner after an upload), or nothing. */
 const countIn = (value: unknown) =>
