@@ -199,6 +199,52 @@ describe('roles and capacities', () => {
   });
 });
 
+describe('TokenVerifier remembering tokens it verified', () => {
+  it('answers a token again without checking it, until it expires, its sign-in ends or its key goes', async () => {
+    const ring = new KeyRing();
+    const key = await ring.add();
+    const revocations = new RevocationList({} as NatsConnection, new NatsEnv());
+    const verifier = new TokenVerifier(ring, revocations);
+    const token = await sign(key, officer, '5m', { sid: randomUUID() });
+    const first = await verifier.verify(token);
+    // Remembered: a second answer comes without a signature check, and is a copy of its own.
+    const check = jest.spyOn(verifier as unknown as { remembered: () => unknown }, 'remembered');
+    const again = await verifier.verify(token);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(check).toHaveBeenCalledTimes(1);
+    check.mockRestore();
+
+    // Past its expiry and the clock tolerance (before the key set's own refresh) it is checked
+    // again, and refused.
+    jest.useFakeTimers({ advanceTimers: true, now: Date.now() + 6 * 60_000 });
+    try {
+      await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    } finally {
+      jest.useRealTimers();
+    }
+
+    // A sign-in that ends is refused at once, remembered or not.
+    const other = await sign(key, officer, '15m', { sid: randomUUID() });
+    await verifier.verify(other);
+    const sid = JSON.parse(Buffer.from(other.split('.')[1], 'base64url').toString()).sid;
+    revocations.apply({
+      reason: 'logout',
+      sessionId: sid,
+      notBefore: new Date(Date.now() + 1000).toISOString(),
+    });
+    await expect(verifier.verify(other)).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
+
+    // A key taken out of the set stops its remembered tokens when the set is reloaded.
+    const kept = await sign(key, officer);
+    await verifier.verify(kept);
+    ring.keys = [];
+    await ring.add();
+    verifier.invalidate();
+    await expect(verifier.verify(kept)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
 describe('revocation list', () => {
   const list = () => new RevocationList({} as NatsConnection, new NatsEnv());
   const issuedAt = (ms: number) => ms / 1000;

@@ -19,6 +19,12 @@ const REFRESH_EVERY_MS = 10 * 60 * 1000;
  */
 const MIN_RELOAD_GAP_MS = 1000;
 const CLOCK_TOLERANCE_S = 30;
+/**
+ * Tokens already verified, so a session's every request is not one more signature check (the
+ * largest single cost of the gateway and of permits under the desk benchmark). Bounded; emptied
+ * whenever the key set is reloaded, so a key withdrawn from it stops its tokens within the reload.
+ */
+const VERIFIED_CAPACITY = 5000;
 
 /**
  * Verifies access tokens locally against the cached JWK Set: no round trip per request. A token signed
@@ -32,6 +38,8 @@ export class TokenVerifier implements PrincipalResolver {
   private fetchedAt = 0;
   private loading: Promise<void> | null = null;
   private loadingSince = 0;
+  /** Token → what checking it found, and until when it holds (its expiry with the tolerance). */
+  private readonly verified = new Map<string, { value: unknown; until: number }>();
 
   constructor(
     @Inject(JWKS_SOURCE) private readonly source: JwksSource,
@@ -76,14 +84,19 @@ export class TokenVerifier implements PrincipalResolver {
     if (!keySet)
       throw new AppError('SERVICE_UNAVAILABLE', 503, 'Token keys are not available yet; try again shortly');
     try {
-      const { payload } = await jwtVerify(token, keySet, {
-        issuer: TOKEN_ISSUER,
-        audience: serviceAudience(audience),
-        algorithms: [TOKEN_ALGORITHM],
-        clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ['sub', 'exp', 'svc'],
+      return await this.remembered(`${audience} ${token}`, async () => {
+        const { payload } = await jwtVerify(token, keySet, {
+          issuer: TOKEN_ISSUER,
+          audience: serviceAudience(audience),
+          algorithms: [TOKEN_ALGORITHM],
+          clockTolerance: CLOCK_TOLERANCE_S,
+          requiredClaims: ['sub', 'exp', 'svc'],
+        });
+        return {
+          value: assertSchema<ServiceName>('ServiceName', payload['svc'], 'The service'),
+          exp: payload.exp ?? 0,
+        };
       });
-      return assertSchema<ServiceName>('ServiceName', payload['svc'], 'The service');
     } catch (e) {
       if (e instanceof errors.JWKSNoMatchingKey) {
         this.invalidate();
@@ -102,22 +115,43 @@ export class TokenVerifier implements PrincipalResolver {
     const keySet = this.keySet;
     if (!keySet)
       throw new AppError('SERVICE_UNAVAILABLE', 503, 'Token keys are not available yet; try again shortly');
-    const { payload } = await jwtVerify(token, keySet, {
-      issuer: TOKEN_ISSUER,
-      audience: TOKEN_AUDIENCE,
-      algorithms: [TOKEN_ALGORITHM],
-      clockTolerance: CLOCK_TOLERANCE_S,
-      requiredClaims: ['sub', 'exp', 'iat'],
+    const { principal, facts } = await this.remembered(token, async () => {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        algorithms: [TOKEN_ALGORITHM],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const principal = principalFromPayload(payload);
+      const facts = { sid: payload['sid'] as string | undefined, sub: principal.id, iat: payload.iat ?? 0 };
+      return { value: { principal, facts }, exp: payload.exp ?? 0 };
     });
-    const principal = principalFromPayload(payload);
-    const facts = { sid: payload['sid'] as string | undefined, sub: principal.id, iat: payload.iat ?? 0 };
+    // Revocation is asked every time: a sign-in may end while its token is remembered.
     if (this.revocations?.isRevoked({ ...facts, agencyId: principal.agencyId }))
       throw new AppError(
         'SESSION_REVOKED',
         401,
         'This sign-in has ended or its rights changed; sign in again',
       );
-    return principal;
+    return { ...principal };
+  }
+
+  /**
+   * What checking `key` found, from memory while its token has not expired; checked (and kept)
+   * otherwise. A check that fails is not kept: the next use is checked again.
+   */
+  private async remembered<T>(key: string, check: () => Promise<{ value: T; exp: number }>): Promise<T> {
+    const known = this.verified.get(key);
+    if (known && known.until > Date.now()) return known.value as T;
+    if (known) this.verified.delete(key);
+    const { value, exp } = await check();
+    if (this.verified.size >= VERIFIED_CAPACITY) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(key, { value, until: (exp + CLOCK_TOLERANCE_S) * 1000 });
+    return value;
   }
 
   private reload(): Promise<void> {
@@ -129,6 +163,7 @@ export class TokenVerifier implements PrincipalResolver {
       .then((jwks) => {
         this.keySet = createLocalJWKSet(jwks);
         this.fetchedAt = since;
+        this.verified.clear();
       })
       .catch((e) => {
         this.logger.warn({ error: String(e) }, 'could not load the signing keys');

@@ -27,6 +27,9 @@ export function natsConnectionOptions(env: NatsEnv, name: string): ConnectionOpt
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
+    // No stack captured per request for a timeout's trace: ServiceClient's errors name the subject,
+    // and the capture cost the gateway about 2% of its CPU under the desk benchmark.
+    noAsyncTraces: true,
     ...(env.user ? { user: env.user, pass: env.password, inboxPrefix: `_INBOX_${env.user}` } : {}),
   };
 }

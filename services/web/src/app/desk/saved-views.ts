@@ -17,23 +17,31 @@ export interface DeskViewQuery {
   cari?: string;
 }
 
+/** A saved view as the desk lists it. */
+export type DeskViewListing = Pick<
+  SavedDeskView,
+  'id' | 'ownerId' | 'ownerName' | 'name' | 'query' | 'shared'
+>;
+
 /** The desk's saved views: an officer's own, and those colleagues of their agency share. */
 @Injectable()
 export class SavedViews {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The officer's views and those shared in their agency, by name. */
-  async visibleTo(officer: SignedInPerson): Promise<SavedDeskView[]> {
+  /**
+   * The officer's views and those shared in their agency, by name. Read on every desk page, so in
+   * plain SQL: the query builder and entity mapping cost more than the query itself.
+   */
+  async visibleTo(officer: SignedInPerson): Promise<DeskViewListing[]> {
     const where = whereOf(officer);
     if (!where) return [];
-    return this.dataSource
-      .getRepository(SavedDeskView)
-      .createQueryBuilder('v')
-      .where('v.owner_id = :owner', { owner: where.ownerId })
-      .orWhere('v.shared AND v.region_code = :region AND v.agency_code = :agency', where)
-      .orderBy('v.name')
-      .addOrderBy('v.saved_at')
-      .getMany();
+    return this.dataSource.query(
+      `SELECT id, owner_id AS "ownerId", owner_name AS "ownerName", name, query, shared
+         FROM saved_desk_views
+        WHERE owner_id = $1 OR (shared AND region_code = $2 AND agency_code = $3)
+        ORDER BY name, saved_at`,
+      [where.ownerId, where.region, where.agency],
+    );
   }
 
   /**
