@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -42,13 +43,20 @@ export interface PermitTypeDefinition {
   conditions: string[];
 }
 
+/** Who publishes the shipped definitions, as `published_by` records it. */
+const SYSTEM_PUBLISHER = 'system';
+
 /**
  * The catalog: permit types (data/permit-types.json) and the published versions of their workflows.
- * On first start each shipped workflow (data/workflows/*.json) is published as version 1; later
- * versions come from an operator through `permits.workflows.publish`.
+ * On start each shipped workflow (data/workflows/*.json) is published: as version 1 the first time,
+ * and as the next version when a release ships a changed definition and the latest published one is
+ * the system's own (files in flight keep the version they started on). Once an operator has
+ * published a version (`permits.workflows.publish`), theirs stays: a changed shipped definition is
+ * then only reported, for them to take up.
  */
 @Injectable()
 export class CatalogService implements OnModuleInit {
+  private readonly logger = new Logger('Catalog');
   private readonly types: PermitTypeDefinition[] = JSON.parse(
     readFileSync(join(DATA, 'permit-types.json'), 'utf8'),
   );
@@ -67,20 +75,31 @@ export class CatalogService implements OnModuleInit {
         JSON.parse(readFileSync(join(DATA, 'workflows', file), 'utf8')),
         `data/workflows/${file}`,
       );
+      const problems = validateDefinition(definition);
+      if (problems.length)
+        throw new Error(`shipped workflow ${file} is invalid: ${JSON.stringify(problems)}`);
       await this.dataSource.transaction(async (m) => {
         await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
-        if (await m.findOneBy(WorkflowVersionRecord, { code: definition.code })) return;
-        const problems = validateDefinition(definition);
-        if (problems.length)
-          throw new Error(`shipped workflow ${file} is invalid: ${JSON.stringify(problems)}`);
+        const latest = await m
+          .getRepository(WorkflowVersionRecord)
+          .findOne({ where: { code: definition.code }, order: { version: 'DESC' } });
+        // Compared as values, not as text: an equal definition may list its keys in another order.
+        if (latest && isDeepStrictEqual(latest.definition, definition)) return;
+        if (latest && latest.publishedBy !== SYSTEM_PUBLISHER) {
+          this.logger.warn(
+            `data/workflows/${file} differs from ${definition.code} v${latest.version}, which an operator published: theirs stays`,
+          );
+          return;
+        }
+        const version = (latest?.version ?? 0) + 1;
         await m.insert(WorkflowVersionRecord, {
           code: definition.code,
-          version: 1,
+          version,
           definition,
           publishedAt: new Date(),
-          publishedBy: 'system',
+          publishedBy: SYSTEM_PUBLISHER,
         });
-        new Logger('Catalog').log(`published ${definition.code} v1 from data/workflows/${file}`);
+        this.logger.log(`published ${definition.code} v${version} from data/workflows/${file}`);
       });
     }
   }
@@ -195,7 +214,7 @@ export class CatalogService implements OnModuleInit {
         version: Number(max) + 1,
         definition,
         publishedAt: new Date(),
-        publishedBy: p?.id ?? 'system',
+        publishedBy: p?.id ?? SYSTEM_PUBLISHER,
       };
       await m.insert(WorkflowVersionRecord, row);
       return {
