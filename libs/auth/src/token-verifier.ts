@@ -40,6 +40,8 @@ export class TokenVerifier implements PrincipalResolver {
   private loadingSince = 0;
   /** Token → what checking it found, and until when it holds (its expiry with the tolerance). */
   private readonly verified = new Map<string, { value: unknown; until: number }>();
+  /** Bumped by each key-set reload: a check begun with the old set is not kept after it. */
+  private generation = 0;
 
   constructor(
     @Inject(JWKS_SOURCE) private readonly source: JwksSource,
@@ -145,7 +147,9 @@ export class TokenVerifier implements PrincipalResolver {
     const known = this.verified.get(key);
     if (known && known.until > Date.now()) return known.value as T;
     if (known) this.verified.delete(key);
+    const generation = this.generation;
     const { value, exp } = await check();
+    if (generation !== this.generation) return value; // checked against a key set since replaced
     if (this.verified.size >= VERIFIED_CAPACITY) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
@@ -163,6 +167,7 @@ export class TokenVerifier implements PrincipalResolver {
       .then((jwks) => {
         this.keySet = createLocalJWKSet(jwks);
         this.fetchedAt = since;
+        this.generation++;
         this.verified.clear();
       })
       .catch((e) => {

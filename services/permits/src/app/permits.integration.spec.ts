@@ -712,8 +712,29 @@ describe('permits service', () => {
       fileName: 'telaah-lingkungan.pdf',
       uploadedBy: { agencyCode: 'DLH' },
     });
-    // Nobody else's action takes it, and nobody adds such a file beside a task.
+    // Nobody else's action takes it, nobody registers another's upload as theirs, and nobody adds
+    // such a file beside a task.
     const puTask = (await taskFor('pu', app.id))!.id;
+    const dlhGrant = await client.request(
+      'permits.tasks.prepare-attachment',
+      { id: dlhTask, fileName: 'lain.pdf' },
+      token.dlh,
+    );
+    expect(
+      await fails(
+        client.request(
+          'permits.tasks.register-attachment',
+          {
+            id: puTask,
+            uploadId: dlhGrant.uploadId,
+            sha256: 'a'.repeat(64),
+            size: 1,
+            mediaType: 'application/pdf',
+          },
+          token.pu,
+        ),
+      ),
+    ).toMatchObject({ status: 404 });
     expect(
       await fails(
         client.request(

@@ -147,8 +147,11 @@ export class DocumentTransferService {
         mediaType: stored.type.mediaType,
       });
     } catch (e) {
-      // Unrecorded bytes must not linger in the bucket.
-      await this.storage.removeObject(this.s3.bucket, grant.objectKey).catch(() => undefined);
+      // Bytes the file was refused for must not linger in the bucket. After a timeout or a fault the
+      // registration may have been recorded all the same: those bytes stay (an unused grant's object
+      // is an orphan, a recorded document without its bytes would be a loss).
+      if (e instanceof AppError && e.status >= 400 && e.status < 500)
+        await this.storage.removeObject(this.s3.bucket, grant.objectKey).catch(() => undefined);
       throw e;
     }
   }

@@ -36,31 +36,46 @@ export class TaskAttachments {
     private readonly services: ServiceClient,
   ) {}
 
+  /** A grant for the officer's file, remembered with the task so only it registers there. */
   async prepare(p: Principal | undefined, req: PrepareTaskAttachmentRequest): Promise<UploadGrant> {
-    const { uploader, trackingNumber } = await this.actable(p, req.id);
-    return this.services.request(
+    const { officer, uploader, trackingNumber } = await this.actable(p, req.id);
+    const grant = await this.services.request(
       'tracking.documents.prepare-upload',
       { trackingNumber, kind: 'action-attachment', fileName: req.fileName, uploader },
       { asService: true },
     );
+    await this.dataSource.query(
+      `INSERT INTO task_attachments (upload_id, task_id, uploaded_by) VALUES ($1, $2, $3)`,
+      [grant.uploadId, req.id, officer.id],
+    );
+    return grant;
   }
 
-  /** Registers the stored file in the dossier, then keeps it as waiting for the officer's action. */
+  /**
+   * Registers the stored file in the dossier, when its grant was made for this task and officer,
+   * then keeps it as waiting for their action.
+   */
   async register(p: Principal | undefined, req: RegisterTaskAttachmentRequest): Promise<DocumentView> {
     const { officer } = await this.actable(p, req.id);
     const { id: taskId, ...upload } = req;
+    const [prepared] = await this.dataSource.query(
+      `SELECT 1 FROM task_attachments WHERE upload_id = $1 AND task_id = $2 AND uploaded_by = $3`,
+      [req.uploadId, taskId, officer.id],
+    );
+    if (!prepared) throw new AppError('NOT_FOUND', 404, 'No such upload for this task');
     const document = await this.services.request('tracking.documents.register', upload, { asService: true });
     await this.dataSource.query(
-      `INSERT INTO task_attachments (document_id, task_id, uploaded_by, file_name, media_type, size)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document_id) DO NOTHING`,
-      [document.id, taskId, officer.id, document.fileName, document.mediaType, document.size],
+      `UPDATE task_attachments SET document_id = $2, file_name = $3, media_type = $4, size = $5
+        WHERE upload_id = $1`,
+      [req.uploadId, document.id, document.fileName, document.mediaType, document.size],
     );
     return document;
   }
 
   /**
    * Takes the named attachments for the action being decided under the task's lock: each must be
-   * this officer's, on this task, and not named by an action before. Refuses the action otherwise.
+   * registered, this officer's, on this task, and not named by an action before. Refuses the action
+   * otherwise.
    */
   async useFor(
     m: EntityManager,

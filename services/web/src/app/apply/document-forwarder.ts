@@ -46,7 +46,12 @@ export interface StreamedForm<T> {
   files: T[];
   /** More files were chosen than the form takes; those past it were not read. */
   overLimit: boolean;
+  /** A field was longer than a form may send (FIELD_BYTES): the form is not what was typed. */
+  truncated: boolean;
 }
+
+/** The most bytes one field of a streamed form carries: a 4,000-character note in any script. */
+const FIELD_BYTES = 16 * 1024;
 
 /**
  * What becomes of one file of a form, given the fields that came before it: a promise of what was
@@ -132,7 +137,7 @@ export class DocumentForwarder {
         parser = busboy({
           headers: req.headers,
           defParamCharset: 'utf8',
-          limits: { ...limits, fieldSize: 4000 },
+          limits: { ...limits, fieldSize: FIELD_BYTES },
         });
       } catch (e) {
         return reject(e);
@@ -140,9 +145,11 @@ export class DocumentForwarder {
       const fields: Record<string, string | string[]> = {};
       let csrfOk = true;
       let overLimit = false;
+      let truncated = false;
       const handled: Array<Promise<T | null>> = [];
       parser.on('filesLimit', () => (overLimit = true));
-      parser.on('field', (name, value) => {
+      parser.on('field', (name, value, info) => {
+        if (info.valueTruncated || info.nameTruncated) truncated = true;
         const before = fields[name];
         fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
       });
@@ -168,10 +175,12 @@ export class DocumentForwarder {
         Promise.all(handled).then(
           (files) =>
             resolve({
-              csrfOk: csrfOk && fields[CSRF_FIELD] === expectedCsrf,
+              // No token expected (a session without one yet) is no match for a form without one.
+              csrfOk: csrfOk && !!expectedCsrf && fields[CSRF_FIELD] === expectedCsrf,
               fields,
               files: files.filter((f): f is Awaited<T> => f !== null),
               overLimit,
+              truncated,
             }),
           reject,
         );

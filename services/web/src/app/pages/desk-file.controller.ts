@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { DocumentForwarder, refusalOf, type SentFile } from '../apply/document-forwarder';
@@ -128,26 +139,43 @@ export class DeskFileController {
     let posted = body;
     let sent: SentFile[] = [];
     let overLimit = false;
+    let truncated = false;
     if (req.is('multipart/form-data')) {
-      const form = await this.forwarder.read(
-        req,
-        csrf.getTokenFromState(req) ?? undefined,
-        { files: MAX_ATTACHMENTS, fields: 200 },
-        (fields, attachment) =>
-          decided(fields).errors.any
-            ? null
-            : this.forwarder.send(
-                req,
-                `/tasks/${encodeURIComponent(taskId)}/attachments`,
-                {},
-                token,
-                attachment,
-              ),
-      );
+      // A file goes on only while the fields before it make a valid action, and only as many as
+      // one action takes with those the page already carries.
+      const room = (fields: Record<string, string | string[]>) =>
+        MAX_ATTACHMENTS - typedFrom(fields, taskId, file).attachments.length;
+      let started = 0;
+      const form = await this.forwarder
+        .read(
+          req,
+          csrf.getTokenFromState(req) ?? undefined,
+          { files: MAX_ATTACHMENTS, fields: 200 },
+          (fields, attachment) => {
+            if (decided(fields).errors.any) return null;
+            if (started >= room(fields)) {
+              overLimit = true;
+              return null;
+            }
+            started++;
+            const path = `/tasks/${encodeURIComponent(taskId)}/attachments`;
+            return this.forwarder.send(req, path, {}, token, attachment);
+          },
+        )
+        .catch((e: unknown) => {
+          // A body that is no readable form (no boundary, cut off on the way) is the sender's to fix.
+          throw new BadRequestException(`The form could not be read: ${String(e)}`);
+        });
       if (!form.csrfOk) throw new CsrfRefused();
-      ({ fields: posted, files: sent, overLimit } = form);
+      posted = form.fields;
+      sent = form.files;
+      overLimit ||= form.overLimit;
+      truncated = form.truncated;
     }
+    // The task was claimed or closed while the files travelled: someone acted first.
+    if (sent.some((f) => !f.ok && TASK_CONFLICTS.includes(f.code))) return this.conflict(res, lang, id);
     const { typed, action, errors } = decided(posted);
+    if (truncated) errors.add(`catatan-${taskId}`, translate(lang, 'file.errors.tooLong'));
     for (const f of sent)
       if (f.ok) typed.attachments.push({ id: f.document.id, name: f.document.fileName });
       else errors.add(`lampiran-${taskId}`, refusalOf(f, lang));
