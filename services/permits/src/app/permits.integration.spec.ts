@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig, S3Env, SERVICE_CONFIG, type ServiceConfig } from '@berkas/config';
-import type { AppError, DocumentKind } from '@berkas/contracts';
+import type { AppError, DocumentKind, UploadGrant } from '@berkas/contracts';
 import { bootstrapService, createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
 import { createStorageClient, uploadStream } from '@berkas/storage';
 import {
@@ -142,13 +142,8 @@ describe('permits service', () => {
     await Promise.all(Object.values(dbs).map((d) => dropDatabase(d)));
   });
 
-  /** Uploads a document into an application's dossier the way the gateway does: through permits. */
-  async function attach(applicationId: string, kind: DocumentKind, head: Buffer) {
-    const grant = await client.request(
-      'permits.applications.prepare-document',
-      { id: applicationId, kind, fileName: `${kind}.bin` },
-      token.citizen,
-    );
+  /** Stores bytes under an upload grant the way the gateway does; answers what registering it says. */
+  async function store(grant: UploadGrant, head: Buffer) {
     const stored = await uploadStream(
       createStorageClient(s3env),
       s3env.bucket,
@@ -156,15 +151,24 @@ describe('permits service', () => {
       Readable.from([Buffer.concat([head, randomBytes(256)])]),
       grant,
     );
+    return {
+      uploadId: grant.uploadId,
+      sha256: stored.sha256,
+      size: stored.size,
+      mediaType: stored.type.mediaType,
+    };
+  }
+
+  /** Uploads a document into an application's dossier the way the gateway does: through permits. */
+  async function attach(applicationId: string, kind: DocumentKind, head: Buffer) {
+    const grant = await client.request(
+      'permits.applications.prepare-document',
+      { id: applicationId, kind, fileName: `${kind}.bin` },
+      token.citizen,
+    );
     await client.request(
       'permits.applications.register-document',
-      {
-        id: applicationId,
-        uploadId: grant.uploadId,
-        sha256: stored.sha256,
-        size: stored.size,
-        mediaType: stored.type.mediaType,
-      },
+      { id: applicationId, ...(await store(grant, head)) },
       token.citizen,
     );
   }
@@ -176,22 +180,9 @@ describe('permits service', () => {
       { id: taskId, fileName },
       token[who],
     );
-    const stored = await uploadStream(
-      createStorageClient(s3env),
-      s3env.bucket,
-      grant.objectKey,
-      Readable.from([Buffer.concat([PDF, randomBytes(256)])]),
-      grant,
-    );
     return client.request(
       'permits.tasks.register-attachment',
-      {
-        id: taskId,
-        uploadId: grant.uploadId,
-        sha256: stored.sha256,
-        size: stored.size,
-        mediaType: stored.type.mediaType,
-      },
+      { id: taskId, ...(await store(grant, PDF)) },
       token[who],
     );
   }

@@ -100,14 +100,12 @@ export class TaskAttachments {
         `names ${missing}, which is not a file you attached to this task or was sent with an earlier action`,
       );
     // In the order the officer named them.
-    return rows
-      .sort((a, b) => documentIds.indexOf(a.document_id) - documentIds.indexOf(b.document_id))
-      .map((r) => ({
-        documentId: r.document_id,
-        fileName: r.file_name,
-        mediaType: r.media_type,
-        size: Number(r.size),
-      }));
+    return documentIds.flatMap((id) => {
+      const r = found.get(id);
+      return r
+        ? [{ documentId: id, fileName: r.file_name, mediaType: r.media_type, size: Number(r.size) }]
+        : [];
+    });
   }
 
   /** The officer, as the dossier records the uploader, when they may act on the task now. */

@@ -143,8 +143,6 @@ export class DeskFileController {
     if (req.is('multipart/form-data')) {
       // A file goes on only while the fields before it make a valid action, and only as many as
       // one action takes with those the page already carries.
-      const room = (fields: Record<string, string | string[]>) =>
-        MAX_ATTACHMENTS - typedFrom(fields, taskId, file).attachments.length;
       let started = 0;
       const form = await this.forwarder
         .read(
@@ -152,8 +150,9 @@ export class DeskFileController {
           csrf.getTokenFromState(req) ?? undefined,
           { files: MAX_ATTACHMENTS, fields: 200 },
           (fields, attachment) => {
-            if (decided(fields).errors.any) return null;
-            if (started >= room(fields)) {
+            const { typed, errors } = decided(fields);
+            if (errors.any) return null;
+            if (started + typed.attachments.length >= MAX_ATTACHMENTS) {
               overLimit = true;
               return null;
             }
