@@ -94,6 +94,7 @@ try {
           profession: 'bidan',
           strNumber: 'STR-3271/2024/0042',
           practiceAddress: `Jl. ${i}`,
+          practiceArea: '32.71.03.1006',
           practiceOrder: 1,
         },
       },

@@ -200,6 +200,7 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /api/v1/workflows/{code}', ok: 'public', path: () => '/api/v1/workflows/SIP' },
   { route: 'GET /api/v1/permits/seal-key', ok: 'public', path: () => '/api/v1/permits/seal-key' },
+  { route: 'GET /api/v1/regions/{regionCode}/areas', ok: 'public', path: () => '/api/v1/regions/3271/areas' },
   {
     route: 'GET /api/v1/calendars/{regionCode}/{year}',
     ok: 'public',

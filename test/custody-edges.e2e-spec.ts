@@ -60,6 +60,7 @@ describe('a company’s building approval through the edges of custody', () => {
     const form = {
       buildingFunction: 'usaha',
       address: 'Jl. Raya Tajur 99, Bogor',
+      siteArea: '32.71.02.1006',
       floorArea: 450,
       floors: 3,
       buildingIndex: 1.5,

@@ -127,8 +127,27 @@ describe("officers' pages in a real browser", () => {
       await expect(page.locator('#count-saya').textContent()).resolves.toBe(`(${counts.mine})`);
       await expect(page.locator('#count-terlambat').textContent()).resolves.toBe(`(${counts.overdue})`);
 
-      // A file is found by its number however it is typed, or by its holder's name.
+      // Narrowed to a kecamatan: the files whose form names one of its kelurahan, each row naming it.
       await page.selectOption('#jenis', '');
+      await page.selectOption('#wilayah', '32.71.03');
+      await Promise.all([
+        page.waitForURL(/wilayah=32\.71\.03&/),
+        page.getByRole('button', { name: 'Tampilkan' }).click(),
+      ]);
+      const inTengah = (
+        await api.get('/api/v1/inbox?scope=agency&area=32.71.03&limit=25').set(bearer(fo)).expect(200)
+      ).body.items as Array<{ trackingNumber: string; area: { village: string; district: string } | null }>;
+      expect(inTengah.map((t) => t.trackingNumber)).toContain(trackingNumber);
+      expect(inTengah.every((t) => t.area?.district === 'Bogor Tengah')).toBe(true);
+      expect(await rows.count()).toBe(inTengah.length);
+      await expect(
+        rows.filter({ hasText: trackingNumber }).locator('.app-place').textContent(),
+      ).resolves.toBe('Kel. Sempur, Kec. Bogor Tengah');
+      expect(await page.inputValue('#wilayah')).toBe('32.71.03');
+      await expectAccessible();
+      await page.selectOption('#wilayah', '');
+
+      // A file is found by its number however it is typed, or by its holder's name.
       await page.fill('#cari', trackingNumber.toLowerCase().replace(/-/g, ' '));
       await Promise.all([page.waitForURL(/cari=/), page.getByRole('button', { name: 'Tampilkan' }).click()]);
       expect(await rows.count()).toBe(1);
@@ -778,6 +797,7 @@ describe("officers' pages in a real browser", () => {
         page.waitForURL(/\/data\/2$/),
         page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click(),
       ]);
+      await page.selectOption('#practiceArea', { label: 'Babakan' });
       await page.fill('#practiceOrder', '1');
       await Promise.all([
         page.waitForURL(tasks),
@@ -1028,6 +1048,7 @@ describe("officers' pages in a real browser", () => {
           form: {
             buildingFunction: 'usaha',
             address: 'Jl. Pajajaran 21, Bogor',
+            siteArea: '32.71.02.1002',
             floorArea: 240,
             floors: 2,
             buildingIndex: 1.25,

@@ -191,6 +191,7 @@ describe('journeys through the HTTP API', () => {
   it("G2B: a company's staff share its applications, and an investor follows several files at once", async () => {
     const reklame = {
       location: 'Jl. Pajajaran 3, Bogor',
+      siteArea: '32.71.01.1001',
       boardArea: 6,
       months: 12,
       content: 'Hujan Sejahtera',
@@ -276,6 +277,7 @@ describe('journeys through the HTTP API', () => {
     const form = {
       buildingFunction: 'hunian',
       address: 'Jl. Pandu Raya 7, Bogor',
+      siteArea: '32.71.05.1002',
       floorArea: 120,
       floors: 2,
       buildingIndex: 1.25,

@@ -10,15 +10,21 @@
 
 const { client, PDF, PNG, SIP_DOCUMENTS } = require('./demo-files.cjs');
 
+// Streets of Kota Bogor, each with its kelurahan's Kemendagri code (the forms' `area` answer), so
+// the desk's kecamatan/kelurahan filter has files spread over the city.
 const STREETS = [
-  'Jl. Pajajaran',
-  'Jl. Suryakencana',
-  'Jl. Juanda',
-  'Jl. Pandu Raya',
-  'Jl. Sholeh Iskandar',
-  'Jl. Merdeka',
+  ['Jl. Pajajaran', '32.71.02.1002'], // Baranangsiang, Bogor Timur
+  ['Jl. Suryakencana', '32.71.03.1008'], // Babakan Pasar, Bogor Tengah
+  ['Jl. Juanda', '32.71.03.1002'], // Paledang, Bogor Tengah
+  ['Jl. Pandu Raya', '32.71.05.1002'], // Tegal Gundil, Bogor Utara
+  ['Jl. Sholeh Iskandar', '32.71.06.1003'], // Kedung Badak, Tanah Sareal
+  ['Jl. Merdeka', '32.71.03.1010'], // Ciwaringin, Bogor Tengah
+  ['Jl. Raya Tajur', '32.71.02.1006'], // Tajur, Bogor Timur
+  ['Jl. Batutulis', '32.71.01.1001'], // Batutulis, Bogor Selatan
+  ['Jl. Raya Semplak', '32.71.04.1007'], // Semplak, Bogor Barat
 ];
-const street = (i) => `${STREETS[i % STREETS.length]} ${10 + i}, Bogor`;
+const street = (i) => `${STREETS[i % STREETS.length][0]} ${10 + i}, Bogor`;
+const area = (i) => STREETS[i % STREETS.length][1];
 
 /** Who applies, what they answer and upload, per permit type. */
 const TYPES = {
@@ -29,6 +35,7 @@ const TYPES = {
       profession: ['bidan', 'perawat', 'dokter', 'apoteker', 'fisioterapis'][i % 5],
       strNumber: `STR-3271/2024/${String(100 + i).padStart(4, '0')}`,
       practiceAddress: street(i),
+      practiceArea: area(i),
       practiceOrder: 1 + (i % 3),
     }),
   },
@@ -41,6 +48,7 @@ const TYPES = {
     ],
     form: (i) => ({
       location: street(i),
+      siteArea: area(i),
       boardArea: 2 + (i % 8),
       months: 1 + (i % 12),
       content: `Promo Hujan Sejahtera ${i + 1}`,
@@ -57,6 +65,7 @@ const TYPES = {
     form: (i) => ({
       buildingFunction: ['usaha', 'hunian', 'sosial-budaya'][i % 3],
       address: street(i),
+      siteArea: area(i),
       floorArea: 90 + 15 * i,
       floors: 1 + (i % 4),
       buildingIndex: 1 + (i % 4) * 0.25,

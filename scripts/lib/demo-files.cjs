@@ -63,6 +63,7 @@ async function ensureDemoFiles(baseUrl, demo) {
           profession: 'bidan',
           strNumber: 'STR-3271/2024/0042',
           practiceAddress: address,
+          practiceArea: '32.71.03.1006',
           practiceOrder: 1,
         },
       },

@@ -40,6 +40,7 @@ export const SIP_FORM = {
   profession: 'bidan',
   strNumber: 'STR-3271/2024/0042',
   practiceAddress: 'Jl. Merdeka 5, Bogor',
+  practiceArea: '32.71.03.1006',
   practiceOrder: 1,
 };
 

@@ -63,7 +63,9 @@ export function enhanceAnswerChecks(form) {
     if (!group) return;
     const id = `${name}-error`;
     let shown = document.getElementById(id);
-    const controls = group.querySelectorAll('input.govuk-input, textarea.govuk-textarea');
+    const controls = group.querySelectorAll(
+      'input.govuk-input, textarea.govuk-textarea, select.govuk-select',
+    );
     const described = group.querySelector('fieldset') ?? controls[0];
     if (message) {
       if (!shown) {
@@ -71,7 +73,7 @@ export function enhanceAnswerChecks(form) {
         shown.id = id;
         shown.className = 'govuk-error-message';
         const before = group.querySelector(
-          '.govuk-input__wrapper, .govuk-date-input, .govuk-radios, input.govuk-input, textarea.govuk-textarea',
+          '.govuk-input__wrapper, .govuk-date-input, .govuk-radios, input.govuk-input, textarea.govuk-textarea, select.govuk-select',
         );
         before?.parentNode.insertBefore(shown, before);
         described?.setAttribute(
@@ -92,10 +94,7 @@ export function enhanceAnswerChecks(form) {
       else described?.removeAttribute('aria-describedby');
     }
     group.classList.toggle('govuk-form-group--error', !!message);
-    for (const c of controls)
-      c.classList.toggle(
-        c.tagName === 'TEXTAREA' ? 'govuk-textarea--error' : 'govuk-input--error',
-        !!message,
-      );
+    const errorClass = { TEXTAREA: 'govuk-textarea--error', SELECT: 'govuk-select--error' };
+    for (const c of controls) c.classList.toggle(errorClass[c.tagName] ?? 'govuk-input--error', !!message);
   }
 }

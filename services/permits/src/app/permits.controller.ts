@@ -11,6 +11,8 @@ import type {
   ActOnTaskRequest,
   Calendar,
   CalendarRequest,
+  RegionAreas,
+  RegionAreasRequest,
   RemoveCalendarDayRequest,
   RevokePermitRequest,
   SetCalendarDayRequest,
@@ -56,6 +58,7 @@ import { EscalationsService } from './tasks/escalations.service';
 import { ReturnedFilesService } from './applications/returned-files.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
 import { CalendarService } from './calendar/calendar.service';
+import { RegionAreasService } from './areas/region-areas';
 import { Handles } from '@berkas/messaging';
 import { ActOnTask } from './transitions/act-on-task';
 import { TaskAttachments } from './tasks/task-attachments';
@@ -75,6 +78,7 @@ export class PermitsController {
     private readonly returnedFiles: ReturnedFilesService,
     private readonly issued: IssuedPermitsService,
     private readonly calendars: CalendarService,
+    private readonly areas: RegionAreasService,
     private readonly submitting: SubmitApplication,
     private readonly resubmitting: ResubmitApplication,
     private readonly withdrawing: WithdrawApplication,
@@ -191,6 +195,11 @@ export class PermitsController {
   @Handles('permits.permits.revoke')
   revoke(@Payload() req: RevokePermitRequest): Promise<IssuedPermit> {
     return this.applications.revokePermit(principal(), req.applicationId, req.reason);
+  }
+
+  @Handles('permits.areas.get')
+  areasOf(@Payload() req: RegionAreasRequest): RegionAreas {
+    return this.areas.get(req.regionCode);
   }
 
   @Handles('permits.calendars.get')

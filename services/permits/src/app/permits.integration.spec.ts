@@ -285,6 +285,7 @@ describe('permits service', () => {
       '/documents/identity-card',
       '/documents/statement',
       '/form/practiceAddress',
+      '/form/practiceArea',
       '/form/practiceOrder',
       '/form/strNumber',
     ]);
@@ -319,6 +320,7 @@ describe('permits service', () => {
           profession: 'bidan',
           strNumber: 'STR-3271/2024/0099',
           practiceAddress: 'Jl. Merdeka 5, Bogor',
+          practiceArea: '32.71.03.1006',
           practiceOrder: 1,
         },
       },
@@ -480,6 +482,7 @@ describe('permits service', () => {
       profession: 'perawat',
       strNumber: 'STR-3271/2025/0100',
       practiceAddress: 'Jl. Sudirman 1',
+      practiceArea: '32.71.03.1006',
       practiceOrder: 2,
     });
     const task = (await taskFor('fo', app.id))!;
@@ -506,6 +509,7 @@ describe('permits service', () => {
       profession: 'apoteker',
       strNumber: 'STR-3271/2023/0777',
       practiceAddress: 'Jl. Suryakencana 3',
+      practiceArea: '32.71.03.1006',
       practiceOrder: 1,
     });
     await db.query(`UPDATE tasks SET due_at = now() - interval '1 day' WHERE application_id = $1`, [app.id]);
@@ -564,7 +568,7 @@ describe('permits service', () => {
         ['photo', PNG],
         ['site-plan', PDF],
       ] as const,
-      { location: 'Jl. Pajajaran depan Botani Square', boardArea: 8, months: 6, content: 'Kopi Bogor Asli' },
+      { location: 'Jl. Pajajaran depan Botani Square', siteArea: '32.71.01.1001', boardArea: 8, months: 6, content: 'Kopi Bogor Asli' },
     );
     await client.request(
       'permits.tasks.act',
@@ -641,6 +645,7 @@ describe('permits service', () => {
       {
         buildingFunction: 'hunian',
         address: 'Jl. Pandu Raya 7, Bogor',
+        siteArea: '32.71.05.1002',
         floorArea: 120,
         floors: 2,
         buildingIndex: 1.25,
@@ -866,6 +871,7 @@ describe('permits service', () => {
       profession: 'dokter',
       strNumber: 'STR-3271/2020/0001',
       practiceAddress: 'Jl. Veteran 9',
+      practiceArea: '32.71.03.1006',
       practiceOrder: 3,
     });
     const verification = (await taskFor('fo', app.id))!;
@@ -909,7 +915,7 @@ describe('permits service', () => {
     // Wulan continues what Rudi started.
     const updated = await client.request(
       'permits.applications.update',
-      { id: app.id, form: { location: 'Jl. Juanda 1', boardArea: 4, months: 3, content: 'Hujan Sejahtera' } },
+      { id: app.id, form: { location: 'Jl. Juanda 1', siteArea: '32.71.01.1001', boardArea: 4, months: 3, content: 'Hujan Sejahtera' } },
       token.wulan,
     );
     expect(updated.form).toMatchObject({ boardArea: 4 });
@@ -926,6 +932,7 @@ describe('permits service', () => {
       profession: 'fisioterapis',
       strNumber: 'STR-3271/2022/0456',
       practiceAddress: 'Jl. Siliwangi 2',
+      practiceArea: '32.71.03.1006',
       practiceOrder: 1,
     });
     const task = (await taskFor('fo', app.id))!;
@@ -983,7 +990,7 @@ describe('permits service', () => {
         [
           i % 2 ? '9990' : '3271',
           template.applicant_id,
-          { location: 'Jl. Uji', boardArea: 2, months: 1, content: 'Uji' },
+          { location: 'Jl. Uji', siteArea: '32.71.01.1001', boardArea: 2, months: 1, content: 'Uji' },
           i % 2 ? otherOffice : template.issuing_agency_id,
           '0'.repeat(64),
         ],

@@ -4,6 +4,7 @@ import { ApplicationsService } from './applications/applications.service';
 import { ApplicationDossier } from './applications/application-dossier';
 import { ApplicationCompleteness } from './applications/application-completeness';
 import { CalendarService } from './calendar/calendar.service';
+import { RegionAreasService } from './areas/region-areas';
 import { CatalogService } from './catalog/catalog.service';
 import { FollowUpsService } from './issued/follow-ups.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
@@ -28,13 +29,14 @@ import { SubmitApplication } from './transitions/submit-application';
 import { TransitionPlanner } from './transitions/transition-planner';
 import { WithdrawApplication } from './transitions/withdraw-application';
 
-/** Catalog, calendars, applications and tasks: the workflow engine's one consistency boundary. */
+/** Catalog, calendars, region areas, applications and tasks: the workflow engine's one consistency boundary. */
 @Module({
   imports: [EventsModule],
   controllers: [PermitsController],
   providers: [
     CatalogService,
     CalendarService,
+    RegionAreasService,
     IssuedPermitsService,
     ApplicationLedger,
     ApplicationCompleteness,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FormField } from '@berkas/contracts';
-import { formProblems } from './application-form';
+import { areaNamed, formProblems } from './application-form';
 
 const types = JSON.parse(readFileSync(join(__dirname, '../../data/permit-types.json'), 'utf8')) as Array<{
   code: string;
@@ -13,15 +13,35 @@ describe('application forms', () => {
   const good = {
     buildingFunction: 'hunian',
     address: 'Jl. Pajajaran 10, Bogor',
+    siteArea: '32.71.02.1002',
     floorArea: 120,
     floors: 2,
     buildingIndex: 1.2,
     landCertificate: 'SHM-1234/2019',
   };
 
+  /** Two kelurahan of Bogor Timur: the places this spec's region has. */
+  const region = new Set(['32.71.02.1002', '32.71.02.1006']);
+
   it('accepts a complete PBG form and a partial draft', () => {
-    expect(formProblems(pbg, good, true)).toEqual([]);
-    expect(formProblems(pbg, { address: 'Jl. Pajajaran 10' }, false)).toEqual([]);
+    expect(formProblems(pbg, good, true, region)).toEqual([]);
+    expect(formProblems(pbg, { address: 'Jl. Pajajaran 10' }, false, region)).toEqual([]);
+  });
+
+  it("takes only a kelurahan of the application's region as the site, and says so", () => {
+    const elsewhere = formProblems(pbg, { ...good, siteArea: '32.71.01.1001' }, true, region);
+    expect(elsewhere).toEqual([{ path: '/form/siteArea', message: 'is not a kelurahan/desa of the region' }]);
+    // A kecamatan is not a place a building stands on; a region without a list takes no answer.
+    expect(formProblems(pbg, { ...good, siteArea: '32.71.02' }, true, region)).toHaveLength(1);
+    expect(formProblems(pbg, good, true, new Set())).toHaveLength(1);
+    const { siteArea: _, ...noSite } = good;
+    expect(formProblems(pbg, noSite, true, region)).toEqual([
+      { path: '/form/siteArea', message: 'is required' },
+    ]);
+    // The same form checked against another region's list is held to that list, not the first one's.
+    expect(formProblems(pbg, good, true, new Set(['32.71.01.1001']))).toHaveLength(1);
+    expect(areaNamed(pbg, good)).toBe('32.71.02.1002');
+    expect(areaNamed(pbg, noSite)).toBeNull();
   });
 
   it('names each wrong, missing or unknown field', () => {
@@ -36,6 +56,7 @@ describe('application forms', () => {
         floorArea: undefined,
       },
       true,
+      region,
     );
     expect(problems.map((p) => p.path).sort()).toEqual([
       '/form/buildingFunction',

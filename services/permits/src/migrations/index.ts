@@ -10,6 +10,7 @@ import { CounterEntries1767000000000 } from './1767000000000-CounterEntries';
 import { FollowUpQueues1767000000001 } from './1767000000001-FollowUpQueues';
 import { PaperWhereabouts1767100000000 } from './1767100000000-PaperWhereabouts';
 import { TaskAttachments1767200000000 } from './1767200000000-TaskAttachments';
+import { ApplicationAreas1767300000000 } from './1767300000000-ApplicationAreas';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -27,4 +28,5 @@ export const PERMITS_MIGRATIONS = [
   FollowUpQueues1767000000001,
   PaperWhereabouts1767100000000,
   TaskAttachments1767200000000,
+  ApplicationAreas1767300000000,
 ];

@@ -10,6 +10,7 @@ import { CatalogPagesController } from './pages/catalog-pages.controller';
 import { DossierPageController } from './pages/dossier-page.controller';
 import { PageErrorFilter } from './pages/page-error.filter';
 import { ApplicationWorkspace } from './apply/application-workspace';
+import { PlaceDirectory } from './apply/region-places';
 import { DocumentForwarder } from './apply/document-forwarder';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { ApplyPagesController } from './pages/apply-pages.controller';
@@ -93,6 +94,7 @@ export class AppModule {
       providers: [
         PageRenderer,
         ApplicationWorkspace,
+        PlaceDirectory,
         DocumentForwarder,
         OfficerFiles,
         AgencyDirectory,

@@ -23,6 +23,7 @@ import type {
   LevyEstimate,
   LevyEstimateRequest,
   Calendar,
+  RegionAreas,
   Application,
   ApplicationDocuments,
   ApplicationPage,
@@ -270,6 +271,14 @@ export class PermitsController {
   @Calls('permits.permits.revoke')
   revoke(@Param('id', id) applicationId: string, @Body() body: RevokePermitBody): Promise<IssuedPermit> {
     return this.permits.request('permits.permits.revoke', { ...body, applicationId });
+  }
+
+  /** The kecamatan and kelurahan/desa of a region (Kemendagri codes): the choices of a form's place question. */
+  @Public()
+  @Get('regions/:regionCode/areas')
+  @Calls('permits.areas.get')
+  areas(@Param('regionCode') regionCode: string): Promise<RegionAreas> {
+    return this.permits.request('permits.areas.get', { regionCode });
   }
 
   /** Days off of a region in a year: national (from the joint decree) and the region's own. */

@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../validation/list-query.dto';
 
 export class TaskInboxQuery extends PageQuery {
@@ -17,6 +28,13 @@ export class TaskInboxQuery extends PageQuery {
   @IsString()
   @MaxLength(40)
   permitType?: string;
+
+  /** Only files whose form names a place in this kecamatan (32.71.01) or kelurahan/desa (32.71.01.1001). */
+  @IsOptional()
+  @Matches(/^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$/, {
+    message: 'area must be a kecamatan or kelurahan code',
+  })
+  area?: string;
 
   /** Only tasks past their due date. */
   @IsOptional()

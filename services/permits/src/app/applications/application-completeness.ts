@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, currentDocuments, type DocumentView } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
+import { RegionAreasService } from '../areas/region-areas';
 import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationDossier } from './application-dossier';
 import type { ApplicationRecord } from './application.entity';
@@ -19,7 +20,18 @@ export class ApplicationCompleteness {
     private readonly catalog: CatalogService,
     private readonly services: ServiceClient,
     private readonly dossier: ApplicationDossier,
+    private readonly areas: RegionAreasService,
   ) {}
+
+  /** What is missing or wrong in the application's form, held to its permit type and its region's places. */
+  formProblems(app: ApplicationRecord) {
+    return formProblems(
+      this.catalog.type(app.permitType).form,
+      app.form,
+      true,
+      this.areas.choices(app.regionCode),
+    );
+  }
 
   /** The documents the dossier holds (opening it first if a crash left it unopened). */
   private async documents(app: ApplicationRecord): Promise<DocumentView[]> {
@@ -49,7 +61,7 @@ export class ApplicationCompleteness {
    */
   async check(app: ApplicationRecord): Promise<DocumentView[]> {
     const type = this.catalog.type(app.permitType);
-    const problems = formProblems(type.form, app.form, true);
+    const problems = this.formProblems(app);
     const documents = await this.documents(app);
     const present = kindsPresent(documents);
     for (const doc of type.requiredDocuments) {

@@ -40,6 +40,10 @@ export class ApplicationRecord {
   @Column('jsonb')
   form: Record<string, unknown>;
 
+  /** The kelurahan/desa the form names (its `area` question), by Kemendagri code: the queues' area filter. */
+  @Column('varchar', { length: 13, nullable: true })
+  areaCode: string | null;
+
   @Column('uuid', { nullable: true })
   dossierId: string | null;
 

@@ -25,7 +25,8 @@ import {
   type UpdateApplicationRequest,
 } from '@berkas/contracts';
 import { IdempotentTransactions, ServiceClient } from '@berkas/messaging';
-import { formProblems } from '../../domain/application-form';
+import { areaNamed, formProblems } from '../../domain/application-form';
+import { RegionAreasService } from '../areas/region-areas';
 import { CatalogService } from '../catalog/catalog.service';
 import { IssuedPermitsService } from '../issued/issued-permits.service';
 import { ApplicationLedger, NEWEST_FIRST } from '../ledger/application-ledger';
@@ -49,6 +50,7 @@ export class ApplicationsService {
     private readonly issued: IssuedPermitsService,
     private readonly transactions: IdempotentTransactions,
     private readonly dossier: ApplicationDossier,
+    private readonly areas: RegionAreasService,
   ) {}
 
   private readonly logger = new Logger('Applications');
@@ -56,7 +58,7 @@ export class ApplicationsService {
   async create(p: Principal | undefined, req: CreateApplicationRequest): Promise<Application> {
     const applicant = requireApplicant(p);
     const type = this.catalog.type(req.permitType);
-    const problems = formProblems(type.form, req.form ?? {}, false);
+    const problems = formProblems(type.form, req.form ?? {}, false, this.areas.choices(req.regionCode));
     if (problems.length) throw new AppError('VALIDATION_FAILED', 400, 'The form has problems', problems);
     const workflow = await this.catalog.current(type.workflow);
     const issuing = await this.services
@@ -84,6 +86,7 @@ export class ApplicationsService {
         holderName: applicant.companyName ?? applicant.name ?? '',
         status: 'draft',
         form: req.form ?? {},
+        areaCode: areaNamed(type.form, req.form ?? {}),
         // Tracking opens the dossier with this id after the commit (ApplicationDossier).
         dossierId: randomUUID(),
         trackingNumber: null,
@@ -135,8 +138,8 @@ export class ApplicationsService {
 
   async update(p: Principal | undefined, req: UpdateApplicationRequest): Promise<Application> {
     const applicant = requireApplicant(p);
-    const type = await this.typeOf(req.id);
-    const problems = formProblems(type.form, req.form, false);
+    const { type, regionCode } = await this.typeOf(req.id);
+    const problems = formProblems(type.form, req.form, false, this.areas.choices(regionCode));
     if (problems.length) throw new AppError('VALIDATION_FAILED', 400, 'The form has problems', problems);
     return this.transactions.run(async (m) => {
       const locked = await this.ledger.lock(m, req.id);
@@ -144,7 +147,7 @@ export class ApplicationsService {
       if (locked.app.status !== 'draft' && locked.app.status !== 'returned')
         throw new AppError('NOT_EDITABLE', 409, 'Only a draft or a returned application can be changed');
       const open = await this.ledger.commit(m, locked, {
-        app: { form: req.form, updatedAt: new Date() },
+        app: { form: req.form, areaCode: areaNamed(type.form, req.form), updatedAt: new Date() },
         history: [
           { type: 'form-updated', actor: actorOf(applicant), data: { fields: Object.keys(req.form) } },
         ],
@@ -153,11 +156,11 @@ export class ApplicationsService {
     });
   }
 
-  /** The permit type of an application that exists (its form is checked before any lock). */
+  /** The permit type and region of an application that exists (its form is checked before any lock). */
   private async typeOf(id: string) {
     const app = await this.dataSource.manager.findOneBy(ApplicationRecord, { id });
     if (!app) throw noApplication();
-    return this.catalog.type(app.permitType);
+    return { type: this.catalog.type(app.permitType), regionCode: app.regionCode };
   }
 
   /**

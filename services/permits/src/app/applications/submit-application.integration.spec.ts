@@ -10,6 +10,7 @@ const SIP_FORM = {
   profession: 'bidan',
   strNumber: 'STR-3271/2024/0099',
   practiceAddress: 'Jl. Merdeka 5, Bogor',
+  practiceArea: '32.71.03.1006',
   practiceOrder: 1,
 };
 const SIP_DOCUMENTS: DocumentKind[] = ['identity-card', 'certificate', 'statement'];
@@ -47,6 +48,7 @@ describe('submitting an application', () => {
       '/documents/certificate',
       '/documents/statement',
       '/form/practiceAddress',
+      '/form/practiceArea',
       '/form/practiceOrder',
       '/form/strNumber',
     ]);

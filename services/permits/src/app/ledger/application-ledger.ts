@@ -45,6 +45,7 @@ export interface PendingEvent<S extends EventSubject = EventSubject> {
 const APP_CHANGE_FIELDS = [
   'status',
   'form',
+  'areaCode',
   'flow',
   'serviceClock',
   'submittedAt',

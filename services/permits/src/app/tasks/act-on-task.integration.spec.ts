@@ -30,6 +30,7 @@ describe('acting on a task', () => {
         profession: 'perawat',
         strNumber: 'STR-3271/2023/0042',
         practiceAddress: 'Jl. Pajajaran 9',
+        practiceArea: '32.71.03.1006',
         practiceOrder: 1,
       },
       documents: ['identity-card', 'certificate', 'statement'],

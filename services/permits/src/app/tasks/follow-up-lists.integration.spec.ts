@@ -17,6 +17,7 @@ describe('follow-up lists', () => {
       profession: 'bidan',
       strNumber: 'STR-3271/2024/0042',
       practiceAddress: 'Jl. Merdeka 5',
+      practiceArea: '32.71.03.1006',
       practiceOrder: 1,
     },
     documents: ['identity-card', 'certificate', 'statement'] as const,

@@ -17,7 +17,12 @@ describe("an officer's inbox", () => {
   beforeAll(async () => {
     t = await startPermitsUnderTest();
     rina = await t.officer('DPMPTSP', ['front-office']);
-    for (const holder of ['Siti Aminah', 'Budi Santoso', 'Dewi 100%_Lestari']) {
+    // Where each practises: Sempur and Babakan (Bogor Tengah), Batutulis (Bogor Selatan).
+    for (const [holder, practiceArea] of [
+      ['Siti Aminah', '32.71.03.1006'],
+      ['Budi Santoso', '32.71.03.1005'],
+      ['Dewi 100%_Lestari', '32.71.01.1001'],
+    ]) {
       const applicant = await t.applicant({ name: holder });
       const app = await t.draft(applicant, {
         permitType: 'SIP',
@@ -25,6 +30,7 @@ describe("an officer's inbox", () => {
           profession: 'bidan',
           strNumber: 'STR-3271/2024/0042',
           practiceAddress: 'Jl. Merdeka 5',
+          practiceArea,
           practiceOrder: 1,
         },
         documents: ['identity-card', 'certificate', 'statement'],
@@ -88,6 +94,49 @@ describe("an officer's inbox", () => {
       expect.objectContaining({ payload: { nik: '3271046504900099' } }),
       expect.objectContaining({ payload: { nib: '9120001234567' } }),
     ]);
+  });
+
+  it('narrows a queue to a kecamatan or one kelurahan; each row names its place', async () => {
+    const [siti, budi, dewi] = files;
+    const ids = async (area: string) => (await inbox({ area })).items.map((r) => r.applicationId).sort();
+    expect(await ids('32.71.03')).toEqual([siti.id, budi.id].sort());
+    expect(await ids('32.71.03.1005')).toEqual([budi.id]);
+    expect(await ids('32.71.01')).toEqual([dewi.id]);
+    expect(await ids('32.71.02')).toEqual([]);
+    // Part of a code is no place: refused, not read as a prefix of every kecamatan's.
+    await expect(ids('32.71.0')).rejects.toMatchObject({ status: 400 });
+    const row = (await inbox({ area: '32.71.01.1001' })).items[0];
+    expect(row.area).toEqual({ code: '32.71.01.1001', village: 'Batutulis', district: 'Bogor Selatan' });
+  });
+
+  it("takes as a practice's place only a kelurahan of the application's region; lists the region's places", async () => {
+    const applicant = await t.applicant({ name: 'Rahmat' });
+    await expect(
+      t.client.request(
+        'permits.applications.create',
+        { permitType: 'SIP', regionCode: '3271', form: { practiceArea: '31.71.01.1001' } },
+        applicant.token,
+      ),
+    ).rejects.toMatchObject({
+      status: 400,
+      details: [{ path: '/form/practiceArea', message: 'is not a kelurahan/desa of the region' }],
+    });
+    const bogor = await t.client.request('permits.areas.get', { regionCode: '3271' });
+    expect(bogor.districts.map((d) => d.name)).toEqual([
+      'Bogor Selatan',
+      'Bogor Timur',
+      'Bogor Tengah',
+      'Bogor Barat',
+      'Bogor Utara',
+      'Tanah Sareal',
+    ]);
+    expect(bogor.districts.flatMap((d) => d.villages)).toHaveLength(68);
+    // Every kelurahan's code starts with its kecamatan's: the queues' kecamatan filter relies on it.
+    for (const d of bogor.districts)
+      for (const v of d.villages) expect(v.code.startsWith(`${d.code}.`)).toBe(true);
+    await expect(t.client.request('permits.areas.get', { regionCode: '9999' })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('narrows a queue to one due state, as its rows say it', async () => {

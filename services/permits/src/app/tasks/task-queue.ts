@@ -12,6 +12,8 @@ export interface QueuePage {
   owner: QueueOwner;
   stage?: string;
   permitType?: string;
+  /** Only files whose form names a place in this kecamatan (32.71.01) or this kelurahan (32.71.01.1001). */
+  area?: string;
   /** Only tasks past their due date. */
   overdue?: boolean;
   /**
@@ -37,7 +39,13 @@ export type QueueRow = Pick<
 > &
   Pick<
     ApplicationRecord,
-    'permitType' | 'trackingNumber' | 'regionCode' | 'workflowCode' | 'workflowVersion' | 'holderName'
+    | 'permitType'
+    | 'trackingNumber'
+    | 'regionCode'
+    | 'workflowCode'
+    | 'workflowVersion'
+    | 'holderName'
+    | 'areaCode'
   > & {
     /** Returned to the applicant for corrections before. */
     returnedBefore: boolean;
@@ -70,6 +78,9 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
   const filters: string[] = [];
   if (page.stage) filters.push(`t.stage = ${param(page.stage)}`);
   if (page.permitType) filters.push(`a.permit_type = ${param(page.permitType)}`);
+  // A kecamatan's code is the prefix of each of its kelurahan's (32.71.01 → 32.71.01.1001).
+  if (page.area)
+    filters.push(`(a.area_code = ${param(page.area)} OR a.area_code LIKE ${param(`${page.area}.%`)})`);
   // Past due: a bound on the index's own order, so the range stops where the overdue tasks end.
   if (page.overdue || page.due?.state === 'overdue') filters.push(`${DUE} < now()`);
   // The other states are ranges of the same order too: waiting tasks sort last (no due date).
@@ -90,7 +101,8 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
     filters.push(`(${DUE}, t.id) > (${param(due)}::timestamptz, ${param(page.after[1])}::uuid)`);
   }
   const queues = queueConditions(page.owner, param);
-  const join = page.permitType || page.search ? 'JOIN applications a ON a.id = t.application_id' : '';
+  const join =
+    page.permitType || page.area || page.search ? 'JOIN applications a ON a.id = t.application_id' : '';
   const ranges = queues.map(
     (queue) =>
       `(SELECT t.id, ${DUE} AS due FROM tasks t ${join}
@@ -101,7 +113,7 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
             t.status, t.due_at AS "dueAt", t.claimed_by AS "claimedBy", t.created_at AS "createdAt",
             a.permit_type AS "permitType", a.tracking_number AS "trackingNumber", a.region_code AS "regionCode",
             a.workflow_code AS "workflowCode", a.workflow_version AS "workflowVersion",
-            a.holder_name AS "holderName", a.correction IS NOT NULL AS "returnedBefore",
+            a.holder_name AS "holderName", a.area_code AS "areaCode", a.correction IS NOT NULL AS "returnedBefore",
             (SELECT count(*) FROM tasks o WHERE o.application_id = t.application_id AND o.id <> t.id
                AND o.status IN ('open', 'claimed'))::int AS "otherOpenTasks",
             w.holder_code AS "paperHolder", w.in_transit_to AS "paperInTransitTo"

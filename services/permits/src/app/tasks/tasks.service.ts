@@ -18,6 +18,7 @@ import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-defini
 import { dueDateIn, dueStateOf } from '../../domain/working-calendar';
 import { CalendarService } from '../calendar/calendar.service';
 import { ApplicationRecord } from '../applications/application.entity';
+import { RegionAreasService } from '../areas/region-areas';
 import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationLedger } from '../ledger/application-ledger';
 import { capacityOn, noTask, notYours } from './task-access';
@@ -66,6 +67,7 @@ export class TasksService {
     private readonly services: ServiceClient,
     private readonly calendars: CalendarService,
     private readonly ledger: ApplicationLedger,
+    private readonly areas: RegionAreasService,
   ) {}
 
   /** Tasks for the officer's agency and roles (own or acting), or those they claimed; due first. */
@@ -88,6 +90,7 @@ export class TasksService {
             owner,
             stage: req.stage,
             permitType: req.permitType,
+            area: req.area,
             overdue: req.overdue,
             due: req.dueState && { state: req.dueState, soonUntil: await this.soonUntil(officer) },
             search,
@@ -106,6 +109,7 @@ export class TasksService {
           dueState: due.state,
           workingDaysLeft: due.workingDaysLeft,
           holderName: r.holderName,
+          area: r.areaCode ? (this.areas.index(r.regionCode)?.place(r.areaCode) ?? null) : null,
           returnedBefore: r.returnedBefore,
           otherOpenTasks: r.otherOpenTasks,
           paperDossier: r.paperHolder ? { holder: r.paperHolder, inTransitTo: r.paperInTransitTo } : null,

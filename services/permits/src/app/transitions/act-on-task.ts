@@ -11,7 +11,6 @@ import {
   type WorkflowReason,
 } from '@berkas/contracts';
 import { IdempotentTransactions } from '@berkas/messaging';
-import { formProblems } from '../../domain/application-form';
 import { act, EngineError, type GuardContext, type Transition } from '../../domain/workflow-engine';
 import type { ActionDefinition, TaskStage } from '../../domain/workflow-definition';
 import { ApplicationCompleteness } from '../applications/application-completeness';
@@ -105,9 +104,7 @@ export class ActOnTask {
     if (!flow) throw new AppError('NOT_SUBMITTED', 409, 'This application has not been submitted');
     const context: GuardContext = {
       requiredDocuments: documentsPresent,
-      formValid:
-        guards.has('formValid') &&
-        formProblems(this.catalog.type(app.permitType).form, app.form, true).length === 0,
+      formValid: guards.has('formValid') && this.completeness.formProblems(app).length === 0,
       feePaid: !stage.fee || (app.fee?.stage === task.stage && !!app.fee.paidAt),
       noteGiven: !!req.note?.trim(),
     };

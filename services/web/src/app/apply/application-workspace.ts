@@ -12,6 +12,7 @@ import type {
 } from '@berkas/contracts';
 import { ApiClient } from '../api/api-client';
 import { questionPages, unanswered } from './form-answers';
+import { asksForPlace, PlaceDirectory, type RegionPlaces } from './region-places';
 
 const editable = (app: Application) => app.status === 'draft' || app.status === 'returned';
 
@@ -31,6 +32,8 @@ export interface FormWorkspace {
   type: PermitType;
   pages: FormField[][];
   editable: boolean;
+  /** The region's kelurahan, when the form asks where (null when it does not). */
+  places: RegionPlaces | null;
 }
 
 /** An application as its task list needs it: the file, its permit type's questions, its documents. */
@@ -53,7 +56,10 @@ export interface Workspace extends FormWorkspace {
 export class ApplicationWorkspace {
   private readonly types = new LRUCache<string, PermitType>({ max: 100, ttl: 60_000 });
 
-  constructor(private readonly api: ApiClient) {}
+  constructor(
+    private readonly api: ApiClient,
+    private readonly placeDirectory: PlaceDirectory,
+  ) {}
 
   private catalogue: { types: PermitType[]; until: number } | null = null;
 
@@ -77,7 +83,13 @@ export class ApplicationWorkspace {
   async form(req: Request, token: string, id: string): Promise<FormWorkspace> {
     const app = await this.api.get<Application>(req, `/applications/${encodeURIComponent(id)}`, token);
     const type = await this.permitType(req, app.permitType);
-    return { app, type, pages: questionPages(type.form), editable: editable(app) };
+    const places = await this.placesFor(req, type, app);
+    return { app, type, pages: questionPages(type.form), editable: editable(app), places };
+  }
+
+  /** The application's region's places, when its permit type's form asks where. */
+  placesFor(req: Request, type: PermitType, app: Application): Promise<RegionPlaces | null> {
+    return asksForPlace(type.form) ? this.placeDirectory.of(req, app.regionCode) : Promise.resolve(null);
   }
 
   async load(req: Request, token: string, id: string): Promise<Workspace> {
@@ -87,6 +99,7 @@ export class ApplicationWorkspace {
       this.api.get<ApplicationDocuments>(req, `${path}/documents`, token),
     ]);
     const type = await this.permitType(req, app.permitType);
+    const places = await this.placesFor(req, type, app);
     const form = app.form as Record<string, unknown>;
     // While returned, what the officer named stays "to fix" until changed (answers) or uploaded again.
     const asked = app.status === 'returned' ? app.correction : null;
@@ -122,6 +135,7 @@ export class ApplicationWorkspace {
       ready:
         answers.every((a) => a === 'done' || a === 'fix') && requirements.every((r) => r.state !== 'todo'),
       editable: editable(app),
+      places,
     };
   }
 }

@@ -1,5 +1,7 @@
 import type { FormField } from '@berkas/contracts';
 import { questionPages, readAnswers, shownAnswer, typedFrom, unanswered } from './form-answers';
+import { questionViews } from './question-view';
+import { RegionPlaces } from './region-places';
 
 const label = (id: string) => ({ id, en: id });
 const FORM: FormField[] = [
@@ -80,5 +82,44 @@ describe('the answers of a question page', () => {
     expect(shownAnswer(FORM[0], 1234.5, 'id')).toBe('1.234,5');
     expect(shownAnswer(FORM[5], false, 'id')).toBe('Tidak');
     expect(unanswered(FORM, { area: 2, floors: 1 }).map((f) => f.name)).toEqual(['str', 'kind']);
+  });
+
+  it("asks for a place from the region's kelurahan, grouped by kecamatan, and names it back", () => {
+    const site: FormField[] = [{ name: 'site', type: 'area', label: label('Kelurahan'), required: true }];
+    const places = new RegionPlaces({
+      regionCode: '3271',
+      source: 'Kepmendagri',
+      districts: [
+        { code: '32.71.01', name: 'Bogor Selatan', villages: [{ code: '32.71.01.1001', name: 'Batutulis' }] },
+        { code: '32.71.02', name: 'Bogor Timur', villages: [{ code: '32.71.02.1006', name: 'Tajur' }] },
+      ],
+    });
+    expect(readAnswers(site, { site: '32.71.02.1006' }, 'id', places).values).toEqual({
+      site: '32.71.02.1006',
+    });
+    // A kecamatan, another region's kelurahan or nothing at all is not an answer.
+    for (const [posted, words] of [
+      ['32.71.02', 'Pilih kelurahan dari daftar untuk Kelurahan'],
+      ['31.71.01.1001', 'Pilih kelurahan dari daftar untuk Kelurahan'],
+      ['', 'Pilih Kelurahan'],
+    ])
+      expect(readAnswers(site, { site: posted }, 'id', places).errors.fields['site']?.text).toBe(words);
+    const [select] = questionViews(site, { site: '32.71.02.1006' }, 'en', places);
+    expect(select).toMatchObject({
+      control: 'select',
+      prompt: 'Choose a kelurahan',
+      groups: [
+        { label: 'Bogor Selatan district', options: [{ value: '32.71.01.1001', selected: false }] },
+        {
+          label: 'Bogor Timur district',
+          options: [{ value: '32.71.02.1006', text: 'Tajur', selected: true }],
+        },
+      ],
+    });
+    expect(shownAnswer(site[0], '32.71.01.1001', 'id', places)).toBe(
+      'Kelurahan Batutulis, Kecamatan Bogor Selatan',
+    );
+    expect(places.has('32.71.01')).toBe(true);
+    expect(places.has('32.71.03')).toBe(false);
   });
 });

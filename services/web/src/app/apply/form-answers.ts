@@ -1,6 +1,7 @@
 import type { FormField } from '@berkas/contracts';
 import { formatNumber, translate, type Lang } from '../i18n/catalogue';
 import { field as textOf, FormErrors } from '../pages/form-errors';
+import type { RegionPlaces } from './region-places';
 
 /** Questions per page: short groups, so a phone shows a page without much scrolling. */
 export const FIELDS_PER_PAGE = 3;
@@ -34,12 +35,14 @@ export function unanswered(form: FormField[], answers: Answers): FormField[] {
 /**
  * Reads one page's answers from a posted form and checks them as the permit type defines them:
  * required, numbers (decimal commas welcome) within their range, whole numbers, lengths, patterns,
- * real dates, yes/no and listed options. Errors are in the reader's language and name the question.
+ * real dates, yes/no, listed options and the region's kelurahan (`places`). Errors are in the
+ * reader's language and name the question.
  */
 export function readAnswers(
   fields: FormField[],
   body: unknown,
   lang: Lang,
+  places?: RegionPlaces | null,
 ): { values: Answers; typed: Typed; errors: FormErrors } {
   const values: Answers = {};
   const typed: Typed = {};
@@ -58,10 +61,11 @@ export function readAnswers(
     typed[f.name] = raw;
     if (!raw) {
       values[f.name] = undefined;
-      if (f.required) say(f, f.type === 'enum' || f.type === 'boolean' ? 'choose' : 'required');
+      const chosen = f.type === 'enum' || f.type === 'boolean' || f.type === 'area';
+      if (f.required) say(f, chosen ? 'choose' : 'required');
       continue;
     }
-    const value = valueOf(f, raw);
+    const value = f.type === 'area' ? (places?.village(raw) ? raw : undefined) : valueOf(f, raw);
     if (value === undefined) say(f, f.type === 'integer' ? 'integer' : f.type);
     else if (typeof value === 'number' && f.minimum !== undefined && value < f.minimum)
       say(f, 'minimum', { min: formatNumber(f.minimum, lang) });
@@ -122,8 +126,10 @@ export function typedFrom(fields: FormField[], answers: Answers, lang: Lang): Ty
 }
 
 /** An answer as the check-your-answers page shows it. */
-export function shownAnswer(f: FormField, value: unknown, lang: Lang): string {
+export function shownAnswer(f: FormField, value: unknown, lang: Lang, places?: RegionPlaces | null): string {
   if (!isAnswered(value)) return '';
+  const place = f.type === 'area' && typeof value === 'string' ? places?.village(value) : undefined;
+  if (place) return translate(lang, 'apply.place', place);
   if (typeof value === 'boolean') return translate(lang, value ? 'apply.yes' : 'apply.no');
   if (typeof value === 'number') return formatNumber(value, lang);
   return String(value);

@@ -1,6 +1,7 @@
 import type { FormField } from '@berkas/contracts';
 import { formatNumber, translate, type Lang } from '../i18n/catalogue';
 import type { Typed } from './form-answers';
+import type { RegionPlaces } from './region-places';
 
 /** Longer free text gets a text area; a short code or name a single line. */
 const LONG_TEXT = 120;
@@ -12,6 +13,15 @@ export type QuestionView =
       label: string;
       inline: boolean;
       items: Array<{ value: string; text: string; checked: boolean }>;
+    }
+  | {
+      control: 'select';
+      name: string;
+      label: string;
+      /** The first, empty option: what to do. */
+      prompt: string;
+      /** Options grouped under a heading (kelurahan by kecamatan). */
+      groups: Array<{ label: string; options: Array<{ value: string; text: string; selected: boolean }> }>;
     }
   | { control: 'date'; name: string; label: string; day: string; month: string; year: string }
   | { control: 'textarea'; name: string; label: string; value: string; maxLength?: number }
@@ -26,8 +36,16 @@ export type QuestionView =
       numeric: boolean;
     };
 
-/** How each question of a page is asked: the GOV.UK component its type calls for, filled with what was typed. */
-export function questionViews(fields: FormField[], typed: Typed, lang: Lang): QuestionView[] {
+/**
+ * How each question of a page is asked: the GOV.UK component its type calls for, filled with what was
+ * typed. A place question lists the region's kelurahan under their kecamatan.
+ */
+export function questionViews(
+  fields: FormField[],
+  typed: Typed,
+  lang: Lang,
+  places?: RegionPlaces | null,
+): QuestionView[] {
   return fields.map((f) => {
     const label = f.required ? f.label[lang] : `${f.label[lang]} (${translate(lang, 'apply.optional')})`;
     const value = typed[f.name] ?? '';
@@ -50,6 +68,17 @@ export function questionViews(fields: FormField[], typed: Typed, lang: Lang): Qu
           label,
           inline: false,
           items: (f.options ?? []).map((o) => ({ value: o, text: o, checked: value === o })),
+        };
+      case 'area':
+        return {
+          control: 'select',
+          name: f.name,
+          label,
+          prompt: translate(lang, 'apply.choosePlace'),
+          groups: (places?.areas.districts ?? []).map((d) => ({
+            label: translate(lang, 'apply.district', { name: d.name }),
+            options: d.villages.map((v) => ({ value: v.code, text: v.name, selected: value === v.code })),
+          })),
         };
       case 'date': {
         const [year = '', month = '', day = ''] = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.split('-') : [];

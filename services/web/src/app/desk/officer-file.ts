@@ -18,6 +18,7 @@ import type {
 } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { ApplicationWorkspace } from '../apply/application-workspace';
+import type { RegionPlaces } from '../apply/region-places';
 import type { SignedInPerson, Seat } from '../sessions/session-middleware';
 
 type TaskRef = Application['openTasks'][number];
@@ -62,6 +63,8 @@ export interface OfficerFile {
   type: PermitType;
   definition: WorkflowDefinition;
   answers: Array<{ field: FormField; value: unknown; toFix: boolean }>;
+  /** The region's kelurahan, to name the place a form's answer gives by code. */
+  places: RegionPlaces | null;
   documents: DocumentChain[];
   history: ApplicationHistory['entries'];
   /** The paper dossier's journey: handoffs sent, received and refused. */
@@ -137,6 +140,7 @@ export class OfficerFiles {
       app,
       type,
       definition,
+      places: await this.workspace.placesFor(req, type, app),
       answers: type.form.map((field) => ({
         field,
         value: form[field.name],

@@ -13,6 +13,7 @@ export interface DeskViewQuery {
   antrean: string;
   jenis?: string;
   tahap?: string;
+  wilayah?: string;
   keadaan?: string;
   cari?: string;
 }

@@ -87,7 +87,7 @@ export class ApplyPagesController {
     const fields = this.pageOf(ws, page);
     const lang = langOf(req);
     const typed = typedFrom(fields, ws.app.form as Record<string, unknown>, lang);
-    const questions = questionViews(fields, typed, lang);
+    const questions = questionViews(fields, typed, lang, ws.places);
     this.pages.send(req, res, 'pages/apply-question', { ws, page, questions, back: backOf(req.query) });
   }
 
@@ -103,13 +103,13 @@ export class ApplyPagesController {
     const lang = langOf(req);
     const ws = await this.editableForm(req, token, id);
     const fields = this.pageOf(ws, page);
-    const { values, typed, errors } = readAnswers(fields, body, lang);
+    const { values, typed, errors } = readAnswers(fields, body, lang, ws.places);
     const render = (status: number) =>
       this.pages.send(
         req,
         res,
         'pages/apply-question',
-        { ws, page, questions: questionViews(fields, typed, lang), errors, back: backOf(body) },
+        { ws, page, questions: questionViews(fields, typed, lang, ws.places), errors, back: backOf(body) },
         status,
       );
     if (errors.any) return render(400);
@@ -152,8 +152,8 @@ export class ApplyPagesController {
     @AccessToken() token: string,
     @Req() req: Request,
   ): Promise<{ errors: Record<string, string> }> {
-    const fields = this.pageOf(await this.editableForm(req, token, id), page);
-    const { errors } = readAnswers(fields, body, langOf(req));
+    const ws = await this.editableForm(req, token, id);
+    const { errors } = readAnswers(this.pageOf(ws, page), body, langOf(req), ws.places);
     return { errors: Object.fromEntries(Object.entries(errors.fields).map(([name, e]) => [name, e.text])) };
   }
 
@@ -232,7 +232,7 @@ export class ApplyPagesController {
     const lang = langOf(req);
     const form = ws.app.form as Record<string, unknown>;
     return ws.pages.flatMap((fields, i) =>
-      fields.map((f) => ({ field: f, page: i + 1, shown: shownAnswer(f, form[f.name], lang) })),
+      fields.map((f) => ({ field: f, page: i + 1, shown: shownAnswer(f, form[f.name], lang, ws.places) })),
     );
   }
 }

@@ -350,7 +350,7 @@ export class DeskFileController {
       'pages/desk-file',
       {
         ...file,
-        answers: file.answers.map((a) => ({ ...a, shown: shownAnswer(a.field, a.value, lang) })),
+        answers: file.answers.map((a) => ({ ...a, shown: shownAnswer(a.field, a.value, lang, file.places) })),
         history: historyRows(file.history, file.definition, lang),
         documentLabel,
         // A correction's fix list in words: the questions' and documents' labels.

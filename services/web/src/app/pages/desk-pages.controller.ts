@@ -9,6 +9,7 @@ import { PageRenderer } from '../views/page-renderer';
 import { AgencyDirectory } from '../desk/agency-directory';
 import { SavedViews, type DeskViewQuery } from '../desk/saved-views';
 import { StageDirectory } from '../desk/stage-directory';
+import { PlaceDirectory } from '../apply/region-places';
 import { seatFor } from '../desk/officer-file';
 import { requireOfficer, supervisesOwnAgency, TASK_CONFLICTS } from '../desk/officer-only';
 import { field } from './form-errors';
@@ -40,6 +41,10 @@ const isQueue = (value: unknown): value is Queue => typeof value === 'string' &&
 /** A permit type's or stage's code as a saved view keeps it (the desk checks it against the catalogue). */
 const code = (value: string): string | undefined => (/^[A-Za-z0-9_-]{1,60}$/.test(value) ? value : undefined);
 
+/** A kecamatan's or kelurahan's code as a saved view keeps it (the desk checks it against the region's). */
+const placeCode = (value: string): string | undefined =>
+  /^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$/.test(value) ? value : undefined;
+
 /** The due states a queue can be narrowed to, as its rows say them. */
 const DUE_STATES = ['overdue', 'due-soon', 'on-time', 'waiting'] as const;
 const isDueState = (value: unknown): value is (typeof DUE_STATES)[number] =>
@@ -49,7 +54,7 @@ const isDueState = (value: unknown): value is (typeof DUE_STATES)[number] =>
  * An officer's desk: their queues due first, each row saying in words (not colour alone) where the
  * task stands against its due date in the region's working days, a page at a time; tasks are
  * claimed and released from their rows, and each opens its file's page. Each queue says how many it
- * holds; a plain GET form narrows it by permit type, stage or due state, or finds a file by number,
+ * holds; a plain GET form narrows it by permit type, stage, kecamatan/kelurahan or due state, or finds a file by number,
  * holder's name, NIK or NIB, so a narrowed queue has an address a team can share, or save by name.
  */
 @Controller('meja')
@@ -62,6 +67,7 @@ export class DeskPagesController {
     private readonly directory: AgencyDirectory,
     private readonly stageDirectory: StageDirectory,
     private readonly savedViews: SavedViews,
+    private readonly places: PlaceDirectory,
   ) {}
 
   @Get()
@@ -72,6 +78,7 @@ export class DeskPagesController {
     @Query('cari') search: unknown,
     @Query('tahap') stageAsked: unknown,
     @Query('keadaan') stateAsked: unknown,
+    @Query('wilayah') placeAsked: unknown,
     @AccessToken() token: string,
     @Req() req: Request,
     @Res() res: Response,
@@ -85,11 +92,16 @@ export class DeskPagesController {
     const stages = await this.stageDirectory.stagesFor(req, types, officer.seats ?? []);
     const stage = stages.find((s) => s.name === stageAsked)?.name;
     const dueState = queue !== 'terlambat' && isDueState(stateAsked) ? stateAsked : undefined;
+    // And a kecamatan or kelurahan of the officer's region.
+    const region = req.session.person?.region;
+    const places = region ? await this.places.of(req, region) : null;
+    const place = typeof placeAsked === 'string' && places?.has(placeAsked) ? placeAsked : undefined;
     const q = typeof search === 'string' ? search.trim().slice(0, 100) : '';
     const later = typeof after === 'string' && !!after;
     const query = new URLSearchParams({ ...QUEUES[queue], limit: String(PAGE_SIZE) });
     if (type) query.set('permitType', type);
     if (stage) query.set('stage', stage);
+    if (place) query.set('area', place);
     if (dueState) query.set('dueState', dueState);
     if (q.length >= 2) query.set('q', q);
     if (later) query.set('after', after.slice(0, 200));
@@ -118,9 +130,18 @@ export class DeskPagesController {
       team,
       stage,
       dueState,
-      filtered: !!(type || stage || dueState || q),
+      filtered: !!(type || stage || place || dueState || q),
       views,
-      view: { antrean: queue, jenis: type, tahap: stage, keadaan: dueState, cari: q || undefined },
+      view: {
+        antrean: queue,
+        jenis: type,
+        tahap: stage,
+        wilayah: place,
+        keadaan: dueState,
+        cari: q || undefined,
+      },
+      place,
+      placeGroups: places?.areas.districts ?? null,
       viewProblem: ['nama', 'penuh'].find((p) => req.query['tampilan'] === p),
       stageItems: [
         { value: '', text: translate(lang, 'desk.allStages') },
@@ -167,6 +188,7 @@ export class DeskPagesController {
       antrean: isQueue(asked) ? asked : 'saya',
       jenis: code(field(body, 'jenis', 40)),
       tahap: code(field(body, 'tahap', 60)),
+      wilayah: placeCode(field(body, 'wilayah', 13)),
       keadaan: isDueState(dueState) ? dueState : undefined,
       cari: field(body, 'cari', 100) || undefined,
     };

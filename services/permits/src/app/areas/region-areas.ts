@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { AppError, type AreaPlace, type RegionAreas } from '@berkas/contracts';
+import type { AreaChoices } from '../../domain/application-form';
+
+const AREAS_FILE = join(__dirname, '../../../data/areas.json');
+
+/** A region without a list: its `area` questions take no answer (a release must ship its list first). */
+const NO_PLACES: AreaChoices = new Set();
+
+interface AreasFile {
+  source: string;
+  regions: Record<string, { name: string; districts: RegionAreas['districts'] }>;
+}
+
+/** The places of one region a form's `area` question may name, and how each reads. */
+export interface AreaIndex {
+  /** Kelurahan/desa codes: the answers an `area` question takes in this region. */
+  villages: ReadonlySet<string>;
+  place(code: string): AreaPlace | null;
+}
+
+/**
+ * The kecamatan and kelurahan/desa of each region this deployment serves, with their Kemendagri codes
+ * (data/areas.json keeps the decree they come from). A form's `area` question is answered with one of
+ * a region's kelurahan; officers narrow their queues by kecamatan or kelurahan. Boundaries change by
+ * regulation (pemekaran), so a release ships the list, not an operator's form.
+ */
+@Injectable()
+export class RegionAreasService {
+  private readonly file = JSON.parse(readFileSync(AREAS_FILE, 'utf8')) as AreasFile;
+  private readonly indexes = new Map<string, AreaIndex>();
+
+  get(regionCode: string): RegionAreas {
+    const region = this.file.regions[regionCode];
+    if (!region) throw new AppError('NOT_FOUND', 404, `No kecamatan/kelurahan list for region ${regionCode}`);
+    return { regionCode, source: this.file.source, districts: region.districts };
+  }
+
+  /** The kelurahan/desa codes a form's `area` question takes in the region (one set per region). */
+  choices(regionCode: string): AreaChoices {
+    return this.index(regionCode)?.villages ?? NO_PLACES;
+  }
+
+  /** The region's places, or null for a region without a list (its `area` answers are then refused). */
+  index(regionCode: string): AreaIndex | null {
+    const known = this.indexes.get(regionCode);
+    if (known) return known;
+    const region = this.file.regions[regionCode];
+    if (!region) return null;
+    const places = new Map<string, AreaPlace>();
+    for (const d of region.districts)
+      for (const v of d.villages) places.set(v.code, { code: v.code, village: v.name, district: d.name });
+    const index: AreaIndex = { villages: new Set(places.keys()), place: (code) => places.get(code) ?? null };
+    this.indexes.set(regionCode, index);
+    return index;
+  }
+}
