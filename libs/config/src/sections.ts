@@ -308,6 +308,37 @@ export class SmsEnv {
   from = 'BERKAS';
 }
 
+export class WhatsAppEnv {
+  @Env(
+    'WHATSAPP_API_URL',
+    'base URL of the WhatsApp Business Cloud API (https://graph.facebook.com; a local stand-in in development)',
+  )
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  apiUrl = 'http://127.0.0.1:8027';
+
+  @Env('WHATSAPP_API_VERSION', 'the Graph API version messages are sent with')
+  @Matches(/^v[0-9]+\.[0-9]+$/, { message: 'must look like v21.0' })
+  apiVersion = 'v21.0';
+
+  @Env('WHATSAPP_PHONE_NUMBER_ID', "the id of Berkas's WhatsApp business phone number")
+  @Matches(/^[0-9]{5,20}$/, { message: 'must be the numeric id Meta gave the number' })
+  phoneNumberId = '100000000000001';
+
+  @Env('WHATSAPP_ACCESS_TOKEN', 'a system user access token with whatsapp_business_messaging', {
+    secret: true,
+  })
+  @IsString()
+  @MinLength(3)
+  @NotInProduction((v) => v === 'dev-wa-token', "must be Meta's token in production")
+  accessToken = 'dev-wa-token';
+
+  @Env('WHATSAPP_APP_SECRET', "the Meta app's secret, which signs the status webhooks", { secret: true })
+  @IsString()
+  @MinLength(3)
+  @NotInProduction((v) => v === 'dev-app-secret', "must be the app's own secret in production")
+  appSecret = 'dev-app-secret';
+}
+
 /** Refuses a value that is fine for development but not when NODE_ENV=production. */
 function NotInProduction(isDevOnly: (value: unknown) => boolean, message: string): PropertyDecorator {
   return ValidateBy({

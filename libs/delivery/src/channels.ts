@@ -1,5 +1,16 @@
-/** How a message reaches a person. WhatsApp joins these with the notifications service. */
-export type ChannelName = 'email' | 'sms';
+/** How a message reaches a person. */
+export type ChannelName = 'email' | 'sms' | 'whatsapp';
+
+/**
+ * A WhatsApp template as registered (and approved) at Meta: a business may start a conversation only
+ * with one, its body's {{1}}, {{2}}… filled with `parameters` in order.
+ */
+export interface TemplateUse {
+  name: string;
+  /** Meta's language code of the approved translation (id, en). */
+  language: string;
+  parameters: string[];
+}
 
 /** One message to one person on one channel, already rendered. */
 export interface OutgoingMessage {
@@ -8,7 +19,10 @@ export interface OutgoingMessage {
   to: string;
   /** Email only. */
   subject?: string;
+  /** The words as the person reads them (for WhatsApp, the template's body filled in: the record of it). */
   text: string;
+  /** WhatsApp only: the registered template the text was made from. */
+  template?: TemplateUse;
   /** Identifies the message to its sender (and in the provider's records): idempotent sends. */
   reference: string;
 }

@@ -7,7 +7,15 @@ import {
   type PrivateMailSink,
   type PrivateSmsGateway,
 } from '@berkas/testing';
-import { DeliveryError, EmailChannel, SmsChannel } from './index';
+import { createServer } from 'node:http';
+import {
+  DeliveryError,
+  EmailChannel,
+  ReportRefused,
+  SmsChannel,
+  twilioReport,
+  type DeliveryReport,
+} from './index';
 
 // The channels against the project's real local servers: an SMTP server and a Twilio-API gateway.
 describe('delivery channels', () => {
@@ -15,7 +23,10 @@ describe('delivery channels', () => {
   let sms: PrivateSmsGateway;
 
   beforeAll(async () => {
-    [mail, sms] = await Promise.all([startPrivateMailSink(), startPrivateSmsGateway()]);
+    [mail, sms] = await Promise.all([
+      startPrivateMailSink(),
+      startPrivateSmsGateway(['--undeliverable', '+62899']),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([mail?.stop(), sms?.stop()]);
@@ -79,5 +90,60 @@ describe('delivery channels', () => {
       .send({ channel: 'sms', to: '+6281234567890', text: 'x', reference: 'r' })
       .catch((e) => e);
     expect(down).toMatchObject({ permanent: false });
+  });
+
+  it("hears each SMS's delivery from the gateway's signed status callbacks, a failure with its reason", async () => {
+    const callbacks: Array<{ params: Record<string, string>; signature: string | undefined }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        callbacks.push({
+          params: Object.fromEntries(new URLSearchParams(body)),
+          signature: req.headers['x-twilio-signature'] as string | undefined,
+        });
+        res.writeHead(204).end();
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    const statusCallback = `http://127.0.0.1:${port}/webhooks/sms?channel=sms`;
+    try {
+      const channel = new SmsChannel(smsEnv(), { statusCallback });
+      const good = await channel.send({
+        channel: 'sms',
+        to: '+6281200001111',
+        text: 'Izin terbit',
+        reference: 'a',
+      });
+      const bad = await channel.send({
+        channel: 'sms',
+        to: '+628991234567',
+        text: 'Izin terbit',
+        reference: 'b',
+      });
+      const reports = (): DeliveryReport[] =>
+        callbacks.flatMap((c) => twilioReport(statusCallback, c.params, c.signature, sms.authToken) ?? []);
+      for (let i = 0; i < 50 && reports().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+      const of = (id: string) => reports().filter((r) => r.providerId === id);
+      expect(of(good.providerId).map((r) => [r.status, r.error])).toEqual([
+        ['sent', null],
+        ['delivered', null],
+      ]);
+      expect(of(bad.providerId).map((r) => [r.status, r.error])).toEqual([
+        ['sent', null],
+        ['failed', { code: '30003', reason: 'undelivered' }],
+      ]);
+      // Signed for another URL, or with another token, a callback is not the gateway's.
+      const [first] = callbacks;
+      expect(() =>
+        twilioReport(`${statusCallback}&x=1`, first.params, first.signature, sms.authToken),
+      ).toThrow(ReportRefused);
+      expect(() => twilioReport(statusCallback, first.params, first.signature, 'other-token')).toThrow(
+        expect.objectContaining({ forged: true }),
+      );
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

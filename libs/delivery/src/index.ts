@@ -1,3 +1,5 @@
 export * from './channels';
 export * from './email.channel';
 export * from './sms.channel';
+export * from './whatsapp.channel';
+export * from './delivery-reports';

@@ -10,7 +10,11 @@ const TIMEOUT_MS = 10_000;
 export class SmsChannel implements Channel {
   readonly name = 'sms' as const;
 
-  constructor(private readonly env: SmsEnv) {}
+  /** `statusCallback`: where the gateway reports each message's delivery (see twilioReport). */
+  constructor(
+    private readonly env: SmsEnv,
+    private readonly options: { statusCallback?: string } = {},
+  ) {}
 
   async send(message: OutgoingMessage): Promise<Accepted> {
     const url = `${this.env.apiUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(this.env.accountSid)}/Messages.json`;
@@ -22,7 +26,12 @@ export class SmsChannel implements Channel {
           authorization: `Basic ${Buffer.from(`${this.env.accountSid}:${this.env.authToken}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
-        body: new URLSearchParams({ To: message.to, From: this.env.from, Body: message.text }),
+        body: new URLSearchParams({
+          To: message.to,
+          From: this.env.from,
+          Body: message.text,
+          ...(this.options.statusCallback ? { StatusCallback: this.options.statusCallback } : {}),
+        }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (e) {

@@ -93,3 +93,56 @@ export async function startPrivateSmsGateway(extra: string[] = []): Promise<Priv
     stop,
   };
 }
+
+export interface ReceivedWhatsApp {
+  id: string;
+  to: string;
+  type: 'template' | 'text';
+  template: { name: string; language: string; parameters: string[] } | null;
+  biz_opaque_callback_data: string | null;
+  status: string;
+}
+
+export interface PrivateWhatsApp {
+  url: string;
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  /** Messages received for `to` (digits, or E.164; every number when omitted), newest first. */
+  messages(to?: string): Promise<ReceivedWhatsApp[]>;
+  /** Points the status webhooks at `url`. */
+  webhookTo(url: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The project's WhatsApp Cloud API stand-in on a free port, private to one test file; `extra` passes
+ * its options (--templates, --not-on-whatsapp, --out-of-order, --webhook-url).
+ */
+export async function startPrivateWhatsApp(extra: string[] = []): Promise<PrivateWhatsApp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const [phoneNumberId, accessToken, appSecret] = ['100000000000009', 'test-wa-token', 'test-app-secret'];
+  const stop = await launch(
+    'whatsapp-cloud',
+    [
+      ...['--port', String(port), '--phone-number-id', phoneNumberId],
+      ...['--access-token', accessToken, '--app-secret', appSecret, ...extra],
+    ],
+    `${url}/api/v1/messages`,
+  );
+  return {
+    url,
+    phoneNumberId,
+    accessToken,
+    appSecret,
+    messages: async (to) => {
+      const res = await fetch(`${url}/api/v1/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+      return ((await res.json()) as { messages: ReceivedWhatsApp[] }).messages;
+    },
+    webhookTo: async (target) => {
+      await fetch(`${url}/api/v1/webhook`, { method: 'PUT', body: JSON.stringify({ url: target }) });
+    },
+    stop,
+  };
+}
