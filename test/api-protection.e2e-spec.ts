@@ -387,7 +387,15 @@ describe('the gateway describes and protects itself', () => {
     await api
       .patch(`/api/v1/applications/${app}`)
       .set(bearer(rudi))
-      .send({ form: { location: 'Jl. Juanda 1', siteArea: '32.71.01.1001', boardArea: 4, months: 6, content: 'Kopi' } })
+      .send({
+        form: {
+          location: 'Jl. Juanda 1',
+          siteArea: '32.71.01.1001',
+          boardArea: 4,
+          months: 6,
+          content: 'Kopi',
+        },
+      })
       .expect(200);
     const submit = () =>
       api

@@ -568,7 +568,13 @@ describe('permits service', () => {
         ['photo', PNG],
         ['site-plan', PDF],
       ] as const,
-      { location: 'Jl. Pajajaran depan Botani Square', siteArea: '32.71.01.1001', boardArea: 8, months: 6, content: 'Kopi Bogor Asli' },
+      {
+        location: 'Jl. Pajajaran depan Botani Square',
+        siteArea: '32.71.01.1001',
+        boardArea: 8,
+        months: 6,
+        content: 'Kopi Bogor Asli',
+      },
     );
     await client.request(
       'permits.tasks.act',
@@ -915,7 +921,16 @@ describe('permits service', () => {
     // Wulan continues what Rudi started.
     const updated = await client.request(
       'permits.applications.update',
-      { id: app.id, form: { location: 'Jl. Juanda 1', siteArea: '32.71.01.1001', boardArea: 4, months: 3, content: 'Hujan Sejahtera' } },
+      {
+        id: app.id,
+        form: {
+          location: 'Jl. Juanda 1',
+          siteArea: '32.71.01.1001',
+          boardArea: 4,
+          months: 3,
+          content: 'Hujan Sejahtera',
+        },
+      },
       token.wulan,
     );
     expect(updated.form).toMatchObject({ boardArea: 4 });

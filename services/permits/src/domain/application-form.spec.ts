@@ -21,7 +21,7 @@ describe('application forms', () => {
   };
 
   /** Two kelurahan of Bogor Timur: the places this spec's region has. */
-  const region = new Set(['32.71.02.1002', '32.71.02.1006']);
+  const region = { regionCode: '3271', villages: new Set(['32.71.02.1002', '32.71.02.1006']) };
 
   it('accepts a complete PBG form and a partial draft', () => {
     expect(formProblems(pbg, good, true, region)).toEqual([]);
@@ -33,13 +33,22 @@ describe('application forms', () => {
     expect(elsewhere).toEqual([{ path: '/form/siteArea', message: 'is not a kelurahan/desa of the region' }]);
     // A kecamatan is not a place a building stands on; a region without a list takes no answer.
     expect(formProblems(pbg, { ...good, siteArea: '32.71.02' }, true, region)).toHaveLength(1);
-    expect(formProblems(pbg, good, true, new Set())).toHaveLength(1);
+    // A region this release has no list for asks where without requiring it; a code must be of the region.
+    const unlisted = { regionCode: '3276', villages: null };
+    expect(formProblems(pbg, { ...good, siteArea: '32.76.01.1001' }, true, unlisted)).toEqual([]);
+    const { siteArea: _site, ...unplaced } = good;
+    expect(formProblems(pbg, unplaced, true, unlisted)).toEqual([]);
+    expect(formProblems(pbg, good, true, unlisted)).toEqual([
+      { path: '/form/siteArea', message: 'is not a kelurahan/desa of the region' },
+    ]);
     const { siteArea: _, ...noSite } = good;
     expect(formProblems(pbg, noSite, true, region)).toEqual([
       { path: '/form/siteArea', message: 'is required' },
     ]);
     // The same form checked against another region's list is held to that list, not the first one's.
-    expect(formProblems(pbg, good, true, new Set(['32.71.01.1001']))).toHaveLength(1);
+    const selatan = { regionCode: '3271', villages: new Set(['32.71.01.1001']) };
+    expect(formProblems(pbg, good, true, selatan)).toHaveLength(1);
+    expect(formProblems(pbg, good, true, region)).toEqual([]);
     expect(areaNamed(pbg, good)).toBe('32.71.02.1002');
     expect(areaNamed(pbg, noSite)).toBeNull();
   });

@@ -4,11 +4,23 @@ import type { ErrorDetail, FormField } from '@berkas/contracts';
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
 
-/** The places an `area` question may name: a region's kelurahan/desa codes. */
-export type AreaChoices = ReadonlySet<string>;
+/**
+ * The places an `area` question may name in one region: its kelurahan/desa codes, or null for a region
+ * this release ships no list for, where the question is not required and an answer need only be a
+ * kelurahan code inside the region (so a newly served region can take every permit type at once).
+ * One object per region (RegionAreasService): compiled validators are kept per object.
+ */
+export interface AreaChoices {
+  regionCode: string;
+  villages: ReadonlySet<string> | null;
+}
 
-/** Where no list is given (a levy estimate reads no place), an `area` answer need only look like a code. */
+/** Where no region is given (a levy estimate reads no place), an `area` answer need only look like a code. */
 const AREA_CODE = '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$';
+
+/** A kelurahan code inside the region 3271: 32.71.NN.NNNN. */
+const codeInRegion = (regionCode: string) =>
+  `^${regionCode.slice(0, 2)}\\.${regionCode.slice(2, 4)}\\.[0-9]{2}\\.[0-9]{4}$`;
 
 /**
  * The JSON Schema of a permit type's form; drafts may be partial, submissions must be complete. An
@@ -21,11 +33,9 @@ export function formSchema(fields: FormField[], complete: boolean, areas?: AreaC
       f.type === 'enum'
         ? { type: 'string', enum: f.options ?? [] }
         : f.type === 'area'
-          ? !areas
-            ? { type: 'string', pattern: AREA_CODE }
-            : areas.size
-              ? { type: 'string', enum: [...areas] }
-              : { not: {} } // a region without a list: no place can be named
+          ? areas?.villages
+            ? { type: 'string', enum: [...areas.villages] }
+            : { type: 'string', pattern: areas ? codeInRegion(areas.regionCode) : AREA_CODE }
           : f.type === 'date'
             ? { type: 'string', format: 'date' }
             : { type: f.type === 'integer' ? 'integer' : f.type };
@@ -40,7 +50,10 @@ export function formSchema(fields: FormField[], complete: boolean, areas?: AreaC
     type: 'object',
     additionalProperties: false,
     properties,
-    required: complete ? fields.filter((f) => f.required).map((f) => f.name) : [],
+    // Without the region's list nobody could choose a place: the question is asked but not required.
+    required: complete
+      ? fields.filter((f) => f.required && (f.type !== 'area' || !!areas?.villages)).map((f) => f.name)
+      : [],
   };
 }
 
@@ -59,24 +72,24 @@ const describe = (e: ErrorObject): ErrorDetail => {
 };
 
 /**
- * Compiled validators per form (the catalog keeps each type's fields as one array) and place list:
- * compiling costs far more than validating, and a file's form is checked at every save and decision.
+ * Compiled validators per form (the catalog keeps each type's fields as one array), completeness and
+ * region: compiling costs far more than validating, and a file's form is checked at every save and
+ * decision. Weak keys: a form or region dropped is a validator dropped (ajv's own cache is bypassed).
  */
-const compiled = new WeakMap<FormField[], Map<string, ValidateFunction>>();
-const areaListIds = new WeakMap<AreaChoices, number>();
-let lastAreaListId = 0;
+type ValidatorsByRegion = WeakMap<AreaChoices | typeof NO_REGION, ValidateFunction>;
+const compiled = new WeakMap<FormField[], { draft: ValidatorsByRegion; complete: ValidatorsByRegion }>();
+const NO_REGION = {};
 
 function validatorOf(fields: FormField[], complete: boolean, areas?: AreaChoices): ValidateFunction {
-  let listId = 0;
-  if (areas) {
-    listId = areaListIds.get(areas) ?? 0;
-    if (!listId) areaListIds.set(areas, (listId = ++lastAreaListId));
+  let byForm = compiled.get(fields);
+  if (!byForm) compiled.set(fields, (byForm = { draft: new WeakMap(), complete: new WeakMap() }));
+  const byRegion = complete ? byForm.complete : byForm.draft;
+  let validate = byRegion.get(areas ?? NO_REGION);
+  if (!validate) {
+    validate = ajv.compile(formSchema(fields, complete, areas));
+    ajv.removeSchema(validate.schema as object); // kept here, weakly, not in ajv's strong cache
+    byRegion.set(areas ?? NO_REGION, validate);
   }
-  const key = `${complete}:${listId}`;
-  let byKey = compiled.get(fields);
-  if (!byKey) compiled.set(fields, (byKey = new Map()));
-  let validate = byKey.get(key);
-  if (!validate) byKey.set(key, (validate = ajv.compile(formSchema(fields, complete, areas))));
   return validate;
 }
 
@@ -92,7 +105,7 @@ export function formProblems(
   const places = new Set(fields.filter((f) => f.type === 'area').map((f) => `/${f.name}`));
   // A place's list is long: name what is wrong instead of repeating every allowed code.
   return (validate.errors ?? []).map((e) =>
-    (e.keyword === 'enum' || e.keyword === 'not') && places.has(e.instancePath)
+    (e.keyword === 'enum' || e.keyword === 'pattern') && places.has(e.instancePath)
       ? { path: `/form${e.instancePath}`, message: 'is not a kelurahan/desa of the region' }
       : describe(e),
   );

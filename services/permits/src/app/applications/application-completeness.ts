@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, currentDocuments, type DocumentView } from '@berkas/contracts';
+import { AppError, currentDocuments, type DocumentView, type FormField } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import { formProblems } from '../../domain/application-form';
 import { RegionAreasService } from '../areas/region-areas';
 import { CatalogService } from '../catalog/catalog.service';
 import { ApplicationDossier } from './application-dossier';
 import type { ApplicationRecord } from './application.entity';
+
+/** A form with its place questions not required (one copy per form, so its validators are reused). */
+const optionalPlaces = new WeakMap<FormField[], FormField[]>();
+function placeOptional(form: FormField[]): FormField[] {
+  let copy = optionalPlaces.get(form);
+  if (!copy) {
+    copy = form.map((f) => (f.type === 'area' ? { ...f, required: false } : f));
+    optionalPlaces.set(form, copy);
+  }
+  return copy;
+}
 
 /** The kinds of document the dossier holds now (a withdrawn file meets no requirement). */
 const kindsPresent = (all: DocumentView[]) => new Set(currentDocuments(all).map((d) => d.kind));
@@ -23,10 +34,16 @@ export class ApplicationCompleteness {
     private readonly areas: RegionAreasService,
   ) {}
 
-  /** What is missing or wrong in the application's form, held to its permit type and its region's places. */
+  /**
+   * What is missing or wrong in the application's form, held to its permit type and its region's
+   * places. A file submitted before its form asked where (it names no place) is not stopped for it:
+   * nobody could have answered, and an officer cannot answer for the applicant.
+   */
   formProblems(app: ApplicationRecord) {
+    const form = this.catalog.type(app.permitType).form;
+    const before = app.submittedAt !== null && app.areaCode === null;
     return formProblems(
-      this.catalog.type(app.permitType).form,
+      before ? placeOptional(form) : form,
       app.form,
       true,
       this.areas.choices(app.regionCode),

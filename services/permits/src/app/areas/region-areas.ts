@@ -6,9 +6,6 @@ import type { AreaChoices } from '../../domain/application-form';
 
 const AREAS_FILE = join(__dirname, '../../../data/areas.json');
 
-/** A region without a list: its `area` questions take no answer (a release must ship its list first). */
-const NO_PLACES: AreaChoices = new Set();
-
 interface AreasFile {
   source: string;
   regions: Record<string, { name: string; districts: RegionAreas['districts'] }>;
@@ -31,6 +28,7 @@ export interface AreaIndex {
 export class RegionAreasService {
   private readonly file = JSON.parse(readFileSync(AREAS_FILE, 'utf8')) as AreasFile;
   private readonly indexes = new Map<string, AreaIndex>();
+  private readonly choicesByRegion = new Map<string, AreaChoices>();
 
   get(regionCode: string): RegionAreas {
     const region = this.file.regions[regionCode];
@@ -38,12 +36,17 @@ export class RegionAreasService {
     return { regionCode, source: this.file.source, districts: region.districts };
   }
 
-  /** The kelurahan/desa codes a form's `area` question takes in the region (one set per region). */
+  /** What a form's `area` question takes in the region (one object per region: see AreaChoices). */
   choices(regionCode: string): AreaChoices {
-    return this.index(regionCode)?.villages ?? NO_PLACES;
+    let choices = this.choicesByRegion.get(regionCode);
+    if (!choices) {
+      choices = { regionCode, villages: this.index(regionCode)?.villages ?? null };
+      this.choicesByRegion.set(regionCode, choices);
+    }
+    return choices;
   }
 
-  /** The region's places, or null for a region without a list (its `area` answers are then refused). */
+  /** The region's places, or null for a region without a list. */
   index(regionCode: string): AreaIndex | null {
     const known = this.indexes.get(regionCode);
     if (known) return known;

@@ -133,6 +133,15 @@ export class CatalogService implements OnModuleInit {
     };
   }
 
+  /** The fields a levy formula reads, one array per type and inputs (its compiled validator is kept). */
+  private readonly levyFieldLists = new Map<string, FormField[]>();
+  private levyFields(t: PermitTypeDefinition, inputs: string[]): FormField[] {
+    const key = `${t.code}:${inputs.join(',')}`;
+    let fields = this.levyFieldLists.get(key);
+    if (!fields) this.levyFieldLists.set(key, (fields = t.form.filter((f) => inputs.includes(f.name))));
+    return fields;
+  }
+
   /**
    * The levy for `values` of the fields the current workflow's formula reads, as the bill will
    * compute it: for an applicant deciding whether to apply. Each field is held to its form rules.
@@ -141,7 +150,7 @@ export class CatalogService implements OnModuleInit {
     const t = this.type(req.code);
     const levy = levyOf((await this.current(t.workflow)).definition);
     if (!levy) throw new AppError('NOT_FOUND', 404, `${t.code} has no levy`);
-    const fields = t.form.filter((f) => levy.inputs.includes(f.name));
+    const fields = this.levyFields(t, levy.inputs);
     const problems = formProblems(fields, req.values, true).map((p) => ({
       ...p,
       path: p.path.replace(/^\/form\//, '/values/'),

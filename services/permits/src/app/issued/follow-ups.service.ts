@@ -22,6 +22,7 @@ import { IdempotentConsumers, ServiceClient } from '@berkas/messaging';
 import { OBJECT_STORAGE, uploadStream } from '@berkas/storage';
 import { ApplicationDossier } from '../applications/application-dossier';
 import { ApplicationRecord } from '../applications/application.entity';
+import { RegionAreasService } from '../areas/region-areas';
 import { CatalogService } from '../catalog/catalog.service';
 import { CustodyService } from '../tasks/custody.service';
 import { recordWhereabouts } from '../tasks/paper-whereabouts';
@@ -48,6 +49,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     private readonly services: ServiceClient,
     private readonly permits: IssuedPermitsService,
     private readonly catalog: CatalogService,
+    private readonly areas: RegionAreasService,
     private readonly custody: CustodyService,
     private readonly dossier: ApplicationDossier,
     @Inject(OBJECT_STORAGE) private readonly storage: Client,
@@ -153,10 +155,19 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     const stored = dossier.documents.find((d) => d.kind === 'issued-permit');
     if (stored) return stored.id;
     const type = this.catalog.type(app.permitType);
+    const places = this.areas.index(app.regionCode);
+    // What the permit is for, as answered: a place by its names, not its code.
     const facts = type.form
       .filter((f) => app.form[f.name] !== undefined && f.type !== 'boolean')
-      .slice(0, 6)
-      .map((f): [string, string] => [`${f.label.id} / ${f.label.en}`, String(app.form[f.name])]);
+      .slice(0, 8)
+      .map((f): [string, string] => {
+        const answer = String(app.form[f.name]);
+        const place = f.type === 'area' ? places?.place(answer) : null;
+        return [
+          `${f.label.id} / ${f.label.en}`,
+          place ? `Kel. ${place.village}, Kec. ${place.district}` : answer,
+        ];
+      });
     const pdf = await renderPermit(
       this.permits.toView(permit),
       facts,

@@ -77,6 +77,23 @@ describe('acting on a task', () => {
     });
   });
 
+  it('does not stop a file submitted before its form asked where the practice is', async () => {
+    const app = await submittedSip();
+    // As a file submitted before the release that added the place question: no answer, no place kept.
+    await t.db.query(`UPDATE applications SET form = form - 'practiceArea', area_code = NULL WHERE id = $1`, [
+      app.id,
+    ]);
+    const done = await t.client.request(
+      'permits.tasks.act',
+      { id: app.taskId, action: 'complete' },
+      rina.token,
+    );
+    expect(done).toMatchObject({
+      status: 'in-review',
+      openTasks: [expect.objectContaining({ stage: 'competence-review' })],
+    });
+  });
+
   it('holds a return to its note, and the task to its own agency', async () => {
     const app = await submittedSip();
     const dinkes = await t.officer('DINKES', ['front-office']);

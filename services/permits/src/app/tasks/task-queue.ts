@@ -80,7 +80,9 @@ export async function taskPage(m: EntityManager, page: QueuePage): Promise<Queue
   if (page.permitType) filters.push(`a.permit_type = ${param(page.permitType)}`);
   // A kecamatan's code is the prefix of each of its kelurahan's (32.71.01 → 32.71.01.1001).
   if (page.area)
-    filters.push(`(a.area_code = ${param(page.area)} OR a.area_code LIKE ${param(`${page.area}.%`)})`);
+    filters.push(
+      `(a.area_code = ${param(page.area)} OR starts_with(a.area_code, ${param(`${page.area}.`)}))`,
+    );
   // Past due: a bound on the index's own order, so the range stops where the overdue tasks end.
   if (page.overdue || page.due?.state === 'overdue') filters.push(`${DUE} < now()`);
   // The other states are ranges of the same order too: waiting tasks sort last (no due date).

@@ -14,6 +14,13 @@ import { ApiClient } from '../api/api-client';
 import { questionPages, unanswered } from './form-answers';
 import { asksForPlace, PlaceDirectory, type RegionPlaces } from './region-places';
 
+/**
+ * The questions put to the applicant: all of the permit type's, less a place question in a region this
+ * deployment has no kelurahan list for (nobody could choose; the API does not require it there).
+ */
+const questionsAsked = (form: FormField[], places: RegionPlaces | null) =>
+  places ? form : form.filter((f) => f.type !== 'area');
+
 const editable = (app: Application) => app.status === 'draft' || app.status === 'returned';
 
 export type TaskState = 'done' | 'started' | 'todo' | 'optional' | 'blocked' | 'fix';
@@ -84,7 +91,13 @@ export class ApplicationWorkspace {
     const app = await this.api.get<Application>(req, `/applications/${encodeURIComponent(id)}`, token);
     const type = await this.permitType(req, app.permitType);
     const places = await this.placesFor(req, type, app);
-    return { app, type, pages: questionPages(type.form), editable: editable(app), places };
+    return {
+      app,
+      type,
+      pages: questionPages(questionsAsked(type.form, places)),
+      editable: editable(app),
+      places,
+    };
   }
 
   /** The application's region's places, when its permit type's form asks where. */
@@ -103,7 +116,7 @@ export class ApplicationWorkspace {
     const form = app.form as Record<string, unknown>;
     // While returned, what the officer named stays "to fix" until changed (answers) or uploaded again.
     const asked = app.status === 'returned' ? app.correction : null;
-    const pages = questionPages(type.form);
+    const pages = questionPages(questionsAsked(type.form, places));
     const answers = pages.map((fields): TaskState => {
       const missing = unanswered(fields, form).length;
       if (missing) return missing < fields.filter((f) => f.required).length ? 'started' : 'todo';

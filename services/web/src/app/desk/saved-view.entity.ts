@@ -24,7 +24,7 @@ export class SavedDeskView {
   @Column('text')
   name: string;
 
-  /** The desk address's query (antrean, jenis, tahap, keadaan, cari), as the desk reads it. */
+  /** The desk address's query (antrean, jenis, tahap, wilayah, keadaan, cari), as the desk reads it. */
   @Column('text')
   query: string;
 

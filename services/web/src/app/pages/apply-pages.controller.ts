@@ -124,7 +124,8 @@ export class ApplyPagesController {
       // The API holds the permit type's own rules; a refusal names the answer (/profession).
       const known = errors.addFromApi(e.errors, (name) => {
         const f = fields.find((x) => x.name === name);
-        return f ? translate(lang, 'apply.errors.string', { label: f.label[lang] }) : undefined;
+        const words = f?.type === 'area' ? 'apply.errors.area' : 'apply.errors.string';
+        return f ? translate(lang, words, { label: f.label[lang] }) : undefined;
       });
       if (!known) throw e;
       return render(400);

@@ -94,7 +94,8 @@ export class DeskPagesController {
     const dueState = queue !== 'terlambat' && isDueState(stateAsked) ? stateAsked : undefined;
     // And a kecamatan or kelurahan of the officer's region.
     const region = req.session.person?.region;
-    const places = region ? await this.places.of(req, region) : null;
+    // The filter is a help, not the page: a list the API cannot give now leaves the desk without it.
+    const places = region ? await this.places.of(req, region).catch(() => null) : null;
     const place = typeof placeAsked === 'string' && places?.has(placeAsked) ? placeAsked : undefined;
     const q = typeof search === 'string' ? search.trim().slice(0, 100) : '';
     const later = typeof after === 'string' && !!after;
@@ -188,7 +189,7 @@ export class DeskPagesController {
       antrean: isQueue(asked) ? asked : 'saya',
       jenis: code(field(body, 'jenis', 40)),
       tahap: code(field(body, 'tahap', 60)),
-      wilayah: placeCode(field(body, 'wilayah', 13)),
+      wilayah: placeCode(field(body, 'wilayah', 20)),
       keadaan: isDueState(dueState) ? dueState : undefined,
       cari: field(body, 'cari', 100) || undefined,
     };
