@@ -1,5 +1,4 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ChannelName } from '@berkas/delivery';
 
 /** A message identity owes someone (a one-time code, a notice), queued with the change that owes it. */
 @Entity('outgoing_messages')
@@ -8,7 +7,8 @@ export class OutgoingMessageRecord {
   id: string;
 
   @Column('varchar', { length: 5 })
-  channel: ChannelName;
+  /** Identity writes to people by email, or SMS without one (WhatsApp is the notifications service's). */
+  channel: 'email' | 'sms';
 
   @Column('text')
   recipient: string;

@@ -54,8 +54,8 @@ export class OutgoingMessages implements OnApplicationBootstrap, OnApplicationSh
     to: Recipient,
     wording: Wording,
     options: { secret: boolean },
-  ): Promise<ChannelName> {
-    const channel: ChannelName = to.email ? 'email' : 'sms';
+  ): Promise<'email' | 'sms'> {
+    const channel = to.email ? 'email' : 'sms';
     await m.insert(OutgoingMessageRecord, {
       id: randomUUID(),
       channel,
