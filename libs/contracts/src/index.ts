@@ -7,3 +7,4 @@ export * from './callers';
 export * from './consumers';
 export * from './tracking-number';
 export * from './document-set';
+export * from './region-places';

@@ -30,7 +30,8 @@ export interface IssuedTrackingNumber {
   formatted: string;
 }
 
-export type TrackingNumberParse = { ok: true; value: IssuedTrackingNumber } | { ok: false; reason: 'format' | 'check' };
+export type TrackingNumberParse =
+  { ok: true; value: IssuedTrackingNumber } | { ok: false; reason: 'format' | 'check' };
 
 /** The symbol that brings the body's Damm result to 0: 2·interim + C = 0, so C = 2·interim. */
 export function checkSymbol(body: string): string {

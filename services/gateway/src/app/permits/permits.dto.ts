@@ -11,6 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { AREA_CODE } from '@berkas/contracts';
 import { PageQuery } from '../validation/list-query.dto';
 
 export class TaskInboxQuery extends PageQuery {
@@ -31,7 +32,7 @@ export class TaskInboxQuery extends PageQuery {
 
   /** Only files whose form names a place in this kecamatan (32.71.01) or kelurahan/desa (32.71.01.1001). */
   @IsOptional()
-  @Matches(/^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$/, {
+  @Matches(AREA_CODE, {
     message: 'area must be a kecamatan or kelurahan code',
   })
   area?: string;

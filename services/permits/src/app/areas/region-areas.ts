@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { AppError, type AreaPlace, type RegionAreas } from '@berkas/contracts';
+import { AppError, placesByCode, type AreaPlace, type RegionAreas } from '@berkas/contracts';
 import type { AreaChoices } from '../../domain/application-form';
 
 const AREAS_FILE = join(__dirname, '../../../data/areas.json');
@@ -27,7 +27,13 @@ export interface AreaIndex {
 @Injectable()
 export class RegionAreasService {
   private readonly file = JSON.parse(readFileSync(AREAS_FILE, 'utf8')) as AreasFile;
-  private readonly indexes = new Map<string, AreaIndex>();
+  /** Each listed region's places, indexed once: the file is small and never changes while running. */
+  private readonly indexes = new Map(
+    Object.entries(this.file.regions).map(([code, region]): [string, AreaIndex] => {
+      const places = placesByCode(region);
+      return [code, { villages: new Set(places.keys()), place: (c) => places.get(c) ?? null }];
+    }),
+  );
   private readonly choicesByRegion = new Map<string, AreaChoices>();
 
   get(regionCode: string): RegionAreas {
@@ -48,15 +54,6 @@ export class RegionAreasService {
 
   /** The region's places, or null for a region without a list. */
   index(regionCode: string): AreaIndex | null {
-    const known = this.indexes.get(regionCode);
-    if (known) return known;
-    const region = this.file.regions[regionCode];
-    if (!region) return null;
-    const places = new Map<string, AreaPlace>();
-    for (const d of region.districts)
-      for (const v of d.villages) places.set(v.code, { code: v.code, village: v.name, district: d.name });
-    const index: AreaIndex = { villages: new Set(places.keys()), place: (code) => places.get(code) ?? null };
-    this.indexes.set(regionCode, index);
-    return index;
+    return this.indexes.get(regionCode) ?? null;
   }
 }

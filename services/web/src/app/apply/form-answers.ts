@@ -129,7 +129,7 @@ export function typedFrom(fields: FormField[], answers: Answers, lang: Lang): Ty
 export function shownAnswer(f: FormField, value: unknown, lang: Lang, places?: RegionPlaces | null): string {
   if (!isAnswered(value)) return '';
   const place = f.type === 'area' && typeof value === 'string' ? places?.village(value) : undefined;
-  if (place) return translate(lang, 'apply.place', place);
+  if (place) return translate(lang, 'apply.place', { village: place.village, district: place.district });
   if (typeof value === 'boolean') return translate(lang, value ? 'apply.yes' : 'apply.no');
   if (typeof value === 'number') return formatNumber(value, lang);
   return String(value);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { LRUCache } from 'lru-cache';
-import type { FormField, RegionAreas } from '@berkas/contracts';
+import { placesByCode, type AreaPlace, type FormField, type RegionAreas } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 
 /** How long a region's list is reused: kecamatan and kelurahan change by regulation, a release at a time. */
@@ -11,11 +11,10 @@ const NO_LIST_TTL_MS = 5 * 60_000;
 
 /** A region's kecamatan and kelurahan/desa: the choices of a form's place question and of the desk's filter. */
 export class RegionPlaces {
-  private readonly villages = new Map<string, { village: string; district: string }>();
+  private readonly villages: Map<string, AreaPlace>;
 
   constructor(readonly areas: RegionAreas) {
-    for (const d of areas.districts)
-      for (const v of d.villages) this.villages.set(v.code, { village: v.name, district: d.name });
+    this.villages = placesByCode(areas);
   }
 
   /** A kelurahan/desa by its code, with its kecamatan; undefined for anything else. */

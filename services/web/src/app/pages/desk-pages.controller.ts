@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { TaskPage, TeamBoard } from '@berkas/contracts';
+import { AREA_CODE, type TaskPage, type TeamBoard } from '@berkas/contracts';
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { ApplicationWorkspace } from '../apply/application-workspace';
 import { hrefIn, langOf, translate } from '../i18n/catalogue';
@@ -42,8 +42,7 @@ const isQueue = (value: unknown): value is Queue => typeof value === 'string' &&
 const code = (value: string): string | undefined => (/^[A-Za-z0-9_-]{1,60}$/.test(value) ? value : undefined);
 
 /** A kecamatan's or kelurahan's code as a saved view keeps it (the desk checks it against the region's). */
-const placeCode = (value: string): string | undefined =>
-  /^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$/.test(value) ? value : undefined;
+const placeCode = (value: string): string | undefined => (AREA_CODE.test(value) ? value : undefined);
 
 /** The due states a queue can be narrowed to, as its rows say them. */
 const DUE_STATES = ['overdue', 'due-soon', 'on-time', 'waiting'] as const;
