@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the real servers Berkas needs are up: PostgreSQL, NATS with JetStream, an S3-compatible
 // server (s3rver here; MinIO in production), and the local stand-ins for the providers people's
-// messages go through: an SMTP server that keeps the mail, and an SMS gateway speaking Twilio's API.
+// messages go through: an SMTP server that keeps the mail, an SMS gateway speaking Twilio's API and
+// a WhatsApp Business Cloud API.
 // Starts whichever is down and is safe to run twice. Usage: node scripts/infra.mjs [up|down|status].
 // `down` stops only what this script started.
 import { spawn, execFileSync } from 'node:child_process';
@@ -27,7 +28,8 @@ export const INFRA = {
   s3: { host: env.S3_ENDPOINT ?? '127.0.0.1', port: Number(env.S3_PORT ?? 9000) },
   mail: { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 1025), httpPort: 8025 },
   sms: new URL(env.SMS_API_URL ?? 'http://127.0.0.1:8026'),
-  databases: ['berkas_identity', 'berkas_tracking', 'berkas_permits', 'berkas_web'],
+  whatsapp: new URL(env.WHATSAPP_API_URL ?? 'http://127.0.0.1:8027'),
+  databases: ['berkas_identity', 'berkas_tracking', 'berkas_permits', 'berkas_notifications', 'berkas_web'],
 };
 
 const log = (msg) => process.stdout.write(`[infra] ${msg}\n`);
@@ -98,9 +100,13 @@ async function ensurePostgres() {
 /** Passwords of this checkout's development NATS users, made once and kept in .data (never committed). */
 export function natsCredentials() {
   const file = join(dataDir, 'nats', 'credentials.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  // A service added since the passwords were made gets one too; the others keep theirs.
+  if (natsAuth.USERS.every((u) => kept[u])) return kept;
   mkdirSync(dirname(file), { recursive: true });
-  const made = Object.fromEntries(natsAuth.USERS.map((u) => [u, randomBytes(18).toString('base64url')]));
+  const made = Object.fromEntries(
+    natsAuth.USERS.map((u) => [u, kept[u] ?? randomBytes(18).toString('base64url')]),
+  );
   writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
   return made;
 }
@@ -319,6 +325,23 @@ const ensureSmsGateway = () =>
     `SMS gateway stand-in (messages at ${INFRA.sms.origin}/api/v1/messages)`,
   );
 
+// Its delivery reports go where Meta's would: the public URL's webhook, which the gateway passes on.
+const ensureWhatsApp = () =>
+  ensureStandIn(
+    'whatsapp-cloud',
+    INFRA.whatsapp.hostname,
+    Number(INFRA.whatsapp.port),
+    [
+      ...['--port', INFRA.whatsapp.port],
+      ...['--phone-number-id', env.WHATSAPP_PHONE_NUMBER_ID ?? '100000000000001'],
+      ...['--access-token', env.WHATSAPP_ACCESS_TOKEN ?? 'dev-wa-token'],
+      ...['--app-secret', env.WHATSAPP_APP_SECRET ?? 'dev-app-secret'],
+      ...['--templates', join(root, 'services', 'notifications', 'data', 'templates.json')],
+      ...['--webhook-url', `${env.PUBLIC_URL ?? 'http://localhost:3000'}/api/v1/delivery-reports/whatsapp`],
+    ],
+    `WhatsApp Cloud API stand-in (messages at ${INFRA.whatsapp.origin}/api/v1/messages)`,
+  );
+
 /** Brings everything up; returns the names of the servers this call started. */
 export async function up() {
   mkdirSync(dataDir, { recursive: true });
@@ -328,12 +351,13 @@ export async function up() {
     await ensureS3(),
     await ensureMailSink(),
     await ensureSmsGateway(),
+    await ensureWhatsApp(),
   ].filter(Boolean);
   return started;
 }
 
 /** Stops the servers this script started (s3rver, the stand-ins, and NATS if it had to start its own). */
-export function down(names = ['s3rver', 'mail-sink', 'sms-gateway', 'nats']) {
+export function down(names = ['s3rver', 'mail-sink', 'sms-gateway', 'whatsapp-cloud', 'nats']) {
   for (const name of names) {
     const pidFile = join(dataDir, `${name}.pid`);
     if (!existsSync(pidFile)) continue;
@@ -357,6 +381,7 @@ async function status() {
     ['s3', INFRA.s3.host, INFRA.s3.port],
     ['mail', INFRA.mail.host, INFRA.mail.port],
     ['sms', INFRA.sms.hostname, INFRA.sms.port],
+    ['whatsapp', INFRA.whatsapp.hostname, INFRA.whatsapp.port],
   ]) {
     log(`${name.padEnd(8)} ${host}:${port} ${(await portOpen(host, Number(port))) ? 'up' : 'DOWN'}`);
   }

@@ -45,7 +45,7 @@ execSync('npx nx run-many -t build --output-style=static', {
 const port = Number(process.env.PORT ?? 3000);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 3080);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
-const colors = { identity: 35, tracking: 36, permits: 33, gateway: 32, web: 34 };
+const colors = { identity: 35, tracking: 36, permits: 33, notifications: 31, gateway: 32, web: 34 };
 // One address, as an ingress gives in a cluster: the pages answer on PORT and forward the gateway's
 // paths (/api, /docs, /.well-known, /health) to it; the gateway itself listens on GATEWAY_PORT.
 const ownEnv = {
@@ -125,9 +125,10 @@ const lines = [
   `  System health      ${publicUrl}/health`,
   `  Sign in            POST ${publicUrl}/api/v1/auth/login  {"username": "<email, phone or NIP>", "password": "..."}`,
   `  Token keys         ${publicUrl}/.well-known/jwks.json`,
-  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits); gateway :3100; pages :3190`,
+  `  Service health     http://localhost:3101/health/ready (identity), :3102 (tracking), :3103 (permits), :3104 (notifications); gateway :3100; pages :3190`,
   `  Mail sent          http://localhost:8025/api/v1/messages  (registration codes land here, not in real inboxes)`,
   `  SMS sent           http://localhost:8026/api/v1/messages`,
+  `  WhatsApp sent      http://localhost:8027/api/v1/messages`,
 ];
 if (env.DEMO_DATA === 'true') {
   const demo = demoData();

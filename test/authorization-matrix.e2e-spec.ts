@@ -288,6 +288,43 @@ const MATRIX: Row[] = [
     body: () => ({ reference: 'BJB-0001' }),
   },
   {
+    route: 'GET /api/v1/applications/{id}/messages',
+    ok: CUSTODY_CHAIN,
+    refused: 404,
+    path: (f) => `/api/v1/applications/${f.app}/messages`,
+  },
+  { route: 'GET /api/v1/me/notifications', ok: SIGNED_IN, path: () => '/api/v1/me/notifications' },
+  {
+    route: 'PATCH /api/v1/me/notifications',
+    ok: SIGNED_IN,
+    path: () => '/api/v1/me/notifications',
+    body: () => ({ language: 'id' }),
+  },
+  {
+    route: 'POST /api/v1/consents/withdraw',
+    ok: 'public',
+    path: () => '/api/v1/consents/withdraw',
+    body: () => ({ token: `${randomUUID()}.not-a-signature-of-it` }),
+  },
+  {
+    // Providers' webhooks: anyone may post, only a provider's signature is believed (else 401).
+    route: 'POST /api/v1/delivery-reports/whatsapp',
+    ok: 'public',
+    path: () => '/api/v1/delivery-reports/whatsapp',
+    body: () => ({ object: 'whatsapp_business_account', entry: [] }),
+  },
+  {
+    route: 'GET /api/v1/delivery-reports/whatsapp',
+    ok: 'public',
+    path: () => '/api/v1/delivery-reports/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1',
+  },
+  {
+    route: 'POST /api/v1/delivery-reports/sms',
+    ok: 'public',
+    path: () => '/api/v1/delivery-reports/sms',
+    body: () => ({ MessageSid: 'SM1', MessageStatus: 'delivered' }),
+  },
+  {
     route: 'GET /api/v1/applications/{id}/history',
     ok: ['holdingOfficer', 'supervisor', 'admin'],
     // Applicants read the officers' words in the correction sent to them, not the working history.

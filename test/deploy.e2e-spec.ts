@@ -264,7 +264,7 @@ describe('deploy/k8s', () => {
       read('nats/authorization.conf'),
     );
     const natsEnv = nats.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
-    for (const user of ['gateway', 'identity', 'tracking', 'permits', 'auditor'])
+    for (const user of ['gateway', 'identity', 'tracking', 'permits', 'notifications', 'auditor'])
       expect(natsEnv).toContain(`${user.toUpperCase()}_NATS_PASSWORD`);
     // The pages are no NATS user: they reach everything through the gateway's API.
     for (const service of SERVICES.filter((s) => s !== 'web')) {

@@ -10,7 +10,7 @@ const { parse } = require('yaml');
 
 const PROTO = join(__dirname, '..', '..', 'proto');
 /** The services with a NATS user, in the order the configuration lists them. */
-const SERVICES = ['gateway', 'identity', 'tracking', 'permits'];
+const SERVICES = ['gateway', 'identity', 'tracking', 'permits', 'notifications'];
 /**
  * Plus one user that only reads the event stream: for an operator's audit, or another agency's
  * system consuming Berkas events (AsyncAPI). It answers, calls and publishes nothing.

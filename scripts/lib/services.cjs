@@ -7,7 +7,7 @@ const { createInterface } = require('node:readline');
 const root = join(__dirname, '..', '..');
 
 /** Start order: the gateway after the backends, so its first health check finds them; the pages last. */
-const SERVICES = ['identity', 'tracking', 'permits', 'gateway', 'web'];
+const SERVICES = ['identity', 'tracking', 'permits', 'notifications', 'gateway', 'web'];
 
 const entryOf = (name) => join(root, 'dist', 'services', name, 'services', name, 'src', 'main.js');
 

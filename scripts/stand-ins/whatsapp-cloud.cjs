@@ -7,7 +7,8 @@
 //   the body with the app secret), retried with back-off while the receiver does not answer 2xx.
 //   node scripts/stand-ins/whatsapp-cloud.cjs --port 8027 --phone-number-id 100000000000001
 //     --access-token dev-wa-token --app-secret dev-app-secret [--webhook-url http://…]
-//     [--templates file.json]   the approved templates ([{ name, language, parameters }]); without it
+//     [--templates file.json]   the approved templates ([{ name, language, parameters }], or the
+//                               notifications service's data/templates.json, each in id and en); without it
 //                               any template is taken as approved with the parameters it is sent
 //     [--not-on-whatsapp +62899] numbers with this prefix have no WhatsApp: failed 131026 by webhook
 //     [--out-of-order]          reports "delivered" before "sent", as the webhooks may arrive
@@ -34,11 +35,21 @@ const outOfOrder = process.argv.includes('--out-of-order');
 let webhookUrl = option('webhook-url', null);
 const templatesFile = option('templates', null);
 /** Approved templates by "name/language": how many body parameters each takes. */
-const templates = templatesFile
-  ? new Map(
-      JSON.parse(readFileSync(templatesFile, 'utf8')).map((t) => [`${t.name}/${t.language}`, t.parameters]),
-    )
-  : null;
+const templates = templatesFile ? new Map(approved(JSON.parse(readFileSync(templatesFile, 'utf8')))) : null;
+
+/** "name/language" → parameter count, from a plain list or from the notices' own templates file. */
+function approved(file) {
+  const list = Array.isArray(file)
+    ? file
+    : Object.values(file.notices).flatMap((n) =>
+        ['id', 'en'].map((language) => ({
+          name: n.whatsapp.name,
+          language,
+          parameters: n.whatsapp.parameters.length,
+        })),
+      );
+  return list.map((t) => [`${t.name}/${t.language}`, t.parameters]);
+}
 
 const messages = [];
 const fbtrace = () => randomBytes(8).toString('base64url');

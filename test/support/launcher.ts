@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 
-export type ServiceName = 'identity' | 'tracking' | 'permits' | 'gateway' | 'web';
+export type ServiceName = 'identity' | 'tracking' | 'permits' | 'notifications' | 'gateway' | 'web';
 export type BackendName = Exclude<ServiceName, 'gateway' | 'web'>;
 
 /** The launcher `npm start` uses, so tests run the system exactly as a newcomer would. */

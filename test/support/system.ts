@@ -8,6 +8,7 @@ import {
   startPrivateNats,
   startPrivateS3,
   startPrivateSmsGateway,
+  startPrivateWhatsApp,
   TEST_INFRA,
   uniqueName,
   natsEnvFor,
@@ -16,6 +17,7 @@ import {
   type PrivateNats,
   type PrivateS3,
   type PrivateSmsGateway,
+  type PrivateWhatsApp,
 } from '@berkas/testing';
 
 import { undocumentedProblems } from './documented-problems';
@@ -34,6 +36,8 @@ export interface RunningSystem {
   /** The SMTP sink identity's mail goes to, and the SMS gateway its SMS go to: what people were sent. */
   mail: PrivateMailSink;
   sms: PrivateSmsGateway;
+  /** The WhatsApp Business Cloud API the notifications service sends to; it reports back by webhook. */
+  whatsapp: PrivateWhatsApp;
   natsUrl: string;
   /** Every service's NATS user and password, and `auditor`'s (reads the event stream only). */
   natsCredentials: NatsCredentials | undefined;
@@ -64,6 +68,8 @@ export interface SystemOptions {
    * refuse, whatever NATS lets through). By default each service has its NATS user, as in production.
    */
   natsUsers?: boolean;
+  /** Options of the WhatsApp stand-in (--not-on-whatsapp +62899, --out-of-order…). */
+  whatsapp?: string[];
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
@@ -71,15 +77,22 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const nats: PrivateNats = await startPrivateNats({ users: options.natsUsers ?? true });
   const s3: PrivateS3 = await startPrivateS3();
   const [mail, sms] = await Promise.all([startPrivateMailSink(), startPrivateSmsGateway()]);
+  const whatsapp = await startPrivateWhatsApp([
+    ...['--templates', join(launcher.root, 'services', 'notifications', 'data', 'templates.json')],
+    ...(options.whatsapp ?? []),
+  ]);
   const run = uniqueName('e2e');
   const databases = {
     identity: `berkas_${run}_identity`,
     tracking: `berkas_${run}_tracking`,
     permits: `berkas_${run}_permits`,
+    notifications: `berkas_${run}_notifications`,
     web: `berkas_${run}_web`,
   };
   const httpPorts = {} as Record<ServiceName, number>;
   for (const name of launcher.SERVICES) httpPorts[name] = await freePort();
+  // Meta posts its delivery reports to the public address, which forwards /api to the gateway.
+  await whatsapp.webhookTo(`http://127.0.0.1:${httpPorts.web}/api/v1/delivery-reports/whatsapp`);
   const internalPort = await freePort();
   const webInternalPort = await freePort();
   // Another spelling of the same server than S3_ENDPOINT, so a test sees which one links carry.
@@ -128,15 +141,23 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     }
     // Late tasks are looked for every 2 seconds, so a journey that ages one sees it escalated soon.
     if (name === 'permits') env['SLA_SCAN_SECONDS'] = '2';
-    if (name === 'identity') {
-      env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
+    if (name === 'identity') env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
+    if (name === 'identity' || name === 'notifications')
       Object.assign(env, {
         SMTP_PORT: String(mail.smtpPort),
         SMS_API_URL: sms.url,
         SMS_ACCOUNT_SID: sms.accountSid,
         SMS_AUTH_TOKEN: sms.authToken,
       });
-    }
+    if (name === 'notifications')
+      Object.assign(env, {
+        WHATSAPP_API_URL: whatsapp.url,
+        WHATSAPP_PHONE_NUMBER_ID: whatsapp.phoneNumberId,
+        WHATSAPP_ACCESS_TOKEN: whatsapp.accessToken,
+        WHATSAPP_APP_SECRET: whatsapp.appSecret,
+        // Retries a test can wait for.
+        MESSAGE_RETRY_BASE_MS: '200',
+      });
     if (name === 'gateway') {
       // Journeys poll the public view; rate limits get their own test with low limits.
       env['RATE_LIMIT_LOOKUPS'] = '100000';
@@ -160,7 +181,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     Object.values(files).forEach((f) => f.end());
     await nats.stop();
     await s3.stop();
-    await Promise.all([mail.stop(), sms.stop()]);
+    await Promise.all([mail.stop(), sms.stop(), whatsapp.stop()]);
     await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
     if (outsideContract.length)
       throw new Error(
@@ -198,6 +219,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     s3PublicUrl,
     mail,
     sms,
+    whatsapp,
     natsUrl: nats.url,
     natsCredentials: nats.credentials,
     httpPorts,

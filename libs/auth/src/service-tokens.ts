@@ -10,6 +10,12 @@ export interface ServiceTokenSource {
 export const SERVICE_TOKEN_SOURCE = Symbol('SERVICE_TOKEN_SOURCE');
 export const OWN_SERVICE = Symbol('OWN_SERVICE');
 
+const TOKEN_SUBJECTS = new Set<string>([
+  'identity.service-tokens.tracking',
+  'identity.service-tokens.permits',
+  'identity.service-tokens.notifications',
+]);
+
 /**
  * Every service but identity asks identity for its tokens on `identity.service-tokens.<itself>`, a
  * subject only its own NATS user may publish to: NATS proves who asks, identity signs.
@@ -19,9 +25,9 @@ export class NatsServiceTokenSource implements ServiceTokenSource {
   constructor(private readonly client: ServiceClient) {}
   issue(service: ServiceName, audience: ServiceName): Promise<ServiceToken> {
     const subject = `identity.service-tokens.${service}`;
-    if (subject !== 'identity.service-tokens.tracking' && subject !== 'identity.service-tokens.permits')
+    if (!TOKEN_SUBJECTS.has(subject))
       return Promise.reject(new Error(`${service} has no service tokens: proto/identity.yaml declares none`));
-    return this.client.request(subject, { audience });
+    return this.client.request(subject as 'identity.service-tokens.permits', { audience });
   }
 }
 

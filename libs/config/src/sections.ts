@@ -337,6 +337,45 @@ export class WhatsAppEnv {
   @MinLength(3)
   @NotInProduction((v) => v === 'dev-app-secret', "must be the app's own secret in production")
   appSecret = 'dev-app-secret';
+
+  @Env('WHATSAPP_VERIFY_TOKEN', "the token Meta's webhook check must present (chosen when subscribing)", {
+    secret: true,
+  })
+  @IsString()
+  @MinLength(8)
+  @NotInProduction((v) => v === 'dev-verify-token', 'must be your own token in production')
+  verifyToken = 'dev-verify-token';
+}
+
+/** The notifications service: where its messages' links lead, and how hard it tries. */
+export class NotificationsEnv {
+  @Env(
+    'PUBLIC_URL',
+    "URL at which people reach Berkas: the links in messages, and the providers' delivery webhooks (under /api)",
+  )
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'must be an http(s) URL without a trailing slash' })
+  publicUrl = 'http://localhost:3000';
+
+  @Env('LINK_SECRET', 'signs the links in messages that withdraw consent (32+ characters)', { secret: true })
+  @IsString()
+  @MinLength(32)
+  @NotInProduction((v) => String(v).startsWith('dev-only-'), 'must be set to your own secret in production')
+  linkSecret = 'dev-only-notification-link-secret-change-me';
+
+  @Env(
+    'MESSAGE_MAX_ATTEMPTS',
+    'tries of a message on one channel before it is dead and the next channel is tried',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  maxAttempts = 8;
+
+  @Env('MESSAGE_RETRY_BASE_MS', 'wait before the first retry; it doubles with each (to 10 minutes at most)')
+  @IsInt()
+  @Min(50)
+  @Max(600000)
+  retryBaseMs = 5000;
 }
 
 /** Refuses a value that is fine for development but not when NODE_ENV=production. */

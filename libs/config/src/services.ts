@@ -8,11 +8,13 @@ import {
   IdentityEnv,
   MailEnv,
   NatsEnv,
+  NotificationsEnv,
   PermitsEnv,
   RuntimeEnv,
   S3Env,
   SmsEnv,
   WebEnv,
+  WhatsAppEnv,
   WebSessionEnv,
 } from './sections';
 import { loadConfigOrExit, type ConfigSections, type LoadedConfig } from './load-config';
@@ -47,6 +49,18 @@ export const SERVICE_CONFIG = {
   permits: {
     sections: { ...backend, s3: S3Env, permits: PermitsEnv },
     defaults: { HTTP_PORT: '3103', DATABASE_NAME: 'berkas_permits' },
+  },
+  // Notifications tells people what happened to their files: email, WhatsApp and SMS, each provider's
+  // delivery reports coming back through the gateway.
+  notifications: {
+    sections: {
+      ...backend,
+      notifications: NotificationsEnv,
+      mail: MailEnv,
+      sms: SmsEnv,
+      whatsapp: WhatsAppEnv,
+    },
+    defaults: { HTTP_PORT: '3104', DATABASE_NAME: 'berkas_notifications' },
   },
 } satisfies Record<string, { sections: ConfigSections; defaults: Record<string, string> }>;
 

@@ -129,7 +129,7 @@ export function twilioReport(
   return {
     channel: 'sms',
     providerId,
-    reference: null,
+    reference: referenceIn(url),
     status,
     at: new Date(),
     error:
@@ -140,4 +140,13 @@ export function twilioReport(
           }
         : null,
   };
+}
+
+/** The message's reference SmsChannel put in the callback URL, if there is one. */
+function referenceIn(url: string): string | null {
+  try {
+    return new URL(url).searchParams.get('reference');
+  } catch {
+    return null;
+  }
 }

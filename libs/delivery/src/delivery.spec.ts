@@ -93,12 +93,14 @@ describe('delivery channels', () => {
   });
 
   it("hears each SMS's delivery from the gateway's signed status callbacks, a failure with its reason", async () => {
-    const callbacks: Array<{ params: Record<string, string>; signature: string | undefined }> = [];
+    const callbacks: Array<{ url: string; params: Record<string, string>; signature: string | undefined }> =
+      [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         callbacks.push({
+          url: `http://127.0.0.1:${port}${req.url}`,
           params: Object.fromEntries(new URLSearchParams(body)),
           signature: req.headers['x-twilio-signature'] as string | undefined,
         });
@@ -123,9 +125,11 @@ describe('delivery channels', () => {
         reference: 'b',
       });
       const reports = (): DeliveryReport[] =>
-        callbacks.flatMap((c) => twilioReport(statusCallback, c.params, c.signature, sms.authToken) ?? []);
+        callbacks.flatMap((c) => twilioReport(c.url, c.params, c.signature, sms.authToken) ?? []);
       for (let i = 0; i < 50 && reports().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
       const of = (id: string) => reports().filter((r) => r.providerId === id);
+      // Each callback names its message: a report may arrive before the send's answer is stored.
+      expect(of(good.providerId).map((r) => r.reference)).toEqual(['a', 'a']);
       expect(of(good.providerId).map((r) => [r.status, r.error])).toEqual([
         ['sent', null],
         ['delivered', null],
@@ -136,10 +140,10 @@ describe('delivery channels', () => {
       ]);
       // Signed for another URL, or with another token, a callback is not the gateway's.
       const [first] = callbacks;
-      expect(() =>
-        twilioReport(`${statusCallback}&x=1`, first.params, first.signature, sms.authToken),
-      ).toThrow(ReportRefused);
-      expect(() => twilioReport(statusCallback, first.params, first.signature, 'other-token')).toThrow(
+      expect(() => twilioReport(`${first.url}&x=1`, first.params, first.signature, sms.authToken)).toThrow(
+        ReportRefused,
+      );
+      expect(() => twilioReport(first.url, first.params, first.signature, 'other-token')).toThrow(
         expect.objectContaining({ forged: true }),
       );
     } finally {

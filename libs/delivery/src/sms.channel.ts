@@ -10,7 +10,10 @@ const TIMEOUT_MS = 10_000;
 export class SmsChannel implements Channel {
   readonly name = 'sms' as const;
 
-  /** `statusCallback`: where the gateway reports each message's delivery (see twilioReport). */
+  /**
+   * `statusCallback`: where the gateway reports each message's delivery (see twilioReport), with the
+   * message's reference added as `?reference=`: a report may arrive before the send's answer is stored.
+   */
   constructor(
     private readonly env: SmsEnv,
     private readonly options: { statusCallback?: string } = {},
@@ -30,7 +33,9 @@ export class SmsChannel implements Channel {
           To: message.to,
           From: this.env.from,
           Body: message.text,
-          ...(this.options.statusCallback ? { StatusCallback: this.options.statusCallback } : {}),
+          ...(this.options.statusCallback
+            ? { StatusCallback: withReference(this.options.statusCallback, message.reference) }
+            : {}),
         }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
@@ -46,4 +51,10 @@ export class SmsChannel implements Channel {
       permanent,
     );
   }
+}
+
+function withReference(callback: string, reference: string): string {
+  const url = new URL(callback);
+  url.searchParams.set('reference', reference);
+  return url.toString();
 }

@@ -18,3 +18,4 @@ export * from './standalone-client';
 export * from './shared-counters';
 export * from './service-identity';
 export * from './handles.decorator';
+export * from './drain-loop';

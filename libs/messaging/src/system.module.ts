@@ -15,7 +15,7 @@ import type { PingReply } from '@berkas/contracts';
 import { EventsModule } from './events.module';
 import { Outbox } from './outbox.service';
 
-export type BackendService = 'identity' | 'tracking' | 'permits';
+export type BackendService = 'identity' | 'tracking' | 'permits' | 'notifications';
 
 export const INSTANCE_ID = `${hostname()}:${process.pid}`;
 

@@ -10,7 +10,7 @@ const natsAuth = require(join(root, 'scripts/lib/nats-auth.cjs')) as {
 };
 
 /** The services' users, and `auditor`, which only reads the event stream. */
-export type NatsUserName = 'gateway' | 'identity' | 'tracking' | 'permits' | 'auditor';
+export type NatsUserName = 'gateway' | 'identity' | 'tracking' | 'permits' | 'notifications' | 'auditor';
 
 /** Each service's NATS user and the password made for this test run. */
 export type NatsCredentials = Record<NatsUserName, { user: NatsUserName; password: string }>;

@@ -48,6 +48,8 @@ const BODIES = {
   SendHandoffBody: ['SendHandoffRequest', ['trackingNumber']],
   ResolveHandoffBody: ['ResolveHandoffRequest', ['id']],
   RefuseHandoffBody: ['RefuseHandoffRequest', ['id']],
+  UpdatePreferencesBody: ['UpdatePreferencesRequest'],
+  WithdrawByLinkBody: ['WithdrawByLinkRequest'],
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

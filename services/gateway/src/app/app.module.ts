@@ -17,6 +17,9 @@ import { PasswordsController } from './auth/passwords.controller';
 import { CounterController } from './auth/counter.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
+import { DeliveryReportsController } from './notifications/delivery-reports.controller';
+import { FileMessagesController } from './notifications/file-messages.controller';
+import { PreferencesController } from './notifications/preferences.controller';
 import { PermitsController } from './permits/permits.controller';
 import { PublicViewCache } from './tracking/public-view-cache';
 import { TrackingController } from './tracking/tracking.controller';
@@ -32,6 +35,9 @@ export const API_CONTROLLERS = [
   DirectoryController,
   TrackingController,
   PermitsController,
+  FileMessagesController,
+  PreferencesController,
+  DeliveryReportsController,
   SystemStatusController,
 ];
 

@@ -14,6 +14,7 @@ import { SessionsModule } from './auth/sessions.module';
 import { PasswordReset } from './auth/password-reset.entity';
 import { SignInThrottleRecord } from './auth/sign-in-throttle.entity';
 import { CompaniesModule } from './companies/companies.module';
+import { ContactsModule } from './contacts/contacts.module';
 import { CounterModule } from './counter/counter.module';
 import { WalkInClaim } from './counter/walk-in-claim.entity';
 import { DemoModule } from './demo/demo.module';
@@ -70,6 +71,7 @@ export class AppModule {
         ApplicantsModule,
         SessionsModule,
         CompaniesModule,
+        ContactsModule,
         CounterModule,
         MeModule,
         DemoModule,

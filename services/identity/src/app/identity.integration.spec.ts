@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DataSource } from 'typeorm';
@@ -869,6 +870,158 @@ describe('identity service', () => {
         role: 'supervisor',
       });
       expect(after.members.map((m) => m.via)).toEqual(['position']);
+    });
+  });
+
+  describe('contacts for the notifications service', () => {
+    let notifications: StandaloneClient;
+
+    beforeAll(async () => {
+      notifications = await createStandaloneClient(nats.url, { as: 'notifications' });
+    });
+    afterAll(async () => {
+      await notifications?.close();
+    });
+
+    it('resolves contacts: applicants, a company’s open accounts, officers and a role’s holders (acting too), each once', async () => {
+      const admin = (await login(demo.staff[0].email)).accessToken;
+      const staffByNip = (nip: string) => client.request('identity.staff.get', { nip }, admin);
+      const siti = (await client.request('identity.me.get', {}, (await login(demo.person.email)).accessToken))
+        .applicant!;
+      // The company gains a member by invitation, and its admin closes another's account: the
+      // company's contacts are its open accounts only.
+      const rudiToken = (await login(demo.company.members[0].email)).accessToken;
+      const sariEmail = 'sari@hujansejahtera.example.id';
+      await client.request(
+        'identity.companies.add-member',
+        { name: 'Sari Wulandari', email: sariEmail },
+        rudiToken,
+      );
+      const code = await waitFor(async () => {
+        const [last] = await mail.messages(sariEmail);
+        return (last && /\b(\d{6})\b/.exec(last.text)?.[1]) ?? null;
+      }, 10000);
+      const sari = await client.request('identity.auth.confirm-registration', {
+        login: sariEmail,
+        code,
+        password: 'kopi susu gula aren',
+      });
+      const before = await client.request('identity.companies.list-members', {}, rudiToken);
+      const rudi = before.members.find((m) => m.email === demo.company.members[0].email)!;
+      const wulan = before.members.find((m) => m.email === demo.company.members[1].email)!;
+      await client.request('identity.companies.remove-member', { id: wulan.id }, rudiToken);
+      const open = (await client.request('identity.companies.list-members', {}, rudiToken)).members.filter(
+        (m) => m.removedAt === null,
+      );
+      expect(open.map((m) => m.id)).toEqual(expect.arrayContaining([rudi.id, sari.id]));
+      expect(open.map((m) => m.id)).not.toContain(wulan.id);
+
+      const verifier = await staffByNip(
+        demo.staff.find((s) => s.agency === 'DPMPTSP' && s.roles.includes('verifier'))!.nip,
+      );
+      const holder = await staffByNip(
+        demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('supervisor'))!.nip,
+      );
+      const delegate = await staffByNip(
+        demo.staff.find((s) => s.agency === 'DINKES' && s.roles.includes('reviewer'))!.nip,
+      );
+      // An officer no longer active is nobody's contact.
+      const gone = await client.request(
+        'identity.staff.create',
+        {
+          nip: '199208082016011014',
+          name: 'Rahmat Hidayat',
+          email: 'rahmat@dinkes.example.id',
+          agencyId: holder.agency.id,
+          position: 'Pengawas Farmasi',
+          roles: ['supervisor'],
+          password: 'obat generik murah',
+        },
+        admin,
+      );
+      await client.request('identity.staff.update', { id: gone.id, active: false }, admin);
+      const now = Date.now();
+      const plt = await client.request(
+        'identity.delegations.create',
+        {
+          kind: 'plt',
+          delegateId: delegate.id,
+          holderId: holder.id,
+          roles: ['supervisor'],
+          startsAt: new Date(now - 1000).toISOString(),
+          endsAt: new Date(now + 864e5).toISOString(),
+        },
+        admin,
+      );
+
+      const contacts = await notifications.request('identity.contacts.resolve', {
+        applicantIds: [siti.id, rudi.id, wulan.id],
+        companyIds: [before.company.id],
+        staffIds: [verifier.id, gone.id, delegate.id],
+        roles: [
+          { agencyId: holder.agency.id, role: 'supervisor' },
+          { agencyId: verifier.agency.id, role: 'verifier' },
+          { agencyId: holder.agency.id, role: 'supervisor' },
+        ],
+      });
+      // The same holders as identity.staff.members-of-role gives, by position then acting.
+      const supervisors = await permits.request('identity.staff.members-of-role', {
+        agencyId: holder.agency.id,
+        role: 'supervisor',
+      });
+      expect(supervisors.members.map((m) => [m.staffId, m.via])).toEqual([
+        [holder.id, 'position'],
+        [delegate.id, 'delegation'],
+      ]);
+      const applicant = (a: { id: string; name: string; email: string | null; phone: string | null }) => ({
+        personId: a.id,
+        kind: 'applicant',
+        name: a.name,
+        email: a.email,
+        phone: a.phone,
+      });
+      const officer = (s: { id: string; name: string; email: string; phone: string | null }) => ({
+        personId: s.id,
+        kind: 'staff',
+        name: s.name,
+        email: s.email,
+        phone: s.phone,
+      });
+      expect(contacts.people).toEqual([
+        applicant(siti),
+        applicant(rudi),
+        ...open.filter((m) => m.id !== rudi.id).map(applicant),
+        officer(verifier),
+        officer(delegate),
+        officer(holder),
+      ]);
+      const ids = contacts.people.map((p) => p.personId);
+      expect(ids).toContain(sari.id);
+      expect(ids).not.toContain(wulan.id); // removed from the company
+      expect(ids).not.toContain(gone.id); // deactivated, though named and holding the role
+      expect(contacts.people[0]).toMatchObject({ email: demo.person.email, phone: '+6281211112222' });
+      await client.request('identity.delegations.revoke', { id: plt.id }, admin);
+    });
+
+    it('refuses contacts to a signed-in person and to anonymous callers', async () => {
+      const req = { applicantIds: [randomUUID()] };
+      const officer = (await login(demo.staff[0].email)).accessToken;
+      expect(await fails(client.request('identity.contacts.resolve', req, officer))).toMatchObject({
+        status: 403,
+        code: 'CALLER_NOT_ALLOWED',
+      });
+      const person = (await login(demo.person.email)).accessToken;
+      expect(await fails(client.request('identity.contacts.resolve', req, person))).toMatchObject({
+        status: 403,
+      });
+      expect(await fails(client.request('identity.contacts.resolve', req))).toMatchObject({ status: 401 });
+      // Unknown people and agencies are nobody, not an error.
+      await expect(
+        notifications.request('identity.contacts.resolve', {
+          ...req,
+          roles: [{ agencyId: randomUUID(), role: 'supervisor' }],
+        }),
+      ).resolves.toEqual({ people: [] });
     });
   });
 });

@@ -8,6 +8,8 @@ import { RegionAreasService } from './areas/region-areas';
 import { CatalogService } from './catalog/catalog.service';
 import { FollowUpsService } from './issued/follow-ups.service';
 import { IssuedPermitsService } from './issued/issued-permits.service';
+import { NoticeFactsService } from './notices/notice-facts.service';
+import { NoticesController } from './notices/notices.controller';
 import { PermitsController } from './permits.controller';
 import { CustodyService } from './tasks/custody.service';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
@@ -32,7 +34,7 @@ import { WithdrawApplication } from './transitions/withdraw-application';
 /** Catalog, calendars, region areas, applications and tasks: the workflow engine's one consistency boundary. */
 @Module({
   imports: [EventsModule],
-  controllers: [PermitsController],
+  controllers: [PermitsController, NoticesController],
   providers: [
     CatalogService,
     CalendarService,
@@ -61,6 +63,7 @@ import { WithdrawApplication } from './transitions/withdraw-application';
     SlaScheduler,
     CustodyService,
     FollowUpsService,
+    NoticeFactsService,
   ],
 })
 export class PermitsModule {}

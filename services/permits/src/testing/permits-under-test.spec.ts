@@ -190,6 +190,11 @@ export interface PermitsUnderTest {
     applicant: Person,
     application: { permitType: string; form?: Record<string, unknown>; documents?: DocumentKind[] },
   ): Promise<{ id: string; trackingNumber: string }>;
+  /**
+   * A client calling as `service` on its own, with the service token the stand-in for identity signs
+   * for it (on `identity.service-tokens.<service>`): for subjects only other services may call.
+   */
+  asService(service: 'notifications'): Promise<StandaloneClient>;
   /** One of permits' own providers, to drive what runs on a timer (the SLA scheduler's pass). */
   service<T>(type: new (...args: never[]) => T): T;
   /** Throws what the stand-in met that broke the contract: call it after each test. */
@@ -210,9 +215,11 @@ export async function startPermitsUnderTest(): Promise<PermitsUnderTest> {
     responder?: NatsResponder;
     app?: INestApplication;
     client?: StandaloneClient;
-  } = {};
+    services: StandaloneClient[];
+  } = { services: [] };
   const stop = async () => {
     await started.client?.close();
+    await Promise.all(started.services.map((c) => c.close()));
     await started.app?.close();
     await started.responder?.stop();
     await started.nats?.stop();
@@ -308,6 +315,15 @@ export async function startPermitsUnderTest(): Promise<PermitsUnderTest> {
         );
         for (const kind of documents) dossiers.attach(trackingNumber, kind, applicant.principal);
         return { id, trackingNumber };
+      },
+      asService: async (service) => {
+        const nats = started.nats as PrivateNats;
+        responder.on(`identity.service-tokens.${service}`, ({ audience }) =>
+          responder.serviceToken(service, audience),
+        );
+        const serviceClient = await createStandaloneClient(nats.url, { as: service });
+        started.services.push(serviceClient);
+        return serviceClient;
       },
       service: (type) => (started.app as INestApplication).get(type),
       verify: () => responder.verify(),

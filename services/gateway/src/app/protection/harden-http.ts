@@ -1,11 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { text } from 'express';
 import helmet from 'helmet';
 import type { GatewayHttpEnv } from '@berkas/config';
 import { AppError } from '@berkas/contracts';
 import { RequestContext } from '@berkas/observability';
 import { sendProblem } from '../errors/problem-details.filter';
+
+/** Where the providers post their delivery reports (see the delivery reports controller). */
+export const DELIVERY_REPORTS = '/api/v1/delivery-reports';
 
 /** Content types a route with a body accepts: JSON, and multipart for document uploads. */
 const ACCEPTED_BODIES = /^(application\/(json|[\w.+-]+\+json)|multipart\/form-data)\b/i;
@@ -50,6 +54,9 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
     ],
     maxAge: 600,
   });
+  // Providers' delivery reports are signed over their exact bytes (JSON from Meta, a form from the SMS
+  // gateway): kept as the text received, for the notifications service to check.
+  app.use(DELIVERY_REPORTS, text({ type: () => true, limit: '256kb' }));
   app.use(refuseUnknownBodyTypes, acceptIdempotencyKey);
   const limit = `${env.jsonBodyLimitKb}kb`;
   app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
@@ -57,6 +64,7 @@ export function hardenHttp(nestApp: INestApplication, env: GatewayHttpEnv): void
 }
 
 function refuseUnknownBodyTypes(req: Request, res: Response, next: NextFunction): void {
+  if (req.path.startsWith(DELIVERY_REPORTS)) return next();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'];
   const type = req.headers['content-type'];
   if (hasBody && !ACCEPTED_BODIES.test(type ?? '')) {

@@ -3,7 +3,7 @@ import { AppError, type PingReply } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
 import type { InternalReport } from '@berkas/observability';
 
-export const BACKENDS = ['identity', 'tracking', 'permits'] as const;
+export const BACKENDS = ['identity', 'tracking', 'permits', 'notifications'] as const;
 const PING_TIMEOUT_MS = 2000;
 
 export type BackendStatus =

@@ -26,6 +26,12 @@ export class KeysController {
     return this.serviceTokens.issue('permits', req.audience);
   }
 
+  /** Only notifications' NATS user may publish here (NATS permissions): the token names notifications. */
+  @Handles('identity.service-tokens.notifications')
+  notificationsToken(@Payload() req: ServiceTokenRequest): Promise<ServiceToken> {
+    return this.serviceTokens.issue('notifications', req.audience);
+  }
+
   @Handles('identity.jwks.get')
   jwks(): Promise<Jwks> {
     return this.keys.jwks();

@@ -9,6 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DeliveryError, type Channel, type ChannelName } from '@berkas/delivery';
+import { DrainLoop } from '@berkas/messaging';
 import { OutgoingMessageRecord } from './outgoing-message.entity';
 import type { Wording } from './templates';
 
@@ -37,9 +38,7 @@ export interface Recipient {
 export class OutgoingMessages implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OutgoingMessages');
   private readonly channels: Map<ChannelName, Channel>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop = new DrainLoop('OutgoingMessages', () => this.sendDue(), POLL_MS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -73,21 +72,15 @@ export class OutgoingMessages implements OnApplicationBootstrap, OnApplicationSh
 
   /** Sends what is due now (call after a commit that queued something; a timer also does). */
   kick(): void {
-    if (this.stopped) return;
-    this.running ??= this.sendDue()
-      .catch((e: unknown) => this.logger.error({ error: String(e) }, 'sending messages failed'))
-      .finally(() => (this.running = null));
+    this.loop.kick();
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async sendDue(): Promise<void> {

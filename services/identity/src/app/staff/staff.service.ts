@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import { canSeeRegion, isSystemAdmin, requireRole, type Capacity } from '@berkas/auth';
 import {
   AppError,
@@ -15,6 +15,7 @@ import {
   type StaffChanged,
   type StaffHistory,
   type StaffPage,
+  type StaffRole,
   type UpdateStaffRequest,
   decodeCursor,
   encodeCursor,
@@ -54,6 +55,19 @@ export function toStaff(s: StaffMember): Staff {
     supervisorId: s.supervisorId,
     active: s.active,
   };
+}
+
+export interface RoleInAgency {
+  agencyId: string;
+  role: StaffRole;
+}
+
+/** The officers who can act in a role in an agency now (StaffService.roleHolders). */
+export interface RoleHolders {
+  /** By their own position, by name. */
+  own: StaffMember[];
+  /** As acting official (Plt/Plh), with the running delegation that makes them one. */
+  acting: { staff: StaffMember; delegation: DelegationRecord }[];
 }
 
 const notFound = () => new AppError('NOT_FOUND', 404, 'No such officer');
@@ -263,53 +277,71 @@ export class StaffService {
           .findOneBy({ regionCode: req.regionCode, code: req.agencyCode });
     if (!agency || !canSeeRegion(p, agency.regionCode))
       throw new AppError('NOT_FOUND', 404, 'No such agency');
-    const own = await this.dataSource
-      .getRepository(StaffMember)
-      .createQueryBuilder('s')
-      .where('s.agency_id = :agency AND s.active AND :role = ANY(s.roles)', {
-        agency: agency.id,
-        role: req.role,
-      })
-      .orderBy('s.name')
-      .getMany();
-    const now = new Date();
-    const delegated = await this.dataSource.getRepository(DelegationRecord).find({
-      where: {
-        agencyId: agency.id,
-        revokedAt: IsNull(),
-        startsAt: LessThanOrEqual(now),
-        endsAt: MoreThan(now),
-      },
-      relations: { holder: true },
-    });
-    const acting = delegated.filter((d) => delegatedRoles(d).includes(req.role));
-    const delegates = acting.length
-      ? await this.dataSource
-          .getRepository(StaffMember)
-          .findBy(acting.map((d) => ({ id: d.delegateId, active: true })))
-      : [];
-    const byId = new Map(delegates.map((s) => [s.id, s]));
+    const [{ own, acting }] = await this.roleHolders([{ agencyId: agency.id, role: req.role }]);
     return {
       agency: agencyRef(agency),
       role: req.role,
       members: [
         ...own.map((s) => ({ staffId: s.id, name: s.name, nip: s.nip, via: 'position' as const })),
-        ...acting.flatMap((d) => {
-          const s = byId.get(d.delegateId);
-          if (!s) return []; // the acting official has since been deactivated
-          return [
-            {
-              staffId: s.id,
-              name: s.name,
-              nip: s.nip,
-              via: 'delegation' as const,
-              onBehalfOf: d.holderId,
-              until: d.endsAt.toISOString(),
-            },
-          ];
-        }),
+        ...acting.map(({ staff: s, delegation: d }) => ({
+          staffId: s.id,
+          name: s.name,
+          nip: s.nip,
+          via: 'delegation' as const,
+          onBehalfOf: d.holderId,
+          until: d.endsAt.toISOString(),
+        })),
       ],
     };
+  }
+
+  /**
+   * Who can act in each role in each agency now, one entry per pair asked: the active officers who
+   * hold it by their own position (by name), then the active acting officials (Plt/Plh) a running
+   * delegation gives it to. Three queries however many pairs; an unknown agency has nobody. No
+   * visibility check: for callers that made their own (membersOfRole) or services.
+   */
+  async roleHolders(pairs: readonly RoleInAgency[]): Promise<RoleHolders[]> {
+    if (!pairs.length) return [];
+    const agencyIds = [...new Set(pairs.map((q) => q.agencyId))];
+    const roles = [...new Set(pairs.map((q) => q.role))];
+    const staff = this.dataSource.getRepository(StaffMember);
+    const now = new Date();
+    const [own, running] = await Promise.all([
+      staff
+        .createQueryBuilder('s')
+        .where('s.agency_id IN (:...agencyIds) AND s.active AND s.roles && CAST(:roles AS text[])', {
+          agencyIds,
+          roles,
+        })
+        .orderBy('s.name')
+        .addOrderBy('s.id')
+        .getMany(),
+      this.dataSource.getRepository(DelegationRecord).find({
+        where: {
+          agencyId: In(agencyIds),
+          revokedAt: IsNull(),
+          startsAt: LessThanOrEqual(now),
+          endsAt: MoreThan(now),
+        },
+        relations: { holder: true },
+        order: { startsAt: 'ASC', id: 'ASC' },
+      }),
+    ]);
+    const gives = (d: DelegationRecord & { holder: StaffMember }, q: RoleInAgency) =>
+      d.agencyId === q.agencyId && delegatedRoles(d).includes(q.role);
+    const delegateIds = [
+      ...new Set(running.filter((d) => pairs.some((q) => gives(d, q))).map((d) => d.delegateId)),
+    ];
+    const delegates = delegateIds.length ? await staff.findBy({ id: In(delegateIds), active: true }) : [];
+    const byId = new Map(delegates.map((s) => [s.id, s]));
+    return pairs.map((q) => ({
+      own: own.filter((s) => s.agencyId === q.agencyId && s.roles.includes(q.role)),
+      acting: running.flatMap((d) => {
+        const s = gives(d, q) ? byId.get(d.delegateId) : undefined;
+        return s ? [{ staff: s, delegation: d }] : []; // an acting official since deactivated: none
+      }),
+    }));
   }
 
   /** An officer the caller may see (same region, or system-admin, or an internal call); 404 otherwise. */

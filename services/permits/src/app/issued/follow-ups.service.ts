@@ -82,6 +82,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     if (event.type !== 'evt.permits.application-changed') return true;
     const change = event.data;
     if (change.change === 'created' || change.change === 'submitted') return true;
+    if (change.change === 'reassigned') return false; // an officer for another: nothing moves
     if (FINAL_OUTCOMES.has(change.status)) return true;
     // An event from before stages said whether they need the dossier counts as needing it.
     const stages = change.progress?.stages;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { Actor, EventMap, EventSubject } from '@berkas/contracts';
+import type { Actor, ApplicationEvent, EventMap, EventSubject } from '@berkas/contracts';
 import { Outbox } from '@berkas/messaging';
 import {
   chainEntries,
@@ -88,7 +88,8 @@ export interface ApplicationChange {
 /** Applications newest first: keyset (created_at, id). */
 export const NEWEST_FIRST = ['timestamp', 'uuid'] as const;
 
-const OPEN_TASKS = `coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.stage) FROM tasks t
+/** The open and claimed tasks of application `a`, oldest first, as a JSON array (a subquery). */
+export const OPEN_TASKS = `coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.stage) FROM tasks t
   WHERE t.application_id = a.id AND t.status IN ('open', 'claimed')), '[]'::jsonb)`;
 
 /** A task and its application, both locked, with the application's open tasks. */
@@ -194,7 +195,7 @@ export class ApplicationLedger {
       [
         JSON.stringify(toJsonRow(m, ApplicationRecord, { ...app, historySeq: seq, historyHead: head })),
         JSON.stringify(history),
-        JSON.stringify(this.events(events)),
+        JSON.stringify(this.events(events, seq)),
       ],
     );
     app.historySeq = seq;
@@ -270,7 +271,7 @@ export class ApplicationLedger {
       patch: toJsonRow(m, TaskRecord, t.changes),
     }));
     const newTaskRows = (change.newTasks ?? []).map((t) => toJsonRow(m, TaskRecord, t));
-    const events = this.events(change.events);
+    const events = this.events(change.events, change.history.length ? seq : null);
     const permit = change.permit ? [toJsonRow(m, IssuedPermitRecord, change.permit)] : [];
     const appColumns = columnsOf(m, ApplicationRecord, [...APP_CHANGE_FIELDS, 'historySeq', 'historyHead']);
     const taskColumns = columnsOf(m, TaskRecord, TASK_CHANGE_FIELDS);
@@ -470,10 +471,19 @@ export class ApplicationLedger {
     };
   }
 
-  private events(events: PendingEvent[] = []) {
-    return events.map((e) =>
-      this.outbox.row(e.type, e.data, { source: '/berkas/permits', subject: e.subject }),
-    );
+  /**
+   * The outbox rows of a change's events. Each application-changed event carries the seq of the
+   * history entry the same change wrote (its last, should it write several), so a consumer can ask
+   * what that step was (permits.notices.facts).
+   */
+  private events(events: PendingEvent[] = [], historySeq: number | null) {
+    return events.map((e) => {
+      const data =
+        e.type === 'evt.permits.application-changed' && historySeq
+          ? ({ ...(e.data as ApplicationEvent), historySeq } satisfies ApplicationEvent)
+          : e.data;
+      return this.outbox.row(e.type, data, { source: '/berkas/permits', subject: e.subject });
+    });
   }
 
   /** History rows chained onto the application's head; the head they leave. */

@@ -238,6 +238,19 @@ export class TasksService {
             },
           },
         ],
+        // The officer it is given to hears of it (notifications reads the step by its history seq).
+        events: [
+          {
+            type: 'evt.permits.application-changed',
+            subject: locked.app.id,
+            data: {
+              applicationId: locked.app.id,
+              permitType: locked.app.permitType,
+              status: locked.app.status,
+              change: 'reassigned',
+            },
+          },
+        ],
       });
     });
     return this.task(req.id);

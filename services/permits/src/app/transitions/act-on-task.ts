@@ -138,6 +138,8 @@ export class ActOnTask {
         ...(req.note ? { note: req.note } : {}),
         ...(reason ? { reason } : {}),
         ...(attachments.length ? { attachments } : {}),
+        // The fix list stays with the step, so each return can be read back (permits.notices.facts).
+        ...(correction ? { fix: { fields: correction.fields, documents: correction.documents } } : {}),
       },
       completesFile: !!stage.completesFile && !['@applicant', '@rejected'].includes(target),
       ...(correction ? { app: { correction } } : {}),

@@ -166,7 +166,12 @@ export class TransitionPlanner {
     change.history.push({
       type: ctx.type,
       actor: ctx.actor,
-      data: { ...(ctx.data ?? {}), effects: transition.effects },
+      data: {
+        ...(ctx.data ?? {}),
+        effects: transition.effects,
+        // What the step's notice says ("your file is complete, due by …"), kept with the step.
+        ...(changes.completeAt ? { completedFile: true } : {}),
+      },
     });
     const status = changes.status ?? app.status;
     change.events.unshift({

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { NotificationsEnv } from '@berkas/config';
+import {
+  AppError,
+  type ContactsRequest,
+  type HandoffReceipt,
+  type NoticeFacts,
+  type TaskOverdue,
+} from '@berkas/contracts';
+import type { ChannelName } from '@berkas/delivery';
+import { DrainLoop, ServiceClient } from '@berkas/messaging';
+import { chooseChannels, type Person } from '../../domain/channel-choice';
+import {
+  noticesOfEscalation,
+  noticesOfHandoff,
+  noticesOfStep,
+  type Audience,
+  type PlannedNotice,
+} from '../../domain/notice-plan';
+import { MessageLedger, type NewMessage } from '../messages/message-ledger';
+import { ConsentBook } from '../preferences/consent-book';
+import { WithdrawLinks } from '../preferences/withdraw-links';
+import { MessageSender } from '../messages/message-sender';
+import { NoticeTemplates } from '../templates/templates';
+
+const POLL_MS = 1000;
+const BATCH = 10;
+const LEASE_SECONDS = 60;
+const MAX_WAIT_MS = 5 * 60_000;
+
+interface Pending {
+  id: string;
+  event_type: string;
+  data: Record<string, unknown>;
+  attempts: number;
+}
+
+/**
+ * Works out what each pending notice owes: the facts of the step from permits, the people from
+ * identity, then one message per person on the first channel open to them (the others kept as its
+ * fallbacks), written with the notice marked planned in one transaction. A notice whose lookups fail
+ * stays pending and is tried again with back-off; a replay writes nothing twice.
+ */
+@Injectable()
+export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('NoticePlanner');
+  private readonly templates = NoticeTemplates.shipped();
+  private readonly loop = new DrainLoop('NoticePlanner', () => this.planDue(), POLL_MS);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly services: ServiceClient,
+    private readonly ledger: MessageLedger,
+    private readonly sender: MessageSender,
+    private readonly consents: ConsentBook,
+    private readonly links: WithdrawLinks,
+    private readonly env: NotificationsEnv,
+  ) {}
+
+  kick(): void {
+    this.loop.kick();
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async planDue(): Promise<void> {
+    for (;;) {
+      const [due] = (await this.dataSource.query(
+        `UPDATE notices SET next_attempt_at = now() + make_interval(secs => $1)
+         WHERE id IN (SELECT id FROM notices WHERE state = 'pending' AND next_attempt_at <= now()
+                      ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, event_type, data, attempts`,
+        [LEASE_SECONDS, BATCH],
+      )) as [Pending[], number];
+      if (!due.length) return;
+      for (const notice of due) await this.plan(notice);
+      this.sender.kick();
+      if (due.length < BATCH) return;
+    }
+  }
+
+  private async plan(notice: Pending): Promise<void> {
+    try {
+      const planned = await this.noticesOf(notice);
+      const messages = (await Promise.all(planned.map((p) => this.messagesOf(notice.id, p)))).flat();
+      await this.dataSource.transaction(async (m) => {
+        await this.ledger.add(m, messages);
+        await m.query(
+          `UPDATE notices SET state = 'planned', planned_at = now(), last_error = NULL WHERE id = $1`,
+          [notice.id],
+        );
+      });
+    } catch (e) {
+      const attempts = notice.attempts + 1;
+      const wait = Math.min(1000 * 2 ** attempts, MAX_WAIT_MS);
+      this.logger.warn(
+        { noticeId: notice.id, attempts, error: String(e) },
+        'a notice could not be planned yet',
+      );
+      await this.dataSource.query(
+        `UPDATE notices SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4)
+         WHERE id = $1`,
+        [notice.id, attempts, String(e).slice(0, 500), wait / 1000],
+      );
+    }
+  }
+
+  /** What the event owes, from the facts permits gives (a file gone since owes nothing). */
+  private async noticesOf(notice: Pending): Promise<PlannedNotice[]> {
+    const publicUrl = this.env.publicUrl;
+    if (notice.event_type === 'evt.tracking.handoff-changed')
+      return noticesOfHandoff(notice.data as unknown as HandoffReceipt, publicUrl);
+    const applicationId = notice.data['applicationId'] as string;
+    const historySeq = notice.data['historySeq'] as number | undefined;
+    const facts = await this.facts(applicationId, historySeq);
+    if (!facts) return [];
+    if (notice.event_type === 'evt.permits.task.overdue')
+      return noticesOfEscalation(notice.data as unknown as TaskOverdue, facts, publicUrl);
+    return noticesOfStep(facts, publicUrl);
+  }
+
+  private async facts(applicationId: string, historySeq: number | undefined): Promise<NoticeFacts | null> {
+    try {
+      return await this.services.request(
+        'permits.notices.facts',
+        { applicationId, ...(historySeq ? { historySeq } : {}) },
+        { asService: true },
+      );
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  private async messagesOf(noticeId: string, planned: PlannedNotice): Promise<NewMessage[]> {
+    const template = this.templates.get(planned.notice);
+    const people = await this.audience(planned.audience);
+    const choices = await this.consents.choicesOf(people.map((p) => p.personId));
+    return people.map((person): NewMessage => {
+      const chosen = choices(person.personId);
+      const choice = chooseChannels(person, {
+        emailFirst: person.kind === 'staff' || !!planned.file.companyId,
+        legallyRequired: template.legallyRequired,
+        consented: new Set((['whatsapp', 'sms'] as const).filter((c) => chosen.consents[c].given)),
+      });
+      const addressOf = (channel: ChannelName) =>
+        (channel === 'email' ? person.email : person.phone) as string;
+      const id = randomUUID();
+      const variables = {
+        ...planned.variables,
+        name: person.name,
+        stopLink: this.links.linkFor(id),
+        preferencesLink: `${this.env.publicUrl}/akun/pemberitahuan`,
+      };
+      const [first, ...rest] = choice.order;
+      const base = {
+        id,
+        noticeId,
+        notice: planned.notice,
+        applicationId: planned.applicationId,
+        ...planned.file,
+        recipientId: person.personId,
+        recipientKind: person.kind,
+        recipientName: person.name,
+        language: chosen.language,
+        variables,
+        fallbacks: rest.map((channel) => ({ channel, address: addressOf(channel) })),
+      };
+      if (!first) {
+        // Nowhere it may go: recorded as skipped, so the file's page says why nobody heard.
+        const held = choice.notUsed[0];
+        return {
+          ...base,
+          channel: held?.channel ?? 'email',
+          address: held ? addressOf(held.channel) : '-',
+          subject: null,
+          body: '',
+          template: null,
+          status: 'skipped',
+          reason: held?.reason ?? 'no email or phone on record',
+        };
+      }
+      return {
+        ...base,
+        channel: first,
+        address: addressOf(first),
+        ...this.templates.render(planned.notice, first, chosen.language, variables),
+        status: 'queued',
+        reason: null,
+      };
+    });
+  }
+
+  private async audience(audience: Audience): Promise<Person[]> {
+    const ask = (request: ContactsRequest) => this.contacts(request);
+    if ('applicantId' in audience)
+      return ask(
+        audience.companyId ? { companyIds: [audience.companyId] } : { applicantIds: [audience.applicantId] },
+      );
+    if ('staffIds' in audience) return ask({ staffIds: audience.staffIds });
+    const holders = await ask({ roles: [audience.role] });
+    if (holders.length || !audience.orRole) return holders;
+    return ask({ roles: [{ agencyId: audience.role.agencyId, role: audience.orRole }] });
+  }
+
+  private async contacts(request: ContactsRequest): Promise<Person[]> {
+    const { people } = await this.services.request('identity.contacts.resolve', request, { asService: true });
+    return people;
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { MailEnv, NotificationsEnv, SmsEnv, WhatsAppEnv } from '@berkas/config';
+import { EmailChannel, SmsChannel, WhatsAppChannel } from '@berkas/delivery';
+import { EventsModule } from '@berkas/messaging';
+import { FileMessagesController } from './messages/file-messages.controller';
+import { ConsentBook } from './preferences/consent-book';
+import { PreferencesController } from './preferences/preferences.controller';
+import { WithdrawLinks } from './preferences/withdraw-links';
+import { MessageLedger } from './messages/message-ledger';
+import { CHANNELS, MessageSender } from './messages/message-sender';
+import { NoticeIntake } from './notices/notice-intake';
+import { NoticePlanner } from './notices/notice-planner';
+import { DeliveryReportsController } from './reports/delivery-reports.controller';
+
+/** Events in, messages out: notices taken from the bus, planned per person, sent and followed. */
+@Module({
+  imports: [EventsModule],
+  controllers: [FileMessagesController, DeliveryReportsController, PreferencesController],
+  providers: [
+    {
+      provide: CHANNELS,
+      inject: [MailEnv, SmsEnv, WhatsAppEnv, NotificationsEnv],
+      useFactory: (mail: MailEnv, sms: SmsEnv, whatsapp: WhatsAppEnv, env: NotificationsEnv) => [
+        new EmailChannel(mail),
+        // The gateway takes the SMS gateway's status callbacks and passes them on over NATS.
+        new SmsChannel(sms, { statusCallback: `${env.publicUrl}/api/v1/delivery-reports/sms` }),
+        new WhatsAppChannel(whatsapp),
+      ],
+    },
+    ConsentBook,
+    WithdrawLinks,
+    MessageLedger,
+    MessageSender,
+    NoticePlanner,
+    NoticeIntake,
+  ],
+})
+export class NotificationsModule {}
