@@ -30,7 +30,7 @@ function loadFor(service: ServiceName, env: Env) {
   const previous = process.env['NODE_ENV'];
   process.env['NODE_ENV'] = 'production';
   try {
-    return loadConfig(sections, env, defaults as Env) as Record<string, Record<string, unknown>>;
+    return loadConfig(sections, env, defaults as Env) as unknown as Record<string, Record<string, unknown>>;
   } finally {
     process.env['NODE_ENV'] = previous;
   }

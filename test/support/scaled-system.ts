@@ -39,6 +39,8 @@ export interface ScaledSystem {
  * replicas of each backend in their queue groups on one database per service, and the gateway in
  * front. Each replica lists the NATS nodes in a different order, so connections spread too.
  */
+const BACKENDS = ['identity', 'tracking', 'permits', 'notifications'] as const;
+
 export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
   const nats = await startNatsCluster(3, { users: true }); // each service its own user, as in production
   const s3 = await startPrivateS3();
@@ -47,6 +49,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
     identity: `berkas_${run}_identity`,
     tracking: `berkas_${run}_tracking`,
     permits: `berkas_${run}_permits`,
+    notifications: `berkas_${run}_notifications`,
   };
   const logDir = join(launcher.root, 'tmp', 'e2e-logs', run);
   mkdirSync(logDir, { recursive: true });
@@ -90,7 +93,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
     replicas.push(replica);
   };
   // One replica of each first, so migrations and demo data happen once, then the second ones.
-  for (const service of ['identity', 'tracking', 'permits'] as const) await start(service, 0);
+  for (const service of BACKENDS) await start(service, 0);
   await start('gateway', 0);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const stop = async () => {
@@ -102,8 +105,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
   try {
     const dead = () => replicas.some((r) => r.process.exitCode !== null);
     await launcher.waitForHealthy(`${gatewayUrl}/health`, 90000, dead);
-    for (let i = 1; i < count; i++)
-      for (const service of ['identity', 'tracking', 'permits'] as const) await start(service, i);
+    for (let i = 1; i < count; i++) for (const service of BACKENDS) await start(service, i);
     for (const r of replicas.filter((x) => x.index > 0))
       await launcher.waitForHealthy(`http://127.0.0.1:${r.httpPort}/health/ready`, 90000, dead);
   } catch (e) {

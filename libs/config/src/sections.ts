@@ -356,6 +356,12 @@ export class NotificationsEnv {
   @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'must be an http(s) URL without a trailing slash' })
   publicUrl = 'http://localhost:3000';
 
+  @Env('DIGEST_HOUR', "the local hour (region's time) from which officers' daily digests go out, on working days")
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  digestHour = 7;
+
   @Env('LINK_SECRET', 'signs the links in messages that withdraw consent (32+ characters)', { secret: true })
   @IsString()
   @MinLength(32)
@@ -447,6 +453,15 @@ export class PermitsEnv {
   @Env('PUBLIC_URL', "URL at which citizens reach the gateway (printed in permits' QR codes)")
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   publicUrl = 'http://localhost:3000';
+
+  @Env(
+    'CORRECTION_WORKING_DAYS',
+    'working days an applicant has to answer a return for correction (reminded 3 and 1 days before)',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  correctionWorkingDays = 10;
 
   @Env('SLA_SCAN_SECONDS', 'how often overdue tasks are looked for and escalated to supervisors')
   @IsInt()

@@ -8,3 +8,4 @@ export * from './consumers';
 export * from './tracking-number';
 export * from './document-set';
 export * from './region-places';
+export * from './region-time';

@@ -286,6 +286,9 @@ export class NatsResponder {
     this.on('identity.jwks.get', this.key.jwks);
     this.on('identity.service-tokens.permits', ({ audience }) => this.serviceToken('permits', audience));
     this.on('identity.service-tokens.tracking', ({ audience }) => this.serviceToken('tracking', audience));
+    this.on('identity.service-tokens.notifications', ({ audience }) =>
+      this.serviceToken('notifications', audience),
+    );
   }
 
   private track(msg: Msg): void {

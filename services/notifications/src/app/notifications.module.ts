@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { MailEnv, NotificationsEnv, SmsEnv, WhatsAppEnv } from '@berkas/config';
 import { EmailChannel, SmsChannel, WhatsAppChannel } from '@berkas/delivery';
 import { EventsModule } from '@berkas/messaging';
+import { DailyDigest } from './digest/daily-digest';
+import { WorkingDays } from './digest/working-days';
 import { FileMessagesController } from './messages/file-messages.controller';
+import { MessageComposer } from './messages/message-composer';
 import { ConsentBook } from './preferences/consent-book';
 import { PreferencesController } from './preferences/preferences.controller';
 import { WithdrawLinks } from './preferences/withdraw-links';
@@ -30,6 +33,9 @@ import { DeliveryReportsController } from './reports/delivery-reports.controller
     ConsentBook,
     WithdrawLinks,
     MessageLedger,
+    MessageComposer,
+    WorkingDays,
+    DailyDigest,
     MessageSender,
     NoticePlanner,
     NoticeIntake,

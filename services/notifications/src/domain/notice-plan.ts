@@ -1,4 +1,4 @@
-import type { HandoffReceipt, NoticeFacts, StaffRole, TaskOverdue } from '@berkas/contracts';
+import type { HandoffReceipt, NoticeFacts, ReminderDue, StaffRole, TaskOverdue } from '@berkas/contracts';
 
 /** Who must hear a notice: looked up in identity as a group. */
 export type Audience =
@@ -140,6 +140,52 @@ export function noticesOfEscalation(
           ? ` Tindakan otomatis diterapkan: ${overdue.automaticAction}.`
           : '',
         link: `${publicUrl}/meja/eskalasi`,
+      },
+      applicationId: facts.applicationId,
+      file: ownerOf(facts),
+    },
+  ];
+}
+
+/**
+ * A deadline near: the applicant's correction deadline (while the file still waits on them), or a
+ * task due the next working day (while it is still open), to whoever holds it or its role.
+ */
+export function noticesOfReminder(
+  reminder: ReminderDue,
+  facts: NoticeFacts,
+  publicUrl: string,
+): PlannedNotice[] {
+  const variables = {
+    trackingNumber: facts.trackingNumber ?? '-',
+    permitType: facts.permitType.name.id,
+    dueDate: readableDate(reminder.dueAt),
+    daysLeft: String(reminder.workingDaysLeft),
+  };
+  if (reminder.kind === 'correction-deadline') {
+    if (facts.status !== 'returned') return [];
+    return [
+      {
+        notice: 'correction-reminder',
+        audience: { applicantId: facts.applicantId, companyId: facts.companyId },
+        variables: { ...variables, link: `${publicUrl}/permohonan/${facts.applicationId}` },
+        applicationId: facts.applicationId,
+        file: ownerOf(facts),
+      },
+    ];
+  }
+  const task = facts.openTasks.find((t) => t.taskId === reminder.taskId);
+  if (!task) return [];
+  return [
+    {
+      notice: 'task-due',
+      audience: task.assigneeId
+        ? { staffIds: [task.assigneeId] }
+        : { role: { agencyId: task.agencyId, role: task.role } },
+      variables: {
+        ...variables,
+        stage: task.label.id,
+        link: `${publicUrl}/meja/berkas/${facts.applicationId}`,
       },
       applicationId: facts.applicationId,
       file: ownerOf(facts),

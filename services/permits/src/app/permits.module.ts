@@ -12,6 +12,7 @@ import { NoticeFactsService } from './notices/notice-facts.service';
 import { NoticesController } from './notices/notices.controller';
 import { PermitsController } from './permits.controller';
 import { CustodyService } from './tasks/custody.service';
+import { ReminderScheduler } from './tasks/reminder-scheduler';
 import { SlaScheduler } from './tasks/sla-scheduler.service';
 import { TasksService } from './tasks/tasks.service';
 import { TeamBoardService } from './tasks/team-board.service';
@@ -61,6 +62,7 @@ import { WithdrawApplication } from './transitions/withdraw-application';
     EscalationsService,
     ReturnedFilesService,
     SlaScheduler,
+    ReminderScheduler,
     CustodyService,
     FollowUpsService,
     NoticeFactsService,

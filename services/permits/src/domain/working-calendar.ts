@@ -8,20 +8,11 @@
  * paused; resumed, it counts again from the day after it resumed.
  */
 
-const DAY_MS = 86_400_000;
+import { localDateIn, utcOffsetHours } from '@berkas/contracts';
 
-/** Indonesia's three time zones by province code (first two digits of a BPS region code). */
-export function utcOffsetHours(regionCode: string): number {
-  const province = Number(regionCode.slice(0, 2));
-  if (province >= 81) return 9; // Maluku, Papua: WIT
-  if (
-    (province >= 51 && province <= 53) ||
-    (province >= 63 && province <= 65) ||
-    (province >= 71 && province <= 76)
-  )
-    return 8; // WITA
-  return 7; // WIB
-}
+export { localDateIn, utcOffsetHours };
+
+const DAY_MS = 86_400_000;
 
 /**
  * The region's local calendar date of a due moment. Due moments are always the end of a local working
@@ -31,9 +22,9 @@ export function dueDateIn(regionCode: string, due: Date | null): string | null {
   return due ? localDateIn(regionCode, due) : null;
 }
 
-/** The region's local calendar date (YYYY-MM-DD) at a moment. */
-export function localDateIn(regionCode: string, at: Date): string {
-  return new Date(at.getTime() + utcOffsetHours(regionCode) * 3_600_000).toISOString().slice(0, 10);
+/** The end (last millisecond) of a local calendar date in the region: when something due that day is late. */
+export function endOfLocalDay(regionCode: string, date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - utcOffsetHours(regionCode) * 3_600_000 - 1);
 }
 
 /** The region's local year at a moment: what a number issued then is counted in. */

@@ -11,6 +11,7 @@ import { FollowUpQueues1767000000001 } from './1767000000001-FollowUpQueues';
 import { PaperWhereabouts1767100000000 } from './1767100000000-PaperWhereabouts';
 import { TaskAttachments1767200000000 } from './1767200000000-TaskAttachments';
 import { ApplicationAreas1767300000000 } from './1767300000000-ApplicationAreas';
+import { RemindersSent1767400000000 } from './1767400000000-RemindersSent';
 
 /**
  * The permits service's own migrations, oldest first (<timestamp>-<Name>.ts beside this file).
@@ -29,4 +30,5 @@ export const PERMITS_MIGRATIONS = [
   PaperWhereabouts1767100000000,
   TaskAttachments1767200000000,
   ApplicationAreas1767300000000,
+  RemindersSent1767400000000,
 ];

@@ -318,9 +318,6 @@ export async function startPermitsUnderTest(): Promise<PermitsUnderTest> {
       },
       asService: async (service) => {
         const nats = started.nats as PrivateNats;
-        responder.on(`identity.service-tokens.${service}`, ({ audience }) =>
-          responder.serviceToken(service, audience),
-        );
         const serviceClient = await createStandaloneClient(nats.url, { as: service });
         started.services.push(serviceClient);
         return serviceClient;

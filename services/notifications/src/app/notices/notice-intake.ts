@@ -55,7 +55,7 @@ export class NoticeIntake implements OnApplicationBootstrap, OnApplicationShutdo
 
 /** Whether an event of permits may owe someone a message, told from the event alone. */
 function owesMessages(event: AnyCloudEvent<EventSubject>): boolean {
-  if (event.type === 'evt.permits.task.overdue') return true;
+  if (event.type === 'evt.permits.task.overdue' || event.type === 'evt.permits.reminder-due') return true;
   if (event.type !== 'evt.permits.application-changed') return false;
   const data = event.data as { change: string; historySeq?: number };
   return data.historySeq !== undefined && !SILENT_STEPS.has(data.change);

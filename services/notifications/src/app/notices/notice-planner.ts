@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -8,28 +7,34 @@ import {
   type ContactsRequest,
   type HandoffReceipt,
   type NoticeFacts,
+  type ReminderDue,
   type TaskOverdue,
 } from '@berkas/contracts';
-import type { ChannelName } from '@berkas/delivery';
 import { DrainLoop, ServiceClient } from '@berkas/messaging';
-import { chooseChannels, type Person } from '../../domain/channel-choice';
+import type { Person } from '../../domain/channel-choice';
 import {
   noticesOfEscalation,
   noticesOfHandoff,
+  noticesOfReminder,
   noticesOfStep,
   type Audience,
   type PlannedNotice,
 } from '../../domain/notice-plan';
 import { MessageLedger, type NewMessage } from '../messages/message-ledger';
 import { ConsentBook } from '../preferences/consent-book';
-import { WithdrawLinks } from '../preferences/withdraw-links';
+import { DailyDigest, DIGESTED, type DigestItem } from '../digest/daily-digest';
+import { MessageComposer } from '../messages/message-composer';
 import { MessageSender } from '../messages/message-sender';
-import { NoticeTemplates } from '../templates/templates';
 
 const POLL_MS = 1000;
 const BATCH = 10;
 const LEASE_SECONDS = 60;
 const MAX_WAIT_MS = 5 * 60_000;
+
+interface Owed {
+  messages: NewMessage[];
+  digest: DigestItem[];
+}
 
 interface Pending {
   id: string;
@@ -47,7 +52,6 @@ interface Pending {
 @Injectable()
 export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('NoticePlanner');
-  private readonly templates = NoticeTemplates.shipped();
   private readonly loop = new DrainLoop('NoticePlanner', () => this.planDue(), POLL_MS);
 
   constructor(
@@ -56,7 +60,8 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
     private readonly ledger: MessageLedger,
     private readonly sender: MessageSender,
     private readonly consents: ConsentBook,
-    private readonly links: WithdrawLinks,
+    private readonly composer: MessageComposer,
+    private readonly digests: DailyDigest,
     private readonly env: NotificationsEnv,
   ) {}
 
@@ -91,9 +96,17 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
   private async plan(notice: Pending): Promise<void> {
     try {
       const planned = await this.noticesOf(notice);
-      const messages = (await Promise.all(planned.map((p) => this.messagesOf(notice.id, p)))).flat();
+      const owed = await Promise.all(planned.map((p) => this.messagesOf(notice.id, p)));
       await this.dataSource.transaction(async (m) => {
-        await this.ledger.add(m, messages);
+        await this.ledger.add(
+          m,
+          owed.flatMap((o) => o.messages),
+        );
+        await this.digests.gather(
+          m,
+          notice.id,
+          owed.flatMap((o) => o.digest),
+        );
         await m.query(
           `UPDATE notices SET state = 'planned', planned_at = now(), last_error = NULL WHERE id = $1`,
           [notice.id],
@@ -125,6 +138,8 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
     if (!facts) return [];
     if (notice.event_type === 'evt.permits.task.overdue')
       return noticesOfEscalation(notice.data as unknown as TaskOverdue, facts, publicUrl);
+    if (notice.event_type === 'evt.permits.reminder-due')
+      return noticesOfReminder(notice.data as unknown as ReminderDue, facts, publicUrl);
     return noticesOfStep(facts, publicUrl);
   }
 
@@ -141,63 +156,18 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async messagesOf(noticeId: string, planned: PlannedNotice): Promise<NewMessage[]> {
-    const template = this.templates.get(planned.notice);
+  /** The messages a notice owes its people, and what officers who chose a digest get in it instead. */
+  private async messagesOf(noticeId: string, planned: PlannedNotice): Promise<Owed> {
     const people = await this.audience(planned.audience);
     const choices = await this.consents.choicesOf(people.map((p) => p.personId));
-    return people.map((person): NewMessage => {
+    const owed: Owed = { messages: [], digest: [] };
+    for (const person of people) {
       const chosen = choices(person.personId);
-      const choice = chooseChannels(person, {
-        emailFirst: person.kind === 'staff' || !!planned.file.companyId,
-        legallyRequired: template.legallyRequired,
-        consented: new Set((['whatsapp', 'sms'] as const).filter((c) => chosen.consents[c].given)),
-      });
-      const addressOf = (channel: ChannelName) =>
-        (channel === 'email' ? person.email : person.phone) as string;
-      const id = randomUUID();
-      const variables = {
-        ...planned.variables,
-        name: person.name,
-        stopLink: this.links.linkFor(id),
-        preferencesLink: `${this.env.publicUrl}/akun/pemberitahuan`,
-      };
-      const [first, ...rest] = choice.order;
-      const base = {
-        id,
-        noticeId,
-        notice: planned.notice,
-        applicationId: planned.applicationId,
-        ...planned.file,
-        recipientId: person.personId,
-        recipientKind: person.kind,
-        recipientName: person.name,
-        language: chosen.language,
-        variables,
-        fallbacks: rest.map((channel) => ({ channel, address: addressOf(channel) })),
-      };
-      if (!first) {
-        // Nowhere it may go: recorded as skipped, so the file's page says why nobody heard.
-        const held = choice.notUsed[0];
-        return {
-          ...base,
-          channel: held?.channel ?? 'email',
-          address: held ? addressOf(held.channel) : '-',
-          subject: null,
-          body: '',
-          template: null,
-          status: 'skipped',
-          reason: held?.reason ?? 'no email or phone on record',
-        };
-      }
-      return {
-        ...base,
-        channel: first,
-        address: addressOf(first),
-        ...this.templates.render(planned.notice, first, chosen.language, variables),
-        status: 'queued',
-        reason: null,
-      };
-    });
+      if (person.kind === 'staff' && chosen.digest && DIGESTED.has(planned.notice))
+        owed.digest.push({ personId: person.personId, ...planned });
+      else owed.messages.push(this.composer.compose({ noticeId, ...planned }, person, chosen));
+    }
+    return owed;
   }
 
   private async audience(audience: Audience): Promise<Person[]> {

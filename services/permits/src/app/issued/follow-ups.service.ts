@@ -79,6 +79,7 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
    * do not: an officer's action on a file whose next stages work on the digital file.
    */
   private hasFollowUp(event: AnyCloudEvent<EventsMatching<'evt.permits.>'>>): boolean {
+    if (event.type === 'evt.permits.reminder-due') return false; // for people to hear, not to act on
     if (event.type !== 'evt.permits.application-changed') return true;
     const change = event.data;
     if (change.change === 'created' || change.change === 'submitted') return true;

@@ -10,9 +10,11 @@ import {
   type Principal,
   type WorkflowReason,
 } from '@berkas/contracts';
+import { PermitsEnv } from '@berkas/config';
 import { IdempotentTransactions } from '@berkas/messaging';
 import { act, EngineError, type GuardContext, type Transition } from '../../domain/workflow-engine';
 import type { ActionDefinition, TaskStage } from '../../domain/workflow-definition';
+import { localDateIn, type WorkingCalendar } from '../../domain/working-calendar';
 import { ApplicationCompleteness } from '../applications/application-completeness';
 import { toApplication } from '../applications/application-view';
 import type { StoredCorrection } from '../applications/application.entity';
@@ -53,6 +55,7 @@ export class ActOnTask {
     private readonly planner: TransitionPlanner,
     private readonly transactions: IdempotentTransactions,
     private readonly attachments: TaskAttachments,
+    private readonly env: PermitsEnv,
   ) {}
 
   async run(p: Principal | undefined, req: ActOnTaskRequest): Promise<Application> {
@@ -122,7 +125,7 @@ export class ActOnTask {
     }
     const target = stage.actions[req.action]?.to ?? '';
     const reason = reasonOf(stage.actions[req.action], req.reason);
-    const correction = this.correctionFor(req, locked, target);
+    const correction = this.correctionFor(req, locked, target, calendar);
     const attachments = await this.attachments.useFor(m, task.id, officer.id, req.attachments ?? []);
     const change = await this.planner.plan(m, locked, def, transition, {
       actor: actorOf(officer, capacity),
@@ -156,6 +159,7 @@ export class ActOnTask {
     req: ActOnTaskRequest,
     { task, app }: LockedTask,
     target: string,
+    calendar: WorkingCalendar,
   ): StoredCorrection | null {
     if (target !== '@applicant') {
       if (req.fix)
@@ -179,6 +183,8 @@ export class ActOnTask {
       agencyCode: task.agencyCode,
       returnedAt: new Date().toISOString(),
       answeredAt: null,
+      // The applicant's deadline, in the region's working days (reminded 3 and 1 days before).
+      dueAt: localDateIn(app.regionCode, calendar.addWorkingDays(new Date(), this.env.correctionWorkingDays)),
       changedFields: [],
       changedDocuments: [],
       formBefore: app.form,

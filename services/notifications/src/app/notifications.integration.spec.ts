@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type { NoticeFacts } from '@berkas/contracts';
+import { createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
+import { officerPrincipal, waitFor } from '@berkas/testing';
+import {
+  startNotificationsUnderTest,
+  type NotificationsUnderTest,
+} from '../testing/notifications-under-test.spec';
+import { DailyDigest } from './digest/daily-digest';
+
+// Notifications alone, on real PostgreSQL, JetStream and the providers' stand-ins, with permits and
+// identity answered from fixtures held to proto/: reminders, officers' daily digests, once each.
+describe('notifications on its own', () => {
+  let t: NotificationsUnderTest;
+  let client: StandaloneClient;
+  const agency = { id: randomUUID(), code: 'DPMPTSP', regionCode: '3271' };
+  const rina = officerPrincipal(agency, ['front-office'], { name: 'Rina Marlina' });
+  const rinaContact = {
+    personId: rina.id,
+    kind: 'staff' as const,
+    name: 'Rina Marlina',
+    email: 'rina@dpmptsp.example.id',
+    phone: null,
+  };
+  const siti = {
+    personId: randomUUID(),
+    kind: 'applicant' as const,
+    name: 'Siti Aminah',
+    email: null,
+    phone: '+6281311112222',
+  };
+  const facts = new Map<string, NoticeFacts>();
+
+  beforeAll(async () => {
+    t = await startNotificationsUnderTest();
+    client = await createStandaloneClient(t.natsUrl);
+    t.responder
+      .on('permits.notices.facts', ({ applicationId }) => facts.get(applicationId) as NoticeFacts)
+      .on('permits.calendars.get', ({ regionCode, year }) => ({
+        regionCode,
+        year,
+        days: [
+          {
+            date: '2026-12-25',
+            nameId: 'Hari Raya Natal',
+            nameEn: 'Christmas Day',
+            kind: 'national',
+            regional: false,
+          },
+        ],
+      }))
+      .on('identity.contacts.resolve', (req) => ({
+        people: [
+          ...(req.roles?.length || req.staffIds?.includes(rina.id) ? [rinaContact] : []),
+          ...(req.applicantIds?.includes(siti.personId) ? [siti] : []),
+        ],
+      }));
+  });
+  afterAll(async () => {
+    await client?.close();
+    await t?.stop();
+  });
+
+  /** A file of Siti's at the front office's verification, as permits tells it after `step`. */
+  function fileAt(step: Partial<NoticeFacts['step']>, over: Partial<NoticeFacts> = {}): NoticeFacts {
+    const applicationId = randomUUID();
+    const file: NoticeFacts = {
+      applicationId,
+      trackingNumber: '3271-26-7K4Q-X9M2-H',
+      permitType: { code: 'SIP', name: { id: 'Surat Izin Praktik', en: 'Practice licence' } },
+      regionCode: '3271',
+      applicantId: siti.personId,
+      companyId: null,
+      holderName: 'Siti Aminah',
+      status: 'in-review',
+      dueAt: '2026-12-14',
+      step: {
+        seq: 2,
+        type: 'submitted',
+        occurredAt: new Date().toISOString(),
+        stage: null,
+        action: null,
+        note: null,
+        effects: ['open-task'],
+        opened: ['verification'],
+        completedFile: false,
+        taskId: null,
+        ...step,
+      },
+      correction: null,
+      fee: null,
+      permit: null,
+      openTasks: [
+        {
+          taskId: randomUUID(),
+          stage: 'verification',
+          label: { id: 'Verifikasi kelengkapan berkas', en: 'Completeness check' },
+          agencyId: agency.id,
+          agencyCode: 'DPMPTSP',
+          role: 'front-office',
+          assigneeId: null,
+          dueAt: '2026-12-02',
+        },
+      ],
+      ...over,
+    };
+    facts.set(applicationId, file);
+    return file;
+  }
+
+  it("gathers what an officer chose to get daily into one digest, on the region's working day, once", async () => {
+    const token = await t.responder.accessToken(rina);
+    expect((await client.request('notifications.preferences.update', { digest: true }, token)).digest).toBe(
+      true,
+    );
+
+    const file = fileAt({});
+    await t.publish('evt.permits.application-changed', {
+      applicationId: file.applicationId,
+      permitType: 'SIP',
+      status: 'in-review',
+      change: 'submitted',
+      historySeq: 2,
+    });
+    // Siti hears of it at once (by SMS: she gave only a phone, and the receipt is owed by law) ...
+    await waitFor(
+      async () => (await t.sms.messages(siti.phone)).find((m) => m.body.includes('diterima')) ?? null,
+      15000,
+    );
+    // ... Rina's task waits for her digest, and so does the reminder of the task due tomorrow.
+    await t.publish('evt.permits.reminder-due', {
+      kind: 'task-due',
+      applicationId: file.applicationId,
+      taskId: file.openTasks[0].taskId,
+      dueAt: '2026-12-02',
+      workingDaysLeft: 1,
+    });
+    await waitFor(async () => {
+      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM digest_items WHERE person_id = $1`, [
+        rina.id,
+      ]);
+      return n === 2 ? n : null;
+    }, 15000);
+    expect(await t.mail.messages(rinaContact.email)).toEqual([]);
+
+    const digest = t.service(DailyDigest);
+    // Not before 07:00 in Bogor, not on a Saturday, not on a holiday.
+    expect(await digest.runOnce(new Date('2026-12-01T23:30:00Z'))).toBe(0); // 06:30 WIB
+    expect(await digest.runOnce(new Date('2026-12-05T02:00:00Z'))).toBe(0); // Saturday
+    expect(await digest.runOnce(new Date('2026-12-25T02:00:00Z'))).toBe(0); // Christmas
+    expect(await digest.runOnce(new Date('2026-12-02T00:30:00Z'))).toBe(1); // 07:30 WIB, a Wednesday
+    expect(await digest.runOnce(new Date('2026-12-02T05:00:00Z'))).toBe(0); // the same day again
+    const mail = await waitFor(async () => (await t.mail.messages(rinaContact.email))[0] ?? null, 15000);
+    expect(mail.subject).toBe('Ringkasan harian Berkas: 2 berkas perlu perhatian Anda');
+    expect(mail.text).toContain('Tugas baru / new task: Verifikasi kelengkapan berkas 3271-26-7K4Q-X9M2-H');
+    expect(mail.text).toContain('Tenggat besok / due tomorrow');
+    expect((await t.mail.messages(rinaContact.email)).length).toBe(1);
+  });
+
+  it('reminds an applicant of the correction deadline while the file still waits on them, and not after', async () => {
+    const waiting = fileAt(
+      { type: 'action', effects: ['returned-to-applicant'], opened: [] },
+      { status: 'returned', openTasks: [] },
+    );
+    await t.publish('evt.permits.reminder-due', {
+      kind: 'correction-deadline',
+      applicationId: waiting.applicationId,
+      dueAt: '2026-12-11',
+      workingDaysLeft: 3,
+    });
+    const sms = await waitFor(
+      async () => (await t.sms.messages(siti.phone)).find((m) => m.body.includes('3 hari kerja')) ?? null,
+      15000,
+    );
+    expect(sms.body).toContain('paling lambat 11 Desember 2026');
+    // Answered meanwhile: a reminder that arrives late says nothing.
+    const answered = fileAt({ type: 'resubmitted', effects: ['resumed'], opened: [] });
+    const before = (await t.sms.messages(siti.phone)).length;
+    const id = await t.publish('evt.permits.reminder-due', {
+      kind: 'correction-deadline',
+      applicationId: answered.applicationId,
+      dueAt: '2026-12-11',
+      workingDaysLeft: 1,
+    });
+    await waitFor(async () => {
+      const [row] = await t.db.query(`SELECT state FROM notices WHERE event_id = $1`, [id]);
+      return row?.state === 'planned' ? row : null;
+    }, 15000);
+    expect((await t.sms.messages(siti.phone)).length).toBe(before);
+  });
+});

@@ -1,0 +1,160 @@
+import type { NoticeFacts } from '@berkas/contracts';
+import { noticesOfReminder, noticesOfStep } from './notice-plan';
+
+const URL = 'https://berkas.example.id';
+const task = {
+  taskId: '00000000-0000-4000-8000-0000000000a1',
+  stage: 'verification',
+  label: { id: 'Verifikasi kelengkapan berkas', en: 'Completeness check' },
+  agencyId: '00000000-0000-4000-8000-0000000000b1',
+  agencyCode: 'DPMPTSP',
+  role: 'front-office' as const,
+  assigneeId: null,
+  dueAt: '2026-12-02',
+};
+
+function facts(step: Partial<NoticeFacts['step']>, over: Partial<NoticeFacts> = {}): NoticeFacts {
+  return {
+    applicationId: '00000000-0000-4000-8000-0000000000c1',
+    trackingNumber: '3271-26-7K4Q-X9M2-H',
+    permitType: { code: 'SIP', name: { id: 'Surat Izin Praktik', en: 'Practice licence' } },
+    regionCode: '3271',
+    applicantId: '00000000-0000-4000-8000-0000000000d1',
+    companyId: null,
+    holderName: 'Siti Aminah',
+    status: 'in-review',
+    dueAt: '2026-12-14',
+    step: {
+      seq: 2,
+      type: 'action',
+      occurredAt: '2026-11-27T03:00:00.000Z',
+      stage: 'verification',
+      action: null,
+      note: null,
+      effects: [],
+      opened: [],
+      completedFile: false,
+      taskId: null,
+      ...step,
+    },
+    correction: null,
+    fee: null,
+    permit: null,
+    openTasks: [],
+    ...over,
+  };
+}
+
+const kinds = (f: NoticeFacts) => noticesOfStep(f, URL).map((n) => n.notice);
+
+describe('what a step of a file owes people', () => {
+  it('a submission: the applicant hears it was received, the front office that it is in its queue', () => {
+    const f = facts(
+      { type: 'submitted', effects: ['open-task'], opened: ['verification'] },
+      { openTasks: [task] },
+    );
+    const [received, queued] = noticesOfStep(f, URL);
+    expect(received).toMatchObject({
+      notice: 'submitted',
+      audience: { applicantId: f.applicantId, companyId: null },
+      variables: { trackingNumber: f.trackingNumber, link: `${URL}/permohonan/${f.applicationId}` },
+    });
+    expect(queued).toMatchObject({
+      notice: 'task-queued',
+      audience: { role: { agencyId: task.agencyId, role: 'front-office' } },
+      variables: {
+        stage: 'Verifikasi kelengkapan berkas',
+        dueDate: '2 Desember 2026',
+        link: `${URL}/meja/berkas/${f.applicationId}`,
+      },
+    });
+  });
+
+  it('a return: the officer’s words and the fix list, the task closed owes nobody', () => {
+    const f = facts(
+      { effects: ['close-task', 'returned-to-applicant'] },
+      {
+        status: 'returned',
+        correction: {
+          note: 'STR\n buram',
+          fields: ['strNumber'],
+          documents: ['certificate'],
+          stage: 'verification',
+          agencyCode: 'DPMPTSP',
+        },
+      },
+    );
+    const [returned] = noticesOfStep(f, URL);
+    expect(returned).toMatchObject({
+      notice: 'returned',
+      variables: { reasons: 'STR buram', fixList: 'strNumber, certificate' },
+    });
+    expect(kinds(f)).toEqual(['returned']);
+  });
+
+  it('the file found complete, a bill, the permit, a rejection, a withdrawal', () => {
+    expect(
+      kinds(facts({ completedFile: true, effects: ['close-task', 'open-task'], opened: ['review'] })),
+    ).toEqual(['complete']);
+    const billed = facts(
+      { effects: ['open-task'], opened: ['payment'] },
+      {
+        fee: { stage: 'payment', amount: 150000, currency: 'IDR', billNumber: 'SKRD/2026/0001', paid: false },
+      },
+    );
+    expect(noticesOfStep(billed, URL)[0]).toMatchObject({
+      notice: 'bill-issued',
+      variables: { billNumber: 'SKRD/2026/0001' },
+    });
+    expect(noticesOfStep(billed, URL)[0].variables.amount).toMatch(/^Rp\s?150\.000$/);
+    expect(
+      noticesOfStep(
+        facts({ effects: ['finished-issued'] }, { permit: { number: '503/0001/SIP/DPMPTSP-3271/2026' } }),
+        URL,
+      )[0],
+    ).toMatchObject({ notice: 'issued', variables: { permitNumber: '503/0001/SIP/DPMPTSP-3271/2026' } });
+    expect(kinds(facts({ effects: ['finished-rejected'], note: 'Tidak memenuhi syarat' }))).toEqual([
+      'rejected',
+    ]);
+    expect(kinds(facts({ type: 'withdrawn', effects: ['finished-withdrawn'] }))).toEqual(['withdrawn']);
+  });
+
+  it('a task given to an officer: that officer hears, not the whole role', () => {
+    const given = { ...task, assigneeId: '00000000-0000-4000-8000-0000000000e1' };
+    const f = facts({ type: 'reassigned', taskId: given.taskId }, { openTasks: [given] });
+    expect(noticesOfStep(f, URL)).toEqual([
+      expect.objectContaining({ notice: 'task-queued', audience: { staffIds: [given.assigneeId] } }),
+    ]);
+  });
+});
+
+describe('what a reminder owes', () => {
+  const reminder = {
+    kind: 'correction-deadline' as const,
+    applicationId: '00000000-0000-4000-8000-0000000000c1',
+    dueAt: '2026-12-11',
+    workingDaysLeft: 3,
+  };
+  it('reminds the applicant only while the file waits on them', () => {
+    expect(noticesOfReminder(reminder, facts({}, { status: 'returned' }), URL)).toEqual([
+      expect.objectContaining({
+        notice: 'correction-reminder',
+        variables: expect.objectContaining({ daysLeft: '3' }),
+      }),
+    ]);
+    expect(noticesOfReminder(reminder, facts({}, { status: 'in-review' }), URL)).toEqual([]);
+  });
+  it('reminds officers of a task only while it is open', () => {
+    const due = {
+      kind: 'task-due' as const,
+      applicationId: reminder.applicationId,
+      taskId: task.taskId,
+      dueAt: '2026-12-02',
+      workingDaysLeft: 1,
+    };
+    expect(noticesOfReminder(due, facts({}, { openTasks: [task] }), URL)[0]).toMatchObject({
+      notice: 'task-due',
+    });
+    expect(noticesOfReminder(due, facts({}, { openTasks: [] }), URL)).toEqual([]);
+  });
+});
