@@ -4,6 +4,8 @@ import {
   type Person,
   type PermitsUnderTest,
 } from '../../testing/permits-under-test.spec';
+import { endOfLocalDay } from '../../domain/working-calendar';
+import { CalendarService } from '../calendar/calendar.service';
 
 // permits.tasks.act on real PostgreSQL, with identity and tracking answered from fixtures that proto/
 // holds to their contracts: the front office's completeness check of a submitted practice licence.
@@ -220,7 +222,14 @@ describe('acting on a task', () => {
       answeredAt: null,
       changedFields: [],
       changedDocuments: [],
+      // Ten working days to answer (CORRECTION_WORKING_DAYS), a working day itself.
+      dueAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
+    const calendar = await t.service(CalendarService).forRegion('3271');
+    expect(calendar.isWorkingDay(returned.correction!.dueAt!)).toBe(true);
+    expect(calendar.workingDaysBetween(new Date(), endOfLocalDay('3271', returned.correction!.dueAt!))).toBe(
+      10,
+    );
     // The applicant fixes the number and uploads the certificate again; the address stays.
     const form = { ...(returned.form as Record<string, unknown>), strNumber: 'STR-3271/2023/0043' };
     await t.client.request('permits.applications.update', { id: app.id, form }, app.siti.token);
