@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceName, ServiceToken } from '@berkas/contracts';
+import type { RequestSubject, ServiceName, ServiceToken } from '@berkas/contracts';
 import { ServiceClient, type ServiceIdentity } from '@berkas/messaging';
 import { TokenVerifier } from './token-verifier';
 
@@ -10,11 +10,14 @@ export interface ServiceTokenSource {
 export const SERVICE_TOKEN_SOURCE = Symbol('SERVICE_TOKEN_SOURCE');
 export const OWN_SERVICE = Symbol('OWN_SERVICE');
 
-const TOKEN_SUBJECTS = new Set<string>([
-  'identity.service-tokens.tracking',
-  'identity.service-tokens.permits',
-  'identity.service-tokens.notifications',
-]);
+/** Each service's own token subject, as proto/identity.yaml declares them (identity signs its own). */
+const TOKEN_SUBJECTS: Partial<
+  Record<ServiceName, `identity.service-tokens.${ServiceName}` & RequestSubject>
+> = {
+  tracking: 'identity.service-tokens.tracking',
+  permits: 'identity.service-tokens.permits',
+  notifications: 'identity.service-tokens.notifications',
+};
 
 /**
  * Every service but identity asks identity for its tokens on `identity.service-tokens.<itself>`, a
@@ -24,10 +27,10 @@ const TOKEN_SUBJECTS = new Set<string>([
 export class NatsServiceTokenSource implements ServiceTokenSource {
   constructor(private readonly client: ServiceClient) {}
   issue(service: ServiceName, audience: ServiceName): Promise<ServiceToken> {
-    const subject = `identity.service-tokens.${service}`;
-    if (!TOKEN_SUBJECTS.has(subject))
+    const subject = TOKEN_SUBJECTS[service];
+    if (!subject)
       return Promise.reject(new Error(`${service} has no service tokens: proto/identity.yaml declares none`));
-    return this.client.request(subject as 'identity.service-tokens.permits', { audience });
+    return this.client.request(subject, { audience });
   }
 }
 

@@ -14,6 +14,7 @@ import { CHANNELS, MessageSender } from './messages/message-sender';
 import { NoticeIntake } from './notices/notice-intake';
 import { NoticePlanner } from './notices/notice-planner';
 import { DeliveryReportsController } from './reports/delivery-reports.controller';
+import { NoticeTemplates } from './templates/templates';
 
 /** Events in, messages out: notices taken from the bus, planned per person, sent and followed. */
 @Module({
@@ -30,6 +31,8 @@ import { DeliveryReportsController } from './reports/delivery-reports.controller
         new WhatsAppChannel(whatsapp),
       ],
     },
+    // Read and checked once, at start: a template that breaks the rules stops the service there.
+    { provide: NoticeTemplates, useFactory: () => NoticeTemplates.shipped() },
     ConsentBook,
     WithdrawLinks,
     MessageLedger,

@@ -11,6 +11,7 @@ import {
   generateTrackingNumber,
   parseTrackingNumber,
   type Agency,
+  type Application,
   type AgencyRef,
   type Dossier,
   type DocumentKind,
@@ -195,6 +196,8 @@ export interface PermitsUnderTest {
    * for it (on `identity.service-tokens.<service>`): for subjects only other services may call.
    */
   asService(service: 'notifications'): Promise<StandaloneClient>;
+  /** A new applicant's practice licence (SIP), complete with its documents and submitted. */
+  submittedSip(): Promise<{ id: string; trackingNumber: string; siti: Person; submitted: Application }>;
   /** One of permits' own providers, to drive what runs on a timer (the SLA scheduler's pass). */
   service<T>(type: new (...args: never[]) => T): T;
   /** Throws what the stand-in met that broke the contract: call it after each test. */
@@ -291,6 +294,19 @@ export async function startPermitsUnderTest(): Promise<PermitsUnderTest> {
       principal,
       token: await responder.accessToken(principal),
     });
+    const draftOf: PermitsUnderTest['draft'] = async (applicant, { permitType, form, documents = [] }) => {
+      const { id } = await client.request(
+        'permits.applications.create',
+        { permitType, regionCode: REGION, ...(form ? { form } : {}) },
+        applicant.token,
+      );
+      const [{ tracking_number: trackingNumber }] = await db.query(
+        'SELECT tracking_number FROM applications WHERE id = $1',
+        [id],
+      );
+      for (const kind of documents) dossiers.attach(trackingNumber, kind, applicant.principal);
+      return { id, trackingNumber };
+    };
     return {
       client,
       responder,
@@ -303,19 +319,23 @@ export async function startPermitsUnderTest(): Promise<PermitsUnderTest> {
         staff.push({ principal, nip: `19900315201503${String(2000 + staff.length).slice(-4)}` });
         return signIn(principal);
       },
-      draft: async (applicant, { permitType, form, documents = [] }) => {
-        const { id } = await client.request(
-          'permits.applications.create',
-          { permitType, regionCode: REGION, ...(form ? { form } : {}) },
-          applicant.token,
-        );
-        const [{ tracking_number: trackingNumber }] = await db.query(
-          'SELECT tracking_number FROM applications WHERE id = $1',
-          [id],
-        );
-        for (const kind of documents) dossiers.attach(trackingNumber, kind, applicant.principal);
-        return { id, trackingNumber };
+      submittedSip: async () => {
+        const siti = await signIn(applicantPrincipal());
+        const app = await draftOf(siti, {
+          permitType: 'SIP',
+          form: {
+            profession: 'perawat',
+            strNumber: 'STR-3271/2023/0042',
+            practiceAddress: 'Jl. Pajajaran 9',
+            practiceArea: '32.71.03.1006',
+            practiceOrder: 1,
+          },
+          documents: ['identity-card', 'certificate', 'statement'],
+        });
+        const submitted = await client.request('permits.applications.submit', { id: app.id }, siti.token);
+        return { ...app, siti, submitted };
       },
+      draft: draftOf,
       asService: async (service) => {
         const nats = started.nats as PrivateNats;
         const serviceClient = await createStandaloneClient(nats.url, { as: service });

@@ -27,31 +27,43 @@ export class FileMessagesController {
               updated_at, fallback_for, applicant_id, company_id, region_code
        FROM messages WHERE application_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
       [req.applicationId, MAX_LISTED],
-    )) as Array<Record<string, unknown>>;
+    )) as MessageRow[];
     // Someone who may not read the file learns nothing of it, not even that it exists.
-    if (rows.length && !mayRead(principal, rows[0] as unknown as FileOwner))
+    if (rows.length && !mayRead(principal, rows[0]))
       throw new AppError('NOT_FOUND', 404, 'No such application');
     // An officer sees who was told what; an applicant sees what their file's people were told.
-    const visible =
-      principal.kind === 'staff' ? rows : rows.filter((r) => r['recipient_kind'] === 'applicant');
+    const visible = principal.kind === 'staff' ? rows : rows.filter((r) => r.recipient_kind === 'applicant');
     return {
       items: visible.map((r) => ({
-        id: r['id'] as string,
-        notice: r['notice'] as string,
-        channel: r['channel'] as 'email' | 'whatsapp' | 'sms',
-        recipient: {
-          name: r['recipient_name'] as string,
-          address: maskAddress(r['address'] as string),
-          kind: r['recipient_kind'] as 'applicant' | 'staff',
-        },
-        status: r['status'] as FileMessages['items'][number]['status'],
-        reason: r['reason'] as string | null,
-        createdAt: (r['created_at'] as Date).toISOString(),
-        updatedAt: (r['updated_at'] as Date).toISOString(),
-        fallbackFor: r['fallback_for'] as string | null,
+        id: r.id,
+        notice: r.notice,
+        channel: r.channel,
+        recipient: { name: r.recipient_name, address: maskAddress(r.address), kind: r.recipient_kind },
+        status: r.status,
+        reason: r.reason,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+        fallbackFor: r.fallback_for,
       })),
     };
   }
+}
+
+type FileMessage = FileMessages['items'][number];
+
+/** A row of messages as the list reads it, with whose file it is. */
+interface MessageRow extends FileOwner {
+  id: string;
+  notice: string;
+  channel: FileMessage['channel'];
+  address: string;
+  recipient_name: string;
+  recipient_kind: FileMessage['recipient']['kind'];
+  status: FileMessage['status'];
+  reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  fallback_for: string | null;
 }
 
 interface FileOwner {

@@ -26,9 +26,8 @@ export interface MessageSubject {
  */
 @Injectable()
 export class MessageComposer {
-  private readonly templates = NoticeTemplates.shipped();
-
   constructor(
+    private readonly templates: NoticeTemplates,
     private readonly links: WithdrawLinks,
     private readonly env: NotificationsEnv,
   ) {}

@@ -31,9 +31,10 @@ const FROM: Record<MessageStatus, MessageStatus[]> = Object.fromEntries(
 @Injectable()
 export class MessageLedger {
   private readonly logger = new Logger('Messages');
-  private readonly templates = NoticeTemplates.shipped();
-
-  constructor(private readonly links: WithdrawLinks) {}
+  constructor(
+    private readonly links: WithdrawLinks,
+    private readonly templates: NoticeTemplates,
+  ) {}
 
   /** Writes the messages not written before (a replayed notice writes none); answers how many were new. */
   async add(m: EntityManager, messages: NewMessage[]): Promise<number> {

@@ -2,14 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { NotificationsEnv } from '@berkas/config';
-import {
-  AppError,
-  type ContactsRequest,
-  type HandoffReceipt,
-  type NoticeFacts,
-  type ReminderDue,
-  type TaskOverdue,
-} from '@berkas/contracts';
+import { AppError, type ContactsRequest, type EventMap, type NoticeFacts } from '@berkas/contracts';
 import { DrainLoop, ServiceClient } from '@berkas/messaging';
 import type { Person } from '../../domain/channel-choice';
 import {
@@ -36,12 +29,16 @@ interface Owed {
   digest: DigestItem[];
 }
 
-interface Pending {
-  id: string;
-  event_type: string;
-  data: Record<string, unknown>;
-  attempts: number;
-}
+/** The events notices are taken from (NoticeIntake), each with its data as the contract types it. */
+type NoticeEvent =
+  | 'evt.permits.application-changed'
+  | 'evt.permits.task.overdue'
+  | 'evt.permits.reminder-due'
+  | 'evt.tracking.handoff-changed';
+
+type Pending = { id: string; attempts: number } & {
+  [S in NoticeEvent]: { event_type: S; data: EventMap[S] };
+}[NoticeEvent];
 
 /**
  * Works out what each pending notice owes: the facts of the step from permits, the people from
@@ -130,17 +127,19 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
   /** What the event owes, from the facts permits gives (a file gone since owes nothing). */
   private async noticesOf(notice: Pending): Promise<PlannedNotice[]> {
     const publicUrl = this.env.publicUrl;
-    if (notice.event_type === 'evt.tracking.handoff-changed')
-      return noticesOfHandoff(notice.data as unknown as HandoffReceipt, publicUrl);
-    const applicationId = notice.data['applicationId'] as string;
-    const historySeq = notice.data['historySeq'] as number | undefined;
-    const facts = await this.facts(applicationId, historySeq);
+    if (notice.event_type === 'evt.tracking.handoff-changed') return noticesOfHandoff(notice.data, publicUrl);
+    const historySeq =
+      notice.event_type === 'evt.permits.application-changed' ? notice.data.historySeq : undefined;
+    const facts = await this.facts(notice.data.applicationId, historySeq);
     if (!facts) return [];
-    if (notice.event_type === 'evt.permits.task.overdue')
-      return noticesOfEscalation(notice.data as unknown as TaskOverdue, facts, publicUrl);
-    if (notice.event_type === 'evt.permits.reminder-due')
-      return noticesOfReminder(notice.data as unknown as ReminderDue, facts, publicUrl);
-    return noticesOfStep(facts, publicUrl);
+    switch (notice.event_type) {
+      case 'evt.permits.task.overdue':
+        return noticesOfEscalation(notice.data, facts, publicUrl);
+      case 'evt.permits.reminder-due':
+        return noticesOfReminder(notice.data, facts, publicUrl);
+      case 'evt.permits.application-changed':
+        return noticesOfStep(facts, publicUrl);
+    }
   }
 
   private async facts(applicationId: string, historySeq: number | undefined): Promise<NoticeFacts | null> {

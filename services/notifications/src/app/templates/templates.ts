@@ -35,7 +35,7 @@ export interface Rendered {
 /** The variable names a Mustache text uses ({{name}} only: sections and partials are not allowed). */
 export function variablesOf(text: string): string[] {
   return Mustache.parse(text).flatMap((token) => {
-    const [type, name] = token as unknown as [string, string];
+    const [type, name] = token;
     if (type === 'text') return [];
     if (type !== 'name') throw new Error(`{{${type}${name}}}: only {{name}} is allowed in a template`);
     return [name];

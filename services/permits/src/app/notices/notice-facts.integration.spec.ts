@@ -65,26 +65,8 @@ describe('facts for notices', () => {
   /** The history seq the last application-changed event of the application carried. */
   const lastSeq = async (applicationId: string) => (await changes(applicationId)).at(-1)!.historySeq!;
 
-  /** A SIP application submitted with everything it needs. */
-  async function submittedSip() {
-    const siti = await t.applicant();
-    const app = await t.draft(siti, {
-      permitType: 'SIP',
-      form: {
-        profession: 'perawat',
-        strNumber: 'STR-3271/2023/0042',
-        practiceAddress: 'Jl. Pajajaran 9',
-        practiceArea: '32.71.03.1006',
-        practiceOrder: 1,
-      },
-      documents: ['identity-card', 'certificate', 'statement'],
-    });
-    const submitted = await t.client.request('permits.applications.submit', { id: app.id }, siti.token);
-    return { ...app, siti, submitted };
-  }
-
   it('tells each step of a file from its event: the open tasks, the return and its fix list, the permit', async () => {
-    const app = await submittedSip();
+    const app = await t.submittedSip();
     const submittedSeq = await lastSeq(app.id);
 
     // Submitted: the completeness check is open at the front office, due in its working days.
@@ -282,7 +264,7 @@ describe('facts for notices', () => {
   });
 
   it('reads an older return, written before steps kept their fix list, from the stored correction', async () => {
-    const app = await submittedSip();
+    const app = await t.submittedSip();
     const note = 'Surat pernyataan belum ditandatangani';
     await t.client.request(
       'permits.tasks.act',
@@ -318,7 +300,7 @@ describe('facts for notices', () => {
   });
 
   it('answers the notifications service only, and only about a step that exists', async () => {
-    const app = await submittedSip();
+    const app = await t.submittedSip();
     const seq = await lastSeq(app.id);
     const ask = (token?: string) =>
       t.client.request('permits.notices.facts', { applicationId: app.id, historySeq: seq }, token);

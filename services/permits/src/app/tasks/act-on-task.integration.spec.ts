@@ -25,21 +25,9 @@ describe('acting on a task', () => {
 
   /** A SIP application submitted with everything it needs, and its verification task. */
   async function submittedSip() {
-    const siti = await t.applicant();
-    const app = await t.draft(siti, {
-      permitType: 'SIP',
-      form: {
-        profession: 'perawat',
-        strNumber: 'STR-3271/2023/0042',
-        practiceAddress: 'Jl. Pajajaran 9',
-        practiceArea: '32.71.03.1006',
-        practiceOrder: 1,
-      },
-      documents: ['identity-card', 'certificate', 'statement'],
-    });
-    const submitted = await t.client.request('permits.applications.submit', { id: app.id }, siti.token);
+    const app = await t.submittedSip();
     t.responder.clearCalls();
-    return { ...app, siti, taskId: submitted.openTasks[0].id };
+    return { ...app, taskId: app.submitted.openTasks[0].id };
   }
 
   it('completes the check: the service standard starts and the file moves on to DINKES', async () => {

@@ -26,23 +26,6 @@ describe('reminders of deadlines', () => {
   });
   afterAll(() => t?.stop());
 
-  async function submittedSip() {
-    const siti = await t.applicant();
-    const app = await t.draft(siti, {
-      permitType: 'SIP',
-      form: {
-        profession: 'perawat',
-        strNumber: 'STR-3271/2023/0042',
-        practiceAddress: 'Jl. Pajajaran 9',
-        practiceArea: '32.71.03.1006',
-        practiceOrder: 1,
-      },
-      documents: ['identity-card', 'certificate', 'statement'],
-    });
-    const submitted = await t.client.request('permits.applications.submit', { id: app.id }, siti.token);
-    return { ...app, siti, submitted };
-  }
-
   /** The moment `n` working days (of region 3271) before the end of `date`, at 09:00 local time. */
   async function workingDaysBefore(date: string, n: number): Promise<Date> {
     const calendar = await t.service(CalendarService).forRegion('3271');
@@ -57,7 +40,7 @@ describe('reminders of deadlines', () => {
   const ofApp = (all: ReminderDue[], id: string) => all.filter((r) => r.applicationId === id);
 
   it('reminds the applicant 3 and 1 working days before their correction deadline, once each', async () => {
-    const app = await submittedSip();
+    const app = await t.submittedSip();
     const returned = await t.client.request(
       'permits.tasks.act',
       {
@@ -95,7 +78,7 @@ describe('reminders of deadlines', () => {
   });
 
   it('reminds the officers of a task the working day before it is due, and not again', async () => {
-    const app = await submittedSip();
+    const app = await t.submittedSip();
     const task = app.submitted.openTasks[0];
     const dueDate = task.dueAt as string;
     const dayBefore = await workingDaysBefore(dueDate, 1);
