@@ -35,6 +35,8 @@ import {
   RegistrationPagesController,
 } from './pages/registration-pages.controller';
 import { SignInPagesController } from './pages/sign-in-pages.controller';
+import { PreferencePagesController, StopLinkPagesController } from './pages/notification-pages.controller';
+import { FileMessagesReader } from './messages/file-messages';
 import { SessionsModule } from './sessions/sessions.module';
 import { SignIn } from './sessions/sign-in.entity';
 import { AgencyDirectory } from './desk/agency-directory';
@@ -90,6 +92,8 @@ export class AppModule {
         StaffAdminPagesController,
         AgencyAdminPagesController,
         ClaimPagesController,
+        PreferencePagesController,
+        StopLinkPagesController,
       ],
       providers: [
         PageRenderer,
@@ -100,6 +104,7 @@ export class AppModule {
         AgencyDirectory,
         StageDirectory,
         SavedViews,
+        FileMessagesReader,
         { provide: APP_FILTER, useClass: PageErrorFilter },
       ],
     };

@@ -20,6 +20,7 @@ import { actorWords, historyRows } from '../desk/file-history';
 import { OfficerFiles, type ActionOption, type OfficerFile, type TaskOnFile } from '../desk/officer-file';
 import { requireOfficer, TASK_CONFLICTS } from '../desk/officer-only';
 import { hrefIn, langOf, translate, type Lang } from '../i18n/catalogue';
+import { FileMessagesReader, messageRows, type FileMessage } from '../messages/file-messages';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { field, fieldList, FormErrors } from './form-errors';
@@ -89,6 +90,7 @@ export class DeskFileController {
     private readonly files: OfficerFiles,
     private readonly pages: PageRenderer,
     private readonly forwarder: DocumentForwarder,
+    private readonly messages: FileMessagesReader,
   ) {}
 
   @Get('berkas/:id')
@@ -101,9 +103,13 @@ export class DeskFileController {
     @Res() res: Response,
   ): Promise<void> {
     requireOfficer(req);
-    const file = await this.files.load(req, token, id);
+    // What Berkas told people about the file comes with it (the page goes on without it).
+    const [file, messages] = await Promise.all([
+      this.files.load(req, token, id),
+      this.messages.forFile(req, token, id),
+    ]);
     const notice = conflict === '1' ? 'conflict' : DONE.find((d) => d === done);
-    this.render(req, res, file, { notice });
+    await this.render(req, res, token, file, { notice, messages });
   }
 
   /**
@@ -183,7 +189,7 @@ export class DeskFileController {
         `lampiran-${taskId}`,
         translate(lang, 'file.errors.tooManyAttachments', { max: MAX_ATTACHMENTS }),
       );
-    if (!action || errors.any) return this.render(req, res, file, { typed, errors }, 400);
+    if (!action || errors.any) return this.render(req, res, token, file, { typed, errors }, 400);
     try {
       await this.api.post(
         req,
@@ -201,7 +207,7 @@ export class DeskFileController {
       const refused = formRefusal(e);
       if (TASK_CONFLICTS.includes(refused.code)) return this.conflict(res, lang, id);
       this.refusal(errors, refused, typed, lang);
-      return this.render(req, res, file, { typed, errors }, refused.status);
+      return this.render(req, res, token, file, { typed, errors }, refused.status);
     }
     res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { selesai: 'tindakan' }));
   }
@@ -242,7 +248,7 @@ export class DeskFileController {
         errors.add(`kepada-${taskId}`, refused.message);
       }
     }
-    this.render(req, res, file, { reassigning: typed, errors }, 400);
+    await this.render(req, res, token, file, { reassigning: typed, errors }, 400);
   }
 
   /** Records the levy's payment (the bank's reference) at the stage that billed it. */
@@ -270,7 +276,7 @@ export class DeskFileController {
       }
     }
     const file = await this.files.load(req, token, id);
-    this.render(req, res, file, { errors, reference }, 400);
+    await this.render(req, res, token, file, { errors, reference }, 400);
   }
 
   /** A document of the dossier, streamed from storage as the API checks it against its SHA-256. */
@@ -326,9 +332,14 @@ export class DeskFileController {
     res.redirect(303, hrefIn(lang, `/meja/berkas/${id}`, { bentrok: '1' }));
   }
 
-  private render(
+  /**
+   * The file's page; what Berkas told people about it is read here unless the caller read it
+   * already (beside the file), and left out when the notifications service does not answer.
+   */
+  private async render(
     req: Request,
     res: Response,
+    token: string,
     file: OfficerFile,
     extra: {
       notice?: string | null;
@@ -336,10 +347,13 @@ export class DeskFileController {
       errors?: FormErrors;
       reference?: string;
       reassigning?: { taskId: string; to: string; reason: string };
+      messages?: FileMessage[] | null;
     },
     status = 200,
-  ): void {
+  ): Promise<void> {
     const lang = langOf(req);
+    const messages =
+      extra.messages === undefined ? await this.messages.forFile(req, token, file.app.id) : extra.messages;
     const { form, requiredDocuments } = file.type;
     const fieldLabel = (name: string) => form.find((f) => f.name === name)?.label[lang] ?? name;
     const documentLabel = (kind: string) =>
@@ -369,6 +383,8 @@ export class DeskFileController {
         documentItems: (docs: typeof requiredDocuments, checked: string[]) =>
           docs.map((d) => ({ value: d.kind, text: d.label[lang], checked: checked.includes(d.kind) })),
         ...extra,
+        messages: messages && messageRows(messages, lang, true),
+        forStaff: true,
       },
       status,
     );

@@ -4,6 +4,7 @@ import type { Application, ApplicationPage, IssuedPermit, PermitType } from '@be
 import { ApiClient, ApiProblem } from '../api/api-client';
 import { langOf, translate } from '../i18n/catalogue';
 import { ApplicationWorkspace } from '../apply/application-workspace';
+import { FileMessagesReader, messageRows } from '../messages/file-messages';
 import { AccessToken, SignedInGuard } from '../sessions/signed-in.guard';
 import { PageRenderer } from '../views/page-renderer';
 import { uuidPath } from './input-rules';
@@ -36,6 +37,7 @@ export class MyApplicationsController {
     private readonly api: ApiClient,
     private readonly workspace: ApplicationWorkspace,
     private readonly pages: PageRenderer,
+    private readonly messages: FileMessagesReader,
   ) {}
 
   @Get()
@@ -64,13 +66,24 @@ export class MyApplicationsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const app = await this.api.get<Application>(req, `/applications/${id}`, token);
-    const type = await this.workspace.permitType(req, app.permitType);
-    const permit =
-      app.status === 'issued'
-        ? await this.api.get<IssuedPermit>(req, `/applications/${id}/permit`, token)
-        : null;
-    this.pages.send(req, res, 'pages/application-status', { app, type, permit, next: nextStep(app) });
+    // What Berkas told the applicant about the file comes with it (the page goes on without it).
+    const [app, messages] = await Promise.all([
+      this.api.get<Application>(req, `/applications/${id}`, token),
+      this.messages.forFile(req, token, id),
+    ]);
+    const [type, permit] = await Promise.all([
+      this.workspace.permitType(req, app.permitType),
+      app.status === 'issued' ? this.api.get<IssuedPermit>(req, `/applications/${id}/permit`, token) : null,
+    ]);
+    const forStaff = req.session.person?.kind === 'staff';
+    this.pages.send(req, res, 'pages/application-status', {
+      app,
+      type,
+      permit,
+      next: nextStep(app),
+      messages: messages && messageRows(messages, langOf(req), forStaff),
+      forStaff,
+    });
   }
 
   /** The bukti pendaftaran (PDF, rendered by the API), passed through as it comes. */

@@ -22,6 +22,8 @@ declare module 'express-session' {
     passwordChangeRequired: boolean;
     /** An officer serving a walk-in at the counter: their own sign-in, kept aside until they finish. */
     counter: CounterVisitInSession;
+    /** What a message's stop link withdrew, for the page after its button (a refresh posts nothing). */
+    consentWithdrawn: { token: string; channel: 'whatsapp' | 'sms'; address: string };
   }
 }
 
