@@ -16,3 +16,6 @@ export const launcher = require('../../scripts/lib/services.cjs') as {
   stopAll(children: ChildProcess[], graceMs?: number): Promise<void>;
   root: string;
 };
+
+/** The notices' wording, whose WhatsApp templates the WhatsApp stand-in registers as Meta would. */
+export const WHATSAPP_TEMPLATES = `${launcher.root}/services/notifications/data/templates.json`;

@@ -7,11 +7,13 @@ import {
   natsEnvFor,
   startNatsCluster,
   startPrivateS3,
+  startProviderStandIns,
   TEST_INFRA,
   uniqueName,
   type NatsCluster,
+  type ProviderStandIns,
 } from '@berkas/testing';
-import { launcher, type BackendName } from './launcher';
+import { launcher, WHATSAPP_TEMPLATES, type BackendName } from './launcher';
 
 export interface Replica {
   service: BackendName | 'gateway';
@@ -28,6 +30,8 @@ export interface ScaledSystem {
   nats: NatsCluster;
   replicas: Replica[];
   databases: Record<BackendName, string>;
+  /** The SMTP sink, SMS gateway and WhatsApp Cloud API the replicas send to: what people were sent. */
+  providers: ProviderStandIns;
   logDir: string;
   /** Kills the replica as a crash does (SIGKILL) and starts it again; resolves once it is ready. */
   crashAndRestart(replica: Replica): Promise<void>;
@@ -44,6 +48,7 @@ const BACKENDS = ['identity', 'tracking', 'permits', 'notifications'] as const;
 export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
   const nats = await startNatsCluster(3, { users: true }); // each service its own user, as in production
   const s3 = await startPrivateS3();
+  const providers = await startProviderStandIns(WHATSAPP_TEMPLATES);
   const run = uniqueName('scale');
   const databases = {
     identity: `berkas_${run}_identity`,
@@ -55,6 +60,8 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
   mkdirSync(logDir, { recursive: true });
   const gatewayPort = await freePort();
   const gatewayInternalPort = await freePort();
+  // Meta posts its delivery reports to the public address: here the gateway itself.
+  await providers.whatsapp.webhookTo(`http://127.0.0.1:${gatewayPort}/api/v1/delivery-reports/whatsapp`);
   const replicas: Replica[] = [];
   const spawnReplica = (replica: Replica) => {
     const log = createWriteStream(join(logDir, `${replica.service}-${replica.index}.log`), { flags: 'a' });
@@ -82,6 +89,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
         ? { PORT: String(gatewayPort), INTERNAL_PORT: String(gatewayInternalPort) }
         : { HTTP_PORT: String(httpPort), DATABASE_NAME: databases[service] }),
       ...(service === 'identity' ? { DEMO_DATA: 'true' } : {}),
+      ...providers.envFor(service),
     };
     const replica = {
       service,
@@ -100,6 +108,7 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
     await launcher.stopAll(replicas.map((r) => r.process));
     await nats.stop();
     await s3.stop();
+    await providers.stop();
     await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
   };
   try {
@@ -125,5 +134,15 @@ export async function startScaledSystem(count = 2): Promise<ScaledSystem> {
     );
   };
   const gatewayInternalUrl = `http://127.0.0.1:${gatewayInternalPort}`;
-  return { gatewayUrl, gatewayInternalUrl, nats, replicas, databases, logDir, crashAndRestart, stop };
+  return {
+    gatewayUrl,
+    gatewayInternalUrl,
+    nats,
+    replicas,
+    databases,
+    providers,
+    logDir,
+    crashAndRestart,
+    stop,
+  };
 }

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import {
   dropDatabase,
   freePort,
-  startPrivateMailSink,
   startPrivateNats,
   startPrivateS3,
-  startPrivateSmsGateway,
-  startPrivateWhatsApp,
+  startProviderStandIns,
   TEST_INFRA,
   uniqueName,
   natsEnvFor,
@@ -21,7 +19,7 @@ import {
 } from '@berkas/testing';
 
 import { undocumentedProblems } from './documented-problems';
-import { launcher, type BackendName, type ServiceName } from './launcher';
+import { launcher, WHATSAPP_TEMPLATES, type BackendName, type ServiceName } from './launcher';
 
 export type { BackendName, ServiceName };
 
@@ -76,11 +74,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   // NATS as in production: each service its own user, with the permissions proto/ gives it.
   const nats: PrivateNats = await startPrivateNats({ users: options.natsUsers ?? true });
   const s3: PrivateS3 = await startPrivateS3();
-  const [mail, sms] = await Promise.all([startPrivateMailSink(), startPrivateSmsGateway()]);
-  const whatsapp = await startPrivateWhatsApp([
-    ...['--templates', join(launcher.root, 'services', 'notifications', 'data', 'templates.json')],
-    ...(options.whatsapp ?? []),
-  ]);
+  const providers = await startProviderStandIns(WHATSAPP_TEMPLATES, options.whatsapp);
+  const { mail, sms, whatsapp } = providers;
   const run = uniqueName('e2e');
   const databases = {
     identity: `berkas_${run}_identity`,
@@ -142,22 +137,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     // Late tasks are looked for every 2 seconds, so a journey that ages one sees it escalated soon.
     if (name === 'permits') env['SLA_SCAN_SECONDS'] = '2';
     if (name === 'identity') env['DEMO_DATA'] = 'true'; // journeys sign in with the demo accounts
-    if (name === 'identity' || name === 'notifications')
-      Object.assign(env, {
-        SMTP_PORT: String(mail.smtpPort),
-        SMS_API_URL: sms.url,
-        SMS_ACCOUNT_SID: sms.accountSid,
-        SMS_AUTH_TOKEN: sms.authToken,
-      });
-    if (name === 'notifications')
-      Object.assign(env, {
-        WHATSAPP_API_URL: whatsapp.url,
-        WHATSAPP_PHONE_NUMBER_ID: whatsapp.phoneNumberId,
-        WHATSAPP_ACCESS_TOKEN: whatsapp.accessToken,
-        WHATSAPP_APP_SECRET: whatsapp.appSecret,
-        // Retries a test can wait for.
-        MESSAGE_RETRY_BASE_MS: '200',
-      });
+    Object.assign(env, providers.envFor(name));
+    if (name === 'notifications') env['MESSAGE_RETRY_BASE_MS'] = '200'; // retries a test can wait for
     if (name === 'gateway') {
       // Journeys poll the public view; rate limits get their own test with low limits.
       env['RATE_LIMIT_LOOKUPS'] = '100000';
@@ -181,7 +162,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     Object.values(files).forEach((f) => f.end());
     await nats.stop();
     await s3.stop();
-    await Promise.all([mail.stop(), sms.stop(), whatsapp.stop()]);
+    await providers.stop();
     await Promise.all(Object.values(databases).map((db) => dropDatabase(db)));
     if (outsideContract.length)
       throw new Error(

@@ -20,6 +20,8 @@ export interface ReceivedSms {
   from: string;
   body: string;
   status: string;
+  /** Where the gateway reports this message's statuses (SmsChannel adds the message's reference). */
+  statusCallback: string | null;
 }
 
 export interface PrivateMailSink {
@@ -144,5 +146,55 @@ export async function startPrivateWhatsApp(extra: string[] = []): Promise<Privat
       await fetch(`${url}/api/v1/webhook`, { method: 'PUT', body: JSON.stringify({ url: target }) });
     },
     stop,
+  };
+}
+
+/** The three providers' stand-ins of one system, and the settings that point a service at them. */
+export interface ProviderStandIns {
+  mail: PrivateMailSink;
+  sms: PrivateSmsGateway;
+  whatsapp: PrivateWhatsApp;
+  /** What identity (mail, SMS) and notifications (all three) are configured with; nothing for others. */
+  envFor(service: string): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * An SMTP sink, an SMS gateway and a WhatsApp Cloud API that knows the registered templates of
+ * `templatesFile`, private to one system; `whatsappOptions` passes the stand-in's options.
+ */
+export async function startProviderStandIns(
+  templatesFile: string,
+  whatsappOptions: string[] = [],
+): Promise<ProviderStandIns> {
+  const [mail, sms, whatsapp] = await Promise.all([
+    startPrivateMailSink(),
+    startPrivateSmsGateway(),
+    startPrivateWhatsApp(['--templates', templatesFile, ...whatsappOptions]),
+  ]);
+  const mailAndSms = {
+    SMTP_PORT: String(mail.smtpPort),
+    SMS_API_URL: sms.url,
+    SMS_ACCOUNT_SID: sms.accountSid,
+    SMS_AUTH_TOKEN: sms.authToken,
+  };
+  return {
+    mail,
+    sms,
+    whatsapp,
+    envFor: (service) => {
+      if (service === 'identity') return mailAndSms;
+      if (service !== 'notifications') return {};
+      return {
+        ...mailAndSms,
+        WHATSAPP_API_URL: whatsapp.url,
+        WHATSAPP_PHONE_NUMBER_ID: whatsapp.phoneNumberId,
+        WHATSAPP_ACCESS_TOKEN: whatsapp.accessToken,
+        WHATSAPP_APP_SECRET: whatsapp.appSecret,
+      };
+    },
+    stop: async () => {
+      await Promise.all([mail.stop(), sms.stop(), whatsapp.stop()]);
+    },
   };
 }

@@ -13,10 +13,8 @@ import {
   dropDatabase,
   freePort,
   NatsResponder,
-  startPrivateMailSink,
   startPrivateNats,
-  startPrivateSmsGateway,
-  startPrivateWhatsApp,
+  startProviderStandIns,
   TEST_INFRA,
   uniqueName,
   type PrivateMailSink,
@@ -69,13 +67,9 @@ export async function startNotificationsUnderTest(): Promise<NotificationsUnderT
       standsInFor: ['identity', 'permits'],
       auth,
     }));
-    const mail = await startPrivateMailSink();
-    const sms = await startPrivateSmsGateway();
-    const whatsapp = await startPrivateWhatsApp([
-      '--templates',
-      join(__dirname, '..', '..', 'data', 'templates.json'),
-    ]);
-    started.stands.push(mail, sms, whatsapp);
+    const providers = await startProviderStandIns(join(__dirname, '..', '..', 'data', 'templates.json'));
+    started.stands.push(providers);
+    const { mail, sms, whatsapp } = providers;
     const { sections, defaults } = SERVICE_CONFIG.notifications;
     const config = loadConfig(
       sections,
@@ -87,14 +81,7 @@ export async function startNotificationsUnderTest(): Promise<NotificationsUnderT
         HTTP_HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         PUBLIC_URL: 'https://berkas.example.id',
-        SMTP_PORT: String(mail.smtpPort),
-        SMS_API_URL: sms.url,
-        SMS_ACCOUNT_SID: sms.accountSid,
-        SMS_AUTH_TOKEN: sms.authToken,
-        WHATSAPP_API_URL: whatsapp.url,
-        WHATSAPP_PHONE_NUMBER_ID: whatsapp.phoneNumberId,
-        WHATSAPP_ACCESS_TOKEN: whatsapp.accessToken,
-        WHATSAPP_APP_SECRET: whatsapp.appSecret,
+        ...providers.envFor('notifications'),
         MESSAGE_RETRY_BASE_MS: '100',
       },
       defaults,
