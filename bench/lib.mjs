@@ -181,7 +181,9 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
     /** nats.js connection options of a NATS user: a service's (`gateway` to make requests) or `auditor`. */
     natsAs: (user) => ({ user, pass: passwords[user], inboxPrefix: `_INBOX_${user}` }),
     s3Port,
-    databases: Object.fromEntries(['identity', 'tracking', 'permits'].map((n) => [n, `berkas_${run}_${n}`])),
+    databases: Object.fromEntries(
+      ['identity', 'tracking', 'permits', 'notifications'].map((n) => [n, `berkas_${run}_${n}`]),
+    ),
     processes,
     stop: async () => {
       await launcher.stopAll([...extras, ...Object.values(processes)]);
@@ -192,7 +194,7 @@ export async function startBerkas(extraEnv = {}, nodeArgs = {}) {
       const { default: pg } = await import('pg');
       const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
       await client.connect();
-      for (const name of ['identity', 'tracking', 'permits', 'web'])
+      for (const name of ['identity', 'tracking', 'permits', 'notifications', 'web'])
         await client.query(`DROP DATABASE IF EXISTS "berkas_${run}_${name}" WITH (FORCE)`);
       await client.end();
     },

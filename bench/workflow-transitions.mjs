@@ -9,14 +9,18 @@
 // office, stage "competence-review"), made by SQL so that seeding is fast; then 1,000,000 past transitions
 // (history rows and closed tasks) are added and every run repeats. During the service-level runs a
 // JetStream consumer counts the `application-changed` events: lost, duplicated, and the time from
-// the event's commit (its CloudEvents time, stamped inside the transaction) to its receipt.
-// Usage: npm run bench -- workflow-transitions [transitions per run] [past transitions]
+// the event's commit (its CloudEvents time, stamped inside the transaction) to its receipt; and
+// after each run, once notifications has sent what those events owe (the decision stage's officers
+// hear of their new task by email), the time from each event's commit to its email accepted by the
+// SMTP sink, with none lost or sent twice.
+// Usage: npm run bench -- workflow-transitions [transitions per run] [past transitions] [paced rate /s]
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, connect, StringCodec } from 'nats';
 import pg from 'pg';
 import { columnsOf, fileInReview, median, root, startBerkas } from './lib.mjs';
+import { mailLatency, startMailSink } from './mail-latency.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTrackingNumber } = require(
@@ -26,9 +30,13 @@ const { generateTrackingNumber } = require(
 const PER_RUN = Number(process.argv[2] ?? 3000);
 const PAST = Number(process.argv[3] ?? 1_000_000);
 const CONCURRENCY = 16;
+/** A steady rate a city's offices might reach at their busiest, for the emails' latency when not saturated. */
+const PACED_RATE = Number(process.argv[4] ?? 20);
 const ACTION = 'recommend';
 
+const sink = await startMailSink();
 const system = await startBerkas({
+  notifications: { LOG_LEVEL: 'error', ...sink.env },
   gateway: { LOG_LEVEL: 'error' },
   permits: { LOG_LEVEL: 'error' },
   tracking: { LOG_LEVEL: 'error' },
@@ -116,6 +124,19 @@ try {
     const seconds = (performance.now() - started) / 1000;
     if (failed) throw new Error(`${failed} of ${items.length} transitions failed`);
     return items.length / seconds;
+  };
+
+  /** Starts one `work(item)` every 1/rate seconds whatever the others are doing; answers the rate reached. */
+  const paced = async (items, work, rate) => {
+    const started = performance.now();
+    const running = [];
+    for (let k = 0; k < items.length; k++) {
+      const due = started + (k * 1000) / rate;
+      if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+      running.push(work(items[k]));
+    }
+    await Promise.all(running);
+    return items.length / ((performance.now() - started) / 1000);
   };
 
   const sc = StringCodec();
@@ -252,20 +273,29 @@ try {
     };
   };
 
+  /** Drives `tasks` with `work`, then waits for their emails to be sent: answers the rate and the mail figures. */
+  const thenMail = async (tasks, work) => {
+    const applicationIds = tasks.map((t) => t.application_id);
+    const rate = await work(applicationIds);
+    const mail = await mailLatency({ databases: system.databases, sink, applicationIds });
+    await sink.clear();
+    return { rate, mail };
+  };
   const results = [];
   const round = async (label) => {
-    await drive(await copies(200), overNats); // warm-up
+    const warmUp = await copies(200);
+    await thenMail(warmUp, () => drive(warmUp, overNats));
     const service = [];
     for (let i = 0; i < 3; i++) {
       const tasks = await copies(PER_RUN);
-      service.push(
-        await watchEvents(
-          tasks.map((t) => t.application_id),
-          () => drive(tasks, overNats),
-        ),
-      );
+      const run = await thenMail(tasks, (ids) => watchEvents(ids, () => drive(tasks, overNats)));
+      service.push({ ...run.rate, mail: run.mail });
     }
-    const gateway = await drive(await copies(PER_RUN), throughGateway);
+    // The same actions at a steady PACED_RATE for 30 seconds: notifications keeps up, what is left is its path.
+    const steady = await copies(PACED_RATE * 30);
+    const steadyRun = await thenMail(steady, () => paced(steady, overNats, PACED_RATE));
+    const gatewayTasks = await copies(PER_RUN);
+    const { rate: gateway } = await thenMail(gatewayTasks, () => drive(gatewayTasks, throughGateway));
     const baseline = [];
     for (let i = 0; i < 3; i++) baseline.push(await drive(await copies(PER_RUN), plainPg));
     const r = {
@@ -274,6 +304,7 @@ try {
       gateway,
       baseline: median(baseline),
       events: service,
+      paced: steadyRun,
     };
     results.push(r);
     process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -325,6 +356,23 @@ try {
           ),
         )
         .join('\n') +
+      '\n\n' +
+      `| history | run | emails | lost | sent twice | commit → SMTP accepted p50 ms | p99 ms | emails/s drained |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+      results
+        .flatMap((r) =>
+          r.events.map(
+            ({ mail: m }, i) =>
+              `| ${r.label} | ${i + 1} | ${m.emails} | ${m.lost} | ${m.twice} | ${m.p50} | ${m.p99} | ${m.drainedPerSecond} |`,
+          ),
+        )
+        .join('\n') +
+      '\n' +
+      results
+        .map(
+          ({ label, paced: { rate, mail: m } }) =>
+            `| ${label} | paced ${Math.round(rate)}/s | ${m.emails} | ${m.lost} | ${m.twice} | ${m.p50} | ${m.p99} | ${m.drainedPerSecond} |`,
+        )
+        .join('\n') +
       '\n',
   );
 } finally {
@@ -333,4 +381,5 @@ try {
   await permitsDb.end();
   await trackingDb.end();
   await system.stop();
+  sink.stop();
 }

@@ -20,7 +20,7 @@ import { MessageComposer } from '../messages/message-composer';
 import { MessageSender } from '../messages/message-sender';
 
 const POLL_MS = 1000;
-const BATCH = 10;
+const BATCH = 32;
 const LEASE_SECONDS = 60;
 const MAX_WAIT_MS = 5 * 60_000;
 
@@ -84,7 +84,13 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
         [LEASE_SECONDS, BATCH],
       )) as [Pending[], number];
       if (!due.length) return;
-      for (const notice of due) await this.plan(notice);
+      // Files are planned side by side; one file's notices in the order they happened, so its
+      // people's messages are written (and sent) in that order too.
+      await Promise.all(
+        [...byFile(due).values()].map(async (notices) => {
+          for (const notice of notices) await this.plan(notice);
+        }),
+      );
       this.sender.kick();
       if (due.length < BATCH) return;
     }
@@ -185,4 +191,14 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
     const { people } = await this.services.request('identity.contacts.resolve', request, { asService: true });
     return people;
   }
+}
+
+/** Due notices grouped by the file they are about (a dossier's by its handoff), each group in order. */
+function byFile(due: Pending[]): Map<string, Pending[]> {
+  const groups = new Map<string, Pending[]>();
+  for (const notice of due) {
+    const key = 'applicationId' in notice.data ? notice.data.applicationId : notice.id;
+    groups.set(key, [...(groups.get(key) ?? []), notice]);
+  }
+  return groups;
 }
