@@ -628,6 +628,40 @@ const MATRIX: Row[] = [
     refused: 403,
     path: () => '/api/v1/admin/calendars/3271/days/2027-06-03',
   },
+  // The notices' wording: a system-admin's. Publishing the version in use changes nothing.
+  {
+    route: 'GET /api/v1/notification-templates',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/notification-templates',
+  },
+  {
+    route: 'GET /api/v1/notification-templates/{kind}/{language}',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/notification-templates/submitted/id',
+  },
+  {
+    route: 'GET /api/v1/notification-templates/{kind}/{language}/preview',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/notification-templates/submitted/id/preview',
+  },
+  {
+    route: 'POST /api/v1/notification-templates/{kind}/{language}/drafts',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/notification-templates/submitted/en/drafts',
+    // Refused for its missing link (400) when allowed: nothing is written.
+    body: () => ({ subject: 'Received', email: 'Dear {{name}}', sms: 'Received', whatsapp: 'Received' }),
+  },
+  {
+    route: 'POST /api/v1/notification-templates/{kind}/{language}/publish',
+    ok: ['admin'],
+    refused: 403,
+    path: () => '/api/v1/notification-templates/submitted/en/publish',
+    body: () => ({ version: 1 }),
+  },
   {
     route: 'POST /api/v1/admin/keys/rotate',
     ok: ['admin'],

@@ -50,6 +50,8 @@ const BODIES = {
   RefuseHandoffBody: ['RefuseHandoffRequest', ['id']],
   UpdatePreferencesBody: ['UpdatePreferencesRequest'],
   WithdrawByLinkBody: ['WithdrawByLinkRequest'],
+  SaveNoticeTemplateDraftBody: ['SaveNoticeTemplateDraftRequest', ['kind', 'language']],
+  PublishNoticeTemplateBody: ['PublishNoticeTemplateRequest', ['kind', 'language']],
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -19,6 +19,7 @@ import { DirectoryController } from './directory/directory.controller';
 import { DocumentTransferService } from './tracking/document-transfer.service';
 import { DeliveryReportsController } from './notifications/delivery-reports.controller';
 import { FileMessagesController } from './notifications/file-messages.controller';
+import { NoticeTemplatesController } from './notifications/notice-templates.controller';
 import { PreferencesController } from './notifications/preferences.controller';
 import { PermitsController } from './permits/permits.controller';
 import { PublicViewCache } from './tracking/public-view-cache';
@@ -37,6 +38,7 @@ export const API_CONTROLLERS = [
   PermitsController,
   FileMessagesController,
   PreferencesController,
+  NoticeTemplatesController,
   DeliveryReportsController,
   SystemStatusController,
 ];

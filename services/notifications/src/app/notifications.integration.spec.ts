@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NoticeFacts } from '@berkas/contracts';
+import { MailEnv } from '@berkas/config';
+import { EmailChannel } from '@berkas/delivery';
 import { createStandaloneClient, type StandaloneClient } from '@berkas/messaging';
 import { officerPrincipal, waitFor } from '@berkas/testing';
 import {
   startNotificationsUnderTest,
   type NotificationsUnderTest,
 } from '../testing/notifications-under-test.spec';
+import { practiceLicence } from '../testing/practice-licence.spec';
 import { DailyDigest } from './digest/daily-digest';
 
 // Notifications alone, on real PostgreSQL, JetStream and the providers' stand-ins, with permits and
@@ -63,48 +66,26 @@ describe('notifications on its own', () => {
 
   /** A file of Siti's at the front office's verification, as permits tells it after `step`. */
   function fileAt(step: Partial<NoticeFacts['step']>, over: Partial<NoticeFacts> = {}): NoticeFacts {
-    const applicationId = randomUUID();
-    const file: NoticeFacts = {
-      applicationId,
-      trackingNumber: '3271-26-7K4Q-X9M2-H',
-      permitType: { code: 'SIP', name: { id: 'Surat Izin Praktik', en: 'Practice licence' } },
-      regionCode: '3271',
-      applicantId: siti.personId,
-      companyId: null,
-      holderName: 'Siti Aminah',
-      status: 'in-review',
-      dueAt: '2026-12-14',
-      step: {
-        seq: 2,
-        type: 'submitted',
-        occurredAt: new Date().toISOString(),
-        stage: null,
-        action: null,
-        note: null,
-        effects: ['open-task'],
-        opened: ['verification'],
-        completedFile: false,
-        taskId: null,
-        ...step,
+    const file = practiceLicence(
+      { type: 'submitted', stage: null, effects: ['open-task'], opened: ['verification'], ...step },
+      {
+        applicantId: siti.personId,
+        openTasks: [
+          {
+            taskId: randomUUID(),
+            stage: 'verification',
+            label: { id: 'Verifikasi kelengkapan berkas', en: 'Completeness check' },
+            agencyId: agency.id,
+            agencyCode: 'DPMPTSP',
+            role: 'front-office',
+            assigneeId: null,
+            dueAt: '2026-12-02',
+          },
+        ],
+        ...over,
       },
-      correction: null,
-      fee: null,
-      permit: null,
-      openTasks: [
-        {
-          taskId: randomUUID(),
-          stage: 'verification',
-          label: { id: 'Verifikasi kelengkapan berkas', en: 'Completeness check' },
-          agencyId: agency.id,
-          agencyCode: 'DPMPTSP',
-          role: 'front-office',
-          assigneeId: null,
-          dueAt: '2026-12-02',
-        },
-      ],
-      ...over,
-    };
-    facts.set(applicationId, file);
+    );
+    facts.set(file.applicationId, file);
     return file;
   }
 
@@ -187,5 +168,54 @@ describe('notifications on its own', () => {
       return row?.state === 'planned' ? row : null;
     }, 15000);
     expect((await t.sms.messages(siti.phone)).length).toBe(before);
+  });
+
+  it('sends again, once and as the same mail, an email whose replica died after the mail server took it', async () => {
+    // What a replica left when it was killed between the server's "250 OK" and recording it: the mail
+    // is at the sink, and its message still queued, marked as being sent, with the lease run out.
+    const [noticeId, messageId] = [randomUUID(), randomUUID()];
+    const to = 'dewi.interrupted@warga.example.id';
+    await new EmailChannel(t.service(MailEnv)).send({
+      channel: 'email',
+      to,
+      subject: 'Permohonan diterima',
+      text: 'Yth. Dewi',
+      reference: messageId,
+    });
+    await t.db.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO notices (id, event_id, event_type, data, state) VALUES ($1, $2, 'evt.permits.application-changed', '{}', 'planned')`,
+        [noticeId, randomUUID()],
+      );
+      await m.query(
+        `INSERT INTO messages (id, notice_id, notice, recipient_id, recipient_kind, recipient_name, channel, address,
+           language, variables, subject, body, status, next_attempt_at, send_started_at)
+         VALUES ($1, $2, 'submitted', $3, 'applicant', 'Dewi', 'email', $4, 'id', '{}', 'Permohonan diterima',
+           'Yth. Dewi', 'queued', now(), now() - interval '61 seconds')`,
+        [messageId, noticeId, randomUUID(), to],
+      );
+    });
+
+    const settled = await waitFor(async () => {
+      const [row] = await t.db.query(`SELECT status, send_started_at FROM messages WHERE id = $1`, [
+        messageId,
+      ]);
+      return row.status === 'delivered' ? row : null;
+    }, 15000);
+    expect(settled.send_started_at).toBeNull();
+    // Sent again with the same Message-ID, which tells a mail reader it is the same mail; said so in its history.
+    const mails = await t.mail.messages(to);
+    expect(mails.map((m) => m.headers['message-id'])).toEqual([
+      `<${messageId}@berkas>`,
+      `<${messageId}@berkas>`,
+    ]);
+    const history = await t.db.query(
+      `SELECT status, detail FROM message_statuses WHERE message_id = $1 ORDER BY id`,
+      [messageId],
+    );
+    expect(history).toEqual([
+      { status: 'queued', detail: 'sent again after an interrupted send' },
+      { status: 'delivered', detail: null },
+    ]);
   });
 });

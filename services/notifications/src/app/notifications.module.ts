@@ -14,12 +14,19 @@ import { CHANNELS, MessageSender } from './messages/message-sender';
 import { NoticeIntake } from './notices/notice-intake';
 import { NoticePlanner } from './notices/notice-planner';
 import { DeliveryReportsController } from './reports/delivery-reports.controller';
-import { NoticeTemplates } from './templates/templates';
+import { TemplateBook } from './templates/template-book';
+import { TemplateEditor } from './templates/template-editor';
+import { TemplatesController } from './templates/templates.controller';
 
 /** Events in, messages out: notices taken from the bus, planned per person, sent and followed. */
 @Module({
   imports: [EventsModule],
-  controllers: [FileMessagesController, DeliveryReportsController, PreferencesController],
+  controllers: [
+    FileMessagesController,
+    DeliveryReportsController,
+    PreferencesController,
+    TemplatesController,
+  ],
   providers: [
     {
       provide: CHANNELS,
@@ -31,8 +38,10 @@ import { NoticeTemplates } from './templates/templates';
         new WhatsAppChannel(whatsapp),
       ],
     },
-    // Read and checked once, at start: a template that breaks the rules stops the service there.
-    { provide: NoticeTemplates, useFactory: () => NoticeTemplates.shipped() },
+    // The wording in use, as published (read again within seconds of a publish); the shipped file's
+    // fixed parts are read and checked once, at start: one that breaks the rules stops the service there.
+    TemplateBook,
+    TemplateEditor,
     ConsentBook,
     WithdrawLinks,
     MessageLedger,

@@ -1,4 +1,5 @@
 import type { NoticeFacts } from '@berkas/contracts';
+import { practiceLicence } from '../testing/practice-licence.spec';
 import { noticesOfReminder, noticesOfStep } from './notice-plan';
 
 const URL = 'https://berkas.example.id';
@@ -13,37 +14,16 @@ const task = {
   dueAt: '2026-12-02',
 };
 
-function facts(step: Partial<NoticeFacts['step']>, over: Partial<NoticeFacts> = {}): NoticeFacts {
-  return {
-    applicationId: '00000000-0000-4000-8000-0000000000c1',
-    trackingNumber: '3271-26-7K4Q-X9M2-H',
-    permitType: { code: 'SIP', name: { id: 'Surat Izin Praktik', en: 'Practice licence' } },
-    regionCode: '3271',
-    applicantId: '00000000-0000-4000-8000-0000000000d1',
-    companyId: null,
-    holderName: 'Siti Aminah',
-    status: 'in-review',
-    dueAt: '2026-12-14',
-    step: {
-      seq: 2,
-      type: 'action',
-      occurredAt: '2026-11-27T03:00:00.000Z',
-      stage: 'verification',
-      action: null,
-      note: null,
-      effects: [],
-      opened: [],
-      completedFile: false,
-      taskId: null,
-      ...step,
+/** A step of Siti's file, fixed in time and ids so the links and audiences can be compared. */
+const facts = (step: Partial<NoticeFacts['step']>, over: Partial<NoticeFacts> = {}): NoticeFacts =>
+  practiceLicence(
+    { occurredAt: '2026-11-27T03:00:00.000Z', ...step },
+    {
+      applicationId: '00000000-0000-4000-8000-0000000000c1',
+      applicantId: '00000000-0000-4000-8000-0000000000d1',
+      ...over,
     },
-    correction: null,
-    fee: null,
-    permit: null,
-    openTasks: [],
-    ...over,
-  };
-}
+  );
 
 const kinds = (f: NoticeFacts) => noticesOfStep(f, URL).map((n) => n.notice);
 

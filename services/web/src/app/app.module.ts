@@ -29,6 +29,7 @@ import { CounterPagesController } from './pages/counter-pages.controller';
 import { FollowUpPagesController } from './pages/follow-up-pages.controller';
 import { StaffAdminPagesController } from './pages/staff-admin-pages.controller';
 import { AgencyAdminPagesController } from './pages/agency-admin-pages.controller';
+import { NoticeTemplatePagesController } from './pages/notice-template-pages.controller';
 import { ClaimPagesController } from './pages/claim-pages.controller';
 import {
   InvitationPagesController,
@@ -91,6 +92,7 @@ export class AppModule {
         FollowUpPagesController,
         StaffAdminPagesController,
         AgencyAdminPagesController,
+        NoticeTemplatePagesController,
         ClaimPagesController,
         PreferencePagesController,
         StopLinkPagesController,

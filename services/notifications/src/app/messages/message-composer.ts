@@ -6,7 +6,7 @@ import { chooseChannels, type Person } from '../../domain/channel-choice';
 import type { FileOwner } from '../../domain/notice-plan';
 import type { Choices } from '../preferences/consent-book';
 import { WithdrawLinks } from '../preferences/withdraw-links';
-import { NoticeTemplates } from '../templates/templates';
+import { TemplateBook } from '../templates/template-book';
 import type { NewMessage } from './message-ledger';
 
 /** What a message is about, before it is worded for its person. */
@@ -27,7 +27,7 @@ export interface MessageSubject {
 @Injectable()
 export class MessageComposer {
   constructor(
-    private readonly templates: NoticeTemplates,
+    private readonly templates: TemplateBook,
     private readonly links: WithdrawLinks,
     private readonly env: NotificationsEnv,
   ) {}

@@ -4,13 +4,13 @@ import type { EntityManager } from 'typeorm';
 import type { ChannelName } from '@berkas/delivery';
 import { movesForward, type MessageStatus } from '../../domain/message-status';
 import { WithdrawLinks } from '../preferences/withdraw-links';
-import { NoticeTemplates } from '../templates/templates';
+import { TemplateBook } from '../templates/template-book';
 import { MessageRecord } from './message.entity';
 
 /** A message to write: everything but what sending and reports fill in. */
 export type NewMessage = Omit<
   MessageRecord,
-  'attempts' | 'nextAttemptAt' | 'providerId' | 'createdAt' | 'updatedAt' | 'fallbackFor'
+  'attempts' | 'nextAttemptAt' | 'providerId' | 'sendStartedAt' | 'createdAt' | 'updatedAt' | 'fallbackFor'
 > & { fallbackFor?: string | null };
 
 /** Statuses a message may be in for `to` to move it forward. */
@@ -33,7 +33,7 @@ export class MessageLedger {
   private readonly logger = new Logger('Messages');
   constructor(
     private readonly links: WithdrawLinks,
-    private readonly templates: NoticeTemplates,
+    private readonly templates: TemplateBook,
   ) {}
 
   /** Writes the messages not written before (a replayed notice writes none); answers how many were new. */
@@ -44,8 +44,8 @@ export class MessageLedger {
       const rows: Array<{ id: string }> = await m.query(
         `INSERT INTO messages (id, notice_id, notice, application_id, applicant_id, company_id, region_code,
            recipient_id, recipient_kind, recipient_name, channel, address, language, variables, subject, body,
-           template, status, reason, fallback_for, fallbacks)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+           template, status, reason, fallback_for, fallbacks, template_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          ON CONFLICT (notice_id, recipient_id, channel) DO NOTHING RETURNING id`,
         [
           id,
@@ -69,6 +69,7 @@ export class MessageLedger {
           message.reason,
           message.fallbackFor ?? null,
           JSON.stringify(message.fallbacks),
+          message.templateVersion ?? null,
         ],
       );
       if (!rows.length) continue;
@@ -90,7 +91,7 @@ export class MessageLedger {
     detail: { reason?: string | null; providerId?: string; attempts?: number; at?: Date } = {},
   ): Promise<boolean> {
     const [rows] = (await m.query(
-      `UPDATE messages SET status = $2::varchar, updated_at = now(),
+      `UPDATE messages SET status = $2::varchar, updated_at = now(), send_started_at = NULL,
          reason = CASE WHEN $2::varchar IN ('failed', 'dead') THEN $3::text ELSE reason END,
          provider_id = COALESCE($4, provider_id), attempts = COALESCE($5, attempts)
        WHERE id = $1 AND status = ANY($6) RETURNING *`,
@@ -145,6 +146,11 @@ export class MessageLedger {
     ]);
     if (added)
       this.logger.log({ messageId: row['id'], channel: next.channel }, 'falling back to the next channel');
+  }
+
+  /** Adds a line to a message's history without moving it (e.g. why it is sent again). */
+  note(m: EntityManager, messageId: string, status: MessageStatus, detail: string): Promise<void> {
+    return this.record(m, messageId, status, 'sender', detail, new Date());
   }
 
   private async record(

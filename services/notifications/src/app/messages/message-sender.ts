@@ -27,6 +27,8 @@ interface Due {
   body: string;
   template: { name: string; language: string; parameters: string[] } | null;
   attempts: number;
+  /** Taken over from a replica that died while sending it. */
+  interrupted: boolean;
 }
 
 /**
@@ -66,11 +68,14 @@ export class MessageSender implements OnApplicationBootstrap, OnApplicationShutd
 
   private async sendDue(): Promise<void> {
     for (;;) {
+      // Taken with the time the send begins; a message still marked was being sent by a replica that died.
       const [due] = (await this.dataSource.query(
-        `UPDATE messages SET next_attempt_at = now() + make_interval(secs => $1)
-         WHERE id IN (SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= now()
+        `WITH due AS (SELECT id, send_started_at FROM messages WHERE status = 'queued' AND next_attempt_at <= now()
                       ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING id, channel, address, subject, body, template, attempts`,
+         UPDATE messages m SET next_attempt_at = now() + make_interval(secs => $1), send_started_at = now()
+         FROM due WHERE m.id = due.id
+         RETURNING m.id, m.channel, m.address, m.subject, m.body, m.template, m.attempts,
+                   due.send_started_at IS NOT NULL AS interrupted`,
         [LEASE_SECONDS, BATCH],
       )) as [Due[], number];
       if (!due.length) return;
@@ -80,6 +85,7 @@ export class MessageSender implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async send(message: Due): Promise<void> {
+    if (message.interrupted) await this.sendingAgain(message);
     const attempts = message.attempts + 1;
     const channel = this.channels.get(message.channel);
     let providerId: string;
@@ -106,6 +112,22 @@ export class MessageSender implements OnApplicationBootstrap, OnApplicationShutd
     );
   }
 
+  /**
+   * A replica died while sending this message, after the lease ran out. A WhatsApp or SMS provider that
+   * took it would have reported so by now (its reports carry the message's id and move it on, so it is
+   * not taken again); none did, so it is sent. An email server never reports: the mail is sent again
+   * with the same Message-ID, which marks it as the same message, and the history says so.
+   */
+  private async sendingAgain(message: Due): Promise<void> {
+    this.logger.warn(
+      { messageId: message.id, channel: message.channel },
+      'sending again after an interrupted send',
+    );
+    await this.dataSource.transaction((m) =>
+      this.ledger.note(m, message.id, 'queued', 'sent again after an interrupted send'),
+    );
+  }
+
   private async notSent(message: Due, attempts: number, e: unknown): Promise<void> {
     const permanent = e instanceof DeliveryError && e.permanent;
     const giveUp = permanent || attempts >= this.env.maxAttempts;
@@ -122,7 +144,7 @@ export class MessageSender implements OnApplicationBootstrap, OnApplicationShutd
     }
     const wait = Math.min(this.env.retryBaseMs * 2 ** (attempts - 1), 10 * 60_000);
     await this.dataSource.query(
-      `UPDATE messages SET attempts = $2, reason = $3, updated_at = now(),
+      `UPDATE messages SET attempts = $2, reason = $3, updated_at = now(), send_started_at = NULL,
          next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1 AND status = 'queued'`,
       [message.id, attempts, reason, wait / 1000],
     );

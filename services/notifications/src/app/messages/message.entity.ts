@@ -92,6 +92,10 @@ export class MessageRecord {
   @Column('jsonb', { nullable: true })
   template: TemplateUse | null;
 
+  /** The version of its notice's wording it was made from (none: written before versions were kept). */
+  @Column('int', { nullable: true })
+  templateVersion?: number | null;
+
   @Column('varchar', { length: 9 })
   status: MessageStatus;
 
@@ -106,6 +110,10 @@ export class MessageRecord {
 
   @Column('text', { nullable: true })
   providerId: string | null;
+
+  /** Set while a replica hands the message to its provider; still set on takeover, the send was interrupted. */
+  @Column('timestamptz', { nullable: true })
+  sendStartedAt: Date | null;
 
   @Column('uuid', { nullable: true })
   fallbackFor: string | null;

@@ -8,12 +8,14 @@ const TEMPLATES_FILE = join(__dirname, '../../../data/templates.json');
 export type Language = 'id' | 'en';
 export const LANGUAGES: Language[] = ['id', 'en'];
 
-interface Wording {
+/** What a notice says in one language: the email's subject and body, the SMS and the WhatsApp text. */
+export interface Wording {
   subject: string;
   email: string;
   sms: string;
   whatsapp: string;
 }
+export const WORDING_FIELDS = ['subject', 'email', 'sms', 'whatsapp'] as const;
 
 export interface NoticeTemplate {
   audience: 'applicant' | 'staff';
@@ -30,6 +32,19 @@ export interface Rendered {
   subject: string | null;
   body: string;
   template: TemplateUse | null;
+  /** The version of the wording it was made from (null: the shipped wording, standing in for the stored one). */
+  templateVersion: number | null;
+}
+
+/** templates.json: every notice with its fixed parts and its first wording, and the previews' example values. */
+export interface ShippedFile {
+  examples: Record<string, string>;
+  notices: Record<string, NoticeTemplate>;
+}
+
+/** The shipped file as it is (read again each time: callers keep what they need). */
+export function readShipped(): ShippedFile {
+  return JSON.parse(readFileSync(TEMPLATES_FILE, 'utf8')) as ShippedFile;
 }
 
 /** The variable names a Mustache text uses ({{name}} only: sections and partials are not allowed). */
@@ -48,16 +63,20 @@ export function variablesOf(text: string): string[] {
  * template's parameters, so what is recorded as sent is what Meta shows.
  */
 export class NoticeTemplates {
-  private constructor(private readonly notices: Record<string, NoticeTemplate>) {}
+  private constructor(
+    private readonly notices: Record<string, NoticeTemplate>,
+    private readonly versions: ReadonlyMap<string, number>,
+  ) {}
 
   static shipped(): NoticeTemplates {
-    const file = JSON.parse(readFileSync(TEMPLATES_FILE, 'utf8')) as {
-      notices: Record<string, NoticeTemplate>;
-    };
-    return NoticeTemplates.of(file.notices);
+    return NoticeTemplates.of(readShipped().notices);
   }
 
-  static of(notices: Record<string, NoticeTemplate>): NoticeTemplates {
+  /** `versions`: the stored version each wording is ("kind/language" → version); none for the shipped ones. */
+  static of(
+    notices: Record<string, NoticeTemplate>,
+    versions: ReadonlyMap<string, number> = new Map(),
+  ): NoticeTemplates {
     for (const [kind, t] of Object.entries(notices))
       for (const lang of LANGUAGES) {
         for (const text of Object.values(t[lang])) variablesOf(text);
@@ -68,7 +87,7 @@ export class NoticeTemplates {
             `${kind}/${lang}: the WhatsApp text uses ${[...used].join(', ')} but ${t.whatsapp.name} takes ${t.whatsapp.parameters.join(', ')}`,
           );
       }
-    return new NoticeTemplates(notices);
+    return new NoticeTemplates(notices, versions);
   }
 
   kinds(): string[] {
@@ -101,12 +120,14 @@ export class NoticeTemplates {
     const t = this.get(kind);
     const wording = t[language];
     const fill = (text: string) => Mustache.render(text, variables, {}, { escape: (v: string) => v });
+    const templateVersion = this.versions.get(`${kind}/${language}`) ?? null;
     if (channel === 'email')
-      return { subject: fill(wording.subject), body: fill(wording.email), template: null };
-    if (channel === 'sms') return { subject: null, body: fill(wording.sms), template: null };
+      return { subject: fill(wording.subject), body: fill(wording.email), template: null, templateVersion };
+    if (channel === 'sms') return { subject: null, body: fill(wording.sms), template: null, templateVersion };
     return {
       subject: null,
       body: fill(wording.whatsapp),
+      templateVersion,
       template: {
         name: t.whatsapp.name,
         language,
