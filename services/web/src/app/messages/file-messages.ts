@@ -7,24 +7,6 @@ import { translate, type Lang } from '../i18n/catalogue';
 /** One message about a file, as the API lists it. */
 export type FileMessage = FileMessages['items'][number];
 
-/** The notices the catalogue has words for (messages.notice.<kind>); another is named by its code. */
-const KNOWN_NOTICES = new Set([
-  'submitted',
-  'complete',
-  'returned',
-  'correction-reminder',
-  'bill-issued',
-  'issued',
-  'rejected',
-  'withdrawn',
-  'task-queued',
-  'task-due',
-  'task-escalated',
-  'dossier-sent',
-  'handoff-refused',
-  'digest',
-]);
-
 /** A status's tag colour: the words say it, the colour only helps the eye. */
 const STATUS_TAG: Record<MessageStatus, string> = {
   queued: 'govuk-tag--grey',
@@ -96,11 +78,14 @@ export function addressPieces(address: string): string[] {
   return [address.slice(0, at + 1), ...address.slice(at + 1).split(/(?<=\.)/)];
 }
 
-/** A notice's name in words: "Permohonan diterima", or "Pemberitahuan lain (code)" for one not yet known. */
+/**
+ * A notice's name in words: "Permohonan diterima" where the catalogue has messages.notice.<kind>, or
+ * "Pemberitahuan lain (code)" for one the service sends that the pages do not know yet.
+ */
 export function noticeWords(notice: string, lang: Lang): string {
-  return KNOWN_NOTICES.has(notice)
-    ? translate(lang, `messages.notice.${notice}`)
-    : translate(lang, 'messages.notice.other', { notice });
+  const key = `messages.notice.${notice}`;
+  const words = translate(lang, key);
+  return words !== key ? words : translate(lang, 'messages.otherNotice', { notice });
 }
 
 /**
