@@ -111,6 +111,7 @@ export class IdempotentConsumers {
       const claim = {
         sql: `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
         params: [options.durable, event.id],
+        prepared: 'berkas_claim_event',
       };
       const applied = await RequestContext.run({ requestId }, () =>
         twoTripTransaction(this.dataSource, claim, async (fresh, tx) => {

@@ -96,6 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       sql: `SELECT id, subject, payload, headers FROM outbox WHERE sent_at IS NULL
             ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       params: [BATCH],
+      prepared: 'berkas_outbox_claim',
     };
     return twoTripTransaction<number, OutboxRow>(this.dataSource, claim, async (rows, tx) => {
       const manager = tx.manager;
@@ -120,6 +121,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await tx.commitWith({
           sql: 'UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
           params: [sent],
+          prepared: 'berkas_outbox_sent',
         });
       }
       pending.set(rows.length - sent.length);

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseEnv } from '@berkas/config';
 import { dropDatabase, rejectionOf, TEST_INFRA, uniqueName } from '@berkas/testing';
-import { openDatabase, twoTripTransaction } from './index';
+import { openDatabase, twoTripTransaction, type PipelinedTransaction } from './index';
 
 // The envelope is merged, the transaction is not: what a transaction guarantees must still hold.
 describe('a transaction in two round trips fewer, on the real PostgreSQL', () => {
@@ -84,5 +84,68 @@ describe('a transaction in two round trips fewer, on the real PostgreSQL', () =>
     const [, seen] = await Promise.all([slow, fast]);
     expect(seen).toBe('slow');
     expect((await db.query('SELECT body FROM notes WHERE id = 1'))[0].body).toBe('slow then fast');
+  });
+
+  describe('statements prepared once per connection', () => {
+    /** Adds a note, counting those with the same body first; answers what it said and, read on its
+     * own connection inside its transaction, the statements that connection has prepared. */
+    const add = (
+      body: string | null,
+      tags: string[] = [],
+      before?: (tx: PipelinedTransaction) => Promise<unknown>,
+    ) =>
+      twoTripTransaction<{ said: string; prepared: string[] }, { n: number }>(
+        db,
+        {
+          sql: 'SELECT count(*)::int AS n FROM notes WHERE body = $1',
+          params: [body],
+          prepared: 'count_notes',
+        },
+        async ([{ n }], tx) => {
+          await before?.(tx);
+          const prepared = (
+            (await tx.manager.query('SELECT name FROM pg_prepared_statements ORDER BY name')) as Array<{
+              name: string;
+            }>
+          ).map((r) => r.name);
+          const [row] = await tx.commitWith({
+            sql: 'INSERT INTO notes (body, tags) VALUES ($1, $2) RETURNING body || $3 AS said',
+            params: [body, tags, ` (${n} before)`],
+            prepared: 'add_note',
+          });
+          return { said: String(row['said']), prepared };
+        },
+      );
+
+    it("runs them with each call's own values on every connection of the pool", async () => {
+      const hostile = `it's "quoted" \\ $1 '); DROP TABLE notes; --`;
+      expect((await add(hostile, ['a,b', 'c"d'])).said).toBe(`${hostile} (0 before)`);
+      expect((await add(hostile)).said).toBe(`${hostile} (1 before)`);
+      // Side by side, so that every connection of the pool takes some.
+      const many = await Promise.all(Array.from({ length: 12 }, (_, i) => add(`note ${i}`)));
+      expect(many.map((m) => m.said)).toEqual(Array.from({ length: 12 }, (_, i) => `note ${i} (0 before)`));
+      // The first statement was prepared on its connection before the transaction's own reads ran.
+      for (const { prepared } of many) expect(prepared).toContain('count_notes');
+      expect(await db.query(`SELECT tags FROM notes WHERE body = $1 ORDER BY id`, [hostile])).toEqual([
+        { tags: ['a,b', 'c"d'] },
+        { tags: [] },
+      ]);
+    });
+
+    it('keep working after a failed transaction, and after a connection lost them', async () => {
+      const failed = await rejectionOf<{ code: string }>(add(null));
+      expect(failed.code).toBe('23502'); // not null: rolled back, the statements stay prepared
+      expect((await add('after a failure')).said).toBe('after a failure (0 before)');
+      // Something else on the connection dropped them: that transaction fails, nothing of it is kept.
+      const lost = await rejectionOf<{ code: string }>(
+        add('lost', [], (tx) => tx.manager.query('DEALLOCATE ALL')),
+      );
+      expect(lost.code).toBe('26000');
+      // Then every connection prepares what it lacks again.
+      await Promise.all(Array.from({ length: 8 }, (_, i) => add(`again ${i}`)));
+      expect(
+        await db.query(`SELECT count(*)::int AS n FROM notes WHERE body IN ('lost', 'again 7')`),
+      ).toEqual([{ n: 1 }]);
+    });
   });
 });

@@ -242,7 +242,7 @@ export class ApplicationLedger {
       locked: LockedTask | null,
     ) => Promise<{ change: ApplicationChange; reply: (open: TaskRecord[]) => T } | null>,
   ): Promise<T | null> {
-    const lock = { sql: LOCK_TASK, params: [taskId] };
+    const lock = { sql: LOCK_TASK, params: [taskId], prepared: 'berkas_lock_task' };
     return twoTripTransaction<T | null, LockedRow>(this.dataSource, lock, async ([row], tx) => {
       const locked = row ? this.lockedTask(tx.manager, row) : null;
       const decision = await decide(tx.manager, locked);
@@ -308,7 +308,7 @@ export class ApplicationLedger {
       JSON.stringify(permit),
       taskRows.length,
     ];
-    return { sql, params, head: { seq, hash: head } };
+    return { sql, params, prepared: 'berkas_commit_change', head: { seq, hash: head } };
   }
 
   /** The locked application as the committed change left it; its open tasks. */
