@@ -32,6 +32,14 @@ describe('notifications on its own', () => {
     email: null,
     phone: '+6281311112222',
   };
+  const dinkes = { id: randomUUID(), code: 'DINKES' };
+  const dewi = {
+    personId: randomUUID(),
+    kind: 'staff' as const,
+    name: 'Dewi Lestari',
+    email: 'dewi@dinkes.example.id',
+    phone: null,
+  };
   const facts = new Map<string, NoticeFacts>();
 
   beforeAll(async () => {
@@ -54,7 +62,11 @@ describe('notifications on its own', () => {
       }))
       .on('identity.contacts.resolve', (req) => ({
         people: [
-          ...(req.roles?.length || req.staffIds?.includes(rina.id) ? [rinaContact] : []),
+          ...(req.roles?.some((r) => r.agencyId === dinkes.id)
+            ? [dewi]
+            : req.roles?.length || req.staffIds?.includes(rina.id)
+              ? [rinaContact]
+              : []),
           ...(req.applicantIds?.includes(siti.personId) ? [siti] : []),
         ],
       }));
@@ -136,6 +148,65 @@ describe('notifications on its own', () => {
     expect(mail.text).toContain('Tugas baru / new task: Verifikasi kelengkapan berkas 3271-26-7K4Q-X9M2-H');
     expect(mail.text).toContain('Tenggat besok / due tomorrow');
     expect((await t.mail.messages(rinaContact.email)).length).toBe(1);
+  });
+
+  it('asks identity once for the officers many files just reached together, and tells them of each file', async () => {
+    // Twelve files at once reach the health office's review (a busy morning): their notices are
+    // pending together, so one pass of the planner takes them all.
+    const files = Array.from({ length: 12 }, () =>
+      fileAt(
+        {
+          type: 'action',
+          stage: 'verification',
+          action: 'verified',
+          effects: ['open-task'],
+          opened: ['competence-review'],
+        },
+        {
+          openTasks: [
+            {
+              taskId: randomUUID(),
+              stage: 'competence-review',
+              label: { id: 'Telaah kompetensi', en: 'Competence review' },
+              agencyId: dinkes.id,
+              agencyCode: dinkes.code,
+              role: 'reviewer',
+              assigneeId: null,
+              dueAt: '2026-12-09',
+            },
+          ],
+        },
+      ),
+    );
+    t.responder.clearCalls();
+    await t.db.query(
+      `INSERT INTO notices (id, event_id, event_type, data, state)
+       SELECT gen_random_uuid(), gen_random_uuid(), 'evt.permits.application-changed', d, 'pending'
+       FROM jsonb_array_elements($1::jsonb) d`,
+      [
+        JSON.stringify(
+          files.map((f) => ({
+            applicationId: f.applicationId,
+            permitType: 'SIP',
+            status: 'in-review',
+            change: 'action',
+            historySeq: 2,
+          })),
+        ),
+      ],
+    );
+    const mails = await waitFor(async () => {
+      const got = await t.mail.messages(dewi.email);
+      return got.length >= files.length ? got : null;
+    }, 20000);
+    expect(mails).toHaveLength(files.length);
+    expect(mails.every((m) => m.text.includes('Telaah kompetensi'))).toBe(true);
+    const askedForDewi = t.responder
+      .calls('identity.contacts.resolve')
+      .filter((c) => c.payload.roles?.some((r) => r.agencyId === dinkes.id));
+    expect(askedForDewi).toHaveLength(1);
+    // Each file's own facts are still asked of permits, one request a file.
+    expect(t.responder.calls('permits.notices.facts')).toHaveLength(files.length);
   });
 
   it('reminds an applicant of the correction deadline while the file still waits on them, and not after', async () => {

@@ -41,6 +41,22 @@ type Pending = { id: string; attempts: number } & {
 }[NoticeEvent];
 
 /**
+ * Lookups shared by the notices of one pass: under load, most of a pass's notices go to the same
+ * people (the officers of the stage files move to), who are then asked of identity, and their
+ * choices read, once a pass instead of once a notice. Kept for that pass only (well under a second).
+ */
+class PassLookups {
+  private readonly answers = new Map<string, Promise<unknown>>();
+
+  once<T>(key: unknown, load: () => Promise<T>): Promise<T> {
+    const k = JSON.stringify(key);
+    let answer = this.answers.get(k) as Promise<T> | undefined;
+    if (!answer) this.answers.set(k, (answer = load()));
+    return answer;
+  }
+}
+
+/**
  * Works out what each pending notice owes: the facts of the step from permits, the people from
  * identity, then one message per person on the first channel open to them (the others kept as its
  * fallbacks), written with the notice marked planned in one transaction. A notice whose lookups fail
@@ -86,9 +102,10 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
       if (!due.length) return;
       // Files are planned side by side; one file's notices in the order they happened, so its
       // people's messages are written (and sent) in that order too.
+      const lookups = new PassLookups();
       await Promise.all(
         [...byFile(due).values()].map(async (notices) => {
-          for (const notice of notices) await this.plan(notice);
+          for (const notice of notices) await this.plan(notice, lookups);
         }),
       );
       this.sender.kick();
@@ -96,10 +113,10 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async plan(notice: Pending): Promise<void> {
+  private async plan(notice: Pending, lookups: PassLookups): Promise<void> {
     try {
       const planned = await this.noticesOf(notice);
-      const owed = await Promise.all(planned.map((p) => this.messagesOf(notice.id, p)));
+      const owed = await Promise.all(planned.map((p) => this.messagesOf(notice.id, p, lookups)));
       await this.dataSource.transaction(async (m) => {
         await this.ledger.add(
           m,
@@ -162,9 +179,10 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** The messages a notice owes its people, and what officers who chose a digest get in it instead. */
-  private async messagesOf(noticeId: string, planned: PlannedNotice): Promise<Owed> {
-    const people = await this.audience(planned.audience);
-    const choices = await this.consents.choicesOf(people.map((p) => p.personId));
+  private async messagesOf(noticeId: string, planned: PlannedNotice, lookups: PassLookups): Promise<Owed> {
+    const people = await this.audience(planned.audience, lookups);
+    const personIds = people.map((p) => p.personId);
+    const choices = await lookups.once(['choices', personIds], () => this.consents.choicesOf(personIds));
     const owed: Owed = { messages: [], digest: [] };
     for (const person of people) {
       const chosen = choices(person.personId);
@@ -175,8 +193,9 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
     return owed;
   }
 
-  private async audience(audience: Audience): Promise<Person[]> {
-    const ask = (request: ContactsRequest) => this.contacts(request);
+  private async audience(audience: Audience, lookups: PassLookups): Promise<Person[]> {
+    const ask = (request: ContactsRequest) =>
+      lookups.once(['contacts', request], () => this.contacts(request));
     if ('applicantId' in audience)
       return ask(
         audience.companyId ? { companyIds: [audience.companyId] } : { applicantIds: [audience.applicantId] },
