@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // Workflow transitions (an officer's action on a task) per second, and event delivery, against a
 // baseline measured in the same run: the same transaction's statements sent with plain `pg`.
-//  - service level: `permits.tasks.act` sent straight over NATS in Nest's envelope, 16 at a time;
+//  - service level: `permits.tasks.act` sent straight over NATS in Nest's envelope, 16 at a time,
+//    twice: with the whole system on these two cores, and with the services that consume the events
+//    (tracking's public progress, notifications' messages) paused during the timed run, as if they
+//    ran on machines of their own (deploy/k8s): the plain-pg baseline's events are consumed by
+//    nobody, so this is the like-for-like comparison. JetStream keeps their events meanwhile; they
+//    resume after the run and owe the same emails, checked like the others. Identity keeps running:
+//    permits reads from it (an owner agency's id, once its memory of it expires);
 //  - end to end: `POST /api/v1/tasks/{id}/actions` through the gateway, 16 at a time;
 //  - baseline: lock task and application, close the task, open the next, update the application,
 //    append to the hash chain, add the outbox row, NOTIFY; 16 transactions at a time.
@@ -9,7 +15,8 @@
 // office, stage "competence-review"), made by SQL so that seeding is fast; then 1,000,000 past transitions
 // (history rows and closed tasks) are added and every run repeats. During the service-level runs a
 // JetStream consumer counts the `application-changed` events: lost, duplicated, and the time from
-// the event's commit (its CloudEvents time, stamped inside the transaction) to its receipt; and
+// the event's commit (its CloudEvents time, stamped inside the transaction) to its receipt (with the
+// consumers elsewhere, it reads them after the timed run, and counts only lost and duplicated); and
 // after each run, once notifications has sent what those events owe (the decision stage's officers
 // hear of their new task by email), the time from each event's commit to its email accepted by the
 // SMTP sink, with none lost or sent twice.
@@ -228,7 +235,11 @@ try {
   };
 
   /** Counts application-changed events of the acted applications while `during` runs. */
-  const watchEvents = async (appIds, during) => {
+  /**
+   * `readAfter`: the events are read once `during` is over (JetStream keeps them meanwhile), so that
+   * reading them costs the timed run nothing; then only lost and duplicated count, not their latency.
+   */
+  const watchEvents = async (appIds, during, { readAfter = false } = {}) => {
     const js = reader.jetstream();
     const jsm = await reader.jetstreamManager();
     const name = `bench-${randomUUID().slice(0, 8)}`;
@@ -243,19 +254,24 @@ try {
     const latencies = [];
     let duplicates = 0;
     const consumer = await js.consumers.get('BERKAS_EVENTS', name);
-    const messages = await consumer.consume({ max_messages: 1000 });
-    const reading = (async () => {
-      for await (const m of messages) {
-        const event = JSON.parse(sc.decode(m.data));
-        if (!wanted.has(event.data.applicationId) || event.data.change !== 'action') continue;
-        if (seen.has(event.id)) duplicates++;
-        else {
-          seen.set(event.id, event.data.applicationId);
-          latencies.push(Date.now() - Date.parse(event.time));
+    const read = async () => {
+      const messages = await consumer.consume({ max_messages: 1000 });
+      const reading = (async () => {
+        for await (const m of messages) {
+          const event = JSON.parse(sc.decode(m.data));
+          if (!wanted.has(event.data.applicationId) || event.data.change !== 'action') continue;
+          if (seen.has(event.id)) duplicates++;
+          else {
+            seen.set(event.id, event.data.applicationId);
+            latencies.push(Date.now() - Date.parse(event.time));
+          }
         }
-      }
-    })();
+      })();
+      return { messages, reading };
+    };
+    const early = readAfter ? null : await read();
     const rate = await during();
+    const { messages, reading } = early ?? (await read());
     const deadline = Date.now() + 60000;
     while (seen.size < wanted.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await messages.close();
@@ -268,8 +284,8 @@ try {
       received: seen.size,
       lost: [...wanted].filter((id) => !perApp.has(id)).length,
       duplicates: duplicates + (seen.size - perApp.size),
-      p50: latencies[Math.floor(latencies.length / 2)],
-      p99: latencies[Math.floor(latencies.length * 0.99)],
+      p50: readAfter ? '—' : latencies[Math.floor(latencies.length / 2)],
+      p99: readAfter ? '—' : latencies[Math.floor(latencies.length * 0.99)],
     };
   };
 
@@ -281,15 +297,32 @@ try {
     await sink.clear();
     return { rate, mail };
   };
+  /** Runs `work` with the services that consume permits' events stopped (SIGSTOP), then resumes them. */
+  const consumersElsewhere = async (work) => {
+    const consumers = ['tracking', 'notifications'].map((name) => system.processes[name]);
+    for (const p of consumers) process.kill(p.pid, 'SIGSTOP');
+    try {
+      return await work();
+    } finally {
+      for (const p of consumers) process.kill(p.pid, 'SIGCONT');
+    }
+  };
   const results = [];
   const round = async (label) => {
     const warmUp = await copies(200);
     await thenMail(warmUp, () => drive(warmUp, overNats));
+    // The two kinds of service-level run take turns, so that the machine's mood falls on both alike.
     const service = [];
+    const alone = [];
     for (let i = 0; i < 3; i++) {
       const tasks = await copies(PER_RUN);
       const run = await thenMail(tasks, (ids) => watchEvents(ids, () => drive(tasks, overNats)));
       service.push({ ...run.rate, mail: run.mail });
+      const own = await copies(PER_RUN);
+      const ownRun = await thenMail(own, (ids) =>
+        watchEvents(ids, () => consumersElsewhere(() => drive(own, overNats)), { readAfter: true }),
+      );
+      alone.push({ ...ownRun.rate, mail: ownRun.mail });
     }
     // The same actions at a steady PACED_RATE for 30 seconds: notifications keeps up, what is left is its path.
     const steady = await copies(PACED_RATE * 30);
@@ -300,10 +333,12 @@ try {
     for (let i = 0; i < 3; i++) baseline.push(await drive(await copies(PER_RUN), plainPg));
     const r = {
       label,
+      alone: median(alone.map((s) => s.rate)),
       service: median(service.map((s) => s.rate)),
       gateway,
       baseline: median(baseline),
       events: service,
+      aloneEvents: alone,
       paced: steadyRun,
     };
     results.push(r);
@@ -343,26 +378,30 @@ try {
   await round(`${PAST.toLocaleString('en')} past transitions`);
 
   const row = (r) =>
-    `| ${r.label} | ${Math.round(r.service)} | ${Math.round(r.gateway)} | ${Math.round(r.baseline)} | ${(r.service / r.baseline).toFixed(2)} |`;
+    `| ${r.label} | ${Math.round(r.alone)} | ${Math.round(r.service)} | ${Math.round(r.gateway)} | ${Math.round(r.baseline)} | ${(r.alone / r.baseline).toFixed(2)} | ${(r.service / r.baseline).toFixed(2)} |`;
+  const kinds = (r) => [
+    ...r.events.map((e, i) => ({ ...e, run: `${i + 1}, whole system` })),
+    ...r.aloneEvents.map((e, i) => ({ ...e, run: `${i + 1}, consumers elsewhere` })),
+  ];
   process.stdout.write(
-    `\n| history | service level (NATS) /s | end to end (gateway) /s | plain pg /s | service / pg |\n| --- | ---: | ---: | ---: | ---: |\n${results.map(row).join('\n')}\n\n` +
-      `service level with ${PAST.toLocaleString('en')} past / empty: ${(results[1].service / results[0].service).toFixed(2)}\n\n` +
-      `| history | run | transitions/s | events received | lost | duplicated | delivery p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+    `\n| history | service level, consumers elsewhere /s | service level, whole system /s | end to end (gateway) /s | plain pg /s | elsewhere / pg | whole / pg |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n${results.map(row).join('\n')}\n\n` +
+      `service level with ${PAST.toLocaleString('en')} past / empty: consumers elsewhere ${(results[1].alone / results[0].alone).toFixed(2)}, whole system ${(results[1].service / results[0].service).toFixed(2)}\n\n` +
+      `| history | run | transitions/s | events received | lost | duplicated | delivery p50 ms | p99 ms |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       results
         .flatMap((r) =>
-          r.events.map(
-            (e, i) =>
-              `| ${r.label} | ${i + 1} | ${Math.round(e.rate)} | ${e.received} | ${e.lost} | ${e.duplicates} | ${e.p50} | ${e.p99} |`,
+          kinds(r).map(
+            (e) =>
+              `| ${r.label} | ${e.run} | ${Math.round(e.rate)} | ${e.received} | ${e.lost} | ${e.duplicates} | ${e.p50} | ${e.p99} |`,
           ),
         )
         .join('\n') +
       '\n\n' +
-      `| history | run | emails | lost | sent twice | commit → SMTP accepted p50 ms | p99 ms | emails/s drained |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+      `| history | run | emails | lost | sent twice | commit → SMTP accepted p50 ms | p99 ms | emails/s drained |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       results
         .flatMap((r) =>
-          r.events.map(
-            ({ mail: m }, i) =>
-              `| ${r.label} | ${i + 1} | ${m.emails} | ${m.lost} | ${m.twice} | ${m.p50} | ${m.p99} | ${m.drainedPerSecond} |`,
+          kinds(r).map(
+            ({ mail: m, run }) =>
+              `| ${r.label} | ${run} | ${m.emails} | ${m.lost} | ${m.twice} | ${m.p50} | ${m.p99} | ${m.drainedPerSecond} |`,
           ),
         )
         .join('\n') +

@@ -8,7 +8,8 @@ export interface Statement {
    * For a statement sent many times with the same text: PREPAREd under this name once per
    * connection, then sent as `EXECUTE name(...)`, so PostgreSQL parses and plans it once per
    * connection instead of every time (for a transition's statements, planning costs as much as
-   * running them). Its parameters' types are inferred from the statement.
+   * running them). Its parameters' types are inferred from the statement. One name, one text. The
+   * session keeps it: no transaction-mode pooler may sit between the service and PostgreSQL.
    */
   prepared?: string;
 }
