@@ -35,8 +35,8 @@ export const SHIPPED_BY = { id: 'system', name: 'Berkas' };
  * publication newer than the last one read appears (a cheap look every two seconds). The fixed parts
  * (whom it is for, whether the law requires it, the registered WhatsApp template) are always the
  * shipped file's; a stored wording that no longer fits them (a release registered other parameters)
- * is set aside for the shipped one, with a warning. At start, the shipped wording of a notice and
- * language with no version yet becomes its version 1, published.
+ * is set aside for the shipped one, with a warning. At start, the shipped wording becomes a version
+ * of its own wherever it is new (`takeShipped`).
  */
 @Injectable()
 export class TemplateBook implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -64,7 +64,7 @@ export class TemplateBook implements OnModuleInit, OnApplicationBootstrap, OnMod
   }
 
   async onModuleInit(): Promise<void> {
-    await this.seed();
+    await this.takeShipped();
     await this.refresh();
   }
 
@@ -125,21 +125,46 @@ export class TemplateBook implements OnModuleInit, OnApplicationBootstrap, OnMod
     this.loaded = latest;
   }
 
-  /** The shipped wording as version 1 (published) of each notice and language that has no version yet. */
-  private async seed(): Promise<void> {
+  /**
+   * The shipped wording of each notice and language, as a version saved by Berkas wherever it differs
+   * from the last one Berkas saved: version 1 on a first start, the next version when a release words
+   * a notice anew. It goes into use at once where the wording in use is Berkas' own (or there is
+   * none); where an operator published their own, it waits beside it as a draft for them to read,
+   * take or leave. One statement each: of replicas starting together, only one adds it.
+   */
+  async takeShipped(): Promise<void> {
     for (const [kind, template] of Object.entries(this.shipped.notices))
       for (const language of LANGUAGES) {
         const w = template[language];
-        // One statement: of replicas starting together, only the one whose insert lands publishes it.
-        await this.db.query(
-          `WITH added AS (
+        const [added] = (await this.db.query(
+          `WITH last_shipped AS (
+             SELECT subject, email, sms, whatsapp FROM template_versions
+             WHERE kind = $1 AND language = $2 AND saved_by_id = $7 ORDER BY version DESC LIMIT 1
+           ), in_use AS (
+             SELECT v.saved_by_id FROM template_publications p JOIN template_versions v USING (kind, language, version)
+             WHERE p.kind = $1 AND p.language = $2 ORDER BY p.id DESC LIMIT 1
+           ), added AS (
              INSERT INTO template_versions (kind, language, version, subject, email, sms, whatsapp, saved_by_id, saved_by_name)
-             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT DO NOTHING RETURNING kind, language, version)
-           INSERT INTO template_publications (kind, language, version, published_by_id, published_by_name)
-           SELECT kind, language, version, $7, $8 FROM added`,
+             SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8
+             FROM template_versions WHERE kind = $1 AND language = $2
+             HAVING NOT EXISTS (SELECT 1 FROM last_shipped s
+                                WHERE (s.subject, s.email, s.sms, s.whatsapp) = ($3, $4, $5, $6))
+             ON CONFLICT DO NOTHING RETURNING kind, language, version
+           ), published AS (
+             INSERT INTO template_publications (kind, language, version, published_by_id, published_by_name)
+             SELECT kind, language, version, $7, $8 FROM added
+             WHERE coalesce((SELECT saved_by_id FROM in_use), $7) = $7 RETURNING version
+           )
+           SELECT a.version, EXISTS (SELECT 1 FROM published) AS in_use FROM added a`,
           [kind, language, w.subject, w.email, w.sms, w.whatsapp, SHIPPED_BY.id, SHIPPED_BY.name],
-        );
+        )) as Array<{ version: number; in_use: boolean }>;
+        if (added && added.version > 1)
+          this.logger.log(
+            { kind, language, version: added.version, inUse: added.in_use },
+            added.in_use
+              ? "this release's wording of the notice is in use"
+              : "this release's wording of the notice waits as a draft beside the operator's own",
+          );
       }
   }
 }

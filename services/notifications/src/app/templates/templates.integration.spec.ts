@@ -275,4 +275,76 @@ describe('notice templates an operator edits', () => {
     }, 5000);
     expect(seen.body).toContain('SUDAH KAMI TERIMA');
   });
+
+  it("take a release's new wording: in use at once where Berkas' own was, a draft beside an operator's", async () => {
+    const book = t.service(TemplateBook);
+    const shippedBefore = structuredClone(book.shipped.notices);
+    const versions = async (kind: string, language: 'id' | 'en') =>
+      (await client.request('notifications.templates.get', { kind, language }, admin)).versions.map((v) => ({
+        version: v.version,
+        inUse: v.inUse,
+        savedBy: v.saved.name,
+        publishedBy: v.published?.name ?? null,
+      }));
+    try {
+      // The front office words its correction requests its own way.
+      const [returned] = (
+        await client.request('notifications.templates.get', { kind: 'returned', language: 'id' }, admin)
+      ).versions;
+      const own = await client.request(
+        'notifications.templates.save-draft',
+        {
+          kind: 'returned',
+          language: 'id',
+          subject: returned.subject,
+          email: `${returned.email}\n\nLoket DPMPTSP Kota Bogor buka Senin–Jumat 08.00–15.00.`,
+          sms: returned.sms,
+          whatsapp: returned.whatsapp,
+        },
+        admin,
+      );
+      await client.request(
+        'notifications.templates.publish',
+        { kind: 'returned', language: 'id', version: own.version },
+        admin,
+      );
+
+      // The next release words both the daily digest in English and the correction request anew.
+      const fix = '\n\nThis summary lists only files assigned to you or your role.';
+      book.shipped.notices['digest'].en.email += fix;
+      book.shipped.notices['returned'].id.email += '\n\nBalas pesan ini tidak dibaca.';
+      await book.takeShipped();
+      await book.refresh();
+
+      // The digest was Berkas' wording: the release's is in use at once, and what it sends says so.
+      expect(await versions('digest', 'en')).toEqual([
+        { version: 2, inUse: true, savedBy: 'Berkas', publishedBy: 'Berkas' },
+        { version: 1, inUse: false, savedBy: 'Berkas', publishedBy: 'Berkas' },
+      ]);
+      const digest = book.render('digest', 'email', 'en', {});
+      expect(digest.templateVersion).toBe(2);
+      expect(digest.body).toContain('only files assigned to you');
+      // The correction request was the office's: theirs stays in use, the release's waits as a draft.
+      expect(await versions('returned', 'id')).toEqual([
+        { version: own.version + 1, inUse: false, savedBy: 'Berkas', publishedBy: null },
+        { version: own.version, inUse: true, savedBy: 'Hendra Wijaya', publishedBy: 'Hendra Wijaya' },
+        { version: 1, inUse: false, savedBy: 'Berkas', publishedBy: 'Berkas' },
+      ]);
+      expect(book.render('returned', 'email', 'id', {}).templateVersion).toBe(own.version);
+      const listed = (await client.request('notifications.templates.list', {}, admin)).items.find(
+        (i) => i.kind === 'returned',
+      );
+      expect(listed?.languages[0]).toMatchObject({
+        published: { version: own.version },
+        draft: { version: own.version + 1, by: { name: 'Berkas' } },
+      });
+
+      // Starting again with the same release adds nothing.
+      const before = await t.db.query(`SELECT count(*)::int AS n FROM template_versions`);
+      await book.takeShipped();
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM template_versions`)).toEqual(before);
+    } finally {
+      Object.assign(book.shipped.notices, shippedBefore);
+    }
+  });
 });
