@@ -150,7 +150,7 @@ describe('notifications on its own', () => {
     expect((await t.mail.messages(rinaContact.email)).length).toBe(1);
   });
 
-  it('asks identity once for the officers many files just reached together, and tells them of each file', async () => {
+  it('asks identity once for the officers many files just reached together, and tells them of each file in their language', async () => {
     // Twelve files at once reach the health office's review (a busy morning): their notices are
     // pending together, so one pass of the planner takes them all.
     const files = Array.from({ length: 12 }, () =>
@@ -178,6 +178,14 @@ describe('notifications on its own', () => {
         },
       ),
     );
+    // Dewi reads her messages in English.
+    const dewiToken = await t.responder.accessToken(
+      officerPrincipal({ ...dinkes, regionCode: '3271' }, ['reviewer'], {
+        id: dewi.personId,
+        name: dewi.name,
+      }),
+    );
+    await client.request('notifications.preferences.update', { language: 'en' }, dewiToken);
     t.responder.clearCalls();
     await t.db.query(
       `INSERT INTO notices (id, event_id, event_type, data, state)
@@ -200,7 +208,11 @@ describe('notifications on its own', () => {
       return got.length >= files.length ? got : null;
     }, 20000);
     expect(mails).toHaveLength(files.length);
-    expect(mails.every((m) => m.text.includes('Telaah kompetensi'))).toBe(true);
+    // In English, names and dates included: no Indonesian words in her English sentences.
+    expect(
+      mails.every((m) => m.text.includes('Competence review') && m.text.includes('9 December 2026')),
+    ).toBe(true);
+    expect(mails.some((m) => /Telaah|Desember|Surat Izin/.test(`${m.subject} ${m.text}`))).toBe(false);
     const askedForDewi = t.responder
       .calls('identity.contacts.resolve')
       .filter((c) => c.payload.roles?.some((r) => r.agencyId === dinkes.id));

@@ -48,6 +48,13 @@ describe('what a step of a file owes people', () => {
         link: `${URL}/meja/berkas/${f.applicationId}`,
       },
     });
+    // For a person who reads English, the names and the date read in English too.
+    expect(queued.english).toEqual({
+      permitType: f.permitType.name.en,
+      stage: 'Completeness check',
+      dueDate: '2 December 2026',
+    });
+    expect(received.english).toMatchObject({ permitType: f.permitType.name.en });
   });
 
   it('a return: the officer’s words and the fix list, the task closed owes nobody', () => {

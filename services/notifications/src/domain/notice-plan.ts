@@ -11,6 +11,12 @@ export interface PlannedNotice {
   notice: string;
   audience: Audience;
   variables: Record<string, string>;
+  /**
+   * The variables that read differently in English (a permit type's or a stage's English name, a
+   * date in English): laid over `variables` for a person who reads English, so their message does
+   * not carry Indonesian words in English sentences.
+   */
+  english?: Record<string, string>;
   /** The file it is about, when there is one: its page lists the messages. */
   applicationId: string | null;
   /** Whose file it is and its region: who may read its messages. */
@@ -29,10 +35,10 @@ const rupiah = new Intl.NumberFormat('id-ID', {
   maximumFractionDigits: 0,
 });
 
-/** A due date (YYYY-MM-DD, the region's working day) as people read it: 4 Desember 2026. */
-export function readableDate(date: string | null): string {
+/** A due date (YYYY-MM-DD, the region's working day) as people read it: 4 Desember 2026, 4 December 2026. */
+export function readableDate(date: string | null, language: 'id' | 'en' = 'id'): string {
   if (!date) return '-';
-  return new Intl.DateTimeFormat('id-ID', {
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'id-ID', {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -65,12 +71,14 @@ export function noticesOfStep(facts: NoticeFacts, publicUrl: string): PlannedNot
     permitType: facts.permitType.name.id,
     dueDate: readableDate(facts.dueAt),
   };
+  const fileInEnglish = { permitType: facts.permitType.name.en, dueDate: readableDate(facts.dueAt, 'en') };
   const applicant: Audience = { applicantId: facts.applicantId, companyId: facts.companyId };
   const applicantLink = `${publicUrl}/permohonan/${facts.applicationId}`;
   const toApplicant = (notice: string, variables: Record<string, string> = {}): PlannedNotice => ({
     notice,
     audience: applicant,
     variables: { ...file, link: applicantLink, ...variables },
+    english: fileInEnglish,
     applicationId: facts.applicationId,
     file: ownerOf(facts),
   });
@@ -112,6 +120,7 @@ export function noticesOfStep(facts: NoticeFacts, publicUrl: string): PlannedNot
         dueDate: readableDate(task.dueAt),
         link: `${publicUrl}/meja/berkas/${facts.applicationId}`,
       },
+      english: { ...fileInEnglish, stage: task.label.en, dueDate: readableDate(task.dueAt, 'en') },
       applicationId: facts.applicationId,
       file: ownerOf(facts),
     });
@@ -141,6 +150,14 @@ export function noticesOfEscalation(
           : '',
         link: `${publicUrl}/meja/eskalasi`,
       },
+      english: {
+        permitType: facts.permitType.name.en,
+        stage: task?.label.en ?? overdue.stage,
+        dueDate: readableDate(overdue.dueAt, 'en'),
+        automaticAction: overdue.automaticAction
+          ? ` Automatic action taken: ${overdue.automaticAction}.`
+          : '',
+      },
       applicationId: facts.applicationId,
       file: ownerOf(facts),
     },
@@ -162,6 +179,7 @@ export function noticesOfReminder(
     dueDate: readableDate(reminder.dueAt),
     daysLeft: String(reminder.workingDaysLeft),
   };
+  const english = { permitType: facts.permitType.name.en, dueDate: readableDate(reminder.dueAt, 'en') };
   if (reminder.kind === 'correction-deadline') {
     if (facts.status !== 'returned') return [];
     return [
@@ -169,6 +187,7 @@ export function noticesOfReminder(
         notice: 'correction-reminder',
         audience: { applicantId: facts.applicantId, companyId: facts.companyId },
         variables: { ...variables, link: `${publicUrl}/permohonan/${facts.applicationId}` },
+        english,
         applicationId: facts.applicationId,
         file: ownerOf(facts),
       },
@@ -187,6 +206,7 @@ export function noticesOfReminder(
         stage: task.label.id,
         link: `${publicUrl}/meja/berkas/${facts.applicationId}`,
       },
+      english: { ...english, stage: task.label.en },
       applicationId: facts.applicationId,
       file: ownerOf(facts),
     },

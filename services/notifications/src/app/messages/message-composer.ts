@@ -14,6 +14,8 @@ export interface MessageSubject {
   noticeId: string;
   notice: string;
   variables: Record<string, string>;
+  /** What reads differently in English (PlannedNotice.english). */
+  english?: Record<string, string>;
   applicationId: string | null;
   file: FileOwner;
 }
@@ -43,6 +45,7 @@ export class MessageComposer {
     const id = randomUUID();
     const variables = {
       ...subject.variables,
+      ...(chosen.language === 'en' ? subject.english : {}),
       name: person.name,
       stopLink: this.links.linkFor(id),
       preferencesLink: `${this.env.publicUrl}/akun/pemberitahuan`,

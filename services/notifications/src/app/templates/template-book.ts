@@ -43,8 +43,11 @@ export class TemplateBook implements OnModuleInit, OnApplicationBootstrap, OnMod
   private readonly logger = new Logger('TemplateBook');
   /** templates.json, read once: the fixed parts, the first wording and the previews' examples. */
   readonly shipped = readShipped();
-  /** What previews fill each variable with, the links made as a message's are (their length counts). */
-  readonly examples: Record<string, string>;
+  /**
+   * What previews fill each variable with, per language as a message in it has them; the links made
+   * as a message's are (their length counts).
+   */
+  readonly examples: Record<Language, Record<string, string>>;
   private current = NoticeTemplates.of(this.shipped.notices);
   private loaded = -1;
   private reading: Promise<void> = Promise.resolve();
@@ -55,12 +58,13 @@ export class TemplateBook implements OnModuleInit, OnApplicationBootstrap, OnMod
     links: WithdrawLinks,
     env: NotificationsEnv,
   ) {
-    this.examples = {
+    const indonesian = {
       ...this.shipped.examples,
       link: `${env.publicUrl}/permohonan/${EXAMPLE_MESSAGE}`,
       stopLink: links.linkFor(EXAMPLE_MESSAGE),
       preferencesLink: `${env.publicUrl}/akun/pemberitahuan`,
     };
+    this.examples = { id: indonesian, en: { ...indonesian, ...this.shipped.examplesInEnglish } };
   }
 
   async onModuleInit(): Promise<void> {
@@ -110,7 +114,7 @@ export class TemplateBook implements OnModuleInit, OnApplicationBootstrap, OnMod
       const template = notices[row.kind];
       if (!template) continue; // a notice this release no longer sends
       const wording = { subject: row.subject, email: row.email, sms: row.sms, whatsapp: row.whatsapp };
-      const problems = problemsOf(template, wording, this.examples);
+      const problems = problemsOf(template, wording, this.examples[row.language]);
       if (problems.length) {
         this.logger.warn(
           { kind: row.kind, language: row.language, version: row.version, problems },

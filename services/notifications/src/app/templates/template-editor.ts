@@ -114,7 +114,10 @@ export class TemplateEditor {
       audience: template.audience,
       legallyRequired: template.legallyRequired,
       whatsappTemplate: { name: template.whatsapp.name, parameters: template.whatsapp.parameters },
-      variables: knownVariables(template).map((name) => ({ name, example: this.book.examples[name] ?? '' })),
+      variables: knownVariables(template).map((name) => ({
+        name,
+        example: this.book.examples[language][name] ?? '',
+      })),
       limits: { ...LIMITS },
       versions,
     };
@@ -130,7 +133,7 @@ export class TemplateEditor {
         : (versions.find((v) => !v.published && v.version > this.inUseOf(versions)) ??
           versions.find((v) => v.inUse));
     if (!chosen) throw this.noVersion(kind, language, version);
-    const examples = this.book.examples;
+    const examples = this.book.examples[language];
     const whatsapp = fill(chosen.whatsapp, examples);
     const sms = fill(chosen.sms, examples);
     return {
@@ -156,7 +159,7 @@ export class TemplateEditor {
     wording: Wording,
     by: Editor,
   ): Promise<NoticeTemplateVersion> {
-    this.check(this.templateOf(kind), wording);
+    this.check(this.templateOf(kind), wording, language);
     return this.db.transaction(async (m) => {
       await this.lock(m, kind, language);
       const [{ next }] = (await m.query(
@@ -188,7 +191,7 @@ export class TemplateEditor {
       await this.lock(m, kind, language);
       const chosen = (await this.versionsOf(m, kind, language, version))[0];
       if (!chosen) throw this.noVersion(kind, language, version);
-      this.check(template, chosen);
+      this.check(template, chosen, language);
       if (!chosen.inUse)
         await m.query(
           `INSERT INTO template_publications (kind, language, version, published_by_id, published_by_name)
@@ -202,8 +205,8 @@ export class TemplateEditor {
     return published;
   }
 
-  private check(template: NoticeTemplate, wording: Wording): void {
-    const problems = problemsOf(template, wording, this.book.examples);
+  private check(template: NoticeTemplate, wording: Wording, language: Language): void {
+    const problems = problemsOf(template, wording, this.book.examples[language]);
     if (problems.length)
       throw new AppError(
         'INVALID_TEMPLATE',

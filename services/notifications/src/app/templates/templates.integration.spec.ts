@@ -122,6 +122,14 @@ describe('notice templates an operator edits', () => {
         saved: expect.objectContaining({ name: 'Berkas' }),
       }),
     ]);
+    // The English wording is previewed as a message in English has it: names and dates in English.
+    const english = await client.request(
+      'notifications.templates.preview',
+      { kind: 'task-queued', language: 'en' },
+      admin,
+    );
+    expect(english.email.body).toContain('Completeness check');
+    expect(`${english.email.subject} ${english.email.body}`).not.toMatch(/Verifikasi|Desember|Surat Izin/);
   });
 
   it('refuse a bad draft, naming each field, and write nothing', async () => {

@@ -39,6 +39,8 @@ export interface Rendered {
 /** templates.json: every notice with its fixed parts and its first wording, and the previews' example values. */
 export interface ShippedFile {
   examples: Record<string, string>;
+  /** What reads differently in English (as a message to a person who reads English has it). */
+  examplesInEnglish: Record<string, string>;
   notices: Record<string, NoticeTemplate>;
 }
 

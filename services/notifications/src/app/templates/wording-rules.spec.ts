@@ -16,9 +16,12 @@ describe('the rules of a notice wording an operator saves', () => {
   const problems = (change: Partial<Wording>) => problemsOf(returned, wording(change), examples);
 
   it('hold for every shipped wording, and each has an example for every variable it may use', () => {
+    // English examples only replace Indonesian ones (a name or a date in English), never add one.
+    expect(Object.keys(shipped.examplesInEnglish).filter((v) => !(v in shipped.examples))).toEqual([]);
     for (const [kind, t] of Object.entries(shipped.notices))
       for (const lang of LANGUAGES) {
-        expect({ kind, lang, problems: problemsOf(t, t[lang], examples) }).toEqual({
+        const inLanguage = lang === 'en' ? { ...examples, ...shipped.examplesInEnglish } : examples;
+        expect({ kind, lang, problems: problemsOf(t, t[lang], inLanguage) }).toEqual({
           kind,
           lang,
           problems: [],
