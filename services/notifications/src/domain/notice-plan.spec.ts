@@ -66,15 +66,21 @@ describe('what a step of a file owes people', () => {
           note: 'STR\n buram',
           fields: ['strNumber'],
           documents: ['certificate'],
+          labels: [
+            { id: 'Nomor STR', en: 'STR number' },
+            { id: 'Ijazah', en: 'Diploma' },
+          ],
           stage: 'verification',
           agencyCode: 'DPMPTSP',
         },
       },
     );
     const [returned] = noticesOfStep(f, URL);
+    // What to fix by the names the applicant reads on the form, in their language, not the codes.
     expect(returned).toMatchObject({
       notice: 'returned',
-      variables: { reasons: 'STR buram', fixList: 'strNumber, certificate' },
+      variables: { reasons: 'STR buram', fixList: 'Nomor STR, Ijazah' },
+      english: { fixList: 'STR number, Diploma' },
     });
     expect(kinds(f)).toEqual(['returned']);
   });

@@ -74,11 +74,15 @@ export function noticesOfStep(facts: NoticeFacts, publicUrl: string): PlannedNot
   const fileInEnglish = { permitType: facts.permitType.name.en, dueDate: readableDate(facts.dueAt, 'en') };
   const applicant: Audience = { applicantId: facts.applicantId, companyId: facts.companyId };
   const applicantLink = `${publicUrl}/permohonan/${facts.applicationId}`;
-  const toApplicant = (notice: string, variables: Record<string, string> = {}): PlannedNotice => ({
+  const toApplicant = (
+    notice: string,
+    variables: Record<string, string> = {},
+    english: Record<string, string> = {},
+  ): PlannedNotice => ({
     notice,
     audience: applicant,
     variables: { ...file, link: applicantLink, ...variables },
-    english: fileInEnglish,
+    english: { ...fileInEnglish, ...english },
     applicationId: facts.applicationId,
     file: ownerOf(facts),
   });
@@ -87,12 +91,16 @@ export function noticesOfStep(facts: NoticeFacts, publicUrl: string): PlannedNot
   if (step.type === 'submitted') out.push(toApplicant('submitted'));
   if (step.completedFile) out.push(toApplicant('complete'));
   if (effects.has('returned-to-applicant') && facts.correction) {
-    const fix = [...facts.correction.fields, ...facts.correction.documents];
+    // What to fix by the names on the form, not by their codes.
+    const { labels } = facts.correction;
+    const listed = (language: 'id' | 'en') =>
+      labels.length ? labels.map((l) => l[language]).join(', ') : '-';
     out.push(
-      toApplicant('returned', {
-        reasons: oneLine(facts.correction.note ?? step.note),
-        fixList: fix.length ? fix.join(', ') : '-',
-      }),
+      toApplicant(
+        'returned',
+        { reasons: oneLine(facts.correction.note ?? step.note), fixList: listed('id') },
+        { fixList: listed('en') },
+      ),
     );
   }
   if (facts.fee && !facts.fee.paid && step.opened.includes(facts.fee.stage))

@@ -129,6 +129,11 @@ describe('facts for notices', () => {
       note,
       fields: ['strNumber'],
       documents: ['certificate'],
+      // As the applicant reads them on the form: what a message lists.
+      labels: [
+        { id: 'Nomor STR', en: 'Registration (STR) number' },
+        { id: 'STR yang masih berlaku', en: 'Valid registration (STR)' },
+      ],
       stage: 'verification',
       agencyCode: 'DPMPTSP',
     };

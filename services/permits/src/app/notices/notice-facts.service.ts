@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppError, type DocumentKind, type NoticeFacts } from '@berkas/contracts';
+import { AppError, type DocumentKind, type NoticeFacts, type PermitType } from '@berkas/contracts';
 import { fromJsonRow } from '@berkas/persistence';
 import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
 import { dueDateIn } from '../../domain/working-calendar';
@@ -101,7 +101,9 @@ export class NoticeFactsService {
         completedFile: data.completedFile === true,
         taskId: text(data.taskId),
       },
-      correction: effects.includes('returned-to-applicant') ? correctionOf(app, def, data, occurredAt) : null,
+      correction: effects.includes('returned-to-applicant')
+        ? correctionOf(app, def, type, data, occurredAt)
+        : null,
       fee: app.fee
         ? {
             stage: app.fee.stage,
@@ -135,6 +137,7 @@ export class NoticeFactsService {
 function correctionOf(
   app: ApplicationRecord,
   def: WorkflowDefinition,
+  type: Pick<PermitType, 'form' | 'requiredDocuments'>,
   data: Record<string, unknown>,
   occurredAt: Date,
 ): NoticeFacts['correction'] {
@@ -150,10 +153,18 @@ function correctionOf(
   const agencyCode =
     (def.stages[stage] as TaskStage | undefined)?.owner?.agencyCode ?? stored?.agencyCode ?? null;
   if (!agencyCode) return null;
+  const fields = strings(fix?.fields) ?? fallback?.fields ?? [];
+  const documents = (strings(fix?.documents) as DocumentKind[] | null) ?? fallback?.documents ?? [];
+  // A code the permit type no longer has (a later release renamed it) is listed as it is.
+  const labels = [
+    ...fields.map((f) => type.form.find((q) => q.name === f)?.label ?? { id: f, en: f }),
+    ...documents.map((d) => type.requiredDocuments.find((r) => r.kind === d)?.label ?? { id: d, en: d }),
+  ];
   return {
     note: text(data.note)?.trim() || fallback?.note || null,
-    fields: strings(fix?.fields) ?? fallback?.fields ?? [],
-    documents: (strings(fix?.documents) as DocumentKind[] | null) ?? fallback?.documents ?? [],
+    fields,
+    documents,
+    labels,
     stage,
     agencyCode,
   };
