@@ -1,6 +1,6 @@
 import type { NoticeFacts } from '@berkas/contracts';
 import { practiceLicence } from '../testing/practice-licence.spec';
-import { noticesOfReminder, noticesOfStep } from './notice-plan';
+import { noticesOfEscalation, noticesOfReminder, noticesOfStep } from './notice-plan';
 
 const URL = 'https://berkas.example.id';
 const task = {
@@ -149,5 +149,37 @@ describe('what a reminder owes', () => {
       notice: 'task-due',
     });
     expect(noticesOfReminder(due, facts({}, { openTasks: [] }), URL)).toEqual([]);
+  });
+});
+
+describe('what an overdue task owes', () => {
+  const overdue = {
+    taskId: task.taskId,
+    applicationId: '00000000-0000-4000-8000-0000000000c1',
+    stage: 'verification',
+    agencyCode: 'DPMPTSP',
+    dueAt: '2026-12-02',
+    escalatedTo: ['00000000-0000-4000-8000-0000000000d1'],
+    automaticAction: 'recommend',
+    automaticActionLabel: { id: 'Rekomendasikan', en: 'Recommend' },
+  };
+
+  it('the supervisors hear of it, the action the stage took by itself named as the stage names it', () => {
+    const [escalated] = noticesOfEscalation(overdue, facts({}, { openTasks: [task] }), URL);
+    expect(escalated).toMatchObject({
+      notice: 'task-escalated',
+      audience: { staffIds: overdue.escalatedTo },
+      variables: {
+        stage: 'Verifikasi kelengkapan berkas',
+        automaticAction: ' Tindakan otomatis diterapkan: Rekomendasikan.',
+      },
+      english: { stage: 'Completeness check', automaticAction: ' Automatic action taken: Recommend.' },
+    });
+    // An event from before the label came: the action's name stands in.
+    const { automaticActionLabel: _, ...older } = overdue;
+    expect(noticesOfEscalation(older, facts({}, { openTasks: [task] }), URL)[0].english).toMatchObject({
+      automaticAction: ' Automatic action taken: recommend.',
+    });
+    expect(noticesOfEscalation({ ...overdue, escalatedTo: [] }, facts({}), URL)).toEqual([]);
   });
 });

@@ -144,6 +144,10 @@ export function noticesOfEscalation(
 ): PlannedNotice[] {
   if (!overdue.escalatedTo.length) return [];
   const task = facts.openTasks.find((t) => t.taskId === overdue.taskId);
+  // The action by its stage's name for it (an event from before labels came has only the action's).
+  const action = overdue.automaticAction
+    ? (overdue.automaticActionLabel ?? { id: overdue.automaticAction, en: overdue.automaticAction })
+    : null;
   return [
     {
       notice: 'task-escalated',
@@ -153,18 +157,14 @@ export function noticesOfEscalation(
         permitType: facts.permitType.name.id,
         stage: task?.label.id ?? overdue.stage,
         dueDate: readableDate(overdue.dueAt),
-        automaticAction: overdue.automaticAction
-          ? ` Tindakan otomatis diterapkan: ${overdue.automaticAction}.`
-          : '',
+        automaticAction: action ? ` Tindakan otomatis diterapkan: ${action.id}.` : '',
         link: `${publicUrl}/meja/eskalasi`,
       },
       english: {
         permitType: facts.permitType.name.en,
         stage: task?.label.en ?? overdue.stage,
         dueDate: readableDate(overdue.dueAt, 'en'),
-        automaticAction: overdue.automaticAction
-          ? ` Automatic action taken: ${overdue.automaticAction}.`
-          : '',
+        automaticAction: action ? ` Automatic action taken: ${action.en}.` : '',
       },
       applicationId: facts.applicationId,
       file: ownerOf(facts),

@@ -555,9 +555,16 @@ describe('permits service', () => {
         data: expect.objectContaining({ action: 'recommend', reason: 'sla-expired' }),
       },
     ]);
-    expect((await overdueEvents()).map((e: { automaticAction: string | null }) => e.automaticAction)).toEqual(
-      [null, 'recommend'],
-    );
+    expect(
+      (await overdueEvents()).map((e: { automaticAction: string | null; automaticActionLabel: unknown }) => [
+        e.automaticAction,
+        e.automaticActionLabel,
+      ]),
+    ).toEqual([
+      [null, null],
+      // Named as the stage names it, for the supervisors told of it.
+      ['recommend', { id: 'Rekomendasikan', en: 'Recommend' }],
+    ]);
   });
 
   it('bills a billboard levy from the form and holds the file until the payment is recorded', async () => {

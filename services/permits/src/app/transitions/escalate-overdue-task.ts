@@ -81,7 +81,7 @@ export class EscalateOverdueTask {
             agencyCode: task.agencyCode,
             dueAt: dueDateIn(locked.app.regionCode, task.dueAt ?? now),
             escalatedTo: supervisors,
-            automaticAction: (inputs.def.stages[task.stage] as TaskStage).onTimeout?.action ?? null,
+            ...automaticActionOf(inputs.def.stages[task.stage] as TaskStage),
           },
         },
       ],
@@ -103,5 +103,14 @@ function merge(a: ApplicationChange, b: ApplicationChange | null): ApplicationCh
     history: [...a.history, ...b.history],
     events: [...(a.events ?? []), ...(b.events ?? [])],
     permit: b.permit,
+  };
+}
+
+/** The action a stage takes by itself when its time runs out, with its label for the people told of it. */
+function automaticActionOf(stage: TaskStage) {
+  const action = stage.onTimeout?.action ?? null;
+  return {
+    automaticAction: action,
+    automaticActionLabel: action ? (stage.actions[action]?.label ?? { id: action, en: action }) : null,
   };
 }
