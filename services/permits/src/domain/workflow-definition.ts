@@ -1,5 +1,6 @@
 import {
   ENUMS,
+  type Bilingual,
   type StaffRole,
   type WorkflowAction,
   type WorkflowDefinition,
@@ -23,6 +24,13 @@ export const TO_APPLICANT = '@applicant';
 export const JOIN = '@join';
 
 export const GUARDS = ENUMS.WorkflowGuard;
+
+/**
+ * What people read for a stage, an action, a form field or a document: its label, or its code in
+ * both languages where none is known (one a later version of the definition no longer has).
+ */
+export const labelOr = (label: Bilingual | undefined, code: string): Bilingual =>
+  label ?? { id: code, en: code };
 export type Guard = WorkflowGuard;
 const STAFF_ROLES: readonly StaffRole[] = ENUMS.StaffRole;
 

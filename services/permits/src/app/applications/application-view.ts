@@ -1,5 +1,5 @@
 import type { Application, TaskRef } from '@berkas/contracts';
-import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { labelOr, type TaskStage, type WorkflowDefinition } from '../../domain/workflow-definition';
 import { dueDateIn } from '../../domain/working-calendar';
 import type { TaskRecord } from '../tasks/task.entity';
 import type { ApplicationRecord } from './application.entity';
@@ -9,7 +9,7 @@ export function toTaskRef(t: TaskRecord, def: WorkflowDefinition, regionCode: st
   return {
     id: t.id,
     stage: t.stage,
-    label: stage?.label ?? { id: t.stage, en: t.stage },
+    label: labelOr(stage?.label, t.stage),
     agencyCode: t.agencyCode,
     role: t.role,
     status: t.status,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppError, type DocumentKind, type NoticeFacts, type PermitType } from '@berkas/contracts';
 import { fromJsonRow } from '@berkas/persistence';
-import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { labelOr, type TaskStage, type WorkflowDefinition } from '../../domain/workflow-definition';
 import { dueDateIn } from '../../domain/working-calendar';
 import { ApplicationRecord } from '../applications/application.entity';
 import { CatalogService } from '../catalog/catalog.service';
@@ -157,8 +157,8 @@ function correctionOf(
   const documents = (strings(fix?.documents) as DocumentKind[] | null) ?? fallback?.documents ?? [];
   // A code the permit type no longer has (a later release renamed it) is listed as it is.
   const labels = [
-    ...fields.map((f) => type.form.find((q) => q.name === f)?.label ?? { id: f, en: f }),
-    ...documents.map((d) => type.requiredDocuments.find((r) => r.kind === d)?.label ?? { id: d, en: d }),
+    ...fields.map((f) => labelOr(type.form.find((q) => q.name === f)?.label, f)),
+    ...documents.map((d) => labelOr(type.requiredDocuments.find((r) => r.kind === d)?.label, d)),
   ];
   return {
     note: text(data.note)?.trim() || fallback?.note || null,

@@ -10,7 +10,7 @@ import {
   type ListApplicationsRequest,
   type Principal,
 } from '@berkas/contracts';
-import type { TaskStage } from '../../domain/workflow-definition';
+import { labelOr, type TaskStage } from '../../domain/workflow-definition';
 import { CatalogService } from '../catalog/catalog.service';
 
 const LATEST_FIRST = ['timestamp', 'uuid'] as const;
@@ -80,10 +80,8 @@ export class EscalationsService {
         const automatic = r.automaticAction ? stage?.actions[r.automaticAction] : undefined;
         return {
           ...r,
-          label: stage?.label ?? { id: r.stage, en: r.stage },
-          automaticActionLabel: r.automaticAction
-            ? (automatic?.label ?? { id: r.automaticAction, en: r.automaticAction })
-            : null,
+          label: labelOr(stage?.label, r.stage),
+          automaticActionLabel: r.automaticAction ? labelOr(automatic?.label, r.automaticAction) : null,
           dueAt: r.dueAt?.toISOString() ?? null,
           escalatedAt: r.escalatedAt.toISOString(),
         };

@@ -14,7 +14,7 @@ import {
   type TaskPage,
 } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
-import type { TaskStage, WorkflowDefinition } from '../../domain/workflow-definition';
+import { labelOr, type TaskStage, type WorkflowDefinition } from '../../domain/workflow-definition';
 import { dueDateIn, dueStateOf } from '../../domain/working-calendar';
 import { CalendarService } from '../calendar/calendar.service';
 import { ApplicationRecord } from '../applications/application.entity';
@@ -294,7 +294,7 @@ export class TasksService {
       permitType,
       trackingNumber,
       stage: t.stage,
-      label: stage?.label ?? { id: t.stage, en: t.stage },
+      label: labelOr(stage?.label, t.stage),
       agencyCode: t.agencyCode,
       role: t.role,
       status: t.status,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '@berkas/contracts';
 import { ServiceClient } from '@berkas/messaging';
-import type { TaskStage } from '../../domain/workflow-definition';
+import { labelOr, type TaskStage } from '../../domain/workflow-definition';
 import { dueDateIn } from '../../domain/working-calendar';
 import type { ApplicationRecord } from '../applications/application.entity';
 import { ApplicationLedger, type ApplicationChange } from '../ledger/application-ledger';
@@ -111,6 +111,6 @@ function automaticActionOf(stage: TaskStage) {
   const action = stage.onTimeout?.action ?? null;
   return {
     automaticAction: action,
-    automaticActionLabel: action ? (stage.actions[action]?.label ?? { id: action, en: action }) : null,
+    automaticActionLabel: action ? labelOr(stage.actions[action]?.label, action) : null,
   };
 }
