@@ -27,7 +27,7 @@ const ajv = new Ajv({
   verbose: true,
 });
 addFormats(ajv);
-ajv.addSchema({ $id: 'berkas', definitions: SCHEMAS as unknown as Record<string, object> });
+ajv.addSchema({ $id: 'berkas', definitions: SCHEMAS });
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 function validatorFor(name: SchemaName): ValidateFunction {

@@ -36,7 +36,7 @@ export interface ServiceBootstrap {
  */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   // abortOnError: false makes a failed start throw (to main.ts, which exits non-zero) instead of exiting here.
-  const app = await NestFactory.create(options.module as never, {
+  const app = await NestFactory.create(options.module, {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: options.bodyParser ?? true,

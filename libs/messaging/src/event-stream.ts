@@ -55,7 +55,7 @@ async function ensureStreamOnce(
   try {
     const info = await jsm.streams.info(config.name);
     const { name: _name, ...wanted } = config;
-    const current = info.config as unknown as Record<string, unknown>;
+    const current: Record<string, unknown> = { ...info.config };
     if (Object.entries(wanted).some(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))) {
       await jsm.streams.update(config.name, { ...info.config, ...wanted });
     }

@@ -353,7 +353,7 @@ export class NatsResponder {
       try {
         answer =
           typeof fixture === 'function'
-            ? await fixture(received.payload as never, received as never)
+            ? await fixture(received.payload, received)
             : fixture;
       } catch (e) {
         if (!(e instanceof AppError))

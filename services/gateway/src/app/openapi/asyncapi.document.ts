@@ -116,7 +116,7 @@ export function buildAsyncApiDocument(): Json {
 
 /** The proto schemas the messages refer to, directly or through others (proto also holds requests). */
 function schemasUsedBy(messages: Json[]): Json {
-  const all = SCHEMAS as unknown as Record<string, unknown>;
+  const all: Record<string, unknown> = SCHEMAS;
   const used = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import busboy from 'busboy';
 import contentDisposition from 'content-disposition';
@@ -129,16 +130,16 @@ export class DocumentTransferService {
     register: Registrar,
     fields: UploadFields,
     fileName: string,
-    file: NodeJS.ReadableStream,
+    file: Readable,
   ): Promise<DocumentView> {
     let grant: UploadGrant;
     try {
       grant = await provider(fields, fileName);
     } catch (e) {
-      (file as NodeJS.ReadableStream & { resume(): void }).resume();
+      file.resume();
       throw e;
     }
-    const stored = await uploadStream(this.storage, this.s3.bucket, grant.objectKey, file as never, grant);
+    const stored = await uploadStream(this.storage, this.s3.bucket, grant.objectKey, file, grant);
     try {
       return await register({
         uploadId: grant.uploadId,
