@@ -23,6 +23,7 @@ const POLL_MS = 1000;
 const BATCH = 32;
 const LEASE_SECONDS = 60;
 const MAX_WAIT_MS = 5 * 60_000;
+const RECORD_RETRY_MS = 500;
 
 interface Owed {
   messages: NewMessage[];
@@ -139,10 +140,32 @@ export class NoticePlanner implements OnApplicationBootstrap, OnApplicationShutd
         { noticeId: notice.id, attempts, error: String(e) },
         'a notice could not be planned yet',
       );
-      await this.dataSource.query(
+      await this.putBack(notice.id, attempts, String(e).slice(0, 500), wait);
+    }
+  }
+
+  /**
+   * Records a failed attempt and when to try again. What failed is often the database connection
+   * itself (PostgreSQL restarted, connections terminated): the record is tried once more on another
+   * connection, so the notice is not left to its lease (a minute) for one dropped connection. Should
+   * that fail too, the lease brings the notice back; the pass goes on with the others either way.
+   */
+  private async putBack(id: string, attempts: number, error: string, waitMs: number): Promise<void> {
+    const record = () =>
+      this.dataSource.query(
         `UPDATE notices SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4)
          WHERE id = $1`,
-        [notice.id, attempts, String(e).slice(0, 500), wait / 1000],
+        [id, attempts, error, waitMs / 1000],
+      );
+    try {
+      await record().catch(async () => {
+        await new Promise((r) => setTimeout(r, RECORD_RETRY_MS));
+        await record();
+      });
+    } catch (e) {
+      this.logger.warn(
+        { noticeId: id, error: String(e) },
+        'a failed attempt could not be recorded; its lease brings it back',
       );
     }
   }
